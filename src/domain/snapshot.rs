@@ -1,0 +1,303 @@
+//! Plain snapshots of live state, as the panes, `status` and verify
+//! predicates see it. No clocks, no I/O: times are `jiff::Timestamp`s read
+//! by the source, and "now" is passed in by the caller.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+pub use crate::runbook::model::AlarmStateName as AlarmState;
+
+/// The four kinds of live data, each polled and failing on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Rds,
+    Backups,
+    Ecs,
+    Alarms,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [Self::Rds, Self::Backups, Self::Ecs, Self::Alarms];
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Rds => "RDS",
+            Self::Backups => "Backups",
+            Self::Ecs => "ECS",
+            Self::Alarms => "Alarms",
+        }
+    }
+}
+
+/// A source call that failed: AWS error code (or a local one such as
+/// "Timeout") and its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceError {
+    pub code: String,
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// What a pane knows: the last good data, when it arrived, and the error
+/// of the latest attempt if it failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feed<T> {
+    pub data: Option<T>,
+    pub last_good: Option<Timestamp>,
+    pub error: Option<(Timestamp, SourceError)>,
+}
+
+impl<T> Default for Feed<T> {
+    fn default() -> Self {
+        Self {
+            data: None,
+            last_good: None,
+            error: None,
+        }
+    }
+}
+
+impl<T: PartialEq> Feed<T> {
+    /// Applies one poll result. Returns whether anything visible changed.
+    pub fn apply(&mut self, at: Timestamp, result: Result<T, SourceError>) -> bool {
+        match result {
+            Ok(data) => {
+                let changed = self.data.as_ref() != Some(&data) || self.error.is_some();
+                self.data = Some(data);
+                self.last_good = Some(at);
+                self.error = None;
+                changed
+            }
+            Err(err) => {
+                let changed = self.error.as_ref().map(|(_, e)| e) != Some(&err);
+                self.error = Some((at, err));
+                changed
+            }
+        }
+    }
+}
+
+/// Everything live, as last seen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LiveState {
+    pub rds: Feed<RdsSnapshot>,
+    pub backups: Feed<BackupSnapshot>,
+    pub ecs: Feed<EcsSnapshot>,
+    pub alarms: Feed<AlarmSnapshot>,
+}
+
+// ---------------------------------------------------------------- RDS
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RdsSnapshot {
+    pub instances: Vec<DbInstance>,
+}
+
+impl RdsSnapshot {
+    pub fn instance(&self, id: &str) -> Option<&DbInstance> {
+        self.instances.iter().find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbInstance {
+    pub id: String,
+    pub region: String,
+    /// `None` for a standalone primary; the source identifier for a replica.
+    pub replica_of: Option<String>,
+    /// RDS status string, e.g. "available", "creating", "modifying".
+    pub status: String,
+    pub engine: Option<String>,
+    pub multi_az: bool,
+    pub az: Option<String>,
+    pub endpoint: Option<String>,
+    /// Start of the point-in-time-restore window (earliest restorable time).
+    pub earliest_restorable: Option<Timestamp>,
+    pub latest_restorable: Option<Timestamp>,
+    /// Replication state as RDS reports it in StatusInfos ("replicating", "error", …).
+    pub replication_state: Option<String>,
+    /// Current replica lag in seconds (replicas only).
+    pub lag_secs: Option<f64>,
+    /// Recent lag samples in seconds, oldest first, for the sparkline.
+    pub lag_history: Vec<u64>,
+}
+
+impl DbInstance {
+    pub fn is_replica(&self) -> bool {
+        self.replica_of.is_some()
+    }
+}
+
+// ---------------------------------------------------------------- Backups
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BackupSnapshot {
+    /// Newest first.
+    pub recovery_points: Vec<RecoveryPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryPointKind {
+    /// An AWS Backup recovery point in a vault.
+    Backup,
+    /// An automated RDS snapshot.
+    AutomatedSnapshot,
+    /// A manual RDS snapshot.
+    ManualSnapshot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryPointStatus {
+    Completed,
+    Partial,
+    Running,
+    Expired,
+    Deleting,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryPoint {
+    pub id: String,
+    pub kind: RecoveryPointKind,
+    /// Backup vault name; `None` for RDS snapshots.
+    pub vault: Option<String>,
+    pub region: String,
+    /// The protected resource (identifier or ARN).
+    pub resource: String,
+    pub status: RecoveryPointStatus,
+    pub created: Timestamp,
+    pub completed: Option<Timestamp>,
+    pub size_bytes: Option<u64>,
+    /// When it moves to cold storage / is deleted, as configured.
+    pub delete_at: Option<Timestamp>,
+}
+
+impl RecoveryPoint {
+    /// The instant the data is from: completion if known, else creation.
+    pub fn restorable_at(&self) -> Timestamp {
+        self.completed.unwrap_or(self.created)
+    }
+    /// Whether `id` names this point's resource, by identifier or ARN suffix.
+    pub fn protects(&self, id: &str) -> bool {
+        self.resource == id || self.resource.rsplit([':', '/']).next() == Some(id)
+    }
+}
+
+// ---------------------------------------------------------------- ECS
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsSnapshot {
+    pub services: Vec<EcsService>,
+}
+
+impl EcsSnapshot {
+    pub fn service(&self, cluster: &str, service: &str) -> Option<&EcsService> {
+        self.services
+            .iter()
+            .find(|s| s.cluster == cluster && s.name == service)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RolloutState {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+impl RolloutState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EcsService {
+    pub cluster: String,
+    pub name: String,
+    pub region: String,
+    /// "ACTIVE", "DRAINING", "INACTIVE" or "MISSING".
+    pub status: String,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    /// PRIMARY first.
+    pub deployments: Vec<Deployment>,
+    /// Newest first.
+    pub events: Vec<EcsEvent>,
+    pub circuit_breaker: bool,
+}
+
+impl EcsService {
+    pub fn primary_deployment(&self) -> Option<&Deployment> {
+        self.deployments
+            .iter()
+            .find(|d| d.status == "PRIMARY")
+            .or(self.deployments.first())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub id: String,
+    /// "PRIMARY", "ACTIVE" or "INACTIVE".
+    pub status: String,
+    pub task_definition: String,
+    pub rollout: Option<RolloutState>,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    pub failed_tasks: u32,
+    pub updated: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EcsEvent {
+    pub at: Timestamp,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------- Alarms
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AlarmSnapshot {
+    pub alarms: Vec<Alarm>,
+}
+
+impl AlarmSnapshot {
+    pub fn alarm(&self, name: &str) -> Option<&Alarm> {
+        self.alarms.iter().find(|a| a.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub region: String,
+    pub state: AlarmState,
+    pub reason: String,
+    pub updated: Timestamp,
+    pub metric: Option<String>,
+}

@@ -1,0 +1,87 @@
+//! One line of the journal. Entries are only ever appended: an undo is a
+//! new entry naming the one it takes back.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::verify::Evidence;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    SessionStarted,
+    SessionResumed,
+    IncidentDeclared,
+    Confirmed,
+    Skipped,
+    Undone,
+    Note,
+    /// The operator quit with steps remaining; `--resume` continues here.
+    SessionPaused,
+    /// Every step is confirmed or skipped.
+    SessionCompleted,
+}
+
+/// The live evidence at the moment of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EntryEvidence {
+    /// The step's verify check, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Evidence>,
+    /// Whether the operator confirmed although the check was not met.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub against_evidence: bool,
+    /// One line per watched resource, as the panes showed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<String>,
+}
+
+/// A journal line as written to disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    pub time: Timestamp,
+    pub actor: String,
+    pub kind: EntryKind,
+    pub runbook: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// For `undone`: the seq of the entry taken back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EntryEvidence>,
+    /// Set on every entry of a session run against the simulated source.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drill: bool,
+}
+
+/// What the app asks to append; the journal fills in seq, actor, runbook and drill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub time: Timestamp,
+    pub kind: EntryKind,
+    pub scenario: Option<String>,
+    pub step: Option<String>,
+    pub note: Option<String>,
+    pub undoes: Option<u64>,
+    pub evidence: Option<EntryEvidence>,
+}
+
+impl Draft {
+    pub fn new(time: Timestamp, kind: EntryKind) -> Self {
+        Self {
+            time,
+            kind,
+            scenario: None,
+            step: None,
+            note: None,
+            undoes: None,
+            evidence: None,
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The crash-safe, append-only incident journal.
+
+pub mod entry;

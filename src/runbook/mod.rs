@@ -1,0 +1,4 @@
+//! Runbook files: the model, loading with validation, and import.
+
+pub mod duration;
+pub mod model;

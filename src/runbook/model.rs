@@ -1,0 +1,281 @@
+//! The runbook as a user writes it in TOML: objectives, the environment to
+//! watch, and scenarios made of steps. Plain data; loading and validation
+//! live in `load`.
+
+use serde::{Deserialize, Serialize};
+
+use super::duration::HumanDuration;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Runbook {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub objectives: Objectives,
+    pub environment: Environment,
+    #[serde(default, rename = "scenario")]
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Runbook {
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+}
+
+/// Recovery objectives; a scenario may override either.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectives {
+    pub rto: HumanDuration,
+    pub rpo: HumanDuration,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub regions: Regions,
+    /// AWS account shown in the header (masked in presenter mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub rds: Vec<RdsSpec>,
+    #[serde(default)]
+    pub ecs: Vec<EcsSpec>,
+    #[serde(default)]
+    pub backup_vaults: Vec<VaultSpec>,
+    #[serde(default)]
+    pub alarms: AlarmSpec,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+impl Environment {
+    pub fn rds(&self, id: &str) -> Option<&RdsSpec> {
+        self.rds.iter().find(|r| r.id == id)
+    }
+    pub fn ecs(&self, cluster: &str, service: &str) -> Option<&EcsSpec> {
+        self.ecs
+            .iter()
+            .find(|e| e.cluster == cluster && e.service == service)
+    }
+    pub fn vault(&self, name: &str) -> Option<&VaultSpec> {
+        self.backup_vaults.iter().find(|v| v.name == name)
+    }
+    /// Every region the environment touches, primary first, without repeats.
+    pub fn all_regions(&self) -> Vec<&str> {
+        let mut out = vec![self.regions.primary.as_str()];
+        let extra = self
+            .regions
+            .dr
+            .iter()
+            .map(String::as_str)
+            .chain(self.rds.iter().filter_map(|r| r.region.as_deref()))
+            .chain(self.ecs.iter().filter_map(|e| e.region.as_deref()))
+            .chain(
+                self.backup_vaults
+                    .iter()
+                    .filter_map(|v| v.region.as_deref()),
+            );
+        for region in extra {
+            if !out.contains(&region) {
+                out.push(region);
+            }
+        }
+        out
+    }
+    /// The region a resource lives in: its own, else the primary region.
+    pub fn region_of<'a>(&'a self, own: Option<&'a str>) -> &'a str {
+        own.unwrap_or(&self.regions.primary)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    pub primary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dr: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RdsRole {
+    #[default]
+    Primary,
+    Replica,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RdsSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub role: RdsRole,
+    /// For a replica: the identifier (or ARN) of the instance it replicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsSpec {
+    pub cluster: String,
+    pub service: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaultSpec {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// CloudWatch alarms to watch: exact names and/or name prefixes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmSpec {
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+}
+
+/// Bounds beyond which live state counts as degraded. Unset bounds fall back
+/// to defaults derived from the objectives (see `domain::health`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_lag: Option<HumanDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_point_age: Option<HumanDuration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto: Option<HumanDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpo: Option<HumanDuration>,
+    #[serde(default, rename = "step")]
+    pub steps: Vec<Step>,
+}
+
+impl Scenario {
+    pub fn rto(&self, runbook: &Objectives) -> HumanDuration {
+        self.rto.unwrap_or(runbook.rto)
+    }
+    pub fn rpo(&self, runbook: &Objectives) -> HumanDuration {
+        self.rpo.unwrap_or(runbook.rpo)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Who does it: "Incident Commander", "DB ops", "App ops", "Comms", …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Shown and copyable; never run by the console.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<HumanDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Verify>,
+}
+
+/// A check on live state, written as a typed TOML table, e.g.
+/// `verify.instance_status = { instance = "db-restore", status = "available" }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Verify {
+    /// The RDS instance exists (in any state).
+    InstanceExists {
+        instance: String,
+    },
+    /// The RDS instance reports this status, e.g. "available".
+    InstanceStatus {
+        instance: String,
+        status: String,
+    },
+    /// The instance is a standalone primary: no replication source.
+    InstancePromoted {
+        instance: String,
+    },
+    /// The replica's lag is below `max`.
+    ReplicaLagBelow {
+        instance: String,
+        max: HumanDuration,
+    },
+    /// The newest completed recovery point (of a vault and/or a resource) is younger than `max_age`.
+    RecoveryPointYoungerThan {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vault: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource: Option<String>,
+        max_age: HumanDuration,
+    },
+    /// The instance's point-in-time window covers the incident start minus `before_incident`.
+    PitrCovers {
+        instance: String,
+        #[serde(default)]
+        before_incident: HumanDuration,
+    },
+    /// One deployment, rollout COMPLETED, running == desired.
+    EcsStable {
+        cluster: String,
+        service: String,
+    },
+    /// At least `count` tasks running.
+    EcsRunningAtLeast {
+        cluster: String,
+        service: String,
+        count: u32,
+    },
+    /// The CloudWatch alarm is in this state.
+    AlarmState {
+        alarm: String,
+        state: AlarmStateName,
+    },
+    All(Vec<Verify>),
+    Any(Vec<Verify>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AlarmStateName {
+    #[serde(rename = "OK", alias = "ok")]
+    Ok,
+    #[serde(rename = "ALARM", alias = "alarm")]
+    Alarm,
+    #[serde(rename = "INSUFFICIENT_DATA", alias = "insufficient_data")]
+    InsufficientData,
+}
+
+impl AlarmStateName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "OK",
+            Self::Alarm => "ALARM",
+            Self::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
+}

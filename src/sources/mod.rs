@@ -1,0 +1,73 @@
+//! Where live state comes from: one trait, a simulated implementation (and
+//! later AWS), and the poller that calls it on an interval.
+
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use jiff::Timestamp;
+
+use crate::domain::snapshot::{
+    AlarmSnapshot, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
+};
+use crate::runbook::model::Step;
+
+pub mod sim;
+
+/// The data of one successful fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Rds(RdsSnapshot),
+    Backups(BackupSnapshot),
+    Ecs(EcsSnapshot),
+    Alarms(AlarmSnapshot),
+}
+
+impl Payload {
+    pub fn kind(&self) -> SourceKind {
+        match self {
+            Self::Rds(_) => SourceKind::Rds,
+            Self::Backups(_) => SourceKind::Backups,
+            Self::Ecs(_) => SourceKind::Ecs,
+            Self::Alarms(_) => SourceKind::Alarms,
+        }
+    }
+}
+
+/// What the poller tells the app after each attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceUpdate {
+    /// New data, or an error.
+    Fetched {
+        kind: SourceKind,
+        at: Timestamp,
+        result: Result<Payload, SourceError>,
+    },
+    /// Same data as last time: refreshes the last-good time without a redraw.
+    Unchanged { kind: SourceKind, at: Timestamp },
+}
+
+/// A provider of live state. Implementations must be cheap to call
+/// concurrently, one call per kind at a time.
+pub trait Source: Send + Sync + 'static {
+    /// Shown in the header: "simulated", "aws".
+    fn label(&self) -> &str;
+
+    fn is_simulated(&self) -> bool {
+        false
+    }
+
+    /// One fetch of one kind of data.
+    fn fetch(&self, kind: SourceKind) -> BoxFuture<'_, Result<Payload, SourceError>>;
+
+    /// How often to poll this kind.
+    fn interval(&self, kind: SourceKind) -> Duration {
+        match kind {
+            SourceKind::Rds | SourceKind::Ecs | SourceKind::Alarms => Duration::from_secs(10),
+            SourceKind::Backups => Duration::from_secs(300),
+        }
+    }
+
+    /// The operator confirmed a step. A simulated world may react to it
+    /// (start a restore, promote a replica); a real one never does.
+    fn step_confirmed(&self, _step: &Step) {}
+}
