@@ -1,5 +1,7 @@
 //! Plain snapshots of live state and the rules that judge them.
 
 pub mod health;
+pub mod rpo;
 pub mod snapshot;
+pub mod summary;
 pub mod verify;

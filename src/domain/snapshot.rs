@@ -196,7 +196,14 @@ impl RecoveryPoint {
     }
     /// Whether `id` names this point's resource, by identifier or ARN suffix.
     pub fn protects(&self, id: &str) -> bool {
-        self.resource == id || self.resource.rsplit([':', '/']).next() == Some(id)
+        self.resource == id || self.resource_name() == id
+    }
+    /// The resource's short name: the last part of an ARN.
+    pub fn resource_name(&self) -> &str {
+        self.resource
+            .rsplit([':', '/'])
+            .next()
+            .unwrap_or(&self.resource)
     }
 }
 

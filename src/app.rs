@@ -1,0 +1,621 @@
+//! The console's state and its one update function. No I/O here: input,
+//! clock ticks, live data and journal results come in as `Action`s; what
+//! must happen outside (journal writes, telling the source, quitting) goes
+//! out as `Effect`s. A step only shows done once its journal entry is back.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use crate::domain::health::Limits;
+use crate::domain::snapshot::LiveState;
+use crate::domain::summary::state_lines;
+use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
+use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
+use crate::keys::{Command, command_for};
+use crate::runbook::model::{Runbook, Scenario, Step};
+use crate::sources::SourceUpdate;
+
+/// The panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Checklist,
+    Rds,
+    Backups,
+    Ecs,
+    Alarms,
+    Log,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Checklist,
+        Pane::Rds,
+        Pane::Backups,
+        Pane::Ecs,
+        Pane::Alarms,
+        Pane::Log,
+    ];
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+    fn step(self, by: isize) -> Pane {
+        let n = Self::ALL.len() as isize;
+        Self::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// Reason for skipping the step at this index.
+    Skip(usize),
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Choosing the scenario; nothing is journaled yet.
+    Picker {
+        selected: usize,
+    },
+    Normal,
+    Input {
+        prompt: Prompt,
+        text: String,
+    },
+    /// The step's check is not met: confirm anyway?
+    ConfirmAgainst {
+        step: usize,
+    },
+    ConfirmQuit,
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepStatus {
+    Pending,
+    Confirmed {
+        seq: u64,
+        at: Timestamp,
+        against_evidence: bool,
+    },
+    Skipped {
+        seq: u64,
+        at: Timestamp,
+        reason: String,
+    },
+}
+
+impl StepStatus {
+    fn seq(&self) -> Option<u64> {
+        match self {
+            Self::Pending => None,
+            Self::Confirmed { seq, .. } | Self::Skipped { seq, .. } => Some(*seq),
+        }
+    }
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Self::Pending)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Key(KeyEvent),
+    /// A mouse click landed on this step of the checklist.
+    SelectStep(usize),
+    Tick(Timestamp),
+    Source(SourceUpdate),
+    /// The journal accepted an entry (fsync'd), or a resumed session replays one.
+    Journaled(Entry),
+    Replayed(Vec<Entry>),
+    JournalFailed(String),
+    Resize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open the journal for this scenario (new, or resumed) and start the session.
+    Begin {
+        scenario: String,
+    },
+    Append(Draft),
+    /// Tell the source a step was confirmed (the simulated world reacts).
+    StepConfirmed(Step),
+    Refresh,
+    Exit,
+}
+
+/// How the console was started: what the header shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub source: String,
+    pub simulated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub runbook: Runbook,
+    pub origin: Origin,
+    pub limits: Limits,
+    pub now: Timestamp,
+    pub live: LiveState,
+    pub scenario: Option<usize>,
+    pub incident_start: Option<Timestamp>,
+    pub statuses: Vec<StepStatus>,
+    /// The live check of each step, re-judged on every new snapshot and tick.
+    pub evidence: Vec<Option<Evidence>>,
+    pub log: Vec<Entry>,
+    pub selected: usize,
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub scroll: [usize; 6],
+    pub mode: Mode,
+    /// One line for the operator: a journal failure, "nothing to undo", …
+    pub message: Option<String>,
+    /// A journal write is in flight: further writes wait so order holds.
+    pub writing: bool,
+    dirty: bool,
+}
+
+impl App {
+    pub fn new(runbook: Runbook, origin: Origin, now: Timestamp, scenario: Option<&str>) -> Self {
+        let limits = Limits::from_runbook(&runbook);
+        let index = scenario.and_then(|id| runbook.scenarios.iter().position(|s| s.id == id));
+        let mut app = Self {
+            runbook,
+            origin,
+            limits,
+            now,
+            live: LiveState::default(),
+            scenario: None,
+            incident_start: None,
+            statuses: Vec::new(),
+            evidence: Vec::new(),
+            log: Vec::new(),
+            selected: 0,
+            focus: Pane::Checklist,
+            zoomed: false,
+            scroll: [0; 6],
+            mode: Mode::Picker { selected: 0 },
+            message: None,
+            writing: false,
+            dirty: true,
+        };
+        if let Some(index) = index {
+            app.choose(index);
+        }
+        app
+    }
+
+    /// Effects to run once at start: begin the session if the scenario was given.
+    pub fn start(&self) -> Vec<Effect> {
+        match self.current() {
+            Some(scenario) if self.log.is_empty() => vec![Effect::Begin {
+                scenario: scenario.id.clone(),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn current(&self) -> Option<&Scenario> {
+        self.scenario.map(|i| &self.runbook.scenarios[i])
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        self.current().map_or(&[], |s| &s.steps)
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.statuses.iter().filter(|s| s.is_pending()).count()
+    }
+
+    /// Whether the screen needs drawing; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(key) => {
+                self.dirty = true;
+                self.on_key(key)
+            }
+            Action::SelectStep(index) => {
+                if matches!(self.mode, Mode::Normal) && index < self.statuses.len() {
+                    self.selected = index;
+                    self.focus = Pane::Checklist;
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Action::Tick(now) => {
+                self.now = now;
+                self.judge();
+                self.dirty = true;
+                Vec::new()
+            }
+            Action::Source(update) => {
+                if self.apply_source(update) {
+                    self.judge();
+                    self.dirty = true;
+                }
+                Vec::new()
+            }
+            Action::Journaled(entry) => {
+                self.writing = false;
+                self.dirty = true;
+                self.apply_entry(entry, true)
+            }
+            Action::Replayed(entries) => {
+                self.dirty = true;
+                entries
+                    .into_iter()
+                    .flat_map(|e| self.apply_entry(e, false))
+                    .collect()
+            }
+            Action::JournalFailed(error) => {
+                self.writing = false;
+                self.message = Some(format!("journal write failed, nothing recorded: {error}"));
+                self.dirty = true;
+                Vec::new()
+            }
+            Action::Resize => {
+                self.dirty = true;
+                Vec::new()
+            }
+        }
+    }
+
+    fn choose(&mut self, index: usize) {
+        self.scenario = Some(index);
+        let n = self.runbook.scenarios[index].steps.len();
+        self.statuses = vec![StepStatus::Pending; n];
+        self.evidence = vec![None; n];
+        self.selected = 0;
+        self.mode = Mode::Normal;
+        self.judge();
+    }
+
+    fn apply_source(&mut self, update: SourceUpdate) -> bool {
+        use crate::domain::snapshot::SourceKind;
+        use crate::sources::Payload;
+        match update {
+            SourceUpdate::Unchanged { kind, at } => {
+                let last_good = match kind {
+                    SourceKind::Rds => &mut self.live.rds.last_good,
+                    SourceKind::Backups => &mut self.live.backups.last_good,
+                    SourceKind::Ecs => &mut self.live.ecs.last_good,
+                    SourceKind::Alarms => &mut self.live.alarms.last_good,
+                };
+                *last_good = Some(at);
+                false
+            }
+            SourceUpdate::Fetched { kind, at, result } => match result {
+                Ok(Payload::Rds(d)) => self.live.rds.apply(at, Ok(d)),
+                Ok(Payload::Backups(d)) => self.live.backups.apply(at, Ok(d)),
+                Ok(Payload::Ecs(d)) => self.live.ecs.apply(at, Ok(d)),
+                Ok(Payload::Alarms(d)) => self.live.alarms.apply(at, Ok(d)),
+                Err(e) => match kind {
+                    SourceKind::Rds => self.live.rds.apply(at, Err(e)),
+                    SourceKind::Backups => self.live.backups.apply(at, Err(e)),
+                    SourceKind::Ecs => self.live.ecs.apply(at, Err(e)),
+                    SourceKind::Alarms => self.live.alarms.apply(at, Err(e)),
+                },
+            },
+        }
+    }
+
+    /// Re-judges every step's check against the live state and clocks.
+    fn judge(&mut self) {
+        let ctx = VerifyContext {
+            now: self.now,
+            incident_start: self.incident_start,
+        };
+        let Some(index) = self.scenario else { return };
+        let steps = &self.runbook.scenarios[index].steps;
+        self.evidence = steps
+            .iter()
+            .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
+            .collect();
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self.mode.clone() {
+            Mode::Picker { selected } => self.on_picker_key(key, selected),
+            Mode::Normal => match command_for(&key) {
+                Some(command) => {
+                    self.message = None;
+                    self.on_command(command)
+                }
+                None => Vec::new(),
+            },
+            Mode::Input { prompt, text } => self.on_input_key(key, prompt, text),
+            Mode::ConfirmAgainst { step } => match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.mode = Mode::Normal;
+                    self.write(self.confirm_draft(step, true))
+                }
+                _ => {
+                    self.mode = Mode::Normal;
+                    Vec::new()
+                }
+            },
+            Mode::ConfirmQuit => match key.code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.mode = Mode::Normal;
+                    self.write(self.draft(EntryKind::SessionPaused))
+                }
+                _ => {
+                    self.mode = Mode::Normal;
+                    Vec::new()
+                }
+            },
+            Mode::Help => {
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
+        let n = self.runbook.scenarios.len();
+        match command_for(&key) {
+            Some(Command::Up) => {
+                self.mode = Mode::Picker {
+                    selected: selected.saturating_sub(1),
+                }
+            }
+            Some(Command::Down) => {
+                self.mode = Mode::Picker {
+                    selected: (selected + 1).min(n.saturating_sub(1)),
+                }
+            }
+            Some(Command::Confirm) if n > 0 => {
+                self.choose(selected);
+                return self.start();
+            }
+            Some(Command::Quit) => return vec![Effect::Exit],
+            _ if key.code == KeyCode::Esc => return vec![Effect::Exit],
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_input_key(&mut self, key: KeyEvent, prompt: Prompt, mut text: String) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Esc => self.mode = Mode::Normal,
+            KeyCode::Enter => {
+                let text = text.trim().to_string();
+                if text.is_empty() {
+                    self.message = Some(match prompt {
+                        Prompt::Skip(_) => "a skip needs a reason (Esc cancels)".into(),
+                        Prompt::Note => "the note is empty (Esc cancels)".into(),
+                    });
+                    return Vec::new();
+                }
+                self.mode = Mode::Normal;
+                let draft = match prompt {
+                    Prompt::Skip(step) => {
+                        let mut d = self.step_draft(EntryKind::Skipped, step);
+                        d.note = Some(text);
+                        d
+                    }
+                    Prompt::Note => {
+                        let mut d = self.step_draft(EntryKind::Note, self.selected);
+                        d.evidence = None;
+                        d.note = Some(text);
+                        d
+                    }
+                };
+                return self.write(draft);
+            }
+            KeyCode::Backspace => {
+                text.pop();
+                self.mode = Mode::Input { prompt, text };
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                self.mode = Mode::Input { prompt, text };
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_command(&mut self, command: Command) -> Vec<Effect> {
+        let n = self.statuses.len();
+        match command {
+            Command::Up | Command::Down => {
+                let down = command == Command::Down;
+                if self.focus == Pane::Checklist {
+                    self.selected = match down {
+                        true => (self.selected + 1).min(n.saturating_sub(1)),
+                        false => self.selected.saturating_sub(1),
+                    };
+                } else {
+                    let scroll = &mut self.scroll[self.focus.index()];
+                    *scroll = if down {
+                        *scroll + 1
+                    } else {
+                        scroll.saturating_sub(1)
+                    };
+                }
+            }
+            Command::Confirm => return self.confirm(),
+            Command::Skip => match self.statuses.get(self.selected) {
+                Some(StepStatus::Pending) => {
+                    self.mode = Mode::Input {
+                        prompt: Prompt::Skip(self.selected),
+                        text: String::new(),
+                    }
+                }
+                Some(_) => self.message = Some("this step is already resolved; u undoes it".into()),
+                None => {}
+            },
+            Command::Undo => return self.undo(),
+            Command::Note => {
+                self.mode = Mode::Input {
+                    prompt: Prompt::Note,
+                    text: String::new(),
+                }
+            }
+            Command::FocusNext => self.focus = self.focus.step(1),
+            Command::FocusPrev => self.focus = self.focus.step(-1),
+            Command::Zoom => self.zoomed = !self.zoomed,
+            Command::Refresh => return vec![Effect::Refresh],
+            Command::Help => self.mode = Mode::Help,
+            Command::Quit => {
+                if self.remaining() > 0 {
+                    self.mode = Mode::ConfirmQuit;
+                } else {
+                    return self.write(self.draft(EntryKind::SessionCompleted));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn confirm(&mut self) -> Vec<Effect> {
+        let step = self.selected;
+        match self.statuses.get(step) {
+            Some(StepStatus::Pending) => {}
+            Some(_) => {
+                self.message = Some("this step is already resolved; u undoes it".into());
+                return Vec::new();
+            }
+            None => return Vec::new(),
+        }
+        let unmet = self
+            .evidence
+            .get(step)
+            .and_then(Option::as_ref)
+            .is_some_and(|e| e.outcome != Outcome::Met);
+        if unmet {
+            self.mode = Mode::ConfirmAgainst { step };
+            return Vec::new();
+        }
+        self.write(self.confirm_draft(step, false))
+    }
+
+    /// Takes back the latest confirm or skip still standing.
+    fn undo(&mut self) -> Vec<Effect> {
+        let latest = self
+            .statuses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.seq().map(|seq| (seq, i)))
+            .max();
+        let Some((seq, step)) = latest else {
+            self.message = Some("nothing to undo".into());
+            return Vec::new();
+        };
+        self.selected = step;
+        let mut draft = self.step_draft(EntryKind::Undone, step);
+        draft.undoes = Some(seq);
+        self.write(draft)
+    }
+
+    /// Asks for a journal write unless one is in flight (order must hold).
+    fn write(&mut self, draft: Draft) -> Vec<Effect> {
+        if self.writing {
+            self.message = Some("still writing the previous entry".into());
+            return Vec::new();
+        }
+        self.writing = true;
+        vec![Effect::Append(draft)]
+    }
+
+    fn draft(&self, kind: EntryKind) -> Draft {
+        let mut draft = Draft::new(self.now, kind);
+        draft.scenario = self.current().map(|s| s.id.clone());
+        draft
+    }
+
+    fn step_draft(&self, kind: EntryKind, step: usize) -> Draft {
+        let mut draft = self.draft(kind);
+        draft.step = self.steps().get(step).map(|s| s.id.clone());
+        draft.evidence = Some(EntryEvidence {
+            check: self.evidence.get(step).cloned().flatten(),
+            against_evidence: false,
+            state: state_lines(&self.live, self.now),
+        });
+        draft
+    }
+
+    fn confirm_draft(&self, step: usize, against_evidence: bool) -> Draft {
+        let mut draft = self.step_draft(EntryKind::Confirmed, step);
+        if let Some(evidence) = draft.evidence.as_mut() {
+            evidence.against_evidence = against_evidence;
+        }
+        draft
+    }
+
+    /// Folds one journal entry into the checklist. `fresh` entries were just
+    /// written by this session; replayed ones come from a resumed file.
+    fn apply_entry(&mut self, entry: Entry, fresh: bool) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let index = entry
+            .step
+            .as_deref()
+            .and_then(|id| self.steps().iter().position(|s| s.id == id));
+        match entry.kind {
+            EntryKind::SessionStarted | EntryKind::IncidentDeclared => {
+                if entry.kind == EntryKind::IncidentDeclared || self.incident_start.is_none() {
+                    self.incident_start = Some(entry.time);
+                }
+            }
+            EntryKind::Confirmed => {
+                if let Some(i) = index {
+                    let against_evidence =
+                        entry.evidence.as_ref().is_some_and(|e| e.against_evidence);
+                    self.statuses[i] = StepStatus::Confirmed {
+                        seq: entry.seq,
+                        at: entry.time,
+                        against_evidence,
+                    };
+                    effects.push(Effect::StepConfirmed(self.steps()[i].clone()));
+                    if fresh {
+                        self.select_next_pending(i);
+                    }
+                }
+            }
+            EntryKind::Skipped => {
+                if let Some(i) = index {
+                    self.statuses[i] = StepStatus::Skipped {
+                        seq: entry.seq,
+                        at: entry.time,
+                        reason: entry.note.clone().unwrap_or_default(),
+                    };
+                    if fresh {
+                        self.select_next_pending(i);
+                    }
+                }
+            }
+            EntryKind::Undone => {
+                if let Some(status) = self
+                    .statuses
+                    .iter_mut()
+                    .find(|s| s.seq().is_some() && s.seq() == entry.undoes)
+                {
+                    *status = StepStatus::Pending;
+                }
+            }
+            EntryKind::SessionPaused | EntryKind::SessionCompleted if fresh => {
+                effects.push(Effect::Exit);
+            }
+            _ => {}
+        }
+        self.log.push(entry);
+        self.judge();
+        effects
+    }
+
+    fn select_next_pending(&mut self, from: usize) {
+        let n = self.statuses.len();
+        if let Some(next) = (1..=n)
+            .map(|k| (from + k) % n)
+            .find(|&i| self.statuses[i].is_pending())
+        {
+            self.selected = next;
+        }
+    }
+}

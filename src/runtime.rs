@@ -1,0 +1,158 @@
+//! Carries out the app's effects: journal writes (fsync'd before the app
+//! hears of them), telling the source about confirmations, refreshes. The
+//! terminal loop and the tests drive the console through `dispatch`.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::app::{Action, App, Effect};
+use crate::journal::entry::{Draft, EntryKind};
+use crate::journal::store::{Journal, SessionMeta};
+use crate::sources::Source;
+
+/// Where and as whom the session is journaled.
+#[derive(Debug, Clone)]
+pub struct JournalSettings {
+    pub dir: PathBuf,
+    pub actor: String,
+    /// Continue the latest unfinished session of this runbook and scenario.
+    pub resume: bool,
+}
+
+pub struct Session {
+    pub app: App,
+    source: Arc<dyn Source>,
+    settings: JournalSettings,
+    journal: Option<Journal>,
+    refresh: Option<Box<dyn Fn() + Send>>,
+    pub exit: bool,
+    /// Warnings met while opening the journal (a torn last line, …).
+    pub warnings: Vec<String>,
+}
+
+impl Session {
+    pub fn new(app: App, source: Arc<dyn Source>, settings: JournalSettings) -> Self {
+        Self {
+            app,
+            source,
+            settings,
+            journal: None,
+            refresh: None,
+            exit: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// What `r` calls: the poller's refresh.
+    pub fn on_refresh(&mut self, refresh: impl Fn() + Send + 'static) {
+        self.refresh = Some(Box::new(refresh));
+    }
+
+    pub fn journal_path(&self) -> Option<PathBuf> {
+        self.journal.as_ref().map(|j| j.path().to_path_buf())
+    }
+
+    /// Runs the app's start effects (begins the session when the scenario was given).
+    pub fn start(&mut self) {
+        let effects = self.app.start();
+        self.run(effects);
+    }
+
+    pub fn dispatch(&mut self, action: Action) {
+        let effects = self.app.update(action);
+        self.run(effects);
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        let mut queue = VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            let next = match effect {
+                Effect::Begin { scenario } => self.begin(&scenario),
+                Effect::Append(draft) => self.append(draft),
+                Effect::StepConfirmed(step) => {
+                    self.source.step_confirmed(&step);
+                    Vec::new()
+                }
+                Effect::Refresh => {
+                    if let Some(refresh) = &self.refresh {
+                        refresh();
+                    }
+                    Vec::new()
+                }
+                Effect::Exit => {
+                    self.exit = true;
+                    Vec::new()
+                }
+            };
+            queue.extend(next);
+        }
+    }
+
+    /// The operator quits from outside the app (a signal): record the pause.
+    pub fn pause_and_exit(&mut self) {
+        if self.journal.is_some() {
+            let mut draft = Draft::new(self.app.now, EntryKind::SessionPaused);
+            draft.scenario = self.app.current().map(|s| s.id.clone());
+            draft.note = Some("terminated by signal".into());
+            let effects = self.append(draft);
+            self.run(effects);
+        }
+        self.exit = true;
+    }
+
+    /// Opens the journal: the latest unfinished session when resuming, else
+    /// a new file; then records the start.
+    fn begin(&mut self, scenario: &str) -> Vec<Effect> {
+        let runbook = self.app.runbook.name.clone();
+        let mut effects = Vec::new();
+        let mut kind = EntryKind::SessionStarted;
+        if self.settings.resume {
+            match Journal::resume(&self.settings.dir, &runbook, scenario) {
+                Ok(Some((journal, read))) => {
+                    self.warnings.extend(read.warnings);
+                    self.journal = Some(journal);
+                    effects.extend(self.app.update(Action::Replayed(read.entries)));
+                    kind = EntryKind::SessionResumed;
+                }
+                Ok(None) => self
+                    .warnings
+                    .push(format!("no unfinished session of {scenario} to resume; starting a new one")),
+                Err(e) => self.warnings.push(format!("cannot resume: {e}")),
+            }
+        }
+        if self.journal.is_none() {
+            let meta = SessionMeta {
+                runbook,
+                scenario: scenario.to_string(),
+                actor: self.settings.actor.clone(),
+                drill: self.source.is_simulated(),
+            };
+            match Journal::create(&self.settings.dir, meta, self.app.now) {
+                Ok(journal) => self.journal = Some(journal),
+                Err(e) => {
+                    return self.app.update(Action::JournalFailed(format!(
+                        "cannot create a journal in {}: {e}",
+                        self.settings.dir.display()
+                    )));
+                }
+            }
+        }
+        let mut draft = Draft::new(self.app.now, kind);
+        draft.scenario = Some(scenario.to_string());
+        effects.extend(self.append(draft));
+        effects
+    }
+
+    fn append(&mut self, draft: Draft) -> Vec<Effect> {
+        let Some(journal) = self.journal.as_mut() else {
+            return self
+                .app
+                .update(Action::JournalFailed("no journal is open".into()));
+        };
+        match journal.append(draft) {
+            Ok(entry) => self.app.update(Action::Journaled(entry)),
+            Err(e) => self.app.update(Action::JournalFailed(e.to_string())),
+        }
+    }
+}

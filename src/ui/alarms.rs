@@ -1,0 +1,70 @@
+//! The alarms pane: firing alarms first, then those without data, then OK.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::widgets::{PaneCtx, dot, fit, inner_rows};
+use crate::domain::health::{Health, alarm_health};
+use crate::domain::snapshot::{AlarmSnapshot, Feed};
+
+pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<AlarmSnapshot>, ctx: &PaneCtx) {
+    let t = ctx.theme;
+    let firing = feed.data.as_ref().map_or(0, |a| {
+        a.alarms
+            .iter()
+            .filter(|a| alarm_health(a) == Health::Critical)
+            .count()
+    });
+    let age = ctx.feed_age(feed).map(|a| match firing {
+        0 => a,
+        n => format!("{a} · {n} firing"),
+    });
+    let block = ctx.block("Alarms", age);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
+    match &feed.data {
+        Some(alarms) => {
+            if alarms.alarms.is_empty() {
+                lines.push(Line::styled("no alarms found", t.muted()));
+            }
+            let mut order: Vec<_> = alarms.alarms.iter().collect();
+            order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
+            for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
+                let health = alarm_health(alarm);
+                let color = t.health(health);
+                let state = format!(
+                    "{:<5} ",
+                    match alarm.state.as_str() {
+                        "INSUFFICIENT_DATA" => "DATA?",
+                        s => s,
+                    }
+                );
+                let mut state_style = Style::default().fg(color);
+                if health == Health::Critical {
+                    state_style = state_style.add_modifier(Modifier::BOLD);
+                }
+                let age = format!(" {}", ctx.ago(alarm.updated));
+                let name_width = width.saturating_sub(2 + state.len() + age.len());
+                lines.push(Line::from(vec![
+                    dot(color),
+                    Span::styled(state, state_style),
+                    Span::styled(
+                        format!("{:<name_width$}", fit(&alarm.name, name_width)),
+                        Style::default().fg(t.fg),
+                    ),
+                    Span::styled(age, t.muted()),
+                ]));
+            }
+        }
+        None if feed.error.is_none() => lines.push(Line::styled("waiting for data…", t.muted())),
+        None => {}
+    }
+    Paragraph::new(lines)
+        .scroll((ctx.scroll as u16, 0))
+        .render(inner, buf);
+}

@@ -1,0 +1,106 @@
+//! The backups pane: the newest usable recovery point and its age, the
+//! point-in-time-restore window of each primary, then the latest points.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::widgets::{PaneCtx, dot, fit, inner_rows};
+use crate::domain::health::{Limits, age_health, newest_completed_age};
+use crate::domain::snapshot::{
+    BackupSnapshot, Feed, RdsSnapshot, RecoveryPointKind, RecoveryPointStatus,
+};
+use crate::domain::verify::short_age;
+
+pub fn render(
+    area: Rect,
+    buf: &mut Buffer,
+    feed: &Feed<BackupSnapshot>,
+    rds: &Feed<RdsSnapshot>,
+    limits: &Limits,
+    ctx: &PaneCtx,
+) {
+    let t = ctx.theme;
+    let block = ctx.block("Backups", ctx.feed_age(feed));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = inner.width as usize;
+    let rows = inner_rows(area) + ctx.scroll;
+    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
+    match &feed.data {
+        Some(backups) => {
+            let newest = newest_completed_age(backups, ctx.now);
+            let (text, color) = match newest {
+                Some(age) => (
+                    format!(
+                        "newest completed {} old (max {})",
+                        short_age(age),
+                        limits.recovery_point_age
+                    ),
+                    t.health(age_health(age, limits.recovery_point_age)),
+                ),
+                None => ("no completed recovery point".to_string(), t.critical),
+            };
+            lines.push(Line::from(vec![
+                dot(color),
+                Span::styled(
+                    fit(&text, width.saturating_sub(2)),
+                    Style::default().fg(color),
+                ),
+            ]));
+            pitr_lines(&mut lines, rds, width, ctx);
+            for point in backups.recovery_points.iter() {
+                if lines.len() >= rows {
+                    break;
+                }
+                let (status, color) = match point.status {
+                    RecoveryPointStatus::Completed => ("done", t.ok),
+                    RecoveryPointStatus::Running => ("running", t.warn),
+                    RecoveryPointStatus::Partial => ("partial", t.warn),
+                    RecoveryPointStatus::Expired => ("expired", t.muted),
+                    RecoveryPointStatus::Deleting => ("deleting", t.muted),
+                    RecoveryPointStatus::Failed => ("failed", t.critical),
+                };
+                let kind = match point.kind {
+                    RecoveryPointKind::Backup => point.vault.as_deref().unwrap_or("vault"),
+                    RecoveryPointKind::AutomatedSnapshot => "auto snapshot",
+                    RecoveryPointKind::ManualSnapshot => "manual snapshot",
+                };
+                let head = format!("{:>8} {status:<8}", ctx.ago(point.created));
+                let rest = format!("{} · {kind} · {}", point.resource_name(), point.region);
+                lines.push(Line::from(vec![
+                    Span::styled(head.clone(), Style::default().fg(color)),
+                    Span::raw(" "),
+                    Span::styled(
+                        fit(&rest, width.saturating_sub(head.chars().count() + 1)),
+                        t.muted(),
+                    ),
+                ]));
+            }
+        }
+        None if feed.error.is_none() => lines.push(Line::styled("waiting for data…", t.muted())),
+        None => {}
+    }
+    Paragraph::new(lines)
+        .scroll((ctx.scroll as u16, 0))
+        .render(inner, buf);
+}
+
+/// One line per primary: its point-in-time-restore window.
+fn pitr_lines(out: &mut Vec<Line<'static>>, rds: &Feed<RdsSnapshot>, width: usize, ctx: &PaneCtx) {
+    let Some(rds) = &rds.data else { return };
+    for db in rds.instances.iter().filter(|d| !d.is_replica()) {
+        let text = match (db.earliest_restorable, db.latest_restorable) {
+            (Some(from), Some(to)) => format!(
+                "PITR {}: {} … {}",
+                db.id,
+                from.strftime("%m-%d %H:%M"),
+                ctx.ago(to)
+            ),
+            _ => format!("PITR {}: no window", db.id),
+        };
+        out.push(Line::styled(fit(&text, width), ctx.theme.accent()));
+    }
+}

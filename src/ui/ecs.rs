@@ -1,0 +1,88 @@
+//! The ECS pane: each service's task counts and rollout, its deployments
+//! while more than one runs, and its latest events.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::widgets::{PaneCtx, dot, fit, inner_rows};
+use crate::domain::health::service_health;
+use crate::domain::snapshot::{EcsSnapshot, Feed, RolloutState};
+
+pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<EcsSnapshot>, ctx: &PaneCtx) {
+    let t = ctx.theme;
+    let block = ctx.block("ECS", ctx.feed_age(feed));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = inner.width as usize;
+    let rows = inner_rows(area);
+    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
+    match &feed.data {
+        Some(ecs) => {
+            if ecs.services.is_empty() {
+                lines.push(Line::styled("no services found", t.muted()));
+            }
+            // Events only where every service still gets its own line.
+            let n = ecs.services.len().max(1);
+            let events_each = match rows / n {
+                0..=1 => 0,
+                2 => 1,
+                _ => 2,
+            };
+            for svc in &ecs.services {
+                if lines.len() >= rows + ctx.scroll {
+                    break;
+                }
+                let health = t.health(service_health(svc));
+                let rollout = svc
+                    .primary_deployment()
+                    .and_then(|d| d.rollout)
+                    .map_or("-", RolloutState::as_str);
+                let counts = format!(
+                    " {}/{} running · {} pending · {rollout}",
+                    svc.running, svc.desired, svc.pending
+                );
+                let name_width = width.saturating_sub(2 + counts.chars().count()).max(8);
+                lines.push(Line::from(vec![
+                    dot(health),
+                    Span::styled(fit(&svc.name, name_width), Style::default().fg(t.fg)),
+                    Span::styled(
+                        fit(
+                            &counts,
+                            width.saturating_sub(2 + name_width.min(svc.name.chars().count())),
+                        ),
+                        Style::default().fg(health),
+                    ),
+                ]));
+                if svc.deployments.len() > 1 {
+                    for d in &svc.deployments {
+                        let text = format!(
+                            "  ↳ {} {} {}/{} · failed {} · {}",
+                            d.status,
+                            d.rollout.map_or("-", RolloutState::as_str),
+                            d.running,
+                            d.desired,
+                            d.failed_tasks,
+                            d.task_definition
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or(&d.task_definition)
+                        );
+                        lines.push(Line::styled(fit(&text, width), t.muted()));
+                    }
+                }
+                for event in svc.events.iter().take(events_each) {
+                    let text = format!("  {:>7} {}", ctx.ago(event.at), event.message);
+                    lines.push(Line::styled(fit(&text, width), t.muted()));
+                }
+            }
+        }
+        None if feed.error.is_none() => lines.push(Line::styled("waiting for data…", t.muted())),
+        None => {}
+    }
+    Paragraph::new(lines)
+        .scroll((ctx.scroll as u16, 0))
+        .render(inner, buf);
+}

@@ -1,0 +1,63 @@
+//! The footer: the prompt being typed, a question, a message, or key hints
+//! generated from the key table.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::theme::Theme;
+use crate::app::{App, Mode, Prompt};
+use crate::keys::BINDINGS;
+
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
+    let t = theme;
+    let line = match &app.mode {
+        Mode::Input { prompt, text } => {
+            let label = match prompt {
+                Prompt::Skip(_) => " Skip reason: ",
+                Prompt::Note => " Note: ",
+            };
+            Line::from(vec![
+                Span::styled(label, t.title()),
+                Span::styled(format!("{text}▏"), Style::default().fg(t.fg)),
+                Span::styled("  Enter save · Esc cancel", t.muted()),
+            ])
+        }
+        Mode::ConfirmAgainst { step } => {
+            let seen = app
+                .evidence
+                .get(*step)
+                .and_then(Option::as_ref)
+                .map_or(String::new(), |e| e.seen.clone());
+            Line::from(vec![
+                Span::styled(" Check not met: ", Style::default().fg(t.critical)),
+                Span::styled(seen, Style::default().fg(t.fg)),
+                Span::styled(" — confirm anyway? y/n", t.title()),
+            ])
+        }
+        Mode::ConfirmQuit => Line::from(vec![
+            Span::styled(
+                format!(" {} steps remain.", app.remaining()),
+                Style::default().fg(t.warn),
+            ),
+            Span::styled(" Quit and keep the session for --resume? y/n", t.title()),
+        ]),
+        _ => match &app.message {
+            Some(message) => Line::styled(format!(" {message}"), Style::default().fg(t.warn)),
+            None => hints(t),
+        },
+    };
+    Paragraph::new(line).render(area, buf);
+}
+
+fn hints(t: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for b in BINDINGS.iter().filter(|b| !b.hint.is_empty()) {
+        let key = b.shown.split(' ').next().unwrap_or(b.shown);
+        spans.push(Span::styled(key.to_string(), t.accent()));
+        spans.push(Span::styled(format!(" {}  ", b.hint), t.muted()));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,94 @@
+//! Where each pane goes, as a pure function of the screen size and the app
+//! state, so drawing and mouse hit-testing agree.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use crate::app::{App, Pane};
+
+pub struct Areas {
+    pub header: Rect,
+    pub footer: Rect,
+    pub panes: Vec<(Pane, Rect)>,
+}
+
+/// Wide screens get three columns; from 80 columns two; a zoomed pane takes
+/// the whole body.
+pub fn areas(area: Rect, app: &App) -> Areas {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let panes = if app.zoomed {
+        vec![(app.focus, body)]
+    } else if body.width >= 150 {
+        let [left, middle, right] = Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+        ])
+        .areas(body);
+        let [checklist, log] = split_log(left);
+        let [rds, backups] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(middle);
+        let [ecs, alarms] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+        vec![
+            (Pane::Checklist, checklist),
+            (Pane::Rds, rds),
+            (Pane::Backups, backups),
+            (Pane::Ecs, ecs),
+            (Pane::Alarms, alarms),
+            (Pane::Log, log),
+        ]
+    } else {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        let [checklist, log] = split_log(left);
+        let [rds, backups, ecs, alarms] = Layout::vertical([
+            Constraint::Ratio(3, 10),
+            Constraint::Ratio(2, 10),
+            Constraint::Ratio(3, 10),
+            Constraint::Ratio(2, 10),
+        ])
+        .areas(right);
+        vec![
+            (Pane::Checklist, checklist),
+            (Pane::Rds, rds),
+            (Pane::Backups, backups),
+            (Pane::Ecs, ecs),
+            (Pane::Alarms, alarms),
+            (Pane::Log, log),
+        ]
+    };
+    Areas {
+        header,
+        footer,
+        panes,
+    }
+}
+
+/// The checklist keeps most of its column; the log gets a quarter, at least 4 rows.
+fn split_log(column: Rect) -> [Rect; 2] {
+    let log = (column.height / 4).max(4).min(column.height / 2);
+    Layout::vertical([Constraint::Min(0), Constraint::Length(log)]).areas(column)
+}
+
+/// The step under a mouse click, if the click landed on a step row.
+pub fn step_at(area: Rect, app: &App, column: u16, row: u16) -> Option<usize> {
+    let areas = areas(area, app);
+    let (_, rect) = areas.panes.iter().find(|(p, _)| *p == Pane::Checklist)?;
+    if !rect.contains(Position::new(column, row)) {
+        return None;
+    }
+    let view = super::checklist::view(app);
+    let rows = super::checklist::list_rows(*rect, &view);
+    let offset = super::checklist::list_offset(rows, view.selected);
+    let line = row.checked_sub(rect.y + 1)? as usize;
+    (line < rows)
+        .then_some(offset + line)
+        .filter(|&i| i < view.steps.len())
+}

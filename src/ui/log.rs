@@ -1,0 +1,77 @@
+//! The side log: the journal as it grows, newest at the bottom.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::widgets::{PaneCtx, fit, inner_rows};
+use crate::journal::entry::{Entry, EntryKind};
+
+pub fn render(area: Rect, buf: &mut Buffer, log: &[Entry], ctx: &PaneCtx) {
+    let t = ctx.theme;
+    let block = ctx.block("Log", Some(format!("· {} entries", log.len())));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let rows = inner_rows(area);
+    // Scrolling moves back in time from the newest entry.
+    let end = log
+        .len()
+        .saturating_sub(ctx.scroll.min(log.len().saturating_sub(rows)));
+    let start = end.saturating_sub(rows);
+    let lines: Vec<Line> = log[start..end]
+        .iter()
+        .map(|e| entry_line(e, inner.width as usize, ctx))
+        .collect();
+    if lines.is_empty() {
+        Paragraph::new("nothing recorded yet")
+            .style(t.muted())
+            .render(inner, buf);
+    } else {
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
+    let t = ctx.theme;
+    let (word, color) = match entry.kind {
+        EntryKind::SessionStarted => ("started", t.accent),
+        EntryKind::SessionResumed => ("resumed", t.accent),
+        EntryKind::IncidentDeclared => ("declared", t.accent),
+        EntryKind::Confirmed if entry.evidence.as_ref().is_some_and(|e| e.against_evidence) => {
+            ("confirmed!", t.warn)
+        }
+        EntryKind::Confirmed => ("confirmed", t.ok),
+        EntryKind::Skipped => ("skipped", t.warn),
+        EntryKind::Undone => ("undone", t.warn),
+        EntryKind::Note => ("note", t.fg),
+        EntryKind::SessionPaused => ("paused", t.muted),
+        EntryKind::SessionCompleted => ("completed", t.ok),
+    };
+    let time = entry.time.strftime("%H:%M:%S").to_string();
+    let mut text = String::new();
+    if let Some(step) = &entry.step {
+        text.push_str(step);
+    }
+    if let Some(undoes) = entry.undoes {
+        text.push_str(&format!(" (#{undoes})"));
+    }
+    if let Some(note) = &entry.note {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(note);
+    }
+    let head = format!("{time} {} ", entry.actor);
+    let used = head.chars().count() + word.chars().count() + 1;
+    Line::from(vec![
+        Span::styled(head, t.muted()),
+        Span::styled(word, Style::default().fg(color)),
+        Span::raw(" "),
+        Span::styled(
+            fit(&text, width.saturating_sub(used)),
+            Style::default().fg(t.fg),
+        ),
+    ])
+}

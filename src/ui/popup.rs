@@ -1,0 +1,99 @@
+//! Overlays: the scenario picker and the help generated from the key table.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+
+use super::theme::Theme;
+use crate::keys::BINDINGS;
+use crate::runbook::model::Runbook;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+fn frame<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(Style::default().fg(theme.border_focused))
+        .title(Span::styled(format!(" {title} "), theme.title()))
+        .style(theme.base())
+}
+
+pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, theme: &Theme) {
+    let t = theme;
+    let height = (runbook.scenarios.len() as u16 * 2 + 4).max(6);
+    let rect = centered(area, 76, height);
+    Clear.render(rect, buf);
+    let block = frame("Choose the scenario", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let mut lines = Vec::new();
+    for (i, s) in runbook.scenarios.iter().enumerate() {
+        let chosen = i == selected;
+        let style = if chosen {
+            Style::default()
+                .fg(t.accent)
+                .bg(t.selection)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(t.fg)
+        };
+        lines.push(Line::styled(
+            format!("{} {}", if chosen { "▶" } else { " " }, s.title),
+            style,
+        ));
+        lines.push(Line::styled(
+            format!(
+                "    {} steps · RTO {} · RPO {}",
+                s.steps.len(),
+                s.rto(&runbook.objectives),
+                s.rpo(&runbook.objectives)
+            ),
+            t.muted(),
+        ));
+    }
+    if runbook.scenarios.is_empty() {
+        lines.push(Line::styled("this runbook has no scenarios", t.muted()));
+    }
+    lines.push(Line::styled("↑↓ choose · Enter start · q quit", t.muted()));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let t = theme;
+    let rect = centered(area, 72, BINDINGS.len() as u16 + 6);
+    Clear.render(rect, buf);
+    let block = frame("Keys", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:<14}", b.shown), t.accent()),
+                Span::styled(b.help, Style::default().fg(t.fg)),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<14}", "click"), t.accent()),
+        Span::styled("Select the step under the mouse", Style::default().fg(t.fg)),
+    ]));
+    lines.push(Line::styled(
+        "In prompts: Enter saves, Esc cancels. Any key closes this help.",
+        t.muted(),
+    ));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}

@@ -1,0 +1,103 @@
+//! The RDS pane: every instance with its status, role and region, and for
+//! replicas the lag with a sparkline of recent samples.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
+use crate::domain::health::{Limits, instance_health, lag_health};
+use crate::domain::snapshot::{DbInstance, Feed, RdsSnapshot};
+
+pub fn render(
+    area: Rect,
+    buf: &mut Buffer,
+    feed: &Feed<RdsSnapshot>,
+    limits: &Limits,
+    ctx: &PaneCtx,
+) {
+    let block = ctx.block("RDS", ctx.feed_age(feed));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
+    let rows = inner_rows(area);
+    if let Some(rds) = &feed.data {
+        if rds.instances.is_empty() {
+            lines.push(Line::styled("no instances found", ctx.theme.muted()));
+        }
+        let id_width = rds
+            .instances
+            .iter()
+            .map(|d| d.id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(inner.width as usize / 2);
+        for db in rds.instances.iter() {
+            if lines.len() >= rows + ctx.scroll {
+                break;
+            }
+            instance_lines(&mut lines, db, id_width, inner.width as usize, limits, ctx);
+        }
+    } else if feed.error.is_none() {
+        lines.push(Line::styled("waiting for data…", ctx.theme.muted()));
+    }
+    Paragraph::new(lines)
+        .scroll((ctx.scroll as u16, 0))
+        .render(inner, buf);
+}
+
+fn instance_lines(
+    out: &mut Vec<Line<'static>>,
+    db: &DbInstance,
+    id_width: usize,
+    width: usize,
+    limits: &Limits,
+    ctx: &PaneCtx,
+) {
+    let t = ctx.theme;
+    let health = t.health(instance_health(db, limits));
+    let role = match &db.replica_of {
+        Some(source) => format!("replica of {}", short_id(source)),
+        None if db.multi_az => "primary multi-AZ".into(),
+        None => "primary".into(),
+    };
+    let place = db.az.clone().unwrap_or_else(|| db.region.clone());
+    let mut line = vec![
+        dot(health),
+        Span::styled(
+            format!("{:<id_width$} ", fit(&db.id, id_width)),
+            Style::default().fg(t.fg),
+        ),
+        Span::styled(format!("{} ", db.status), Style::default().fg(health)),
+    ];
+    let used: usize = line.iter().map(|s| s.width()).sum();
+    let rest = format!("{place} · {role}");
+    line.push(Span::styled(
+        fit(&rest, width.saturating_sub(used)),
+        t.muted(),
+    ));
+    out.push(Line::from(line));
+    if db.is_replica() {
+        let lag_color = t.health(lag_health(db, limits));
+        let lag = db
+            .lag_secs
+            .map_or("lag ?".into(), |l| format!("lag {l:.0}s"));
+        let head = format!("  ↳ {lag:<9} ");
+        let spark_width = width.saturating_sub(head.chars().count() + 12).min(60);
+        out.push(Line::from(vec![
+            Span::styled(head, Style::default().fg(lag_color)),
+            Span::styled(
+                sparkline(&db.lag_history, spark_width),
+                Style::default().fg(lag_color),
+            ),
+            Span::styled(format!(" max {}", limits.replica_lag), t.muted()),
+        ]));
+    }
+}
+
+/// An ARN's last part: replicas often name their source by ARN.
+fn short_id(source: &str) -> &str {
+    source.rsplit(':').next().unwrap_or(source)
+}

@@ -1,0 +1,130 @@
+//! Small pieces shared by the panes: the framed block, ages, sparklines.
+
+use jiff::Timestamp;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::symbols;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use super::theme::Theme;
+use crate::domain::snapshot::Feed;
+use crate::domain::verify::short_age;
+
+/// What every pane needs besides its own snapshot.
+pub struct PaneCtx<'a> {
+    pub theme: &'a Theme,
+    pub now: Timestamp,
+    pub focused: bool,
+    pub scroll: usize,
+}
+
+impl PaneCtx<'_> {
+    /// The pane's frame: title, data age, and a highlighted border when focused.
+    pub fn block<'b>(&self, title: &'b str, age: Option<String>) -> Block<'b> {
+        let t = self.theme;
+        let border = if self.focused {
+            t.border_focused
+        } else {
+            t.border
+        };
+        let mut title_spans = vec![Span::styled(format!(" {title} "), t.title())];
+        if let Some(age) = age {
+            title_spans.push(Span::styled(format!("{age} "), t.muted()));
+        }
+        Block::default()
+            .borders(Borders::ALL)
+            .border_type(if self.focused {
+                BorderType::Thick
+            } else {
+                BorderType::Plain
+            })
+            .border_style(Style::default().fg(border))
+            .title(Line::from(title_spans))
+    }
+
+    pub fn ago(&self, at: Timestamp) -> String {
+        ago(self.now, at)
+    }
+
+    /// The age shown in a feed's title: "3s ago", or "stale 2m" when failing.
+    pub fn feed_age<T>(&self, feed: &Feed<T>) -> Option<String> {
+        let good = feed.last_good.map(|at| self.ago(at));
+        match (&feed.error, good) {
+            (Some(_), Some(good)) => Some(format!("· last good {good}")),
+            (Some(_), None) => Some("· no data".into()),
+            (None, Some(good)) => Some(format!("· {good}")),
+            (None, None) => Some("· waiting".into()),
+        }
+    }
+
+    /// The error line a failing feed shows at the top of its pane.
+    pub fn error_line<T>(&self, feed: &Feed<T>) -> Option<Line<'static>> {
+        let (at, err) = feed.error.as_ref()?;
+        Some(Line::from(vec![
+            Span::styled(
+                format!("⚠ {}", err.code),
+                Style::default()
+                    .fg(self.theme.critical)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(" {} ", err.message),
+                Style::default().fg(self.theme.critical),
+            ),
+            Span::styled(format!("({})", self.ago(*at)), self.theme.muted()),
+        ]))
+    }
+}
+
+pub fn ago(now: Timestamp, at: Timestamp) -> String {
+    let secs = now.duration_since(at).as_secs();
+    if secs < 0 {
+        "in ".to_string() + &short_age((-secs) as u64)
+    } else {
+        short_age(secs as u64) + " ago"
+    }
+}
+
+/// A one-line sparkline of the last `width` values, scaled to their max.
+pub fn sparkline(values: &[u64], width: usize) -> String {
+    let bars = symbols::bar::NINE_LEVELS;
+    let levels = [
+        bars.empty,
+        bars.one_eighth,
+        bars.one_quarter,
+        bars.three_eighths,
+        bars.half,
+        bars.five_eighths,
+        bars.three_quarters,
+        bars.seven_eighths,
+        bars.full,
+    ];
+    let tail = &values[values.len().saturating_sub(width)..];
+    let max = tail.iter().copied().max().unwrap_or(0).max(1);
+    tail.iter()
+        .map(|&v| levels[((v * 8).div_ceil(max)).min(8) as usize])
+        .collect()
+}
+
+/// Text cut to `width` columns with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The inner rows a pane can show, after its border.
+pub fn inner_rows(area: Rect) -> usize {
+    area.height.saturating_sub(2) as usize
+}
+
+pub fn dot(color: ratatui::style::Color) -> Span<'static> {
+    Span::styled("● ", Style::default().fg(color))
+}

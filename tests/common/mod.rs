@@ -1,0 +1,243 @@
+//! Hand-made live state and runbook shared by the UI and app tests: fixed
+//! values, so snapshots and colour asserts do not depend on the simulator.
+#![allow(dead_code)]
+
+use drconsole::domain::snapshot::*;
+use drconsole::runbook::model::Runbook;
+use jiff::{SignedDuration, Timestamp};
+
+pub fn now() -> Timestamp {
+    "2026-03-14T02:00:00Z".parse().unwrap()
+}
+
+fn ago(secs: i64) -> Timestamp {
+    now() - SignedDuration::from_secs(secs)
+}
+
+pub const RUNBOOK: &str = r#"
+name = "Fixture production"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment]
+regions = { primary = "us-east-1", dr = "us-west-2" }
+rds = [
+  { id = "shop-db", engine = "postgres" },
+  { id = "shop-db-replica", region = "us-west-2", role = "replica", source = "shop-db" },
+]
+ecs = [
+  { cluster = "shop-cluster", service = "shop-web" },
+  { cluster = "shop-cluster", service = "shop-worker" },
+]
+backup_vaults = [{ name = "shop-vault" }]
+alarms = { names = ["shop-5xx"], prefixes = ["shop-"] }
+thresholds = { replica_lag = "60s" }
+
+[[scenario]]
+id = "db-failure"
+title = "Database instance failure"
+
+[[scenario.step]]
+id = "declare"
+title = "Declare the incident and freeze deploys"
+role = "Incident Commander"
+expected = "5m"
+
+[[scenario.step]]
+id = "restore"
+title = "Restore the database to the latest restorable time"
+role = "DB ops"
+commands = ["aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier shop-db --target-db-instance-identifier shop-db-restore --use-latest-restorable-time"]
+expected = "45m"
+verify.instance_status = { instance = "shop-db-restore", status = "available" }
+
+[[scenario.step]]
+id = "redeploy"
+title = "Redeploy the web service"
+role = "App ops"
+verify.ecs_stable = { cluster = "shop-cluster", service = "shop-web" }
+
+[[scenario.step]]
+id = "backup-fresh"
+title = "A recovery point younger than a day exists"
+verify.recovery_point_younger_than = { vault = "shop-vault", max_age = "1d" }
+
+[[scenario.step]]
+id = "alarms"
+title = "Alarms back to OK"
+verify.alarm_state = { alarm = "shop-5xx", state = "OK" }
+
+[[scenario]]
+id = "app-failure"
+title = "Application failure"
+rto = "30m"
+
+[[scenario.step]]
+id = "rollback"
+title = "Roll back to the last good task definition"
+"#;
+
+pub fn runbook() -> Runbook {
+    toml::from_str(RUNBOOK).unwrap()
+}
+
+pub fn rds() -> RdsSnapshot {
+    RdsSnapshot {
+        instances: vec![
+            DbInstance {
+                id: "shop-db".into(),
+                region: "us-east-1".into(),
+                replica_of: None,
+                status: "available".into(),
+                engine: Some("postgres".into()),
+                multi_az: false,
+                az: Some("us-east-1a".into()),
+                endpoint: Some("shop-db.abc.us-east-1.rds.amazonaws.com".into()),
+                earliest_restorable: Some(ago(7 * 86_400)),
+                latest_restorable: Some(ago(240)),
+                replication_state: None,
+                lag_secs: None,
+                lag_history: vec![],
+            },
+            DbInstance {
+                id: "shop-db-replica".into(),
+                region: "us-west-2".into(),
+                replica_of: Some("arn:aws:rds:us-east-1:123456789012:db:shop-db".into()),
+                status: "available".into(),
+                engine: Some("postgres".into()),
+                multi_az: false,
+                az: Some("us-west-2b".into()),
+                endpoint: None,
+                earliest_restorable: None,
+                latest_restorable: None,
+                replication_state: Some("replicating".into()),
+                lag_secs: Some(95.0),
+                lag_history: vec![3, 5, 8, 4, 2, 10, 30, 60, 95],
+            },
+        ],
+    }
+}
+
+pub fn backups() -> BackupSnapshot {
+    let point = |id: &str, kind, status, age: i64| RecoveryPoint {
+        id: id.into(),
+        kind,
+        vault: (kind == RecoveryPointKind::Backup).then(|| "shop-vault".into()),
+        region: "us-east-1".into(),
+        resource: "arn:aws:rds:us-east-1:123456789012:db:shop-db".into(),
+        status,
+        created: ago(age),
+        completed: (status == RecoveryPointStatus::Completed).then(|| ago(age - 600)),
+        size_bytes: Some(12_000_000_000),
+        delete_at: None,
+    };
+    BackupSnapshot {
+        recovery_points: vec![
+            point(
+                "rp-running",
+                RecoveryPointKind::Backup,
+                RecoveryPointStatus::Running,
+                300,
+            ),
+            point(
+                "rp-1",
+                RecoveryPointKind::Backup,
+                RecoveryPointStatus::Completed,
+                4 * 3600,
+            ),
+            point(
+                "snap-1",
+                RecoveryPointKind::AutomatedSnapshot,
+                RecoveryPointStatus::Completed,
+                23 * 3600,
+            ),
+            point(
+                "rp-0",
+                RecoveryPointKind::Backup,
+                RecoveryPointStatus::Failed,
+                8 * 3600,
+            ),
+        ],
+    }
+}
+
+pub fn ecs() -> EcsSnapshot {
+    let deployment = |id: &str, status: &str, rollout, running| Deployment {
+        id: id.into(),
+        status: status.into(),
+        task_definition: format!(
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-web:{id}"
+        ),
+        rollout: Some(rollout),
+        desired: 2,
+        running,
+        pending: 2 - running,
+        failed_tasks: 0,
+        updated: Some(ago(120)),
+    };
+    EcsSnapshot {
+        services: vec![
+            EcsService {
+                cluster: "shop-cluster".into(),
+                name: "shop-web".into(),
+                region: "us-east-1".into(),
+                status: "ACTIVE".into(),
+                desired: 2,
+                running: 1,
+                pending: 1,
+                deployments: vec![
+                    deployment("42", "PRIMARY", RolloutState::InProgress, 1),
+                    deployment("41", "ACTIVE", RolloutState::Completed, 0),
+                ],
+                events: vec![EcsEvent {
+                    at: ago(90),
+                    message: "(service shop-web) has started 1 tasks.".into(),
+                }],
+                circuit_breaker: true,
+            },
+            EcsService {
+                cluster: "shop-cluster".into(),
+                name: "shop-worker".into(),
+                region: "us-east-1".into(),
+                status: "ACTIVE".into(),
+                desired: 1,
+                running: 1,
+                pending: 0,
+                deployments: vec![deployment("7", "PRIMARY", RolloutState::Completed, 1)],
+                events: vec![EcsEvent {
+                    at: ago(3600),
+                    message: "(service shop-worker) has reached a steady state.".into(),
+                }],
+                circuit_breaker: false,
+            },
+        ],
+    }
+}
+
+pub fn alarms() -> AlarmSnapshot {
+    let alarm = |name: &str, state, age| Alarm {
+        name: name.into(),
+        region: "us-east-1".into(),
+        state,
+        reason: "Threshold crossed".into(),
+        updated: ago(age),
+        metric: None,
+    };
+    AlarmSnapshot {
+        alarms: vec![
+            alarm("shop-high-cpu", AlarmState::Ok, 7200),
+            alarm("shop-5xx", AlarmState::Alarm, 180),
+            alarm("shop-queue-depth", AlarmState::InsufficientData, 600),
+        ],
+    }
+}
+
+pub fn live() -> LiveState {
+    let at = ago(5);
+    let mut live = LiveState::default();
+    live.rds.apply(at, Ok(rds()));
+    live.backups.apply(at, Ok(backups()));
+    live.ecs.apply(at, Ok(ecs()));
+    live.alarms.apply(at, Ok(alarms()));
+    live
+}

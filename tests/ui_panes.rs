@@ -1,0 +1,295 @@
+//! A snapshot per pane at a fixed size, plus asserts on the cells whose
+//! colour carries meaning (insta does not capture colour).
+
+mod common;
+
+use drconsole::app::{Action, App, Origin};
+use drconsole::domain::health::Limits;
+use drconsole::domain::snapshot::{Feed, SourceError};
+use drconsole::journal::entry::{Entry, EntryKind};
+use drconsole::ui::export::to_text;
+use drconsole::ui::theme::DARK;
+use drconsole::ui::widgets::PaneCtx;
+use drconsole::ui::{alarms, backups, checklist, ecs, log, rds};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+
+fn ctx() -> PaneCtx<'static> {
+    PaneCtx {
+        theme: &DARK,
+        now: common::now(),
+        focused: false,
+        scroll: 0,
+    }
+}
+
+fn limits() -> Limits {
+    Limits::from_runbook(&common::runbook())
+}
+
+fn canvas(width: u16, height: u16) -> Buffer {
+    Buffer::empty(Rect::new(0, 0, width, height))
+}
+
+/// Foreground colour of the first cell of `needle`, searched row by row.
+fn colour_of(buf: &Buffer, needle: &str) -> Color {
+    let text = to_text(buf);
+    for (y, line) in text.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count() as u16;
+            return buf[(x, y as u16)].fg;
+        }
+    }
+    panic!("{needle:?} not on screen:\n{text}");
+}
+
+/// Colour of the status dot on the row that mentions `needle`.
+fn dot_on_row_of(buf: &Buffer, needle: &str) -> Color {
+    let text = to_text(buf);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{text}"));
+    let x = line.chars().position(|c| c == '●').expect("row has a dot") as u16;
+    buf[(x, y as u16)].fg
+}
+
+#[test]
+fn rds_pane() {
+    let mut buf = canvas(64, 8);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::rds()));
+    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    assert_eq!(
+        dot_on_row_of(&buf, "shop-db "),
+        DARK.ok,
+        "available primary"
+    );
+    // 95 s of lag against a 60 s bound.
+    assert_eq!(dot_on_row_of(&buf, "shop-db-replica"), DARK.critical);
+    assert_eq!(colour_of(&buf, "lag 95s"), DARK.critical);
+}
+
+#[test]
+fn rds_pane_shows_error_and_keeps_last_good_data() {
+    let mut buf = canvas(64, 8);
+    let mut feed = Feed::default();
+    let earlier = common::now() - jiff::SignedDuration::from_secs(120);
+    feed.apply(earlier, Ok(common::rds()));
+    feed.apply(
+        common::now(),
+        Err(SourceError::new(
+            "AccessDenied",
+            "not authorized to rds:DescribeDBInstances",
+        )),
+    );
+    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    let text = to_text(&buf);
+    assert!(text.contains("last good 2m ago"), "{text}");
+    assert!(
+        text.contains("shop-db-replica"),
+        "stale data still shown:\n{text}"
+    );
+    assert_eq!(colour_of(&buf, "⚠ AccessDenied"), DARK.critical);
+}
+
+#[test]
+fn backups_pane() {
+    let mut buf = canvas(64, 9);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::backups()));
+    let mut rds_feed = Feed::default();
+    rds_feed.apply(common::now(), Ok(common::rds()));
+    backups::render(buf.area, &mut buf, &feed, &rds_feed, &limits(), &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    assert_eq!(colour_of(&buf, "newest completed"), DARK.ok);
+    assert_eq!(colour_of(&buf, "running"), DARK.warn);
+    assert_eq!(colour_of(&buf, "failed"), DARK.critical);
+}
+
+#[test]
+fn backups_pane_without_completed_point_is_critical() {
+    let mut buf = canvas(64, 6);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(Default::default()));
+    backups::render(
+        buf.area,
+        &mut buf,
+        &feed,
+        &Feed::default(),
+        &limits(),
+        &ctx(),
+    );
+    assert_eq!(
+        colour_of(&buf, "no completed recovery point"),
+        DARK.critical
+    );
+}
+
+#[test]
+fn ecs_pane() {
+    let mut buf = canvas(72, 10);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::ecs()));
+    ecs::render(buf.area, &mut buf, &feed, &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    assert_eq!(
+        dot_on_row_of(&buf, "shop-web"),
+        DARK.warn,
+        "rolling out, 1/2 running"
+    );
+    assert_eq!(dot_on_row_of(&buf, "shop-worker"), DARK.ok);
+}
+
+#[test]
+fn alarms_pane_puts_firing_first() {
+    let mut buf = canvas(60, 6);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::alarms()));
+    alarms::render(buf.area, &mut buf, &feed, &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    let text = to_text(&buf);
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.contains("shop-5xx"), "{text}");
+    assert_eq!(colour_of(&buf, "ALARM"), DARK.critical);
+    assert_eq!(dot_on_row_of(&buf, "shop-high-cpu"), DARK.ok);
+    assert_eq!(dot_on_row_of(&buf, "shop-queue-depth"), DARK.muted);
+}
+
+fn app_with_live() -> App {
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let mut app = App::new(common::runbook(), origin, common::now(), Some("db-failure"));
+    for (kind, payload) in [
+        (
+            drconsole::domain::snapshot::SourceKind::Rds,
+            drconsole::sources::Payload::Rds(common::rds()),
+        ),
+        (
+            drconsole::domain::snapshot::SourceKind::Ecs,
+            drconsole::sources::Payload::Ecs(common::ecs()),
+        ),
+        (
+            drconsole::domain::snapshot::SourceKind::Alarms,
+            drconsole::sources::Payload::Alarms(common::alarms()),
+        ),
+    ] {
+        app.update(Action::Source(drconsole::sources::SourceUpdate::Fetched {
+            kind,
+            at: common::now(),
+            result: Ok(payload),
+        }));
+    }
+    app
+}
+
+fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> Entry {
+    Entry {
+        seq,
+        time: common::now(),
+        actor: "alice".into(),
+        kind,
+        runbook: "Fixture production".into(),
+        scenario: Some("db-failure".into()),
+        step: step.map(Into::into),
+        note: note.map(Into::into),
+        undoes: None,
+        evidence: None,
+        drill: true,
+    }
+}
+
+#[test]
+fn checklist_pane() {
+    let mut app = app_with_live();
+    app.update(Action::Journaled(entry(
+        1,
+        EntryKind::SessionStarted,
+        None,
+        None,
+    )));
+    app.update(Action::Journaled(entry(
+        2,
+        EntryKind::Confirmed,
+        Some("declare"),
+        None,
+    )));
+    let mut buf = canvas(70, 16);
+    checklist::render(buf.area, &mut buf, &checklist::view(&app), &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    assert_eq!(colour_of(&buf, "✓"), DARK.ok, "confirmed step");
+    // The restore target does not exist yet: its check is not met.
+    assert_eq!(colour_of(&buf, "✗ not met"), DARK.critical);
+    assert_eq!(
+        colour_of(&buf, "? unknown"),
+        DARK.muted,
+        "backups not fetched"
+    );
+    // Selection moved on to the next pending step, highlighted.
+    let text = to_text(&buf);
+    assert!(
+        text.lines().any(|l| l.contains("▶ ○  2. Restore")),
+        "{text}"
+    );
+}
+
+#[test]
+fn log_pane() {
+    let mut skipped = entry(
+        3,
+        EntryKind::Skipped,
+        Some("redeploy"),
+        Some("web tier unaffected"),
+    );
+    skipped.actor = "bob".into();
+    let entries = vec![
+        entry(1, EntryKind::SessionStarted, None, None),
+        entry(2, EntryKind::Confirmed, Some("declare"), None),
+        skipped,
+        entry(
+            4,
+            EntryKind::Note,
+            Some("restore"),
+            Some("restore started at 02:01"),
+        ),
+    ];
+    let mut buf = canvas(70, 6);
+    log::render(buf.area, &mut buf, &entries, &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    assert_eq!(colour_of(&buf, "confirmed"), DARK.ok);
+    assert_eq!(colour_of(&buf, "skipped"), DARK.warn);
+}
+
+#[test]
+fn whole_screen_at_80x24_keeps_checklist_and_state_readable() {
+    let app = app_with_live();
+    let mut buf = canvas(80, 24);
+    drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+    insta::assert_snapshot!(to_text(&buf));
+    let text = to_text(&buf);
+    for must in [
+        "Restore the database to",
+        "shop-db",
+        "shop-web",
+        "ALARM",
+        "RTO",
+        "SIMULATED",
+    ] {
+        assert!(text.contains(must), "{must:?} missing at 80x24:\n{text}");
+    }
+    assert_eq!(colour_of(&buf, "SIMULATED"), DARK.bg_or_black());
+}
+
+#[test]
+fn tiny_and_huge_screens_do_not_panic() {
+    let app = app_with_live();
+    for (w, h) in [(1, 1), (10, 3), (40, 10), (79, 23), (300, 100)] {
+        let mut buf = canvas(w, h);
+        drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+    }
+}
