@@ -1,3 +1,12 @@
-//! The crash-safe, append-only incident journal.
+//! The crash-safe, append-only incident journal: entry types, the store on
+//! disk (append with fsync, tolerant reads, resume) and export.
 
 pub mod entry;
+pub mod export;
+pub mod store;
+
+pub use entry::{Draft, Entry, EntryEvidence, EntryKind};
+pub use store::{
+    Journal, ReadJournal, SessionMeta, SessionSummary, default_dir, default_operator,
+    list_sessions, read, resolve_dir,
+};

@@ -1,0 +1,491 @@
+//! Turns a session's entries into an incident timeline: Markdown for the
+//! postmortem, JSON for tools. Pure and deterministic: the same entries (and
+//! runbook) always give the same text.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+
+use super::entry::{Entry, EntryEvidence, EntryKind};
+use super::store::{is_finished, taken_back, undone_by};
+use crate::domain::verify::Outcome;
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::{Runbook, Scenario};
+
+/// The entries as a pretty-printed JSON array, exactly as stored (one
+/// object per journal line, same fields).
+pub fn json(entries: &[Entry]) -> String {
+    let mut out =
+        serde_json::to_string_pretty(entries).expect("journal entries always serialize to JSON");
+    out.push('\n');
+    out
+}
+
+/// A Markdown incident timeline: summary (runbook, scenario, drill tag,
+/// operators, start and end, declaration, RTO achieved), the outcome of each
+/// step, the full timeline and the evidence recorded with each entry.
+/// With the runbook, steps get their titles and expected durations, steps
+/// never resolved are listed, and the RTO is judged against its target.
+pub fn markdown(entries: &[Entry], runbook: Option<&Runbook>) -> String {
+    if entries.is_empty() {
+        return "# Incident timeline\n\nThe journal holds no entries.\n".to_string();
+    }
+    let session = Session::new(entries, runbook);
+    let mut out = String::new();
+    session.write_summary(&mut out);
+    session.write_steps(&mut out);
+    session.write_timeline(&mut out);
+    session.write_evidence(&mut out);
+    // Sections end with a blank line; the document ends with one newline.
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// What the entries add up to, computed once for every section.
+struct Session<'a> {
+    entries: &'a [Entry],
+    runbook: Option<&'a Runbook>,
+    scenario_id: Option<&'a str>,
+    scenario: Option<&'a Scenario>,
+    /// seq of an entry → seq of the `undone` entry that took it back.
+    undone_by: HashMap<u64, u64>,
+    declared: Option<Timestamp>,
+    steps: Vec<StepOutcome<'a>>,
+    /// Show dates in the tables only when the session spans several days.
+    multi_day: bool,
+}
+
+struct StepOutcome<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    expected: Option<HumanDuration>,
+    /// The confirm or skip that stands (not undone), if any.
+    resolution: Option<&'a Entry>,
+    /// Confirms and skips of this step that were undone, in order.
+    undone: Vec<&'a Entry>,
+    /// Time from the previous standing resolution (or the declaration, or
+    /// the session start) to this one.
+    took: Option<u64>,
+}
+
+impl<'a> Session<'a> {
+    fn new(entries: &'a [Entry], runbook: Option<&'a Runbook>) -> Self {
+        let scenario_id = entries.iter().find_map(|e| e.scenario.as_deref());
+        let scenario = runbook.zip(scenario_id).and_then(|(r, id)| r.scenario(id));
+        let undone_by = undone_by(entries);
+        let declared = entries
+            .iter()
+            .find(|e| e.kind == EntryKind::IncidentDeclared && !taken_back(&undone_by, e.seq))
+            .map(|e| e.time);
+        let first_day = entries[0].time.strftime("%F").to_string();
+        let multi_day = entries
+            .iter()
+            .any(|e| e.time.strftime("%F").to_string() != first_day);
+        let mut session = Session {
+            entries,
+            runbook,
+            scenario_id,
+            scenario,
+            undone_by,
+            declared,
+            steps: Vec::new(),
+            multi_day,
+        };
+        session.steps = session.step_outcomes();
+        session
+    }
+
+    fn step_outcomes(&self) -> Vec<StepOutcome<'a>> {
+        let mut steps: Vec<StepOutcome<'a>> = self
+            .scenario
+            .map(|s| {
+                s.steps
+                    .iter()
+                    .map(|step| StepOutcome {
+                        id: &step.id,
+                        title: Some(&step.title),
+                        expected: step.expected,
+                        resolution: None,
+                        undone: Vec::new(),
+                        took: None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for entry in self.entries.iter().filter(|e| is_resolution(e.kind)) {
+            let Some(id) = entry.step.as_deref() else {
+                continue;
+            };
+            let index = match steps.iter().position(|s| s.id == id) {
+                Some(index) => index,
+                None => {
+                    steps.push(StepOutcome {
+                        id,
+                        title: None,
+                        expected: None,
+                        resolution: None,
+                        undone: Vec::new(),
+                        took: None,
+                    });
+                    steps.len() - 1
+                }
+            };
+            let step = &mut steps[index];
+            if taken_back(&self.undone_by, entry.seq) {
+                step.undone.push(entry);
+            } else {
+                // A later standing resolution replaces an earlier one.
+                step.resolution = Some(entry);
+            }
+        }
+        self.measure(&mut steps);
+        steps
+    }
+
+    /// Each standing resolution took the time since the one before it.
+    fn measure(&self, steps: &mut [StepOutcome<'a>]) {
+        let start = self.entries[0].time;
+        let mut order: Vec<usize> = (0..steps.len())
+            .filter(|&i| steps[i].resolution.is_some())
+            .collect();
+        order.sort_by_key(|&i| steps[i].resolution.map(|e| (e.time, e.seq)));
+        let mut previous: Option<Timestamp> = None;
+        for i in order {
+            let Some(at) = steps[i].resolution.map(|e| e.time) else {
+                continue;
+            };
+            let since = [Some(start), self.declared.filter(|&d| d <= at), previous]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(start);
+            steps[i].took = Some(secs_between(since, at));
+            previous = Some(at);
+        }
+    }
+
+    fn last_resolution(&self) -> Option<Timestamp> {
+        self.steps
+            .iter()
+            .filter_map(|s| s.resolution.map(|e| e.time))
+            .max()
+    }
+
+    fn open_steps(&self) -> usize {
+        self.steps.iter().filter(|s| s.resolution.is_none()).count()
+    }
+
+    fn drill(&self) -> bool {
+        self.entries.iter().any(|e| e.drill)
+    }
+
+    fn write_summary(&self, out: &mut String) {
+        let runbook_name = &self.entries[0].runbook;
+        let scenario = match (self.scenario, self.scenario_id) {
+            (Some(s), _) => format!("{} (`{}`)", cell(&s.title), s.id),
+            (None, Some(id)) => format!("`{id}`"),
+            (None, None) => "none named".to_string(),
+        };
+        let title_scenario = self
+            .scenario
+            .map(|s| s.title.as_str())
+            .or(self.scenario_id)
+            .map(|s| format!(" — {}", cell(s)))
+            .unwrap_or_default();
+        let drill_tag = if self.drill() { "[DRILL] " } else { "" };
+        let _ = writeln!(
+            out,
+            "# {drill_tag}Incident timeline: {}{title_scenario}\n",
+            cell(runbook_name)
+        );
+        let _ = writeln!(out, "- **Runbook:** {}", cell(runbook_name));
+        let _ = writeln!(out, "- **Scenario:** {scenario}");
+        let drill = if self.drill() {
+            "yes (simulated environment, not a real incident)"
+        } else {
+            "no"
+        };
+        let _ = writeln!(out, "- **Drill:** {drill}");
+        let _ = writeln!(out, "- **Operators:** {}", self.operators().join(", "));
+        let _ = writeln!(out, "- **Started:** {}", full_time(self.entries[0].time));
+        let _ = writeln!(out, "- **Ended:** {}", self.ended());
+        let declared = self.declared.map_or_else(|| "never".to_string(), full_time);
+        let _ = writeln!(out, "- **Incident declared:** {declared}");
+        let _ = writeln!(out, "- **RTO achieved:** {}", self.rto());
+        let _ = writeln!(out, "- **Steps:** {}\n", self.step_counts());
+    }
+
+    fn operators(&self) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for entry in self.entries {
+            if !seen.contains(&entry.actor) {
+                seen.push(entry.actor.clone());
+            }
+        }
+        seen.iter().map(|a| cell(a)).collect()
+    }
+
+    fn ended(&self) -> String {
+        let last = self.entries[self.entries.len() - 1].time;
+        if is_finished(self.entries) {
+            format!("{} (completed)", full_time(last))
+        } else {
+            format!("not completed; last entry at {}", full_time(last))
+        }
+    }
+
+    fn rto(&self) -> String {
+        let Some(declared) = self.declared else {
+            return "not measured (no incident was declared)".to_string();
+        };
+        let Some(last) = self.last_resolution() else {
+            return "not measured (no step resolved yet)".to_string();
+        };
+        let achieved = secs_between(declared, last);
+        let open = self.open_steps();
+        let mut text = format!("{} (declared → last step resolved)", dur(achieved));
+        if open > 0 {
+            let _ = write!(text, " so far, {open} step(s) still open");
+        }
+        let target = self
+            .runbook
+            .zip(self.scenario)
+            .map(|(r, s)| s.rto(&r.objectives).secs());
+        match target {
+            Some(target) if achieved > target => {
+                let _ = write!(
+                    text,
+                    "; target {}: **missed** by {}",
+                    dur(target),
+                    dur(achieved - target)
+                );
+            }
+            Some(target) if open > 0 => {
+                let _ = write!(text, "; target {}: within it so far", dur(target));
+            }
+            Some(target) => {
+                let _ = write!(text, "; target {}: met", dur(target));
+            }
+            None => text.push_str("; no runbook given, so no target to judge against"),
+        }
+        text
+    }
+
+    fn step_counts(&self) -> String {
+        let count = |kind: EntryKind| {
+            self.steps
+                .iter()
+                .filter(|s| s.resolution.is_some_and(|e| e.kind == kind))
+                .count()
+        };
+        let undone: usize = self.steps.iter().map(|s| s.undone.len()).sum();
+        format!(
+            "{} confirmed, {} skipped, {} not done; {} undo(s)",
+            count(EntryKind::Confirmed),
+            count(EntryKind::Skipped),
+            self.open_steps(),
+            undone
+        )
+    }
+
+    fn write_steps(&self, out: &mut String) {
+        out.push_str("## Steps\n\n");
+        if self.steps.is_empty() {
+            out.push_str("No step was confirmed or skipped.\n\n");
+            return;
+        }
+        out.push_str("| Step | Outcome | At | Took | Expected | Evidence |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for step in &self.steps {
+            let name = match step.title {
+                Some(title) => format!("`{}` {}", step.id, cell(title)),
+                None => format!("`{}`", step.id),
+            };
+            let at = step
+                .resolution
+                .map_or_else(String::new, |e| self.time(e.time));
+            let took = step.took.map_or_else(String::new, dur);
+            let expected = match (step.expected, step.took) {
+                (Some(expected), Some(took)) if took > expected.secs() => {
+                    format!("{expected} (**over by {}**)", dur(took - expected.secs()))
+                }
+                (Some(expected), Some(_)) => format!("{expected} (within)"),
+                (Some(expected), None) => expected.to_string(),
+                (None, _) => String::new(),
+            };
+            let evidence = step
+                .resolution
+                .and_then(|e| e.evidence.as_ref())
+                .map_or_else(String::new, evidence_cell);
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {at} | {took} | {expected} | {evidence} |",
+                self.outcome(step)
+            );
+        }
+        out.push('\n');
+    }
+
+    fn outcome(&self, step: &StepOutcome) -> String {
+        let mut text = match step.resolution {
+            Some(e) if e.kind == EntryKind::Skipped => match e.note.as_deref() {
+                Some(reason) => format!("skipped: {}", cell(reason)),
+                None => "skipped (no reason given)".to_string(),
+            },
+            Some(_) => "confirmed".to_string(),
+            None if step.undone.is_empty() => "not done".to_string(),
+            None => "not done (undone)".to_string(),
+        };
+        if !step.undone.is_empty() {
+            let taken_back: Vec<String> = step
+                .undone
+                .iter()
+                .map(|e| {
+                    let by = self.undone_by.get(&e.seq).copied().unwrap_or_default();
+                    format!("{} #{} undone by #{by}", label(e.kind), e.seq)
+                })
+                .collect();
+            let _ = write!(text, "; earlier {}", taken_back.join(", "));
+        }
+        text
+    }
+
+    fn write_timeline(&self, out: &mut String) {
+        out.push_str("## Timeline\n\n");
+        let zone = if self.multi_day { "" } else { " (UTC)" };
+        let _ = writeln!(out, "| # | Time{zone} | Actor | Event | Step | Note |");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for entry in self.entries {
+            let mut event = label(entry.kind).to_string();
+            if let Some(target) = entry.undoes {
+                let _ = write!(event, " #{target}");
+            }
+            if let Some(by) = self.undone_by.get(&entry.seq) {
+                let _ = write!(event, " (undone by #{by})");
+            }
+            if entry.evidence.as_ref().is_some_and(|e| e.against_evidence) {
+                event.push_str(" **against evidence**");
+            }
+            let step = entry
+                .step
+                .as_deref()
+                .map_or_else(String::new, |s| format!("`{s}`"));
+            let note = entry.note.as_deref().map_or_else(String::new, cell);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {event} | {step} | {note} |",
+                entry.seq,
+                self.time(entry.time),
+                cell(&entry.actor)
+            );
+        }
+        out.push('\n');
+    }
+
+    fn write_evidence(&self, out: &mut String) {
+        let with_evidence: Vec<(&Entry, &EntryEvidence)> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.evidence.as_ref().map(|ev| (e, ev)))
+            .collect();
+        if with_evidence.is_empty() {
+            return;
+        }
+        out.push_str("## Evidence\n\nThe live state recorded with each entry.\n\n");
+        for (entry, evidence) in with_evidence {
+            let step = entry
+                .step
+                .as_deref()
+                .map_or_else(String::new, |s| format!(" `{s}`"));
+            let _ = writeln!(
+                out,
+                "### #{} {}{step} at {}\n",
+                entry.seq,
+                label(entry.kind),
+                self.time(entry.time)
+            );
+            if let Some(check) = &evidence.check {
+                let _ = writeln!(
+                    out,
+                    "- check {}: {}",
+                    outcome_word(check.outcome),
+                    cell(&check.seen)
+                );
+            }
+            if evidence.against_evidence {
+                out.push_str("- **confirmed against evidence**: the check was not met\n");
+            }
+            for line in &evidence.state {
+                let _ = writeln!(out, "- {}", cell(line));
+            }
+            out.push('\n');
+        }
+    }
+
+    fn time(&self, at: Timestamp) -> String {
+        if self.multi_day {
+            full_time(at)
+        } else {
+            at.strftime("%H:%M:%S").to_string()
+        }
+    }
+}
+
+fn is_resolution(kind: EntryKind) -> bool {
+    matches!(kind, EntryKind::Confirmed | EntryKind::Skipped)
+}
+
+fn label(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::SessionStarted => "session started",
+        EntryKind::SessionResumed => "session resumed",
+        EntryKind::IncidentDeclared => "incident declared",
+        EntryKind::Confirmed => "confirmed",
+        EntryKind::Skipped => "skipped",
+        EntryKind::Undone => "undone",
+        EntryKind::Note => "note",
+        EntryKind::SessionPaused => "session paused",
+        EntryKind::SessionCompleted => "session completed",
+    }
+}
+
+fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Met => "met",
+        Outcome::NotMet => "not met",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+fn evidence_cell(evidence: &EntryEvidence) -> String {
+    let Some(check) = &evidence.check else {
+        return String::new();
+    };
+    let mut text = format!("{}: {}", outcome_word(check.outcome), cell(&check.seen));
+    if evidence.against_evidence {
+        text.push_str(" — **confirmed against evidence**");
+    }
+    text
+}
+
+fn secs_between(from: Timestamp, to: Timestamp) -> u64 {
+    u64::try_from(to.duration_since(from).as_secs()).unwrap_or(0)
+}
+
+fn dur(secs: u64) -> String {
+    HumanDuration::from_secs(secs).to_string()
+}
+
+fn full_time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// Text safe inside a Markdown table cell: pipes escaped, line breaks kept
+/// as `<br>` so a multi-line note stays in its row.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}

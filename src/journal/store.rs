@@ -1,0 +1,516 @@
+//! The journal on disk: one JSON Lines file per session, appended and
+//! fsync'd entry by entry, read back tolerantly (a crash can tear the last
+//! line; a bad line is a warning, never a failure), and resumed.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use super::entry::{Draft, Entry, EntryKind};
+
+/// Overrides the journal directory when `--journal-dir` is not given.
+pub const DIR_ENV: &str = "DRCONSOLE_JOURNAL_DIR";
+
+/// Who runs the session and against what; stamped on every entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionMeta {
+    /// The runbook's name, as written in each entry's `runbook` field.
+    pub runbook: String,
+    /// The scenario id; used for entries whose draft names none.
+    pub scenario: String,
+    /// The operator (`--operator`, default the login name).
+    pub actor: String,
+    /// The session runs against the simulated source.
+    pub drill: bool,
+}
+
+/// An open session file, ready to append to.
+#[derive(Debug)]
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+    meta: SessionMeta,
+    next_seq: u64,
+    /// Length of the file after the last acknowledged entry, so a failed
+    /// write can be rolled back instead of leaving a torn line behind.
+    len: u64,
+}
+
+/// The entries of a session file and what was wrong with it, if anything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadJournal {
+    pub entries: Vec<Entry>,
+    pub warnings: Vec<String>,
+}
+
+/// One session file, as `drconsole log list` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionSummary {
+    pub path: PathBuf,
+    pub runbook: String,
+    /// The first scenario named in the session.
+    pub scenario: Option<String>,
+    /// Time of the first entry.
+    pub started: Timestamp,
+    /// Time of the last entry.
+    pub last: Timestamp,
+    /// The session holds a `session_completed` entry that was not undone.
+    pub finished: bool,
+    pub drill: bool,
+    pub entries: usize,
+    pub warnings: usize,
+}
+
+/// Gives up finding a free file name after this many suffixes.
+const MAX_NAME_SUFFIX: u32 = 1000;
+
+impl Journal {
+    /// Creates a new session file in `dir` (created 0700 if missing), named
+    /// `<runbook>-<scenario>-<YYYYMMDDTHHMMSSZ>[-N].jsonl`, mode 0600. An
+    /// existing file is never reused: a name collision takes the next suffix.
+    pub fn create(dir: &Path, meta: SessionMeta, started: Timestamp) -> io::Result<Journal> {
+        create_private_dir(dir)?;
+        let stem = format!(
+            "{}-{}-{}",
+            slug(&meta.runbook, "runbook"),
+            slug(&meta.scenario, "scenario"),
+            started.strftime("%Y%m%dT%H%M%SZ")
+        );
+        for n in 1..=MAX_NAME_SUFFIX {
+            let name = match n {
+                1 => format!("{stem}.jsonl"),
+                n => format!("{stem}-{n}.jsonl"),
+            };
+            let path = dir.join(name);
+            match open_new_private(&path) {
+                Ok(file) => {
+                    sync_dir(dir);
+                    return Ok(Journal {
+                        file,
+                        path,
+                        meta,
+                        next_seq: 1,
+                        len: 0,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("no free journal file name for {stem} in {}", dir.display()),
+        ))
+    }
+
+    /// Opens the latest unfinished session of `meta`'s runbook and scenario
+    /// (and the same drill flag) in `dir` for appending. Sessions are matched
+    /// by their entries, not their file names; the latest is the one whose
+    /// first entry is latest, ties broken by file name. Returns `None` when
+    /// there is nothing to resume. New entries carry `meta.actor`, so another
+    /// operator can take over a session.
+    ///
+    /// A torn last line (no final newline and not a valid entry) is cut off
+    /// so the file stays valid JSON Lines; the returned `ReadJournal` still
+    /// carries the warning about it.
+    pub fn resume(dir: &Path, meta: SessionMeta) -> io::Result<Option<(Journal, ReadJournal)>> {
+        let latest = list_sessions(dir)?
+            .into_iter()
+            .filter(|s| {
+                !s.finished
+                    && s.drill == meta.drill
+                    && s.runbook == meta.runbook
+                    && s.scenario.as_deref() == Some(meta.scenario.as_str())
+            })
+            .max_by_key(|s| (s.started, name_order(&s.path)));
+        let Some(session) = latest else {
+            return Ok(None);
+        };
+
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&session.path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        let read = parse(&bytes);
+        let len = repair_tail(&file, &bytes)?;
+        let next_seq = read
+            .entries
+            .iter()
+            .map(|e| e.seq)
+            .max()
+            .map_or(1, |s| s + 1);
+        let journal = Journal {
+            file,
+            path: session.path,
+            meta,
+            next_seq,
+            len,
+        };
+        Ok(Some((journal, read)))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn meta(&self) -> &SessionMeta {
+        &self.meta
+    }
+
+    /// The seq the next appended entry will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Appends one entry and syncs it to disk before returning: only the
+    /// returned entry may be shown as done. Fills in seq, actor, runbook and
+    /// drill, and the session's scenario when the draft names none.
+    pub fn append(&mut self, draft: Draft) -> io::Result<Entry> {
+        let entry = Entry {
+            seq: self.next_seq,
+            time: draft.time,
+            actor: self.meta.actor.clone(),
+            kind: draft.kind,
+            runbook: self.meta.runbook.clone(),
+            scenario: draft.scenario.or_else(|| Some(self.meta.scenario.clone())),
+            step: draft.step,
+            note: draft.note,
+            undoes: draft.undoes,
+            evidence: draft.evidence,
+            drill: self.meta.drill,
+        };
+        // serde_json escapes control characters, so the line holds no raw
+        // newline and one line is exactly one entry.
+        let mut line = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        line.push(b'\n');
+        if let Err(e) = self
+            .file
+            .write_all(&line)
+            .and_then(|()| self.file.sync_data())
+        {
+            // Best effort: drop whatever part of the line reached the file,
+            // so the next append does not start on a torn line.
+            let _ = self.file.set_len(self.len);
+            return Err(e);
+        }
+        self.len += line.len() as u64;
+        self.next_seq += 1;
+        Ok(entry)
+    }
+}
+
+/// Reads a session file. Bad lines become warnings; only failing to read
+/// the file at all is an error.
+pub fn read(path: &Path) -> io::Result<ReadJournal> {
+    Ok(parse(&fs::read(path)?))
+}
+
+/// Parses JSON Lines tolerantly: blank lines are skipped, an unparseable
+/// line is a warning, and an unparseable last line is reported as the torn
+/// write of a crash.
+pub fn parse(bytes: &[u8]) -> ReadJournal {
+    let mut out = ReadJournal::default();
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    // Index of the last line holding anything but whitespace.
+    let last = lines.iter().rposition(|l| !is_blank(l));
+    let mut previous_seq: Option<u64> = None;
+    for (index, line) in lines.iter().enumerate() {
+        if is_blank(line) {
+            continue;
+        }
+        let number = index + 1;
+        match serde_json::from_slice::<Entry>(line) {
+            Ok(entry) => {
+                if let Some(prev) = previous_seq.filter(|&p| entry.seq <= p) {
+                    out.warnings.push(format!(
+                        "line {number} has seq {} after seq {prev}; kept",
+                        entry.seq
+                    ));
+                }
+                previous_seq = Some(entry.seq);
+                out.entries.push(entry);
+            }
+            Err(_) if Some(index) == last => out.warnings.push(format!(
+                "line {number} is incomplete (the session likely crashed while writing it); ignored"
+            )),
+            Err(e) => out.warnings.push(format!(
+                "line {number} is not a valid journal entry ({e}); ignored"
+            )),
+        }
+    }
+    out
+}
+
+/// Every session file (`*.jsonl`) in `dir` holding at least one entry,
+/// oldest first (by first entry, then file name). A missing directory has
+/// no sessions; files that cannot be read are skipped.
+pub fn list_sessions(dir: &Path) -> io::Result<Vec<SessionSummary>> {
+    let listing = match fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut sessions = Vec::new();
+    for item in listing {
+        let path = item?.path();
+        if path.extension().is_none_or(|ext| ext != "jsonl") || !path.is_file() {
+            continue;
+        }
+        let Ok(read) = read(&path) else { continue };
+        if let Some(summary) = summarize(path, &read) {
+            sessions.push(summary);
+        }
+    }
+    sessions.sort_by_cached_key(|s| (s.started, name_order(&s.path)));
+    Ok(sessions)
+}
+
+fn summarize(path: PathBuf, read: &ReadJournal) -> Option<SessionSummary> {
+    let first = read.entries.first()?;
+    let last = read.entries.last()?;
+    Some(SessionSummary {
+        runbook: first.runbook.clone(),
+        scenario: read.entries.iter().find_map(|e| e.scenario.clone()),
+        started: first.time,
+        last: last.time,
+        finished: is_finished(&read.entries),
+        drill: first.drill,
+        entries: read.entries.len(),
+        warnings: read.warnings.len(),
+        path,
+    })
+}
+
+/// A session is finished once it holds a `session_completed` entry that
+/// stands (is not undone).
+pub fn is_finished(entries: &[Entry]) -> bool {
+    let undone_by = undone_by(entries);
+    entries
+        .iter()
+        .any(|e| e.kind == EntryKind::SessionCompleted && !taken_back(&undone_by, e.seq))
+}
+
+/// seq of an entry → seq of the `undone` entry that takes it back.
+pub(crate) fn undone_by(entries: &[Entry]) -> HashMap<u64, u64> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Undone)
+        .filter_map(|e| e.undoes.map(|target| (target, e.seq)))
+        .collect()
+}
+
+/// Whether an entry stands undone. An undo can itself be undone, which
+/// restores what it took back; bounded, so a garbage file cannot loop.
+pub(crate) fn taken_back(undone_by: &HashMap<u64, u64>, seq: u64) -> bool {
+    let mut undone = false;
+    let mut current = seq;
+    for _ in 0..=undone_by.len() {
+        match undone_by.get(&current) {
+            Some(&undo) => {
+                undone = !undone;
+                current = undo;
+            }
+            None => break,
+        }
+    }
+    undone
+}
+
+/// The platform data directory's `journal` folder, e.g.
+/// `~/.local/share/drconsole/journal` on Linux.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "drconsole").map(|dirs| dirs.data_dir().join("journal"))
+}
+
+/// The journal directory: `--journal-dir`, else `DRCONSOLE_JOURNAL_DIR`,
+/// else the platform default.
+pub fn resolve_dir(flag: Option<&Path>) -> Result<PathBuf, String> {
+    resolve_dir_from(flag, std::env::var_os(DIR_ENV), default_dir())
+}
+
+/// `resolve_dir` with the environment and default passed in, for tests.
+/// An empty variable counts as unset.
+pub fn resolve_dir_from(
+    flag: Option<&Path>,
+    env: Option<OsString>,
+    default: Option<PathBuf>,
+) -> Result<PathBuf, String> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = env.filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    default.ok_or_else(|| {
+        format!(
+            "cannot find a data directory for the journal (no home directory?); \
+             pass --journal-dir DIR or set {DIR_ENV}"
+        )
+    })
+}
+
+/// The login name from `USER`, `LOGNAME` or `USERNAME`, else "operator".
+pub fn default_operator() -> String {
+    operator_from(|name| std::env::var(name).ok())
+}
+
+/// `default_operator` with the environment lookup passed in, for tests.
+pub fn operator_from(lookup: impl Fn(&str) -> Option<String>) -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(lookup)
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "operator".to_string())
+}
+
+/// Lowercase ASCII letters and digits, every other run of characters a
+/// single '-', at most 40 characters: safe in a file name on any platform.
+fn slug(text: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.truncate(40);
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// Orders file names as created: `x.jsonl` < `x-2.jsonl` < `x-10.jsonl`
+/// (plain string order would put `x-2` before `x` and `x-10` before `x-2`).
+fn name_order(path: &Path) -> (String, u32) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some((base, n)) = stem.rsplit_once('-')
+        && let Ok(n) = n.parse::<u32>()
+        && n >= 2
+    {
+        return (base.to_string(), n);
+    }
+    (stem, 1)
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Makes the file end on a clean line before appending, returning its new
+/// length. A last line without a newline is a write cut short: if it still
+/// parses, it gets its newline; otherwise it is cut off (it was never
+/// acknowledged, so nothing shown on screen is lost).
+fn repair_tail(file: &File, bytes: &[u8]) -> io::Result<u64> {
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(bytes.len() as u64);
+    }
+    let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let tail = &bytes[line_start..];
+    let len = if serde_json::from_slice::<Entry>(tail).is_ok() {
+        (&*file).write_all(b"\n")?;
+        bytes.len() as u64 + 1
+    } else {
+        file.set_len(line_start as u64)?;
+        line_start as u64
+    };
+    file.sync_data()?;
+    Ok(len)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn open_new_private(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .append(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_new_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().append(true).create_new(true).open(path)
+}
+
+/// Makes the new file's directory entry durable too; best effort, since
+/// not every platform can sync a directory.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_file_name_safe() {
+        assert_eq!(slug("Rally production", "x"), "rally-production");
+        assert_eq!(slug("  DB: failover / PITR ", "x"), "db-failover-pitr");
+        assert_eq!(slug("../..", "runbook"), "runbook");
+        assert_eq!(slug(&"a".repeat(60), "x").len(), 40);
+    }
+
+    #[test]
+    fn operator_falls_back_in_order() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            operator_from(env(&[("USER", "ana"), ("LOGNAME", "x")])),
+            "ana"
+        );
+        assert_eq!(
+            operator_from(env(&[("USER", " "), ("LOGNAME", "bo")])),
+            "bo"
+        );
+        assert_eq!(operator_from(env(&[("USERNAME", "cy")])), "cy");
+        assert_eq!(operator_from(env(&[])), "operator");
+    }
+
+    #[test]
+    fn parse_warns_about_garbage_without_failing() {
+        let read = parse(b"not json\n\xff\xfe\n\n{\"seq\":1");
+        assert!(read.entries.is_empty());
+        assert_eq!(read.warnings.len(), 3, "{:?}", read.warnings);
+        assert!(read.warnings[0].starts_with("line 1 is not a valid journal entry"));
+        assert!(read.warnings[2].starts_with("line 4 is incomplete"));
+        assert_eq!(parse(b""), ReadJournal::default());
+    }
+}
