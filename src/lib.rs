@@ -8,3 +8,5 @@ pub mod keys;
 pub mod runbook;
 pub mod sources;
 pub mod ui;
+pub mod runtime;
+pub mod tui;

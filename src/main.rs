@@ -1,3 +1,27 @@
-fn main() {
-    println!("drconsole");
+use std::process::ExitCode;
+
+use clap::Parser;
+use drconsole::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    // color-eyre's panic and error hooks first; the console adds ratatui's
+    // terminal-restoring hook on top when it takes over the screen.
+    if let Err(e) = color_eyre::install() {
+        eprintln!("drconsole: {e}");
+    }
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("drconsole: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("drconsole: {e:?}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -104,11 +104,16 @@ impl Session {
     /// Opens the journal: the latest unfinished session when resuming, else
     /// a new file; then records the start.
     fn begin(&mut self, scenario: &str) -> Vec<Effect> {
-        let runbook = self.app.runbook.name.clone();
+        let meta = SessionMeta {
+            runbook: self.app.runbook.name.clone(),
+            scenario: scenario.to_string(),
+            actor: self.settings.actor.clone(),
+            drill: self.source.is_simulated(),
+        };
         let mut effects = Vec::new();
         let mut kind = EntryKind::SessionStarted;
         if self.settings.resume {
-            match Journal::resume(&self.settings.dir, &runbook, scenario) {
+            match Journal::resume(&self.settings.dir, meta.clone()) {
                 Ok(Some((journal, read))) => {
                     self.warnings.extend(read.warnings);
                     self.journal = Some(journal);
@@ -122,12 +127,6 @@ impl Session {
             }
         }
         if self.journal.is_none() {
-            let meta = SessionMeta {
-                runbook,
-                scenario: scenario.to_string(),
-                actor: self.settings.actor.clone(),
-                drill: self.source.is_simulated(),
-            };
             match Journal::create(&self.settings.dir, meta, self.app.now) {
                 Ok(journal) => self.journal = Some(journal),
                 Err(e) => {
