@@ -1,4 +1,6 @@
 //! Runbook files: the model, loading with validation, and import.
 
 pub mod duration;
+pub mod load;
 pub mod model;
+pub mod validate_cmd;
