@@ -1,5 +1,6 @@
 //! Runbook files: the model, loading with validation, and import.
 
+pub mod builtin;
 pub mod duration;
 pub mod load;
 pub mod model;
