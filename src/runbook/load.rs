@@ -203,12 +203,12 @@ impl Checker<'_> {
         best
     }
 
-    fn line_of(&self, path: &[Seg]) -> usize {
-        position(self.text, self.span_of(path).start).0
+    fn position_of(&self, path: &[Seg]) -> (usize, usize) {
+        position(self.text, self.span_of(path).start)
     }
 
     fn report(&mut self, severity: Severity, path: &[Seg], message: String) {
-        let at = position(self.text, self.span_of(path).start);
+        let at = self.position_of(path);
         self.diagnostics
             .push(diagnostic_at(severity, self.file, at, message));
     }
@@ -221,23 +221,26 @@ impl Checker<'_> {
         self.report(Severity::Warning, path, message);
     }
 
-    /// Reports the second and later occurrences of each key, naming the line
-    /// of the first.
+    /// Reports the second and later occurrences of each key, naming where
+    /// the first one is.
     fn duplicates<K: Eq + std::hash::Hash>(
         &mut self,
         keys: impl IntoIterator<Item = (K, Vec<Seg<'static>>)>,
         describe: impl Fn(&K) -> String,
     ) {
-        let mut first_line: HashMap<K, usize> = HashMap::new();
+        let mut first_seen: HashMap<K, (usize, usize)> = HashMap::new();
         for (key, path) in keys {
-            let line = self.line_of(&path);
-            match first_line.get(&key) {
-                Some(first) => {
-                    let message = format!("{} (first declared on line {first})", describe(&key));
+            let at = self.position_of(&path);
+            match first_seen.get(&key) {
+                Some((line, column)) => {
+                    let message = format!(
+                        "{} (first declared at line {line}, column {column})",
+                        describe(&key)
+                    );
                     self.error(&path, message);
                 }
                 None => {
-                    first_line.insert(key, line);
+                    first_seen.insert(key, at);
                 }
             }
         }
