@@ -537,3 +537,24 @@ fn embedded_rally_matches_the_file() {
     let (from_file, _) = load::load(&path).unwrap();
     assert_eq!(builtin::rally(), from_file);
 }
+
+#[test]
+fn format_doc_example_is_valid() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/runbook-format.md"),
+    )
+    .unwrap();
+    let example = doc
+        .split("## By example")
+        .nth(1)
+        .and_then(|rest| rest.split("```toml\n").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("docs/runbook-format.md has a TOML example");
+    let (runbook, warnings) = load::parse(example, "doc").unwrap_or_else(|errors| {
+        panic!("doc example is invalid: {errors:?}");
+    });
+    assert_eq!(runbook.scenarios.len(), 1);
+    // Only the restore target, which the step itself creates, is undeclared.
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("\"shop-db-restore\""));
+}
