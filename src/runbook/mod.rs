@@ -1,4 +1,7 @@
 //! Runbook files: the model, loading with validation, and import.
 
+pub mod builtin;
 pub mod duration;
+pub mod load;
 pub mod model;
+pub mod validate_cmd;

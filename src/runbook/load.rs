@@ -1,0 +1,534 @@
+//! Loading a runbook file: TOML syntax, serde shape, then semantic checks,
+//! every problem reported as `file:line:column` with a one-line message.
+//!
+//! The model stays free of spans: positions come from a second, spanned parse
+//! of the same text (`toml::de::DeTable`) walked by key path.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::{DeArray, DeTable};
+
+use super::model::{Environment, RdsRole, Runbook, Verify};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        })
+    }
+}
+
+/// One problem in a runbook file; `line` and `column` are 1-based, the column
+/// counted in characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.severity, self.message
+        )
+    }
+}
+
+/// The runbook and its warnings, or every diagnostic found (at least one of
+/// them an error; warnings found alongside are included, sorted by position).
+pub type LoadResult = Result<(Runbook, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads and parses a runbook file. An unreadable or non-UTF-8 file is an
+/// error diagnostic, never a panic.
+pub fn load(path: &Path) -> LoadResult {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![diagnostic_at(
+            Severity::Error,
+            &file,
+            (1, 1),
+            format!("cannot read file: {e}"),
+        )]
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => parse(&text, &file),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // The prefix is valid UTF-8 by construction; point at the bad byte.
+            let at = std::str::from_utf8(valid)
+                .map(|prefix| position(prefix, prefix.len()))
+                .unwrap_or((1, 1));
+            Err(vec![diagnostic_at(
+                Severity::Error,
+                &file,
+                at,
+                "file is not valid UTF-8; save it as UTF-8 text".into(),
+            )])
+        }
+    }
+}
+
+/// Parses runbook text; `file` is only used to label diagnostics.
+pub fn parse(text: &str, file: &str) -> LoadResult {
+    // A byte-order mark is harmless for a human but not valid TOML.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let toml_error = |e: toml::de::Error| {
+        let offset = e.span().map_or(0, |span| span.start);
+        vec![diagnostic_at(
+            Severity::Error,
+            file,
+            position(text, offset),
+            one_line(e.message()),
+        )]
+    };
+    let doc = DeTable::parse(text).map_err(toml_error)?;
+    let runbook: Runbook = toml::from_str(text).map_err(toml_error)?;
+
+    let mut checker = Checker {
+        text,
+        file,
+        doc: doc.get_ref(),
+        diagnostics: Vec::new(),
+    };
+    checker.check(&runbook);
+    let mut diagnostics = checker.diagnostics;
+    diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok((runbook, diagnostics))
+    }
+}
+
+fn diagnostic_at(
+    severity: Severity,
+    file: &str,
+    (line, column): (usize, usize),
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        severity,
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// toml's messages are mostly one line already; make sure of it.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// 1-based line and character column of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// One step of a key path into the TOML document.
+#[derive(Debug, Clone, Copy)]
+enum Seg<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+use Seg::{Index, Key};
+
+struct Checker<'a> {
+    text: &'a str,
+    file: &'a str,
+    doc: &'a DeTable<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn check(&mut self, runbook: &Runbook) {
+        self.check_environment(&runbook.environment);
+        self.check_scenarios(runbook);
+    }
+
+    /// Byte span of the value at `path`, or of its deepest ancestor present
+    /// (so a missing key points at the table that lacks it).
+    fn span_of(&self, path: &[Seg]) -> Range<usize> {
+        let mut best = 0..0;
+        let mut table: Option<&DeTable> = Some(self.doc);
+        let mut array: Option<&DeArray> = None;
+        for seg in path {
+            let next = match (seg, table, array) {
+                (Key(key), Some(t), _) => t.get(*key),
+                (Index(i), _, Some(a)) => a.get(*i),
+                _ => None,
+            };
+            let Some(value) = next else { break };
+            if !value.span().is_empty() {
+                best = value.span();
+            }
+            table = value.get_ref().as_table();
+            array = value.get_ref().as_array();
+        }
+        best
+    }
+
+    fn position_of(&self, path: &[Seg]) -> (usize, usize) {
+        position(self.text, self.span_of(path).start)
+    }
+
+    fn report(&mut self, severity: Severity, path: &[Seg], message: String) {
+        let at = self.position_of(path);
+        self.diagnostics
+            .push(diagnostic_at(severity, self.file, at, message));
+    }
+
+    fn error(&mut self, path: &[Seg], message: String) {
+        self.report(Severity::Error, path, message);
+    }
+
+    fn warning(&mut self, path: &[Seg], message: String) {
+        self.report(Severity::Warning, path, message);
+    }
+
+    /// Reports the second and later occurrences of each key, naming where
+    /// the first one is.
+    fn duplicates<K: Eq + std::hash::Hash>(
+        &mut self,
+        keys: impl IntoIterator<Item = (K, Vec<Seg<'static>>)>,
+        describe: impl Fn(&K) -> String,
+    ) {
+        let mut first_seen: HashMap<K, (usize, usize)> = HashMap::new();
+        for (key, path) in keys {
+            let at = self.position_of(&path);
+            match first_seen.get(&key) {
+                Some((line, column)) => {
+                    let message = format!(
+                        "{} (first declared at line {line}, column {column})",
+                        describe(&key)
+                    );
+                    self.error(&path, message);
+                }
+                None => {
+                    first_seen.insert(key, at);
+                }
+            }
+        }
+    }
+
+    fn check_environment(&mut self, env: &Environment) {
+        let primary = env.regions.primary.as_str();
+        if env.regions.dr.as_deref() == Some(primary) {
+            self.error(
+                &[Key("environment"), Key("regions"), Key("dr")],
+                format!("DR region \"{primary}\" is the same as the primary region"),
+            );
+        }
+
+        for (i, rds) in env.rds.iter().enumerate() {
+            let at = |key| vec![Key("environment"), Key("rds"), Index(i), Key(key)];
+            match (rds.role, &rds.source) {
+                (RdsRole::Replica, None) => self.error(
+                    &at("role"),
+                    format!(
+                        "RDS replica \"{}\" has no source; name the instance it replicates",
+                        rds.id
+                    ),
+                ),
+                (RdsRole::Primary, Some(_)) => self.error(
+                    &at("source"),
+                    format!(
+                        "RDS instance \"{}\" is a primary but names a source; \
+                         set role = \"replica\" or remove source",
+                        rds.id
+                    ),
+                ),
+                (RdsRole::Replica, Some(source)) if env.rds(rds_id(source)).is_none() => self
+                    .warning(
+                        &at("source"),
+                        format!(
+                            "replica \"{}\" has source \"{source}\" which [environment] does not declare",
+                            rds.id
+                        ),
+                    ),
+                _ => {}
+            }
+        }
+
+        let regions = |own: &Option<String>| env.region_of(own.as_deref()).to_owned();
+        self.duplicates(
+            env.rds.iter().enumerate().map(|(i, r)| {
+                let path = vec![Key("environment"), Key("rds"), Index(i), Key("id")];
+                ((r.id.clone(), regions(&r.region)), path)
+            }),
+            |(id, region)| format!("RDS instance \"{id}\" in {region} is declared twice"),
+        );
+        self.duplicates(
+            env.ecs.iter().enumerate().map(|(i, e)| {
+                let path = vec![Key("environment"), Key("ecs"), Index(i), Key("service")];
+                (
+                    (e.cluster.clone(), e.service.clone(), regions(&e.region)),
+                    path,
+                )
+            }),
+            |(cluster, service, region)| {
+                format!("ECS service \"{service}\" in cluster \"{cluster}\" ({region}) is declared twice")
+            },
+        );
+        self.duplicates(
+            env.backup_vaults.iter().enumerate().map(|(i, v)| {
+                let path = vec![
+                    Key("environment"),
+                    Key("backup_vaults"),
+                    Index(i),
+                    Key("name"),
+                ];
+                ((v.name.clone(), regions(&v.region)), path)
+            }),
+            |(name, region)| format!("backup vault \"{name}\" in {region} is declared twice"),
+        );
+        for (list, names, what) in [
+            ("names", &env.alarms.names, "alarm name"),
+            ("prefixes", &env.alarms.prefixes, "alarm prefix"),
+        ] {
+            self.duplicates(
+                names.iter().enumerate().map(|(i, name)| {
+                    let path = vec![Key("environment"), Key("alarms"), Key(list), Index(i)];
+                    (name.clone(), path)
+                }),
+                |name| format!("{what} \"{name}\" is declared twice"),
+            );
+        }
+    }
+
+    fn check_scenarios(&mut self, runbook: &Runbook) {
+        if runbook.scenarios.is_empty() {
+            self.error(
+                &[Key("scenario")],
+                "the runbook has no scenarios; add at least one [[scenario]] with steps".into(),
+            );
+        }
+        self.duplicates(
+            runbook.scenarios.iter().enumerate().map(|(i, s)| {
+                let path = vec![Key("scenario"), Index(i), Key("id")];
+                (s.id.clone(), path)
+            }),
+            |id| format!("duplicate scenario id \"{id}\""),
+        );
+
+        for (i, scenario) in runbook.scenarios.iter().enumerate() {
+            if scenario.id.trim().is_empty() {
+                self.error(
+                    &[Key("scenario"), Index(i), Key("id")],
+                    "scenario id is empty".into(),
+                );
+            }
+            if scenario.steps.is_empty() {
+                self.error(
+                    &[Key("scenario"), Index(i), Key("step")],
+                    format!(
+                        "scenario \"{}\" has no steps; add at least one [[scenario.step]]",
+                        scenario.id
+                    ),
+                );
+            }
+            self.duplicates(
+                scenario.steps.iter().enumerate().map(|(j, step)| {
+                    let path = vec![Key("scenario"), Index(i), Key("step"), Index(j), Key("id")];
+                    (step.id.clone(), path)
+                }),
+                |id| format!("duplicate step id \"{id}\" in scenario \"{}\"", scenario.id),
+            );
+            for (j, step) in scenario.steps.iter().enumerate() {
+                let mut path = vec![Key("scenario"), Index(i), Key("step"), Index(j)];
+                if step.id.trim().is_empty() {
+                    path.push(Key("id"));
+                    self.error(&path, "step id is empty".into());
+                    path.pop();
+                }
+                if let Some(verify) = &step.verify {
+                    path.push(Key("verify"));
+                    self.check_verify(verify, &mut path, &runbook.environment);
+                }
+            }
+        }
+    }
+
+    /// Checks a verify predicate whose table is at `path` (the key that holds it).
+    fn check_verify<'p>(&mut self, verify: &'p Verify, path: &mut Vec<Seg<'p>>, env: &Environment) {
+        path.push(Key(verify_key(verify)));
+        match verify {
+            Verify::All(checks) | Verify::Any(checks) => {
+                if checks.is_empty() {
+                    let key = verify_key(verify);
+                    self.error(
+                        path,
+                        format!("verify.{key} is empty; list at least one check"),
+                    );
+                }
+                for (k, check) in checks.iter().enumerate() {
+                    path.push(Index(k));
+                    self.check_verify(check, path, env);
+                    path.pop();
+                }
+            }
+            Verify::InstanceExists { instance }
+            | Verify::InstanceStatus { instance, .. }
+            | Verify::InstancePromoted { instance }
+            | Verify::ReplicaLagBelow { instance, .. }
+            | Verify::PitrCovers { instance, .. } => {
+                if env.rds(instance).is_none() {
+                    path.push(Key("instance"));
+                    self.warning(
+                        path,
+                        format!(
+                            "verify names RDS instance \"{instance}\" which [environment] does not declare"
+                        ),
+                    );
+                    path.pop();
+                }
+            }
+            Verify::RecoveryPointYoungerThan { vault, .. } => {
+                // `resource` may be any protected resource (ARN or id), so only
+                // the vault is checked against the environment.
+                if let Some(vault) = vault
+                    && env.vault(vault).is_none()
+                {
+                    path.push(Key("vault"));
+                    self.warning(
+                        path,
+                        format!(
+                            "verify names backup vault \"{vault}\" which [environment] does not declare"
+                        ),
+                    );
+                    path.pop();
+                }
+            }
+            Verify::EcsStable { cluster, service }
+            | Verify::EcsRunningAtLeast {
+                cluster, service, ..
+            } => {
+                if env.ecs(cluster, service).is_none() {
+                    path.push(Key("service"));
+                    self.warning(
+                        path,
+                        format!(
+                            "verify names ECS service \"{service}\" in cluster \"{cluster}\" \
+                             which [environment] does not declare"
+                        ),
+                    );
+                    path.pop();
+                }
+            }
+            Verify::AlarmState { alarm, .. } => {
+                let alarms = &env.alarms;
+                let declared = alarms.names.iter().any(|n| n == alarm)
+                    || alarms
+                        .prefixes
+                        .iter()
+                        .any(|p| alarm.starts_with(p.as_str()));
+                if !declared {
+                    path.push(Key("alarm"));
+                    self.warning(
+                        path,
+                        format!(
+                            "verify names alarm \"{alarm}\" which [environment] does not declare \
+                             by name or prefix"
+                        ),
+                    );
+                    path.pop();
+                }
+            }
+        }
+        path.pop();
+    }
+}
+
+/// The TOML key of a predicate (its snake_case variant name).
+fn verify_key(verify: &Verify) -> &'static str {
+    match verify {
+        Verify::InstanceExists { .. } => "instance_exists",
+        Verify::InstanceStatus { .. } => "instance_status",
+        Verify::InstancePromoted { .. } => "instance_promoted",
+        Verify::ReplicaLagBelow { .. } => "replica_lag_below",
+        Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
+        Verify::PitrCovers { .. } => "pitr_covers",
+        Verify::EcsStable { .. } => "ecs_stable",
+        Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
+        Verify::AlarmState { .. } => "alarm_state",
+        Verify::All(_) => "all",
+        Verify::Any(_) => "any",
+    }
+}
+
+/// A replica's source may be an identifier or, across regions, an ARN
+/// (`arn:aws:rds:us-east-1:123456789012:db:name`); compare by identifier.
+fn rds_id(source: &str) -> &str {
+    if source.starts_with("arn:") {
+        source.rsplit(':').next().unwrap_or(source)
+    } else {
+        source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let text = "a = 1\nbé = \"x\"\n";
+        assert_eq!(position(text, 0), (1, 1));
+        assert_eq!(position(text, 6), (2, 1));
+        // "bé = " is 6 bytes but 5 characters; the value starts at column 6.
+        assert_eq!(position(text, text.find('"').unwrap()), (2, 6));
+        assert_eq!(position(text, 10_000), (3, 1));
+    }
+
+    #[test]
+    fn one_line_joins_lines() {
+        assert_eq!(one_line("first\n  second\n\n"), "first; second");
+    }
+
+    #[test]
+    fn arn_sources_compare_by_identifier() {
+        assert_eq!(rds_id("arn:aws:rds:us-east-1:123456789012:db:main"), "main");
+        assert_eq!(rds_id("main"), "main");
+    }
+
+    #[test]
+    fn display_is_file_line_column_severity_message() {
+        let d = diagnostic_at(Severity::Warning, "r.toml", (3, 7), "careful".into());
+        assert_eq!(d.to_string(), "r.toml:3:7: warning: careful");
+    }
+}

@@ -1,0 +1,75 @@
+//! `drconsole validate FILE [--json]`: report problems with positions, or
+//! print the normalized runbook.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::load::{self, Diagnostic};
+
+/// Exit status when the file has errors (or cannot be read).
+pub const EXIT_INVALID: i32 = 2;
+
+/// Validates the runbook at `path`. Diagnostics go to `err`; the one-line
+/// summary (or, with `json`, the runbook as pretty JSON, durations in
+/// seconds) goes to `out`. Returns the process exit code: 0 valid (warnings
+/// allowed), 2 invalid.
+pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let file = path.display().to_string();
+    match load::load(path) {
+        Ok((runbook, warnings)) => {
+            print_diagnostics(err, &warnings);
+            let written = if json {
+                serde_json::to_string_pretty(&runbook)
+                    .map_err(std::io::Error::other)
+                    .and_then(|text| writeln!(out, "{text}"))
+            } else {
+                let steps: usize = runbook.scenarios.iter().map(|s| s.steps.len()).sum();
+                writeln!(
+                    out,
+                    "{file}: ok — {}, {}, {}",
+                    plural(runbook.scenarios.len(), "scenario"),
+                    plural(steps, "step"),
+                    plural(warnings.len(), "warning"),
+                )
+            };
+            match written {
+                Ok(()) => 0,
+                Err(e) => {
+                    let _ = writeln!(err, "{file}: cannot write output: {e}");
+                    EXIT_INVALID
+                }
+            }
+        }
+        Err(diagnostics) => {
+            print_diagnostics(err, &diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let _ = writeln!(err, "{file}: invalid — {}", plural(errors, "error"));
+            EXIT_INVALID
+        }
+    }
+}
+
+fn print_diagnostics(err: &mut dyn Write, diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        // Nothing sensible to do if stderr is gone; the exit code still tells.
+        let _ = writeln!(err, "{diagnostic}");
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plural_forms() {
+        assert_eq!(super::plural(1, "step"), "1 step");
+        assert_eq!(super::plural(0, "warning"), "0 warnings");
+        assert_eq!(super::plural(23, "step"), "23 steps");
+    }
+}
