@@ -1,0 +1,284 @@
+//! End to end on the simulated source: keys go through the app's update
+//! loop, entries through the real journal on disk, confirmations into the
+//! simulated world, whose live state comes back through the real poller.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use drconsole::app::{Action, App, Mode, Origin, StepStatus};
+use drconsole::clock::Clock;
+use drconsole::domain::verify::Outcome;
+use drconsole::journal::entry::EntryKind;
+use drconsole::journal::store;
+use drconsole::runbook::builtin;
+use drconsole::runtime::{JournalSettings, Session};
+use drconsole::sources::SourceUpdate;
+use drconsole::sources::poller::Poller;
+use drconsole::sources::sim::SimSource;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+const SCENARIO: &str = "instance-failure";
+
+struct Console {
+    session: Session,
+    updates: UnboundedReceiver<SourceUpdate>,
+    clock: Clock,
+    _poller: Arc<Poller>,
+}
+
+impl Console {
+    fn open(dir: &std::path::Path, resume: bool) -> Self {
+        let runbook = builtin::rally();
+        let clock = Clock::sim("2026-03-14T02:00:00Z".parse().unwrap());
+        let source = Arc::new(SimSource::new(&runbook.environment, 7, clock));
+        let origin = Origin {
+            source: "simulated".into(),
+            simulated: true,
+        };
+        let app = App::new(runbook, origin, clock.now(), Some(SCENARIO));
+        let settings = JournalSettings {
+            dir: dir.to_path_buf(),
+            actor: "alice".into(),
+            resume,
+        };
+        let mut session = Session::new(app, source.clone(), settings);
+        let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
+        let poller = Arc::new(Poller::spawn(source, clock, tx));
+        let refresher = poller.clone();
+        session.on_refresh(move || refresher.refresh_now());
+        session.start();
+        Self {
+            session,
+            updates,
+            clock,
+            _poller: poller,
+        }
+    }
+
+    /// Lets simulated time pass, feeding every poll result and clock tick in.
+    async fn run_for(&mut self, duration: Duration) {
+        let end = tokio::time::Instant::now() + duration;
+        loop {
+            tokio::select! {
+                Some(update) = self.updates.recv() => self.session.dispatch(Action::Source(update)),
+                _ = tokio::time::sleep_until(end) => break,
+            }
+        }
+        self.session.dispatch(Action::Tick(self.clock.now()));
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.session
+            .dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn app(&self) -> &App {
+        &self.session.app
+    }
+
+    fn step_index(&self, id: &str) -> usize {
+        self.app().steps().iter().position(|s| s.id == id).unwrap()
+    }
+
+    fn outcome(&self, id: &str) -> Outcome {
+        self.app().evidence[self.step_index(id)]
+            .as_ref()
+            .expect("step has a check")
+            .outcome
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn walk_a_scenario_and_resume_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(5)).await;
+    assert!(console.app().live.rds.data.is_some(), "live data arrived");
+
+    // 1. declare: no check, confirmed at once.
+    assert_eq!(console.app().selected, console.step_index("declare"));
+    console.press(KeyCode::Enter);
+    // 2. restore: its check (the restore instance exists) is not met yet, so
+    //    the console asks once more; confirming records it against the evidence.
+    assert_eq!(console.app().selected, console.step_index("restore"));
+    assert_eq!(console.outcome("restore"), Outcome::NotMet);
+    console.press(KeyCode::Enter);
+    assert_eq!(
+        console.app().mode,
+        Mode::ConfirmAgainst {
+            step: console.step_index("restore")
+        }
+    );
+    console.press(KeyCode::Char('y'));
+
+    // The simulated world reacts: the restore instance appears and, after
+    // a while, becomes available, which the next step's check sees.
+    console.run_for(Duration::from_secs(60)).await;
+    assert_eq!(console.outcome("restore"), Outcome::Met);
+    assert_eq!(console.outcome("restore-available"), Outcome::NotMet);
+    console.run_for(Duration::from_secs(40 * 60)).await;
+    assert_eq!(console.outcome("restore-available"), Outcome::Met);
+    // 3. restore-available: met, confirmed without a question.
+    console.press(KeyCode::Enter);
+    assert_eq!(console.app().mode, Mode::Normal);
+
+    // 4. validate-db: skipped with a reason, then the skip is undone.
+    assert_eq!(console.app().selected, console.step_index("validate-db"));
+    console.press(KeyCode::Char('s'));
+    console.press(KeyCode::Enter); // an empty reason is refused
+    assert!(matches!(console.app().mode, Mode::Input { .. }));
+    console.type_text("psql not installed on the jump host");
+    console.press(KeyCode::Enter);
+    console.press(KeyCode::Char('u'));
+    assert!(console.app().statuses[console.step_index("validate-db")].is_pending());
+    console.press(KeyCode::Char('n'));
+    console.type_text("restored instance looks healthy");
+    console.press(KeyCode::Enter);
+
+    // Quit asks first while steps remain.
+    console.press(KeyCode::Char('q'));
+    assert_eq!(console.app().mode, Mode::ConfirmQuit);
+    console.press(KeyCode::Char('y'));
+    assert!(console.session.exit);
+
+    let path = console.session.journal_path().unwrap();
+    let read = store::read(&path).unwrap();
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    let kinds: Vec<(EntryKind, Option<&str>)> = read
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.step.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EntryKind::SessionStarted, None),
+            (EntryKind::Confirmed, Some("declare")),
+            (EntryKind::Confirmed, Some("restore")),
+            (EntryKind::Confirmed, Some("restore-available")),
+            (EntryKind::Skipped, Some("validate-db")),
+            (EntryKind::Undone, Some("validate-db")),
+            (EntryKind::Note, Some("validate-db")),
+            (EntryKind::SessionPaused, None),
+        ]
+    );
+    let e = &read.entries;
+    assert!(e.iter().all(|e| e.drill && e.actor == "alice" && e.scenario.as_deref() == Some(SCENARIO)));
+    let restore = e[2].evidence.as_ref().unwrap();
+    assert!(restore.against_evidence);
+    assert_eq!(restore.check.as_ref().unwrap().outcome, Outcome::NotMet);
+    assert!(restore.state.iter().any(|l| l.contains("rally-prod-db available")), "{:?}", restore.state);
+    let available = e[3].evidence.as_ref().unwrap();
+    assert!(!available.against_evidence);
+    assert_eq!(available.check.as_ref().unwrap().outcome, Outcome::Met);
+    assert_eq!(e[4].note.as_deref(), Some("psql not installed on the jump host"));
+    assert_eq!(e[5].undoes, Some(e[4].seq));
+    assert_eq!(e[6].note.as_deref(), Some("restored instance looks healthy"));
+    assert!(e.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    // Times come from the simulated clock: the wait for the restore is in them.
+    assert!(e[3].time.duration_since(e[2].time).as_secs() >= 40 * 60);
+
+    // --resume shows the same steps done and carries on in the same file.
+    let mut resumed = Console::open(dir.path(), true);
+    assert_eq!(resumed.session.journal_path().unwrap(), path);
+    let statuses = &resumed.app().statuses;
+    for id in ["declare", "restore", "restore-available"] {
+        assert!(
+            matches!(statuses[resumed.step_index(id)], StepStatus::Confirmed { .. }),
+            "{id} confirmed after resume"
+        );
+    }
+    assert!(statuses[resumed.step_index("validate-db")].is_pending());
+    assert_eq!(resumed.app().log.len(), 9, "8 replayed + resumed");
+    assert_eq!(resumed.app().log.last().unwrap().kind, EntryKind::SessionResumed);
+    resumed.run_for(Duration::from_secs(3)).await;
+    resumed.press(KeyCode::Char('q'));
+    resumed.press(KeyCode::Char('y'));
+    let again = store::read(&path).unwrap();
+    assert_eq!(again.entries.len(), 10);
+    assert_eq!(again.entries[9].seq, 10);
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_confirmed_one_skipped_is_exactly_what_the_journal_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(3)).await;
+    for _ in 0..3 {
+        console.press(KeyCode::Char(' '));
+        if matches!(console.app().mode, Mode::ConfirmAgainst { .. }) {
+            console.press(KeyCode::Char('y'));
+        }
+    }
+    console.press(KeyCode::Char('s'));
+    console.type_text("done by hand");
+    console.press(KeyCode::Enter);
+    console.press(KeyCode::Char('q'));
+    console.press(KeyCode::Char('y'));
+
+    let read = store::read(&console.session.journal_path().unwrap()).unwrap();
+    let steps: Vec<_> = read
+        .entries
+        .iter()
+        .filter(|e| e.step.is_some())
+        .map(|e| (e.kind, e.note.clone()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            (EntryKind::Confirmed, None),
+            (EntryKind::Confirmed, None),
+            (EntryKind::Confirmed, None),
+            (EntryKind::Skipped, Some("done by hand".into())),
+        ]
+    );
+    assert_eq!(read.entries.first().unwrap().kind, EntryKind::SessionStarted);
+    assert_eq!(read.entries.last().unwrap().kind, EntryKind::SessionPaused);
+    assert_eq!(read.entries.len(), 6);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_journal_that_cannot_be_written_leaves_steps_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    // A plain file where the journal directory should be: nothing can be
+    // created under it, whoever runs the test.
+    let blocked = dir.path().join("not-a-dir");
+    std::fs::write(&blocked, "").unwrap();
+    let mut console = Console::open(&blocked, false);
+    console.run_for(Duration::from_secs(3)).await;
+    console.press(KeyCode::Enter);
+    assert!(console.app().statuses.iter().all(StepStatus::is_pending));
+    let message = console.app().message.clone().unwrap_or_default();
+    assert!(message.contains("journal"), "{message}");
+    assert!(console.session.journal_path().is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_redraws_while_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(5)).await;
+    console.session.app.take_dirty();
+    // Feed only poll results for a minute (no clock ticks): the simulated
+    // state that moves dirties the screen, an unchanged one must not.
+    let mut unchanged = 0;
+    let end = tokio::time::Instant::now() + Duration::from_secs(60);
+    while let Ok(Some(update)) = tokio::time::timeout_at(end, console.updates.recv()).await {
+        let is_unchanged = matches!(update, SourceUpdate::Unchanged { .. });
+        console.session.dispatch(Action::Source(update));
+        if is_unchanged {
+            unchanged += 1;
+            assert!(!console.session.app.take_dirty(), "unchanged data redrew");
+        } else {
+            console.session.app.take_dirty();
+        }
+    }
+    assert!(unchanged > 0, "the simulated backups stay the same between polls");
+}
