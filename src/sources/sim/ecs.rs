@@ -398,7 +398,7 @@ fn events(noise: &Noise, svc: &ServiceState, now: i64) -> Vec<EcsEvent> {
     );
     // Newest first; among equal times the later-planned event first.
     all.reverse();
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|e| std::cmp::Reverse(e.0));
     all.truncate(EVENTS_SHOWN);
     all.into_iter()
         .map(|(at, message)| EcsEvent {

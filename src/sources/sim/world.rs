@@ -89,7 +89,7 @@ impl Reaction {
             }),
             ("ecs", "update-service") => {
                 let desired = cmd.flag("desired-count").and_then(|n| n.parse().ok());
-                let task_definition = cmd.flag("task-definition").map(|t| last_segment(t));
+                let task_definition = cmd.flag("task-definition").map(last_segment);
                 let new_deployment = cmd.has("force-new-deployment") || task_definition.is_some();
                 if !new_deployment && desired.is_none() {
                     return None;
