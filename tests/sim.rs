@@ -496,6 +496,25 @@ fn creating_a_replica_then_promoting_it_fails_back() {
     );
 }
 
+#[test]
+fn reboot_with_failover_moves_the_primary_to_another_az() {
+    let mut world = SimWorld::new(&single_region(), SEED, start());
+    let az = |m| world.rds_at(start() + mins(m)).instances[0].clone();
+    let before = az(0);
+    world.confirm(
+        &step(&[
+            "aws rds reboot-db-instance --db-instance-identifier rally-prod-db --force-failover",
+        ]),
+        start() + mins(1),
+    );
+    let during = world.rds_at(start() + mins(1)).instances[0].clone();
+    assert_eq!(during.status, "rebooting");
+    assert_eq!(during.az, before.az, "moves only once the reboot is done");
+    let after = world.rds_at(start() + mins(5)).instances[0].clone();
+    assert_eq!(after.status, "available");
+    assert_ne!(after.az, before.az);
+}
+
 // ------------------------------------------------------------ backups
 
 fn vault_points(world: &SimWorld, now: Timestamp, vault: &str) -> usize {
@@ -600,6 +619,50 @@ fn dr_region_receives_copies() {
     );
     // Replicas are not backed up on their own.
     assert!(points.iter().all(|p| !p.protects("regami-db-replica")));
+}
+
+#[test]
+fn operator_snapshots_and_backup_jobs_appear_running_then_complete() {
+    let mut world = SimWorld::new(&multi_region(), SEED, start());
+    let confirmed = start() + mins(60);
+    world.confirm(
+        &step(&[
+            "aws rds create-db-snapshot --db-instance-identifier regami-db-primary --db-snapshot-identifier pre-failover",
+            "aws backup start-backup-job --backup-vault-name regami-vault --resource-arn arn:aws:rds:us-east-1:123456789012:db:regami-db-primary --iam-role-arn arn:aws:iam::123456789012:role/backup",
+        ]),
+        confirmed,
+    );
+    let operator_points = |now| {
+        world
+            .backups_at(now)
+            .recovery_points
+            .into_iter()
+            .filter(|p| p.created == confirmed)
+            .collect::<Vec<_>>()
+    };
+    assert!(operator_points(confirmed - mins(1)).is_empty());
+    let started = operator_points(confirmed + mins(1));
+    assert_eq!(started.len(), 2);
+    assert!(
+        started
+            .iter()
+            .all(|p| p.status == RecoveryPointStatus::Running)
+    );
+    let manual = started.iter().find(|p| p.id == "pre-failover").unwrap();
+    assert_eq!(manual.kind, RecoveryPointKind::ManualSnapshot);
+    assert!(manual.protects("regami-db-primary"));
+    let job = started
+        .iter()
+        .find(|p| p.kind == RecoveryPointKind::Backup)
+        .unwrap();
+    assert_eq!(job.vault.as_deref(), Some("regami-vault"));
+
+    let done = operator_points(confirmed + mins(25));
+    assert_eq!(done.len(), 2);
+    assert!(
+        done.iter()
+            .all(|p| p.status == RecoveryPointStatus::Completed)
+    );
 }
 
 // ------------------------------------------------------------ ECS

@@ -1,13 +1,13 @@
 //! Simulated backups: daily automated RDS snapshots (03:00 UTC, kept seven
 //! days), AWS Backup recovery points every four hours per vault and
 //! protected primary (history from seven days before the start, kept 35
-//! days), their copies in the DR region, and one on-demand job running
-//! when the simulation starts.
+//! days), their copies in the DR region, one on-demand job running when the
+//! simulation starts, and the snapshots and backup jobs the operator starts.
 
 use jiff::Timestamp;
 
 use super::noise::{Noise, ts};
-use super::world::{HISTORY_DAYS, SimWorld};
+use super::world::{HISTORY_DAYS, Reaction, SimWorld, db_id};
 use crate::domain::snapshot::{
     BackupSnapshot, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus,
 };
@@ -37,7 +37,9 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> BackupSnapshot {
     for db in &protected {
         automated_snapshots(&world.noise, db, now_s, &mut points);
     }
-    let originals = vault_points(world, &protected, now_s);
+    operator_snapshots(world, &protected, now, &mut points);
+    let mut originals = vault_points(world, &protected, now_s);
+    operator_backup_jobs(world, &protected, now, &mut originals);
     copies(world, &originals, now_s, &mut points);
     points.extend(originals);
     points.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
@@ -167,6 +169,89 @@ fn vault_points(world: &SimWorld, protected: &[Protected], now: i64) -> Vec<Reco
     out
 }
 
+/// `rds create-db-snapshot` confirmed by the operator.
+fn operator_snapshots(
+    world: &SimWorld,
+    protected: &[Protected],
+    now: Timestamp,
+    out: &mut Vec<RecoveryPoint>,
+) {
+    let env = &world.env;
+    for timed in world.reactions.iter().take_while(|t| t.at <= now) {
+        let Reaction::Snapshot { instance, snapshot } = &timed.what else {
+            continue;
+        };
+        let db = protected.iter().find(|p| &p.id == instance);
+        let region = env.rds(instance).map_or(env.regions.primary.as_str(), |r| {
+            env.region_of(r.region.as_deref())
+        });
+        let created = timed.at.as_second();
+        let completed = created
+            + world
+                .noise
+                .range(&format!("manual:{snapshot}"), 0, 5 * 60, 12 * 60);
+        let (status, completed) = status_at(completed, now.as_second());
+        out.push(RecoveryPoint {
+            id: snapshot.clone(),
+            kind: RecoveryPointKind::ManualSnapshot,
+            vault: None,
+            region: region.to_string(),
+            resource: instance.clone(),
+            status,
+            created: ts(created),
+            completed,
+            size_bytes: completed.map(|_| db.map_or(20, |d| d.size_gib) * GIB),
+            delete_at: None,
+        });
+    }
+}
+
+/// `backup start-backup-job` confirmed by the operator.
+fn operator_backup_jobs(
+    world: &SimWorld,
+    protected: &[Protected],
+    now: Timestamp,
+    out: &mut Vec<RecoveryPoint>,
+) {
+    let env = &world.env;
+    for (n, timed) in world.reactions.iter().enumerate() {
+        if timed.at > now {
+            break;
+        }
+        let Reaction::BackupJob { vault, resource } = &timed.what else {
+            continue;
+        };
+        let region = env.vault(vault).map_or(env.regions.primary.as_str(), |v| {
+            env.region_of(v.region.as_deref())
+        });
+        let instance = db_id(resource);
+        let unknown;
+        let db = match protected.iter().find(|p| p.id == instance) {
+            Some(db) => db,
+            None => {
+                unknown = Protected {
+                    id: instance.to_string(),
+                    region: region.to_string(),
+                    arn: resource.clone(),
+                    size_gib: 20,
+                };
+                &unknown
+            }
+        };
+        let key = format!("job:{vault}:{resource}");
+        let created = timed.at.as_second();
+        let job = Job {
+            vault,
+            region,
+            db,
+            id: format!("awsbackup:job-{}", job_uuid(&world.noise, &key, n as i64)),
+            created,
+            completed: created + world.noise.range(&key, n as i64, 8 * 60, 20 * 60),
+        };
+        out.push(vault_point(job, now.as_second()));
+    }
+}
+
 /// One AWS Backup job in a source vault.
 struct Job<'a> {
     vault: &'a str,
@@ -205,7 +290,7 @@ fn copies(world: &SimWorld, originals: &[RecoveryPoint], now: i64, out: &mut Vec
         .iter()
         .find(|v| v.region.as_deref() == Some(dr.as_str()))
         .map(|v| v.name.clone());
-    for original in originals {
+    for original in originals.iter().filter(|p| p.region != dr) {
         let Some(done) = original.completed else {
             continue;
         };

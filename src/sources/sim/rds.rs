@@ -165,7 +165,8 @@ fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
                 let end = begin + noise.range(&format!("reboot:{instance}"), n, 60, 180);
                 db.reboots.push((begin, end, *failover && db.multi_az));
             }
-            Reaction::EcsUpdate { .. } => {}
+            Reaction::Snapshot { .. } | Reaction::BackupJob { .. } | Reaction::EcsUpdate { .. } => {
+            }
         }
     }
     instances

@@ -50,6 +50,10 @@ pub enum Reaction {
     Promote { instance: String },
     /// `rebooting` for a while; a forced failover moves it to another AZ.
     Reboot { instance: String, failover: bool },
+    /// A manual snapshot of the instance: `Running`, then `Completed`.
+    Snapshot { instance: String, snapshot: String },
+    /// An on-demand AWS Backup job into the vault: `Running`, then `Completed`.
+    BackupJob { vault: String, resource: String },
     /// A new deployment and/or a new desired count.
     EcsUpdate {
         cluster: String,
@@ -86,6 +90,14 @@ impl Reaction {
             ("rds", "reboot-db-instance") => Some(Self::Reboot {
                 instance: owned("db-instance-identifier")?,
                 failover: cmd.has("force-failover"),
+            }),
+            ("rds", "create-db-snapshot") => Some(Self::Snapshot {
+                instance: owned("db-instance-identifier")?,
+                snapshot: owned("db-snapshot-identifier")?,
+            }),
+            ("backup", "start-backup-job") => Some(Self::BackupJob {
+                vault: owned("backup-vault-name")?,
+                resource: owned("resource-arn")?,
             }),
             ("ecs", "update-service") => {
                 let desired = cmd.flag("desired-count").and_then(|n| n.parse().ok());
