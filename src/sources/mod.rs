@@ -11,6 +11,7 @@ use crate::domain::snapshot::{
 };
 use crate::runbook::model::Step;
 
+pub mod poller;
 pub mod sim;
 
 /// The data of one successful fetch.

@@ -1,0 +1,351 @@
+//! The simulated environment. Its state at time t is a pure function of the
+//! runbook's environment, the seed, t, and the timed list of operator
+//! reactions and injected faults so far: nothing is stepped, so polling
+//! more or less often, or jumping straight to `--at 30m`, sees the same
+//! world.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::commands::{AwsCommand, parse_commands};
+use super::noise::Noise;
+use super::{alarms, backups, ecs, rds};
+use crate::domain::snapshot::{
+    AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
+};
+use crate::runbook::model::{Environment, Step};
+use crate::sources::Payload;
+
+/// Seconds between replica lag samples: one per simulated RDS poll.
+pub const LAG_SAMPLE_SECS: i64 = 2;
+/// Samples kept in `lag_history`.
+pub const LAG_HISTORY_LEN: usize = 60;
+/// Days of history before the world's start (PITR window, backups).
+pub const HISTORY_DAYS: i64 = 7;
+
+/// Something that happens from a moment on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed<T> {
+    pub at: Timestamp,
+    pub what: T,
+}
+
+/// What an operator's command does to the simulated world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reaction {
+    /// A restored instance appears `creating`, then becomes available.
+    Restore {
+        instance: String,
+        source: Option<String>,
+        region: Option<String>,
+    },
+    /// A new read replica appears `creating`, then replicates.
+    CreateReplica {
+        instance: String,
+        source: String,
+        region: Option<String>,
+    },
+    /// The replica goes `modifying`, then stands alone.
+    Promote { instance: String },
+    /// `rebooting` for a while; a forced failover moves it to another AZ.
+    Reboot { instance: String, failover: bool },
+    /// A manual snapshot of the instance: `Running`, then `Completed`.
+    Snapshot { instance: String, snapshot: String },
+    /// An on-demand AWS Backup job into the vault: `Running`, then `Completed`.
+    BackupJob { vault: String, resource: String },
+    /// A new deployment and/or a new desired count.
+    EcsUpdate {
+        cluster: String,
+        service: String,
+        new_deployment: bool,
+        task_definition: Option<String>,
+        desired: Option<u32>,
+    },
+}
+
+impl Reaction {
+    /// The reaction to one aws CLI invocation, if the simulation models it.
+    pub fn from_command(cmd: &AwsCommand) -> Option<Self> {
+        let region = cmd.flag("region").map(str::to_string);
+        let owned = |name: &str| cmd.flag(name).map(str::to_string);
+        match (cmd.service.as_str(), cmd.operation.as_str()) {
+            (
+                "rds",
+                "restore-db-instance-to-point-in-time" | "restore-db-instance-from-db-snapshot",
+            ) => Some(Self::Restore {
+                instance: owned("target-db-instance-identifier")
+                    .or_else(|| owned("db-instance-identifier"))?,
+                source: owned("source-db-instance-identifier").map(|s| db_id(&s).to_string()),
+                region,
+            }),
+            ("rds", "create-db-instance-read-replica") => Some(Self::CreateReplica {
+                instance: owned("db-instance-identifier")?,
+                source: db_id(cmd.flag("source-db-instance-identifier")?).to_string(),
+                region,
+            }),
+            ("rds", "promote-read-replica") => Some(Self::Promote {
+                instance: owned("db-instance-identifier")?,
+            }),
+            ("rds", "reboot-db-instance") => Some(Self::Reboot {
+                instance: owned("db-instance-identifier")?,
+                failover: cmd.has("force-failover"),
+            }),
+            ("rds", "create-db-snapshot") => Some(Self::Snapshot {
+                instance: owned("db-instance-identifier")?,
+                snapshot: owned("db-snapshot-identifier")?,
+            }),
+            ("backup", "start-backup-job") => Some(Self::BackupJob {
+                vault: owned("backup-vault-name")?,
+                resource: owned("resource-arn")?,
+            }),
+            ("ecs", "update-service") => {
+                let desired = cmd.flag("desired-count").and_then(|n| n.parse().ok());
+                let task_definition = cmd.flag("task-definition").map(last_segment);
+                let new_deployment = cmd.has("force-new-deployment") || task_definition.is_some();
+                if !new_deployment && desired.is_none() {
+                    return None;
+                }
+                Some(Self::EcsUpdate {
+                    cluster: cmd.flag("cluster").map_or("default".into(), last_segment),
+                    service: last_segment(cmd.flag("service")?),
+                    new_deployment,
+                    task_definition,
+                    desired,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An RDS identifier from an identifier or an ARN (`arn:…:db:<id>`).
+pub fn db_id(id_or_arn: &str) -> &str {
+    if id_or_arn.starts_with("arn:") {
+        id_or_arn.rsplit(':').next().unwrap_or(id_or_arn)
+    } else {
+        id_or_arn
+    }
+}
+
+/// The name in an ECS ARN (`…:service/cluster/name`), or the name itself.
+fn last_segment(name_or_arn: &str) -> String {
+    if name_or_arn.starts_with("arn:") {
+        name_or_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or(name_or_arn)
+            .to_string()
+    } else {
+        name_or_arn.to_string()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SimWorld {
+    pub(super) env: Environment,
+    pub(super) noise: Noise,
+    /// When the simulation began; history (backups, PITR) reaches back
+    /// `HISTORY_DAYS` from here.
+    pub(super) start: Timestamp,
+    /// Operator reactions, in time order.
+    pub(super) reactions: Vec<Timed<Reaction>>,
+    pub(super) lag_overrides: Vec<Timed<(String, Option<f64>)>>,
+    pub(super) alarm_overrides: Vec<Timed<(String, Option<AlarmState>)>>,
+    errors: BTreeMap<SourceKind, SourceError>,
+}
+
+impl SimWorld {
+    pub fn new(env: &Environment, seed: u64, start: Timestamp) -> Self {
+        Self {
+            env: env.clone(),
+            noise: Noise::new(seed),
+            start,
+            reactions: Vec::new(),
+            lag_overrides: Vec::new(),
+            alarm_overrides: Vec::new(),
+            errors: BTreeMap::new(),
+        }
+    }
+
+    pub fn environment(&self) -> &Environment {
+        &self.env
+    }
+
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    /// Reactions recorded so far, in time order.
+    pub fn reactions(&self) -> &[Timed<Reaction>] {
+        &self.reactions
+    }
+
+    pub fn rds_at(&self, now: Timestamp) -> RdsSnapshot {
+        rds::snapshot(self, now)
+    }
+
+    pub fn backups_at(&self, now: Timestamp) -> BackupSnapshot {
+        backups::snapshot(self, now)
+    }
+
+    pub fn ecs_at(&self, now: Timestamp) -> EcsSnapshot {
+        ecs::snapshot(self, now)
+    }
+
+    pub fn alarms_at(&self, now: Timestamp) -> AlarmSnapshot {
+        alarms::snapshot(self, now)
+    }
+
+    /// One kind of data as a source would return it, or the injected error.
+    pub fn fetch_at(&self, kind: SourceKind, now: Timestamp) -> Result<Payload, SourceError> {
+        if let Some(err) = self.errors.get(&kind) {
+            return Err(err.clone());
+        }
+        Ok(match kind {
+            SourceKind::Rds => Payload::Rds(self.rds_at(now)),
+            SourceKind::Backups => Payload::Backups(self.backups_at(now)),
+            SourceKind::Ecs => Payload::Ecs(self.ecs_at(now)),
+            SourceKind::Alarms => Payload::Alarms(self.alarms_at(now)),
+        })
+    }
+
+    /// The operator confirmed `step` at `at`: every aws command in it that
+    /// the simulation models starts its reaction. Returns those reactions.
+    pub fn confirm(&mut self, step: &Step, at: Timestamp) -> Vec<Reaction> {
+        let found: Vec<Reaction> = parse_commands(&step.commands)
+            .iter()
+            .filter_map(Reaction::from_command)
+            .collect();
+        for reaction in &found {
+            self.react(reaction.clone(), at);
+        }
+        found
+    }
+
+    /// Records one reaction from `at` on (kept in time order).
+    pub fn react(&mut self, what: Reaction, at: Timestamp) {
+        insert_in_order(&mut self.reactions, Timed { at, what });
+    }
+
+    /// Makes every fetch of `kind` fail with `error` until cleared with `None`.
+    pub fn set_error(&mut self, kind: SourceKind, error: Option<SourceError>) {
+        match error {
+            Some(err) => self.errors.insert(kind, err),
+            None => self.errors.remove(&kind),
+        };
+    }
+
+    /// From `at` on, the replica reports `secs` of lag (`None`: back to
+    /// the natural wander). Earlier samples keep their natural values.
+    pub fn set_lag_override(&mut self, instance: &str, secs: Option<f64>, at: Timestamp) {
+        insert_in_order(
+            &mut self.lag_overrides,
+            Timed {
+                at,
+                what: (instance.to_string(), secs),
+            },
+        );
+    }
+
+    /// From `at` on, the alarm is held in `state` (`None`: back to normal).
+    pub fn set_alarm_override(&mut self, alarm: &str, state: Option<AlarmState>, at: Timestamp) {
+        insert_in_order(
+            &mut self.alarm_overrides,
+            Timed {
+                at,
+                what: (alarm.to_string(), state),
+            },
+        );
+    }
+}
+
+/// Appends after every entry at or before `at`, so equal times keep the
+/// order they were recorded in.
+fn insert_in_order<T>(list: &mut Vec<Timed<T>>, entry: Timed<T>) {
+    let pos = list.partition_point(|t| t.at <= entry.at);
+    list.insert(pos, entry);
+}
+
+/// The latest override for `key` in effect at `now`, if any.
+pub(super) fn override_at<'a, V>(
+    list: &'a [Timed<(String, Option<V>)>],
+    key: &str,
+    now: Timestamp,
+) -> Option<&'a V> {
+    list.iter()
+        .take_while(|t| t.at <= now)
+        .filter(|t| t.what.0 == key)
+        .last()
+        .and_then(|t| t.what.1.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reaction(line: &str) -> Option<Reaction> {
+        parse_commands(&[line])
+            .first()
+            .and_then(Reaction::from_command)
+    }
+
+    #[test]
+    fn commands_map_to_reactions() {
+        assert_eq!(
+            reaction(
+                "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier r1 --db-snapshot-identifier s"
+            ),
+            Some(Reaction::Restore {
+                instance: "r1".into(),
+                source: None,
+                region: None
+            })
+        );
+        assert_eq!(
+            reaction(
+                "aws rds create-db-instance-read-replica --db-instance-identifier n --source-db-instance-identifier arn:aws:rds:us-west-2:1:db:old --region us-east-1"
+            ),
+            Some(Reaction::CreateReplica {
+                instance: "n".into(),
+                source: "old".into(),
+                region: Some("us-east-1".into())
+            })
+        );
+        assert_eq!(
+            reaction(
+                "aws ecs update-service --cluster arn:aws:ecs:us-east-1:1:cluster/c --service s --task-definition arn:aws:ecs:us-east-1:1:task-definition/app:42"
+            ),
+            Some(Reaction::EcsUpdate {
+                cluster: "c".into(),
+                service: "s".into(),
+                new_deployment: true,
+                task_definition: Some("app:42".into()),
+                desired: None
+            })
+        );
+        assert_eq!(
+            reaction("aws ecs update-service --cluster c --service s --region us-east-1"),
+            None,
+            "an update that changes nothing the simulation shows"
+        );
+        assert_eq!(
+            reaction("aws rds wait db-instance-available --db-instance-identifier x"),
+            None
+        );
+    }
+
+    #[test]
+    fn overrides_apply_from_their_time_and_can_be_cleared() {
+        let t0: Timestamp = "2025-03-10T14:00:00Z".parse().unwrap();
+        let t1: Timestamp = "2025-03-10T14:10:00Z".parse().unwrap();
+        let mut world = SimWorld::new(&Environment::default(), 1, t0);
+        world.set_lag_override("r", Some(90.0), t0);
+        world.set_lag_override("r", None, t1);
+        let before = "2025-03-10T13:59:59Z".parse().unwrap();
+        assert_eq!(override_at(&world.lag_overrides, "r", before), None);
+        assert_eq!(override_at(&world.lag_overrides, "r", t0), Some(&90.0));
+        assert_eq!(override_at(&world.lag_overrides, "r", t1), None);
+        assert_eq!(override_at(&world.lag_overrides, "other", t0), None);
+    }
+}
