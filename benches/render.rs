@@ -83,7 +83,11 @@ fn big_live(app: &mut App) {
         .map(|i| Alarm {
             name: format!("alarm-{i:03}"),
             region: "us-east-1".into(),
-            state: if i % 10 == 0 { AlarmState::Alarm } else { AlarmState::Ok },
+            state: if i % 10 == 0 {
+                AlarmState::Alarm
+            } else {
+                AlarmState::Ok
+            },
             reason: "Threshold crossed".into(),
             updated: ago(60 * i),
             metric: None,

@@ -247,10 +247,15 @@ impl App {
             }
             Action::Replayed(entries) => {
                 self.dirty = true;
-                entries
+                let effects = entries
                     .into_iter()
                     .flat_map(|e| self.apply_entry(e, false))
-                    .collect()
+                    .collect();
+                // Pick up where the session left off.
+                if let Some(first) = self.statuses.iter().position(StepStatus::is_pending) {
+                    self.selected = first;
+                }
+                effects
             }
             Action::JournalFailed(error) => {
                 self.writing = false;
@@ -558,11 +563,11 @@ impl App {
             .as_deref()
             .and_then(|id| self.steps().iter().position(|s| s.id == id));
         match entry.kind {
-            EntryKind::SessionStarted | EntryKind::IncidentDeclared => {
-                if entry.kind == EntryKind::IncidentDeclared || self.incident_start.is_none() {
-                    self.incident_start = Some(entry.time);
-                }
+            // The session's start declares the incident unless a declaration says otherwise.
+            EntryKind::SessionStarted if self.incident_start.is_none() => {
+                self.incident_start = Some(entry.time);
             }
+            EntryKind::IncidentDeclared => self.incident_start = Some(entry.time),
             EntryKind::Confirmed => {
                 if let Some(i) = index {
                     let against_evidence =

@@ -1,12 +1,14 @@
 //! drconsole: a terminal incident console for AWS disaster recovery.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod journal;
 pub mod keys;
 pub mod runbook;
-pub mod sources;
-pub mod ui;
 pub mod runtime;
+pub mod screenshot;
+pub mod sources;
 pub mod tui;
+pub mod ui;

@@ -120,9 +120,9 @@ impl Session {
                     effects.extend(self.app.update(Action::Replayed(read.entries)));
                     kind = EntryKind::SessionResumed;
                 }
-                Ok(None) => self
-                    .warnings
-                    .push(format!("no unfinished session of {scenario} to resume; starting a new one")),
+                Ok(None) => self.warnings.push(format!(
+                    "no unfinished session of {scenario} to resume; starting a new one"
+                )),
                 Err(e) => self.warnings.push(format!("cannot resume: {e}")),
             }
         }

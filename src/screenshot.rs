@@ -2,20 +2,18 @@
 //! environment, drawn headless. Time runs on a paused tokio clock from a
 //! fixed start, so the same arguments always give the same picture.
 
-use std::sync::Arc;
-
 use clap::ValueEnum;
+use jiff::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::app::{Action, App, Origin};
-use crate::clock::Clock;
 use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::Runbook;
-use crate::sources::sim::SimSource;
-use crate::sources::{Source, SourceUpdate};
+use crate::sources::SourceUpdate;
+use crate::sources::sim::world::SimWorld;
 use crate::ui::export::{to_svg, to_text};
 use crate::ui::theme::Theme;
 
@@ -40,10 +38,18 @@ pub struct ShotOptions {
 }
 
 impl ShotOptions {
-    pub fn parse(size: &str, at: &str, scenario: Option<String>, confirm: usize) -> Result<Self, String> {
+    pub fn parse(
+        size: &str,
+        at: &str,
+        scenario: Option<String>,
+        confirm: usize,
+    ) -> Result<Self, String> {
         let bad = || format!("--size {size:?}: write it as COLUMNSxROWS, e.g. 120x40");
         let (w, h) = size.split_once(['x', 'X']).ok_or_else(bad)?;
-        let (width, height): (u16, u16) = (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?);
+        let (width, height): (u16, u16) = (
+            w.trim().parse().map_err(|_| bad())?,
+            h.trim().parse().map_err(|_| bad())?,
+        );
         if !(20..=1000).contains(&width) || !(5..=500).contains(&height) {
             return Err(format!("--size {size:?}: from 20x5 up to 1000x500"));
         }
@@ -58,18 +64,18 @@ impl ShotOptions {
     }
 }
 
-pub fn render(runbook: &Runbook, options: &ShotOptions, theme: &Theme, format: ShotFormat) -> Result<String, String> {
+pub fn render(
+    runbook: &Runbook,
+    options: &ShotOptions,
+    theme: &Theme,
+    format: ShotFormat,
+) -> Result<String, String> {
     if let Some(id) = &options.scenario
         && runbook.scenario(id).is_none()
     {
         return Err(format!("no scenario {id:?} in {}", runbook.name));
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let app = runtime.block_on(simulate(runbook.clone(), options));
+    let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
     crate::ui::render(buf.area, &mut buf, &app, theme);
     Ok(match format {
@@ -79,65 +85,58 @@ pub fn render(runbook: &Runbook, options: &ShotOptions, theme: &Theme, format: S
 }
 
 /// Plays the first `confirm` steps over the first half of `at`, then lets
-/// the simulated world run to `at` and fetches everything once.
-async fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
-    let start: jiff::Timestamp = START.parse().expect("START is a valid timestamp");
-    let clock = Clock::sim(start);
-    let source = Arc::new(SimSource::new(&runbook.environment, SEED, clock));
+/// the simulated world run to `at` and reads everything once. The world is a
+/// pure function of time, so no clock runs here.
+fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
+    let start: Timestamp = START.parse().expect("START is a valid timestamp");
+    let mut world = SimWorld::new(&runbook.environment, SEED, start);
     let origin = Origin {
-        source: source.label().to_string(),
-        simulated: source.is_simulated(),
+        source: "simulated".into(),
+        simulated: true,
     };
-    let mut app = App::new(runbook, origin, clock.now(), options.scenario.as_deref());
-    let total = options.at.as_std();
-    let mut seq = 0;
-    let mut record = |app: &mut App, kind: EntryKind, step: Option<String>| {
-        seq += 1;
-        let entry = Entry {
-            seq,
-            time: clock.now(),
-            actor: ACTOR.into(),
-            kind,
-            runbook: app.runbook.name.clone(),
-            scenario: app.current().map(|s| s.id.clone()),
-            step,
-            note: None,
-            undoes: None,
-            evidence: None,
-            drill: true,
+    let mut app = App::new(runbook, origin, start, options.scenario.as_deref());
+    let total = options.at.as_signed();
+    let record =
+        |app: &mut App, seq: u64, time: Timestamp, kind: EntryKind, step: Option<String>| {
+            let entry = Entry {
+                seq,
+                time,
+                actor: ACTOR.into(),
+                kind,
+                runbook: app.runbook.name.clone(),
+                scenario: app.current().map(|s| s.id.clone()),
+                step,
+                note: None,
+                undoes: None,
+                evidence: None,
+                drill: true,
+            };
+            app.update(Action::Journaled(entry));
         };
-        app.update(Action::Journaled(entry))
-    };
     if app.current().is_some() {
-        record(&mut app, EntryKind::SessionStarted, None);
+        record(&mut app, 1, start, EntryKind::SessionStarted, None);
         let steps = app.steps().to_vec();
         let n = options.confirm.min(steps.len());
-        for step in steps.into_iter().take(n) {
-            tokio::time::advance(total / (2 * n as u32 + 1)).await;
-            for effect in record(&mut app, EntryKind::Confirmed, Some(step.id.clone())) {
-                if let crate::app::Effect::StepConfirmed(step) = effect {
-                    source.step_confirmed(&step);
-                }
-            }
+        for (i, step) in steps.into_iter().take(n).enumerate() {
+            let at = start + total / (2 * n as i32 + 1) * (i as i32 + 1);
+            world.confirm(&step, at);
+            record(
+                &mut app,
+                i as u64 + 2,
+                at,
+                EntryKind::Confirmed,
+                Some(step.id.clone()),
+            );
         }
     }
-    let elapsed = tokio::time::Instant::now() - tokio_start(&clock);
-    tokio::time::advance(total.saturating_sub(elapsed)).await;
+    let now = start + total;
     for kind in SourceKind::ALL {
-        let result = source.fetch(kind).await;
         app.update(Action::Source(SourceUpdate::Fetched {
             kind,
-            at: clock.now(),
-            result,
+            at: now,
+            result: world.fetch_at(kind, now),
         }));
     }
-    app.update(Action::Tick(clock.now()));
+    app.update(Action::Tick(now));
     app
-}
-
-fn tokio_start(clock: &Clock) -> tokio::time::Instant {
-    match clock {
-        Clock::Sim { origin, .. } => *origin,
-        _ => tokio::time::Instant::now(),
-    }
 }

@@ -81,6 +81,8 @@ pub async fn run(
                 Some(Ok(event)) => {
                     let size = guard.terminal.size()?;
                     if let Some(action) = translate(event, Rect::new(0, 0, size.width, size.height), session) {
+                        // Journal entries carry the app's time: make it the key's own.
+                        session.dispatch(Action::Tick(clock.now()));
                         session.dispatch(action);
                     }
                 }
@@ -105,10 +107,16 @@ fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Key(key)),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                ui::layout::step_at(area, &session.app, mouse.column, mouse.row).map(Action::SelectStep)
+                ui::layout::step_at(area, &session.app, mouse.column, mouse.row)
+                    .map(Action::SelectStep)
             }
-            MouseEventKind::ScrollDown => Some(Action::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))),
-            MouseEventKind::ScrollUp => Some(Action::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE))),
+            MouseEventKind::ScrollDown => Some(Action::Key(KeyEvent::new(
+                KeyCode::Down,
+                KeyModifiers::NONE,
+            ))),
+            MouseEventKind::ScrollUp => {
+                Some(Action::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)))
+            }
             _ => None,
         },
         Event::Resize(..) => Some(Action::Resize),

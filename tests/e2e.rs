@@ -170,17 +170,33 @@ async fn walk_a_scenario_and_resume_it() {
         ]
     );
     let e = &read.entries;
-    assert!(e.iter().all(|e| e.drill && e.actor == "alice" && e.scenario.as_deref() == Some(SCENARIO)));
+    assert!(
+        e.iter()
+            .all(|e| e.drill && e.actor == "alice" && e.scenario.as_deref() == Some(SCENARIO))
+    );
     let restore = e[2].evidence.as_ref().unwrap();
     assert!(restore.against_evidence);
     assert_eq!(restore.check.as_ref().unwrap().outcome, Outcome::NotMet);
-    assert!(restore.state.iter().any(|l| l.contains("rally-prod-db available")), "{:?}", restore.state);
+    assert!(
+        restore
+            .state
+            .iter()
+            .any(|l| l.contains("rally-prod-db available")),
+        "{:?}",
+        restore.state
+    );
     let available = e[3].evidence.as_ref().unwrap();
     assert!(!available.against_evidence);
     assert_eq!(available.check.as_ref().unwrap().outcome, Outcome::Met);
-    assert_eq!(e[4].note.as_deref(), Some("psql not installed on the jump host"));
+    assert_eq!(
+        e[4].note.as_deref(),
+        Some("psql not installed on the jump host")
+    );
     assert_eq!(e[5].undoes, Some(e[4].seq));
-    assert_eq!(e[6].note.as_deref(), Some("restored instance looks healthy"));
+    assert_eq!(
+        e[6].note.as_deref(),
+        Some("restored instance looks healthy")
+    );
     assert!(e.windows(2).all(|w| w[1].seq == w[0].seq + 1));
     // Times come from the simulated clock: the wait for the restore is in them.
     assert!(e[3].time.duration_since(e[2].time).as_secs() >= 40 * 60);
@@ -191,13 +207,24 @@ async fn walk_a_scenario_and_resume_it() {
     let statuses = &resumed.app().statuses;
     for id in ["declare", "restore", "restore-available"] {
         assert!(
-            matches!(statuses[resumed.step_index(id)], StepStatus::Confirmed { .. }),
+            matches!(
+                statuses[resumed.step_index(id)],
+                StepStatus::Confirmed { .. }
+            ),
             "{id} confirmed after resume"
         );
     }
     assert!(statuses[resumed.step_index("validate-db")].is_pending());
+    assert_eq!(
+        resumed.app().selected,
+        resumed.step_index("validate-db"),
+        "cursor on the first pending step"
+    );
     assert_eq!(resumed.app().log.len(), 9, "8 replayed + resumed");
-    assert_eq!(resumed.app().log.last().unwrap().kind, EntryKind::SessionResumed);
+    assert_eq!(
+        resumed.app().log.last().unwrap().kind,
+        EntryKind::SessionResumed
+    );
     resumed.run_for(Duration::from_secs(3)).await;
     resumed.press(KeyCode::Char('q'));
     resumed.press(KeyCode::Char('y'));
@@ -239,7 +266,10 @@ async fn three_confirmed_one_skipped_is_exactly_what_the_journal_holds() {
             (EntryKind::Skipped, Some("done by hand".into())),
         ]
     );
-    assert_eq!(read.entries.first().unwrap().kind, EntryKind::SessionStarted);
+    assert_eq!(
+        read.entries.first().unwrap().kind,
+        EntryKind::SessionStarted
+    );
     assert_eq!(read.entries.last().unwrap().kind, EntryKind::SessionPaused);
     assert_eq!(read.entries.len(), 6);
 }
@@ -280,5 +310,8 @@ async fn nothing_redraws_while_nothing_changes() {
             console.session.app.take_dirty();
         }
     }
-    assert!(unchanged > 0, "the simulated backups stay the same between polls");
+    assert!(
+        unchanged > 0,
+        "the simulated backups stay the same between polls"
+    );
 }

@@ -293,3 +293,25 @@ fn tiny_and_huge_screens_do_not_panic() {
         drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
     }
 }
+
+#[test]
+fn a_click_on_a_step_row_selects_that_step() {
+    let app = app_with_live();
+    let area = Rect::new(0, 0, 80, 24);
+    // Header is 2 rows, the checklist border 1: row 3 is step 1, row 5 step 3.
+    assert_eq!(drconsole::ui::layout::step_at(area, &app, 10, 3), Some(0));
+    assert_eq!(drconsole::ui::layout::step_at(area, &app, 10, 5), Some(2));
+    assert_eq!(
+        drconsole::ui::layout::step_at(area, &app, 10, 2),
+        None,
+        "border"
+    );
+    assert_eq!(
+        drconsole::ui::layout::step_at(area, &app, 60, 5),
+        None,
+        "RDS pane"
+    );
+    let mut app = app;
+    app.update(Action::SelectStep(2));
+    assert_eq!(app.selected, 2);
+}

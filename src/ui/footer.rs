@@ -44,6 +44,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
             ),
             Span::styled(" Quit and keep the session for --resume? y/n", t.title()),
         ]),
+        Mode::Picker { .. } => Line::from(vec![
+            Span::styled(" ↑↓", t.accent()),
+            Span::styled(" choose  ", t.muted()),
+            Span::styled("Enter", t.accent()),
+            Span::styled(" start  ", t.muted()),
+            Span::styled("q", t.accent()),
+            Span::styled(" quit", t.muted()),
+        ]),
         _ => match &app.message {
             Some(message) => Line::styled(format!(" {message}"), Style::default().fg(t.warn)),
             None => hints(t),

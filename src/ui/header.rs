@@ -91,8 +91,8 @@ fn rpo_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
     let target = app.current().map_or(app.runbook.objectives.rpo, |s| {
         s.rpo(&app.runbook.objectives)
     });
-    let at = app.incident_start.unwrap_or(app.now);
-    match rpo::estimate(&app.live, at) {
+    // What a recovery started now would lose.
+    match rpo::estimate(&app.live, app.now) {
         Some(est) => {
             let color = if est.secs <= target.secs() {
                 t.ok

@@ -71,7 +71,7 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
 
 pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
     let t = theme;
-    let rect = centered(area, 72, BINDINGS.len() as u16 + 6);
+    let rect = centered(area, 84, BINDINGS.len() as u16 + 6);
     Clear.render(rect, buf);
     let block = frame("Keys", t);
     let inner = block.inner(rect);
