@@ -140,6 +140,10 @@ impl Session {
         let mut draft = Draft::new(self.app.now, kind);
         draft.scenario = Some(scenario.to_string());
         effects.extend(self.append(draft));
+        // Shown on screen too: "nothing to resume", a torn last line, …
+        if !self.warnings.is_empty() {
+            self.app.message = Some(self.warnings.join("; "));
+        }
         effects
     }
 

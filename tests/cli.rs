@@ -1,0 +1,156 @@
+//! The binary as a user runs it: exit codes, messages, files written.
+
+use std::process::{Command, Output};
+
+fn drconsole(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .env(
+            "DRCONSOLE_JOURNAL_DIR",
+            std::env::temp_dir().join("drconsole-cli-test"),
+        )
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn validate_reports_position_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "name = \"x\"\n[objectives]\nrto = \"soon\"\nrpo = \"5m\"\n",
+    )
+    .unwrap();
+    let out = drconsole(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.toml:3:7: error:"), "{err}");
+    assert!(err.contains("invalid duration"), "{err}");
+}
+
+#[test]
+fn validate_json_prints_normalized_runbook() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
+    let out = drconsole(&["validate", file, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["objectives"]["rto"], 43_200);
+    assert_eq!(json["scenario"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn screenshot_writes_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("frame.txt");
+    let out = drconsole(&[
+        "screenshot",
+        "--scenario",
+        "instance-failure",
+        "--size",
+        "80x24",
+        "--format",
+        "txt",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let frame = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(frame.lines().count(), 24);
+    assert!(
+        frame.contains("SIMULATED") && frame.contains("Declare the incident"),
+        "{frame}"
+    );
+}
+
+#[test]
+fn a_bad_theme_names_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("mine.toml");
+    std::fs::write(&theme, "[colors]\nok = \"greenish\"\n").unwrap();
+    let out = drconsole(&[
+        "screenshot",
+        "--theme",
+        theme.to_str().unwrap(),
+        "--out",
+        "/dev/null",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("mine.toml") && err.contains("colors.ok"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_without_sim_says_what_to_do() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
+    let out = drconsole(&["run", file]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--sim"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn unknown_scenario_lists_the_known_ones() {
+    let out = drconsole(&["demo", "--scenario", "meteor-strike"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("meteor-strike") && err.contains("instance-failure"),
+        "{err}"
+    );
+}
+
+#[test]
+fn log_export_of_a_journal_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("s.jsonl");
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"seq":1,"time":"2026-03-14T02:00:00Z","actor":"alice","kind":"session_started","runbook":"Rally production","scenario":"instance-failure","drill":true}"#,
+            "\n",
+            r#"{"seq":2,"time":"2026-03-14T02:04:00Z","actor":"alice","kind":"confirmed","runbook":"Rally production","scenario":"instance-failure","step":"declare","drill":true}"#,
+            "\n",
+            r#"{"seq":3,"time":"2026-03-14T02:0"#
+        ),
+    )
+    .unwrap();
+    let out = drconsole(&["log", "export", journal.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("declare"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("incomplete"),
+        "torn line warned: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn readme_lists_every_key_as_the_key_table_has_it() {
+    let readme = include_str!("../README.md");
+    for binding in drconsole::keys::BINDINGS {
+        let row = format!("| `{}` | {} |", binding.shown, binding.help);
+        assert!(readme.contains(&row), "README lacks the key row {row}");
+    }
+}
+
+#[test]
+fn readme_runbook_example_is_valid() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```toml\n").expect("a toml example") + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let (runbook, warnings) =
+        drconsole::runbook::load::parse(&readme[start..end], "README.md").unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(runbook.scenarios[0].steps.len(), 2);
+}

@@ -1,0 +1,95 @@
+//! screenshots/ is made by `scripts/screenshots` with the app's own render
+//! command. These tests fail when the screen changed and the files did not.
+
+use std::path::Path;
+
+use drconsole::runbook::builtin;
+use drconsole::screenshot::{ShotFormat, ShotOptions, render};
+use drconsole::ui::theme::Theme;
+
+fn check(file: &str, options: ShotOptions, theme: &str) {
+    for (ext, format) in [("txt", ShotFormat::Txt), ("svg", ShotFormat::Svg)] {
+        let fresh = render(
+            &builtin::rally(),
+            &options,
+            &Theme::load(theme).unwrap(),
+            format,
+        )
+        .unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("screenshots/{file}.{ext}"));
+        let stored = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            stored == fresh,
+            "{} is stale: run scripts/screenshots to refresh it",
+            path.display()
+        );
+    }
+}
+
+fn main_screen() -> ShotOptions {
+    ShotOptions::parse("120x40", "25m", Some("instance-failure".into()), 2).unwrap()
+}
+
+#[test]
+fn main_screen_is_current() {
+    check("main", main_screen(), "dark");
+}
+
+#[test]
+fn picker_is_current() {
+    check(
+        "picker",
+        ShotOptions::parse("100x30", "0s", None, 0).unwrap(),
+        "dark",
+    );
+}
+
+#[test]
+fn presenter_screen_is_current() {
+    check("presenter", main_screen(), "high-contrast");
+}
+
+#[test]
+fn the_same_arguments_give_the_same_frame() {
+    let a = render(
+        &builtin::rally(),
+        &main_screen(),
+        &Theme::load("dark").unwrap(),
+        ShotFormat::Svg,
+    );
+    let b = render(
+        &builtin::rally(),
+        &main_screen(),
+        &Theme::load("dark").unwrap(),
+        ShotFormat::Svg,
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_sizes_and_scenarios_are_errors() {
+    assert!(
+        ShotOptions::parse("120by40", "0s", None, 0)
+            .unwrap_err()
+            .contains("COLUMNSxROWS")
+    );
+    assert!(
+        ShotOptions::parse("10x10", "0s", None, 0)
+            .unwrap_err()
+            .contains("from 20x5")
+    );
+    assert!(
+        ShotOptions::parse("80x24", "later", None, 0)
+            .unwrap_err()
+            .contains("--at")
+    );
+    let options = ShotOptions::parse("80x24", "0s", Some("nope".into()), 0).unwrap();
+    let err = render(
+        &builtin::rally(),
+        &options,
+        &Theme::load("dark").unwrap(),
+        ShotFormat::Txt,
+    )
+    .unwrap_err();
+    assert!(err.contains("no scenario \"nope\""), "{err}");
+}
