@@ -13,9 +13,9 @@ use crate::app::{App, Origin};
 use crate::clock::Clock;
 use crate::journal::{export, store};
 use crate::runbook::model::Runbook;
-use crate::runtime::{JournalSettings, Session};
+use crate::runtime::{JournalSettings, Launched, launch};
 use crate::screenshot::{self, ShotFormat, ShotOptions};
-use crate::sources::poller::Poller;
+use crate::sources::Source;
 use crate::sources::sim::SimSource;
 use crate::ui::theme::Theme;
 
@@ -263,17 +263,16 @@ async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
     let clock = Clock::sim(jiff::Timestamp::now());
     let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
     let origin = Origin {
-        source: source_label(&*source),
-        simulated: true,
+        source: source.label().to_string(),
+        simulated: source.is_simulated(),
     };
     let app = App::new(runbook, origin, clock.now(), args.scenario.as_deref());
-    let mut session = Session::new(app, source.clone(), settings);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let poller = Arc::new(Poller::spawn(source, clock, tx));
-    let refresher = poller.clone();
-    session.on_refresh(move || refresher.refresh_now());
-    session.start();
-    let result = crate::tui::run(&mut session, &theme, clock, rx).await;
+    let Launched {
+        mut session,
+        updates,
+        poller,
+    } = launch(app, source, clock, settings);
+    let result = crate::tui::run(&mut session, &theme, clock, updates).await;
     drop(poller);
     for warning in &session.warnings {
         eprintln!("drconsole: {warning}");
@@ -282,10 +281,6 @@ async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
         eprintln!("journal: {}", path.display());
     }
     result.map(|_| ExitCode::SUCCESS)
-}
-
-fn source_label(source: &dyn crate::sources::Source) -> String {
-    source.label().to_string()
 }
 
 fn log(command: LogCommand) -> Result<ExitCode> {

@@ -6,10 +6,14 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tokio::sync::mpsc::UnboundedReceiver;
+
 use crate::app::{Action, App, Effect};
+use crate::clock::Clock;
 use crate::journal::entry::{Draft, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
-use crate::sources::Source;
+use crate::sources::poller::Poller;
+use crate::sources::{Source, SourceUpdate};
 
 /// Where and as whom the session is journaled.
 #[derive(Debug, Clone)]
@@ -29,6 +33,33 @@ pub struct Session {
     pub exit: bool,
     /// Warnings met while opening the journal (a torn last line, …).
     pub warnings: Vec<String>,
+}
+
+/// A started session with its poller: the console and the end-to-end tests
+/// both begin here. Dropping the poller stops the polling tasks.
+pub struct Launched {
+    pub session: Session,
+    pub updates: UnboundedReceiver<SourceUpdate>,
+    pub poller: Arc<Poller>,
+}
+
+pub fn launch(
+    app: App,
+    source: Arc<dyn Source>,
+    clock: Clock,
+    settings: JournalSettings,
+) -> Launched {
+    let mut session = Session::new(app, source.clone(), settings);
+    let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
+    let poller = Arc::new(Poller::spawn(source, clock, tx));
+    let refresher = poller.clone();
+    session.on_refresh(move || refresher.refresh_now());
+    session.start();
+    Launched {
+        session,
+        updates,
+        poller,
+    }
 }
 
 impl Session {

@@ -12,7 +12,7 @@ use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::EntryKind;
 use drconsole::journal::store;
 use drconsole::runbook::builtin;
-use drconsole::runtime::{JournalSettings, Session};
+use drconsole::runtime::{JournalSettings, Launched, Session, launch};
 use drconsole::sources::SourceUpdate;
 use drconsole::sources::poller::Poller;
 use drconsole::sources::sim::SimSource;
@@ -42,12 +42,11 @@ impl Console {
             actor: "alice".into(),
             resume,
         };
-        let mut session = Session::new(app, source.clone(), settings);
-        let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
-        let poller = Arc::new(Poller::spawn(source, clock, tx));
-        let refresher = poller.clone();
-        session.on_refresh(move || refresher.refresh_now());
-        session.start();
+        let Launched {
+            session,
+            updates,
+            poller,
+        } = launch(app, source, clock, settings);
         Self {
             session,
             updates,

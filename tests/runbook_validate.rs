@@ -304,26 +304,10 @@ fn every_predicate_loads_with_no_warnings() {
 
     // Collect every predicate name used, through all/any nesting.
     fn names(verify: &Verify, out: &mut Vec<&'static str>) {
-        let name = match verify {
-            Verify::InstanceExists { .. } => "instance_exists",
-            Verify::InstanceStatus { .. } => "instance_status",
-            Verify::InstancePromoted { .. } => "instance_promoted",
-            Verify::ReplicaLagBelow { .. } => "replica_lag_below",
-            Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
-            Verify::PitrCovers { .. } => "pitr_covers",
-            Verify::EcsStable { .. } => "ecs_stable",
-            Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
-            Verify::AlarmState { .. } => "alarm_state",
-            Verify::All(checks) | Verify::Any(checks) => {
-                checks.iter().for_each(|c| names(c, out));
-                if matches!(verify, Verify::All(_)) {
-                    "all"
-                } else {
-                    "any"
-                }
-            }
-        };
-        out.push(name);
+        if let Verify::All(checks) | Verify::Any(checks) = verify {
+            checks.iter().for_each(|c| names(c, out));
+        }
+        out.push(verify.key());
     }
     let mut used = Vec::new();
     for step in runbook.scenarios.iter().flat_map(|s| &s.steps) {

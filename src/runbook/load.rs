@@ -386,11 +386,11 @@ impl Checker<'_> {
 
     /// Checks a verify predicate whose table is at `path` (the key that holds it).
     fn check_verify<'p>(&mut self, verify: &'p Verify, path: &mut Vec<Seg<'p>>, env: &Environment) {
-        path.push(Key(verify_key(verify)));
+        path.push(Key(verify.key()));
         match verify {
             Verify::All(checks) | Verify::Any(checks) => {
                 if checks.is_empty() {
-                    let key = verify_key(verify);
+                    let key = verify.key();
                     self.error(
                         path,
                         format!("verify.{key} is empty; list at least one check"),
@@ -471,23 +471,6 @@ impl Checker<'_> {
             }
         }
         path.pop();
-    }
-}
-
-/// The TOML key of a predicate (its snake_case variant name).
-fn verify_key(verify: &Verify) -> &'static str {
-    match verify {
-        Verify::InstanceExists { .. } => "instance_exists",
-        Verify::InstanceStatus { .. } => "instance_status",
-        Verify::InstancePromoted { .. } => "instance_promoted",
-        Verify::ReplicaLagBelow { .. } => "replica_lag_below",
-        Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
-        Verify::PitrCovers { .. } => "pitr_covers",
-        Verify::EcsStable { .. } => "ecs_stable",
-        Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
-        Verify::AlarmState { .. } => "alarm_state",
-        Verify::All(_) => "all",
-        Verify::Any(_) => "any",
     }
 }
 

@@ -260,6 +260,25 @@ pub enum Verify {
     Any(Vec<Verify>),
 }
 
+impl Verify {
+    /// The predicate's TOML key (its snake_case variant name).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Verify::InstanceExists { .. } => "instance_exists",
+            Verify::InstanceStatus { .. } => "instance_status",
+            Verify::InstancePromoted { .. } => "instance_promoted",
+            Verify::ReplicaLagBelow { .. } => "replica_lag_below",
+            Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
+            Verify::PitrCovers { .. } => "pitr_covers",
+            Verify::EcsStable { .. } => "ecs_stable",
+            Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
+            Verify::AlarmState { .. } => "alarm_state",
+            Verify::All(_) => "all",
+            Verify::Any(_) => "any",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AlarmStateName {
     #[serde(rename = "OK", alias = "ok")]
