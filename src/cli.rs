@@ -52,6 +52,21 @@ pub enum Command {
         #[command(flatten)]
         console: ConsoleArgs,
     },
+    /// One refresh of everything the runbook watches: a table or JSON, and
+    /// exit 0 healthy, 1 degraded, 2 could not tell
+    Status {
+        /// A runbook (.toml) or Markdown DR plan (.md)
+        runbook: PathBuf,
+        /// Print JSON (shape in docs/status.md)
+        #[arg(long)]
+        json: bool,
+        /// Read the simulated environment instead of AWS
+        #[arg(long)]
+        sim: bool,
+        /// Seed of the simulated environment
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Check a runbook file; errors name file:line:column
     Validate {
         file: PathBuf,
@@ -152,6 +167,9 @@ pub enum ExportFormat {
     Json,
 }
 
+/// How long `status` waits for any one source.
+const STATUS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Demo {
         runbook: None,
@@ -175,6 +193,32 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 ));
             }
             console_sim(runbook, console).await
+        }
+        Command::Status {
+            runbook,
+            json,
+            sim,
+            seed,
+        } => {
+            let runbook = load_runbook(&runbook)?;
+            if !sim {
+                return Err(eyre!(
+                    "this build has no live AWS source yet; add --sim to check {} on the simulated environment",
+                    runbook.name
+                ));
+            }
+            let source = SimSource::new(&runbook.environment, seed, Clock::System);
+            let at = jiff::Timestamp::now();
+            let live = crate::status::refresh(&source, STATUS_TIMEOUT, at).await;
+            let overall = crate::status::report(
+                &runbook,
+                source.label(),
+                &live,
+                at,
+                json,
+                &mut std::io::stdout(),
+            )?;
+            Ok(ExitCode::from(overall.exit_code()))
         }
         Command::Validate { file, json } => Ok(code(crate::runbook::validate_cmd::run(
             &file,
@@ -223,8 +267,13 @@ pub fn load_runbook(path: &Path) -> Result<Runbook> {
     }
     match crate::runbook::load::load(path) {
         Ok((runbook, warnings)) => {
-            for warning in warnings {
-                eprintln!("{warning}");
+            // The details belong to `validate`; here a count is enough.
+            if !warnings.is_empty() {
+                eprintln!(
+                    "{}: {} warning(s); `drconsole validate {0}` lists them",
+                    path.display(),
+                    warnings.len()
+                );
             }
             Ok(runbook)
         }

@@ -10,5 +10,6 @@ pub mod runbook;
 pub mod runtime;
 pub mod screenshot;
 pub mod sources;
+pub mod status;
 pub mod tui;
 pub mod ui;

@@ -154,3 +154,12 @@ fn readme_runbook_example_is_valid() {
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(runbook.scenarios[0].steps.len(), 2);
 }
+
+#[test]
+fn status_on_the_simulated_environment() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
+    let out = drconsole(&["status", file, "--sim", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["overall"], "healthy");
+}

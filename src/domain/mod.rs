@@ -1,5 +1,6 @@
 //! Plain snapshots of live state and the rules that judge them.
 
+pub mod assess;
 pub mod health;
 pub mod rpo;
 pub mod snapshot;

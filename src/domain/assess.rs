@@ -1,0 +1,209 @@
+//! One verdict over everything the runbook watches, from the same health
+//! rules the panes colour with: what `drconsole status` prints and exits on.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::health::{
+    Health, Limits, alarm_health, backup_health, instance_health, newest_completed_age,
+    service_health,
+};
+use super::snapshot::{Feed, LiveState, RolloutState, SourceKind};
+use super::verify::short_age;
+use crate::runbook::model::Runbook;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    Healthy,
+    Degraded,
+    /// A source failed or returned nothing, and nothing seen is degraded.
+    Unknown,
+}
+
+impl Overall {
+    /// 0 healthy, 1 degraded, 2 could not tell.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Healthy => 0,
+            Self::Degraded => 1,
+            Self::Unknown => 2,
+        }
+    }
+}
+
+/// One judged resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: SourceKind,
+    pub region: Option<String>,
+    pub resource: String,
+    pub health: Health,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceFailure {
+    pub kind: SourceKind,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub overall: Overall,
+    pub findings: Vec<Finding>,
+    pub failures: Vec<SourceFailure>,
+}
+
+pub fn assess(runbook: &Runbook, live: &LiveState, now: Timestamp) -> Assessment {
+    let limits = Limits::from_runbook(runbook);
+    let env = &runbook.environment;
+    let mut findings = Vec::new();
+    let mut failures = Vec::new();
+
+    if let Some(rds) = usable(&live.rds, SourceKind::Rds, &mut failures) {
+        for db in &rds.instances {
+            let mut summary = format!(
+                "{} {}",
+                db.status,
+                db.replica_of.as_ref().map_or("primary", |_| "replica")
+            );
+            if let Some(lag) = db.lag_secs {
+                summary.push_str(&format!(", lag {lag:.0}s (max {})", limits.replica_lag));
+            }
+            findings.push(Finding {
+                kind: SourceKind::Rds,
+                region: Some(db.region.clone()),
+                resource: db.id.clone(),
+                health: instance_health(db, &limits),
+                summary,
+            });
+        }
+        for spec in env.rds.iter().filter(|s| rds.instance(&s.id).is_none()) {
+            findings.push(missing(
+                SourceKind::Rds,
+                env.region_of(spec.region.as_deref()),
+                &spec.id,
+            ));
+        }
+    }
+    if let Some(backups) = usable(&live.backups, SourceKind::Backups, &mut failures) {
+        let summary = match newest_completed_age(backups, now) {
+            Some(age) => format!(
+                "newest completed recovery point {} old (max {}), {} listed",
+                short_age(age),
+                limits.recovery_point_age,
+                backups.recovery_points.len()
+            ),
+            None => "no completed recovery point".into(),
+        };
+        findings.push(Finding {
+            kind: SourceKind::Backups,
+            region: None,
+            resource: "recovery points".into(),
+            health: backup_health(backups, &limits, now),
+            summary,
+        });
+    }
+    if let Some(ecs) = usable(&live.ecs, SourceKind::Ecs, &mut failures) {
+        for svc in &ecs.services {
+            let rollout = svc.primary_deployment().and_then(|d| d.rollout);
+            findings.push(Finding {
+                kind: SourceKind::Ecs,
+                region: Some(svc.region.clone()),
+                resource: format!("{}/{}", svc.cluster, svc.name),
+                health: service_health(svc),
+                summary: format!(
+                    "{} {}/{} running, {} pending, rollout {}",
+                    svc.status,
+                    svc.running,
+                    svc.desired,
+                    svc.pending,
+                    rollout.map_or("unknown", RolloutState::as_str)
+                ),
+            });
+        }
+        for spec in env
+            .ecs
+            .iter()
+            .filter(|s| ecs.service(&s.cluster, &s.service).is_none())
+        {
+            let name = format!("{}/{}", spec.cluster, spec.service);
+            findings.push(missing(
+                SourceKind::Ecs,
+                env.region_of(spec.region.as_deref()),
+                &name,
+            ));
+        }
+    }
+    if let Some(alarms) = usable(&live.alarms, SourceKind::Alarms, &mut failures) {
+        for alarm in &alarms.alarms {
+            findings.push(Finding {
+                kind: SourceKind::Alarms,
+                region: Some(alarm.region.clone()),
+                resource: alarm.name.clone(),
+                health: alarm_health(alarm),
+                summary: alarm.state.as_str().to_string(),
+            });
+        }
+        for name in env
+            .alarms
+            .names
+            .iter()
+            .filter(|n| alarms.alarm(n).is_none())
+        {
+            findings.push(missing(SourceKind::Alarms, &env.regions.primary, name));
+        }
+    }
+
+    let degraded = findings
+        .iter()
+        .any(|f| matches!(f.health, Health::Warn | Health::Critical));
+    let overall = if degraded {
+        Overall::Degraded
+    } else if !failures.is_empty() {
+        Overall::Unknown
+    } else {
+        Overall::Healthy
+    };
+    Assessment {
+        overall,
+        findings,
+        failures,
+    }
+}
+
+fn usable<'a, T>(
+    feed: &'a Feed<T>,
+    kind: SourceKind,
+    failures: &mut Vec<SourceFailure>,
+) -> Option<&'a T> {
+    if let Some((_, err)) = &feed.error {
+        failures.push(SourceFailure {
+            kind,
+            code: err.code.clone(),
+            message: err.message.clone(),
+        });
+        return None;
+    }
+    if feed.data.is_none() {
+        failures.push(SourceFailure {
+            kind,
+            code: "NoData".into(),
+            message: "nothing was fetched".into(),
+        });
+    }
+    feed.data.as_ref()
+}
+
+/// A resource the runbook names but the source did not return.
+fn missing(kind: SourceKind, region: &str, resource: &str) -> Finding {
+    Finding {
+        kind,
+        region: Some(region.to_string()),
+        resource: resource.to_string(),
+        health: Health::Critical,
+        summary: "named in the runbook but not found".into(),
+    }
+}

@@ -1,0 +1,144 @@
+//! `drconsole status`: one refresh of every source, then a table or JSON
+//! and an exit code (0 healthy, 1 degraded, 2 could not tell).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::assess::{Assessment, Overall, assess};
+use crate::domain::health::Health;
+use crate::domain::snapshot::{LiveState, SourceError, SourceKind};
+use crate::runbook::model::Runbook;
+use crate::sources::{Payload, Source};
+
+/// Fetches every kind at once, each bounded by `timeout`.
+pub async fn refresh(source: &dyn Source, timeout: Duration, at: Timestamp) -> LiveState {
+    let fetches = SourceKind::ALL.map(|kind| async move {
+        let result = tokio::time::timeout(timeout, source.fetch(kind))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SourceError::new(
+                    "Timeout",
+                    format!("no answer within {}s", timeout.as_secs()),
+                ))
+            });
+        (kind, result)
+    });
+    let mut live = LiveState::default();
+    for (kind, result) in futures::future::join_all(fetches).await {
+        match (kind, result) {
+            (_, Ok(Payload::Rds(d))) => live.rds.apply(at, Ok(d)),
+            (_, Ok(Payload::Backups(d))) => live.backups.apply(at, Ok(d)),
+            (_, Ok(Payload::Ecs(d))) => live.ecs.apply(at, Ok(d)),
+            (_, Ok(Payload::Alarms(d))) => live.alarms.apply(at, Ok(d)),
+            (SourceKind::Rds, Err(e)) => live.rds.apply(at, Err(e)),
+            (SourceKind::Backups, Err(e)) => live.backups.apply(at, Err(e)),
+            (SourceKind::Ecs, Err(e)) => live.ecs.apply(at, Err(e)),
+            (SourceKind::Alarms, Err(e)) => live.alarms.apply(at, Err(e)),
+        };
+    }
+    live
+}
+
+/// The `--json` document; its shape is described in docs/status.md.
+#[derive(Serialize)]
+struct Report<'a> {
+    runbook: &'a str,
+    source: &'a str,
+    at: Timestamp,
+    overall: Overall,
+    exit_code: u8,
+    findings: &'a [crate::domain::assess::Finding],
+    failures: &'a [crate::domain::assess::SourceFailure],
+    live: &'a LiveState,
+}
+
+pub fn report(
+    runbook: &Runbook,
+    source: &str,
+    live: &LiveState,
+    at: Timestamp,
+    json: bool,
+    out: &mut dyn Write,
+) -> io::Result<Overall> {
+    let assessment = assess(runbook, live, at);
+    if json {
+        let report = Report {
+            runbook: &runbook.name,
+            source,
+            at,
+            overall: assessment.overall,
+            exit_code: assessment.overall.exit_code(),
+            findings: &assessment.findings,
+            failures: &assessment.failures,
+            live,
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        table(runbook, source, at, &assessment, out)?;
+    }
+    Ok(assessment.overall)
+}
+
+fn table(
+    runbook: &Runbook,
+    source: &str,
+    at: Timestamp,
+    a: &Assessment,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} · {source} · {}",
+        runbook.name,
+        at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    )?;
+    let width = a
+        .findings
+        .iter()
+        .map(|f| f.resource.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for kind in SourceKind::ALL {
+        writeln!(out, "\n{}", kind.label())?;
+        for failure in a.failures.iter().filter(|f| f.kind == kind) {
+            writeln!(
+                out,
+                "  {:<8}  {}: {}",
+                "ERROR", failure.code, failure.message
+            )?;
+        }
+        for f in a.findings.iter().filter(|f| f.kind == kind) {
+            let word = match f.health {
+                Health::Ok => "ok",
+                Health::Unknown => "unknown",
+                Health::Warn => "warn",
+                Health::Critical => "CRITICAL",
+            };
+            writeln!(
+                out,
+                "  {word:<8}  {:<11} {:<width$}  {}",
+                f.region.as_deref().unwrap_or("-"),
+                f.resource,
+                f.summary
+            )?;
+        }
+    }
+    let verdict = match a.overall {
+        Overall::Healthy => "healthy".to_string(),
+        Overall::Degraded => {
+            let n = a
+                .findings
+                .iter()
+                .filter(|f| matches!(f.health, Health::Warn | Health::Critical))
+                .count();
+            format!("DEGRADED ({n} finding{})", if n == 1 { "" } else { "s" })
+        }
+        Overall::Unknown => format!("could not tell ({} source(s) failed)", a.failures.len()),
+    };
+    writeln!(out, "\noverall: {verdict}")
+}

@@ -1,0 +1,95 @@
+//! `drconsole status` on the simulated environment: the verdict and exit
+//! code follow the live state, and the JSON reports every resource.
+
+use drconsole::clock::Clock;
+use drconsole::domain::assess::Overall;
+use drconsole::domain::snapshot::{AlarmState, SourceError, SourceKind};
+use drconsole::runbook::builtin;
+use drconsole::sources::sim::SimSource;
+use drconsole::sources::sim::world::SimWorld;
+use drconsole::status::{refresh, report};
+use jiff::Timestamp;
+use std::time::Duration;
+
+fn start() -> Timestamp {
+    "2026-03-14T02:00:00Z".parse().unwrap()
+}
+
+async fn check(world: SimWorld, json: bool) -> (Overall, String) {
+    let runbook = builtin::rally();
+    let at = start() + jiff::SignedDuration::from_secs(60);
+    let source = SimSource::from_world(world, Clock::Fixed(at));
+    let live = refresh(&source, Duration::from_secs(5), at).await;
+    let mut out = Vec::new();
+    let overall = report(&runbook, "simulated", &live, at, json, &mut out).unwrap();
+    (overall, String::from_utf8(out).unwrap())
+}
+
+fn world() -> SimWorld {
+    SimWorld::new(&builtin::rally().environment, 7, start())
+}
+
+#[tokio::test]
+async fn healthy_environment_exits_0() {
+    let (overall, text) = check(world(), false).await;
+    assert_eq!(overall, Overall::Healthy, "{text}");
+    assert_eq!(overall.exit_code(), 0);
+    assert!(
+        text.contains("rally-prod-db") && text.contains("overall: healthy"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_firing_alarm_is_degraded_and_exits_1() {
+    let mut world = world();
+    world.set_alarm_override("rally-prod-app-5xx", Some(AlarmState::Alarm), start());
+    let (overall, text) = check(world, false).await;
+    assert_eq!(overall, Overall::Degraded, "{text}");
+    assert_eq!(overall.exit_code(), 1);
+    assert!(
+        text.contains("CRITICAL") && text.contains("rally-prod-app-5xx"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_source_is_could_not_tell_and_exits_2() {
+    let mut world = world();
+    world.set_error(
+        SourceKind::Ecs,
+        Some(SourceError::new("AccessDenied", "not authorized")),
+    );
+    let (overall, text) = check(world, false).await;
+    assert_eq!(overall, Overall::Unknown, "{text}");
+    assert_eq!(overall.exit_code(), 2);
+    assert!(
+        text.contains("ERROR") && text.contains("AccessDenied"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn json_reports_every_resource_with_its_region() {
+    let (overall, text) = check(world(), true).await;
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["overall"], "healthy");
+    assert_eq!(json["exit_code"], overall.exit_code());
+    let db = &json["live"]["rds"]["data"]["instances"][0];
+    assert_eq!(db["id"], "rally-prod-db");
+    assert_eq!(db["region"], "us-east-1");
+    let services = json["live"]["ecs"]["data"]["services"].as_array().unwrap();
+    assert_eq!(services[0]["name"], "rally-prod-service-fargate");
+    assert!(
+        !json["live"]["backups"]["data"]["recovery_points"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["kind"] == "alarms" && f["resource"] == "rally-prod-app-5xx")
+    );
+}
