@@ -40,19 +40,28 @@ pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<EcsSnapshot>, ctx: &Pane
                     .primary_deployment()
                     .and_then(|d| d.rollout)
                     .map_or("-", RolloutState::as_str);
-                let counts = format!(
-                    " {}/{} running · {} pending · {rollout}",
-                    svc.running, svc.desired, svc.pending
-                );
+                // Narrow panes drop the words, never the numbers or the name.
+                let pending = if svc.pending > 0 {
+                    format!(" +{} pending", svc.pending)
+                } else {
+                    String::new()
+                };
+                let counts = if width >= 60 {
+                    format!(
+                        " {}/{} running{pending} · {rollout}",
+                        svc.running, svc.desired
+                    )
+                } else {
+                    format!(" {}/{}{pending} {rollout}", svc.running, svc.desired)
+                };
                 let name_width = width.saturating_sub(2 + counts.chars().count()).max(8);
+                let name = fit(&svc.name, name_width);
+                let used = 2 + name.chars().count();
                 lines.push(Line::from(vec![
                     dot(health),
-                    Span::styled(fit(&svc.name, name_width), Style::default().fg(t.fg)),
+                    Span::styled(name, Style::default().fg(t.fg)),
                     Span::styled(
-                        fit(
-                            &counts,
-                            width.saturating_sub(2 + name_width.min(svc.name.chars().count())),
-                        ),
+                        fit(&counts, width.saturating_sub(used)),
                         Style::default().fg(health),
                     ),
                 ]));
