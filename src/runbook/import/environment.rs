@@ -211,7 +211,7 @@ struct Builder<'n> {
     regions: Regionist,
     /// Clusters named without a service, with the line they were named on.
     clusters: Vec<(String, usize)>,
-    services: Vec<(String, usize)>,
+    services: Vec<(String, usize, Option<String>)>,
     engines: BTreeSet<&'static str>,
     zones: BTreeSet<String>,
 }
@@ -590,7 +590,7 @@ fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
     {
         b.clusters.push((name.to_owned(), line_no));
     } else if (label == "service" || has("ecs")) && has("service") {
-        b.services.push((name.to_owned(), line_no));
+        b.services.push((name.to_owned(), line_no, region));
     } else if (has("db") || has("rds") || has("database"))
         && (has("instance")
             || has("identifier")
@@ -617,10 +617,7 @@ fn pair_services(b: &mut Builder<'_>) {
     let mut known: Vec<(String, usize)> = b.clusters.clone();
     known.extend(b.env.ecs.iter().map(|e| (e.cluster.clone(), usize::MAX)));
     let distinct: BTreeSet<&str> = known.iter().map(|(c, _)| c.as_str()).collect();
-    for (service, line) in b.services.clone() {
-        if b.env.ecs.iter().any(|e| e.service == service) {
-            continue;
-        }
+    for (service, line, region) in b.services.clone() {
         let nearest = b
             .clusters
             .iter()
@@ -636,7 +633,7 @@ fn pair_services(b: &mut Builder<'_>) {
             Some(c) => b.ecs(
                 &c,
                 &service,
-                None,
+                region.as_deref(),
                 line,
                 "labelled cluster and service lines",
             ),

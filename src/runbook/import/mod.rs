@@ -146,7 +146,10 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
     for s in &outline.roles {
         s.all_blocks(&mut role_blocks);
     }
-    let roles = roles::find_roles(&role_blocks);
+    let mut roles = roles::find_roles(&role_blocks);
+    if roles.is_empty() {
+        roles = roles::find_roles_anywhere(&context);
+    }
     for role in &roles {
         notes.inferred(
             role.line,
@@ -165,8 +168,10 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
     };
     let mut summaries = Vec::new();
     let mut scenario_ids = HashSet::new();
+    let description = join_text(&runbook_description(&outline));
     for (draft, _, _) in &mut drafts {
-        let (scenario, step_prov) = finish_scenario(draft, &roles, &mut scenario_ids, &mut notes);
+        let (mut scenario, step_prov) =
+            finish_scenario(draft, &roles, &mut scenario_ids, &mut notes);
         summaries.push(ScenarioSummary {
             id: scenario.id.clone(),
             title: scenario.title.clone(),
@@ -174,6 +179,9 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
             steps: scenario.steps.len(),
             commands: scenario.steps.iter().map(|s| s.commands.len()).sum(),
         });
+        if scenario.description.is_some() && scenario.description == description {
+            scenario.description = None;
+        }
         prov.scenarios.push((draft.line, draft.end_line));
         prov.steps.push(step_prov);
         scenarios_out.push(scenario);
@@ -182,7 +190,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
 
     let runbook = Runbook {
         name: runbook_name(&outline, source_name),
-        description: join_text(&runbook_description(&outline)),
+        description,
         objectives,
         environment,
         scenarios: scenarios_out,
@@ -370,6 +378,10 @@ fn settle_objectives(
         objectives::scan_line(title, *line, &mut global);
     }
     for (draft, blocks, headings) in drafts.iter_mut() {
+        if draft.origin == ScenarioOrigin::WholePlan {
+            // Its text is the plan's own: its objectives are the plan's.
+            continue;
+        }
         let mut found = Vec::new();
         for (heading, line) in headings.iter() {
             objectives::scan_line(heading, *line, &mut found);

@@ -96,7 +96,7 @@ pub fn scan_line(line: &str, line_no: usize, out: &mut Vec<Stated>) {
             which,
             value,
             line: line_no,
-            text: line[value_start..].trim().to_owned(),
+            text: clause.trim().trim_end_matches('.').to_owned(),
             vague,
         });
     }
@@ -152,6 +152,18 @@ fn scan_block(block: &Block, out: &mut Vec<Stated>) {
             }
         }
         BlockKind::List { items, .. } => items.iter().for_each(|item| scan_item(item, out)),
+        // "| RTO | 90 minutes |" rows read like "RTO: 90 minutes".
+        BlockKind::Table { rows, .. } => {
+            for (n, row) in rows.iter().enumerate() {
+                if let Some((first, rest)) = row.split_first() {
+                    scan_line(
+                        &format!("{first}: {}", rest.join(" ")),
+                        block.line + 2 + n,
+                        out,
+                    );
+                }
+            }
+        }
         _ => {}
     }
 }

@@ -56,6 +56,38 @@ fn duty_of(label: &str) -> Option<Duty> {
     }
 }
 
+/// Nouns that make a label a role ("DB Operations", "Database Lead") when it
+/// is found outside a roles section, where "Database: PostgreSQL" is not one.
+const ROLE_NOUNS: &[&str] = &[
+    "commander",
+    "lead",
+    "ops",
+    "operations",
+    "owner",
+    "engineer",
+    "manager",
+    "liaison",
+    "dba",
+    "comms",
+    "communications",
+    "sre",
+    "oncall",
+    "responder",
+    "coordinator",
+];
+
+/// Roles named in the rest of the plan, by labels with a role noun.
+pub fn find_roles_anywhere(blocks: &[&Block]) -> Vec<Role> {
+    find_roles(blocks)
+        .into_iter()
+        .filter(|r| {
+            words(&r.name)
+                .iter()
+                .any(|w| ROLE_NOUNS.contains(&w.as_str()))
+        })
+        .collect()
+}
+
 /// Roles from the lines of roles sections: "Label: who" or "Label - who".
 pub fn find_roles(blocks: &[&Block]) -> Vec<Role> {
     let mut lines = Vec::new();

@@ -362,14 +362,17 @@ fn strip_step_prefix(title: &str) -> String {
 pub fn step_from_item(item: &Item, notes: &mut Notes) -> DraftStep {
     let (lead, line) = item.lead().unwrap_or(("", item.line));
     let first = lead.lines().next().unwrap_or("").trim();
-    let title = strip_step_prefix(&title_of(first, TITLE_MAX));
+    let title = strip_step_prefix(&title_of(&without_commands(first), TITLE_MAX));
     let title = if title.is_empty() {
         "(untitled step)".to_owned()
     } else {
         title
     };
     let mut step = DraftStep::new(title, line);
-    if step.title != strip_step_prefix(first.trim_end_matches(':')) && !first.is_empty() {
+    if step.title != strip_step_prefix(first.trim_end_matches([':', '.']))
+        && !first.is_empty()
+        && !only_command(first)
+    {
         step.detail.push(first.to_owned());
     }
     step.detail.extend(lead.lines().skip(1).map(str::to_owned));
@@ -393,6 +396,40 @@ fn inline_commands(text: &str, line: usize, out: &mut Vec<Command>) {
             });
         }
     }
+}
+
+/// A title without its inline commands ("Promote `db` with `aws rds …`" ->
+/// "Promote `db`"); the command itself becomes a command, the full text detail.
+fn without_commands(text: &str) -> String {
+    let mut out = text.to_owned();
+    for span in code_spans(text) {
+        if looks_like_command(span) {
+            out = out.replace(&format!("`{span}`"), "");
+        }
+    }
+    if out.len() == text.len() {
+        return out;
+    }
+    let mut t = out
+        .trim()
+        .trim_end_matches([':', '-', ',', '.', ' '])
+        .to_owned();
+    for tail in [" with", " using", " via", " by running", " run", " by"] {
+        if t.to_ascii_lowercase().ends_with(tail) {
+            t.truncate(t.len() - tail.len());
+        }
+    }
+    let t = t.trim().to_owned();
+    if t.is_empty() {
+        // Only a command: name it by program and operation.
+        let span = code_spans(text)
+            .into_iter()
+            .find(|s| looks_like_command(s))
+            .unwrap_or("");
+        let head: Vec<&str> = span.split_whitespace().take(3).collect();
+        return format!("Run `{}`", head.join(" "));
+    }
+    t
 }
 
 /// Whether a text is nothing but one inline command.
