@@ -28,6 +28,14 @@ fn bench_import(c: &mut Criterion) {
     c.bench_function("import 1 MB plan", |b| {
         b.iter(|| import(black_box(&plan), "bench.md").expect("imports"))
     });
+    // The import reads its TOML back as a self-check; this is that part.
+    let toml_text = import(&plan, "bench.md").expect("imports").toml;
+    c.bench_function("read back the emitted TOML", |b| {
+        b.iter(|| {
+            toml::from_str::<drconsole::runbook::model::Runbook>(black_box(&toml_text))
+                .expect("parses")
+        })
+    });
 }
 
 criterion_group! {

@@ -249,6 +249,23 @@ pub fn code_spans(text: &str) -> Vec<&str> {
     spans
 }
 
+/// The AWS service an `aws …` command calls, without parsing it fully.
+pub fn aws_service(command: &str) -> Option<&str> {
+    let mut words = command.split_whitespace();
+    words.find(|w| *w == "aws" || w.ends_with("/aws") || w.ends_with("$(aws"))?;
+    let mut skip_value = false;
+    for w in words {
+        if skip_value {
+            skip_value = false;
+        } else if w.starts_with("--") {
+            skip_value = !w.contains('=');
+        } else {
+            return Some(w);
+        }
+    }
+    None
+}
+
 /// A parsed command line: words with quotes removed, and `--flag value`
 /// pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -31,7 +31,10 @@ pub struct Created {
 pub fn is_concrete(name: &str) -> bool {
     !name.is_empty()
         && !name.contains(['<', '>', '$', '{', '}', '[', ']', '*', ' '])
-        && !name.to_ascii_lowercase().contains("yyyy")
+        && !name
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"yyyy"))
         && !name.eq_ignore_ascii_case("name")
 }
 
@@ -172,6 +175,14 @@ const DR_WORDS: &[&str] = &[
 /// Votes from prose: the qualifier nearest before a region on its line
 /// ("Primary Region (us-east-1)   Secondary Region (us-west-2)").
 fn vote_from_line(reg: &mut Regionist, line: &str, line_no: usize) {
+    // Regions end in a digit after a dash; most lines have none.
+    if !line
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
+    {
+        return;
+    }
     let lower = line.to_ascii_lowercase();
     for (at, region) in region_mentions(&lower) {
         reg.mention(&region, line_no);
@@ -214,6 +225,10 @@ struct Builder<'n> {
     services: Vec<(String, usize, Option<String>)>,
     engines: BTreeSet<&'static str>,
     zones: BTreeSet<String>,
+    /// Position of each instance in `env.rds`, so big plans stay linear.
+    rds_index: std::collections::HashMap<String, usize>,
+    ecs_index: std::collections::HashMap<(String, String), usize>,
+    seen: std::collections::HashSet<String>,
 }
 
 impl Builder<'_> {
@@ -228,9 +243,10 @@ impl Builder<'_> {
         if !is_concrete(&id) || self.created.instances.contains(&id) {
             return None;
         }
-        let at = match self.env.rds.iter().position(|r| r.id == id) {
-            Some(at) => at,
+        let at = match self.rds_index.get(&id) {
+            Some(&at) => at,
             None => {
+                self.rds_index.insert(id.clone(), self.env.rds.len());
                 self.notes
                     .inferred(line, format!("RDS instance {id} from {how}"));
                 self.env.rds.push(RdsSpec {
@@ -260,18 +276,16 @@ impl Builder<'_> {
         {
             return;
         }
-        match self
-            .env
-            .ecs
-            .iter_mut()
-            .find(|e| e.cluster == cluster && e.service == service)
-        {
-            Some(spec) => {
+        let key = (cluster.to_owned(), service.to_owned());
+        match self.ecs_index.get(&key) {
+            Some(&at) => {
+                let spec = &mut self.env.ecs[at];
                 if spec.region.is_none() {
                     spec.region = region.map(str::to_owned);
                 }
             }
             None => {
+                self.ecs_index.insert(key, self.env.ecs.len());
                 self.notes.inferred(
                     line,
                     format!("ECS service {service} in cluster {cluster} from {how}"),
@@ -286,7 +300,7 @@ impl Builder<'_> {
     }
 
     fn vault(&mut self, name: &str, region: Option<&str>, line: usize, how: &str) {
-        if !is_concrete(name) || self.env.backup_vaults.iter().any(|v| v.name == name) {
+        if !is_concrete(name) || !self.seen.insert(format!("vault:{name}")) {
             return;
         }
         self.notes
@@ -303,7 +317,7 @@ impl Builder<'_> {
         } else {
             &mut self.env.alarms.names
         };
-        if is_concrete(name) && !list.iter().any(|n| n == name) {
+        if is_concrete(name) && self.seen.insert(format!("alarm:{prefix}:{name}")) {
             list.push(name.to_owned());
             self.notes.inferred(
                 line,
@@ -364,6 +378,9 @@ pub fn infer(
         services: Vec::new(),
         engines: BTreeSet::new(),
         zones: BTreeSet::new(),
+        rds_index: Default::default(),
+        ecs_index: Default::default(),
+        seen: Default::default(),
     };
     for site in commands {
         from_command(&mut b, site);
@@ -528,10 +545,12 @@ fn rds_command(
 /// "Label: value" lines naming resources.
 fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
     // Endpoints name an instance and its region wherever they appear.
+    let has_endpoint = line.contains(".rds.amazonaws.com");
     for word in
         line.split(|c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | ',' | '"' | '\''))
     {
-        if let Some(host) = word.split(':').next()
+        if has_endpoint
+            && let Some(host) = word.split(':').next()
             && host.ends_with(".rds.amazonaws.com")
             && let Some((id, _)) = host.split_once('.')
             && !id.starts_with("cluster-")
@@ -752,6 +771,16 @@ fn engine_family(text: &str) -> &'static str {
 }
 
 fn engines(found: &mut BTreeSet<&'static str>, line: &str) {
+    // Every engine name has "sql", "aurora" or "maria" in it: skip the rest cheaply.
+    let bytes = line.as_bytes();
+    let maybe = bytes.windows(3).any(|w| {
+        w.eq_ignore_ascii_case(b"sql")
+            || w.eq_ignore_ascii_case(b"aur")
+            || w.eq_ignore_ascii_case(b"mar")
+    });
+    if !maybe {
+        return;
+    }
     let lower = line.to_ascii_lowercase();
     for word in [
         "postgresql",

@@ -34,7 +34,7 @@ use self::objectives::{Stated, Which};
 use self::report::Notes;
 use self::scenarios::Outline;
 use self::sections::{HeadingClass, Section, classify};
-use self::text::{slug, strip_section_number, unique, words};
+use self::text::{UniqueIds, slug, strip_section_number, words};
 use super::duration::HumanDuration;
 use super::model::{Objectives, Runbook, Scenario, Step};
 
@@ -157,8 +157,8 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         );
     }
 
-    let (environment, created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
-    borrow_reference_commands(&mut drafts, &created, &mut notes);
+    let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
+    borrow_reference_commands(&mut drafts, &mut notes);
 
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
@@ -167,7 +167,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         ..Default::default()
     };
     let mut summaries = Vec::new();
-    let mut scenario_ids = HashSet::new();
+    let mut scenario_ids = UniqueIds::default();
     let description = join_text(&runbook_description(&outline));
     for (draft, _, _) in &mut drafts {
         let (mut scenario, step_prov) =
@@ -186,7 +186,10 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         prov.steps.push(step_prov);
         scenarios_out.push(scenario);
     }
-    report_skipped(&outline, &mut notes);
+    let whole_plan_used = drafts
+        .iter()
+        .any(|(d, _, _)| d.origin == ScenarioOrigin::WholePlan);
+    report_skipped(&outline, whole_plan_used, &mut notes);
 
     let runbook = Runbook {
         name: runbook_name(&outline, source_name),
@@ -196,20 +199,8 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         scenarios: scenarios_out,
     };
     let toml = emit::emit(&runbook, &prov);
-    match toml::from_str::<Runbook>(&toml) {
-        Ok(back) if back == runbook => {}
-        Ok(_) => {
-            return Err(ImportError::Internal {
-                source,
-                why: "it read back different".into(),
-            });
-        }
-        Err(e) => {
-            return Err(ImportError::Internal {
-                source,
-                why: e.to_string(),
-            });
-        }
+    if cfg!(debug_assertions) || toml.len() <= SELF_CHECK_LIMIT {
+        self_check(&toml, &runbook, &source)?;
     }
     let mut notes = notes.0;
     notes.sort_by_key(|n| (n.kind, n.line.unwrap_or(0)));
@@ -222,6 +213,26 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
             notes,
         },
     })
+}
+
+/// Output up to this size is read back before it is returned (real plans
+/// are far smaller; generated megabyte plans skip it in release builds, as
+/// the parse would double the import time; debug builds always check).
+const SELF_CHECK_LIMIT: usize = 256 * 1024;
+
+/// Reads the emitted TOML back: it must be exactly the runbook.
+fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportError> {
+    match toml::from_str::<Runbook>(toml) {
+        Ok(back) if back == *runbook => Ok(()),
+        Ok(_) => Err(ImportError::Internal {
+            source: source.to_owned(),
+            why: "it read back different".into(),
+        }),
+        Err(e) => Err(ImportError::Internal {
+            source: source.to_owned(),
+            why: e.to_string(),
+        }),
+    }
 }
 
 type Draft<'a> = (DraftScenario, Vec<&'a Block>, Vec<(String, usize)>);
@@ -427,10 +438,14 @@ fn settle_objectives(
         v
     };
     let rows = objectives::scan_tables(&all_blocks);
+    let row_budget = rows.len().saturating_mul(drafts.len()) <= 2_000_000;
     let mut unmatched = Vec::new();
     for row in rows {
+        // Matching every row against every scenario is quadratic; a plan
+        // this large is generated, not written, so its rows stay plan-wide.
         let target = drafts
             .iter_mut()
+            .take(if row_budget { usize::MAX } else { 0 })
             .find(|(d, _, _)| row_names_scenario(&row.key, &d.title));
         match target {
             Some((draft, _, _)) => {
@@ -728,18 +743,35 @@ fn significant_words(text: &str) -> HashSet<String> {
 /// Reference-section commands ("Appendix: Example Commands") also go to
 /// the steps without commands that they plainly belong to: the step names
 /// the same resource, or shares two or more telling words.
-fn borrow_reference_commands(drafts: &mut [Draft<'_>], created: &Created, notes: &mut Notes) {
-    let references: Vec<(String, Vec<draft::Command>)> = drafts
+fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
+    // Per reference entry: its telling words, the names its commands use
+    // (as they would appear backticked in prose), and the commands.
+    let references: Vec<(HashSet<String>, Vec<String>, Vec<draft::Command>)> = drafts
         .iter()
         .filter(|(d, _, _)| d.origin == ScenarioOrigin::Reference)
         .flat_map(|(d, _, _)| d.steps.iter())
         .filter(|s| !s.commands.is_empty())
-        .map(|s| (s.all_text(), s.commands.clone()))
+        .map(|s| {
+            let names = s
+                .commands
+                .iter()
+                .flat_map(|c| commands::Invocation::parse(&c.text).words)
+                .filter(|w| !w.starts_with('-') && w.contains('-') && environment::is_concrete(w))
+                .map(|w| format!("`{w}`"))
+                .collect();
+            (significant_words(&s.all_text()), names, s.commands.clone())
+        })
         .collect();
     if references.is_empty() {
         return;
     }
-    let _ = created;
+    if references.len() > 200 {
+        notes.check(
+            None,
+            "too many reference commands to match them to steps; they stay in their own scenario",
+        );
+        return;
+    }
     for (draft, _, _) in drafts
         .iter_mut()
         .filter(|(d, _, _)| d.origin != ScenarioOrigin::Reference)
@@ -747,19 +779,9 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], created: &Created, notes:
         for step in draft.steps.iter_mut().filter(|s| s.commands.is_empty()) {
             let text = step.all_text();
             let step_words = significant_words(&text);
-            for (ref_text, ref_commands) in &references {
-                let shares_name = ref_commands.iter().any(|c| {
-                    commands::Invocation::parse(&c.text)
-                        .words
-                        .iter()
-                        .filter(|w| {
-                            !w.starts_with('-') && w.contains('-') && environment::is_concrete(w)
-                        })
-                        .any(|w| text.contains(&format!("`{w}`")))
-                });
-                let overlap = significant_words(ref_text)
-                    .intersection(&step_words)
-                    .count();
+            for (ref_words, ref_names, ref_commands) in &references {
+                let shares_name = ref_names.iter().any(|name| text.contains(name.as_str()));
+                let overlap = ref_words.intersection(&step_words).count();
                 if shares_name || overlap >= 2 {
                     let why = if shares_name {
                         "names the same resource"
@@ -788,7 +810,7 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], created: &Created, notes:
 fn finish_scenario(
     draft: &DraftScenario,
     roles: &[roles::Role],
-    scenario_ids: &mut HashSet<String>,
+    scenario_ids: &mut UniqueIds,
     notes: &mut Notes,
 ) -> (Scenario, Vec<(usize, bool)>) {
     let id_base = {
@@ -800,8 +822,8 @@ fn finish_scenario(
             s
         }
     };
-    let id = unique(&id_base, scenario_ids);
-    let mut step_ids = HashSet::new();
+    let id = scenario_ids.claim(&id_base);
+    let mut step_ids = UniqueIds::default();
     let mut steps_out = Vec::new();
     let mut prov = Vec::new();
     let mut without_command = Vec::new();
@@ -810,7 +832,7 @@ fn finish_scenario(
             let s = slug(&step.title, 32);
             if s.is_empty() { "step".to_owned() } else { s }
         };
-        let step_id = unique(&base, &mut step_ids);
+        let step_id = step_ids.claim(&base);
         let checks = verify::infer(step);
         if !checks.is_empty() {
             notes.inferred(
@@ -902,8 +924,12 @@ fn scenario_core_title(title: &str) -> String {
     }
 }
 
-fn report_skipped(outline: &Outline<'_, '_>, notes: &mut Notes) {
+fn report_skipped(outline: &Outline<'_, '_>, whole_plan_used: bool, notes: &mut Notes) {
     for s in &outline.skipped {
+        // The whole-plan scenario took in every section but these.
+        if whole_plan_used && classify(&s.title) != HeadingClass::NotProcedure {
+            continue;
+        }
         notes.kept(
             s.line,
             format!(

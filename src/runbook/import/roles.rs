@@ -1,7 +1,7 @@
 //! Roles named in a roles/contacts section ("Incident Commander: …", "DB
 //! Operations: …") and a keyword guess of which role does each step.
 
-use super::commands::Invocation;
+use super::commands::aws_service;
 use super::draft::DraftStep;
 use super::markdown::{Block, BlockKind, Item};
 use super::text::words;
@@ -258,7 +258,7 @@ pub fn assign(step: &DraftStep, roles: &[Role]) -> Option<String> {
         score(line, 1, &mut scores);
     }
     for command in &step.commands {
-        if let Some((service, _)) = Invocation::parse(&command.text).aws_call() {
+        if let Some(service) = aws_service(&command.text) {
             let duty = match service {
                 "rds" | "backup" | "dynamodb" => Some(Duty::Database),
                 "ecs" | "ecr" | "elbv2" | "route53" | "autoscaling" => Some(Duty::Application),

@@ -305,8 +305,9 @@ fn steps_from_code(
         preamble.extend(text.lines().map(str::to_owned));
     }
     let mut early_commands = Vec::new();
+    let mut next_split = splits.iter().peekable();
     for (i, line) in lines.into_iter().enumerate() {
-        if splits.contains(&i) {
+        if next_split.next_if(|&&s| s == i).is_some() {
             let marker_text = match &line.kind {
                 LineKind::Comment(t) | LineKind::Echo(t) => t.clone(),
                 _ => String::new(),

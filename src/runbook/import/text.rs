@@ -132,15 +132,28 @@ pub fn slug(text: &str, max: usize) -> String {
     out
 }
 
-/// Makes `base` unique among `taken` by appending -2, -3, ….
-pub fn unique(base: &str, taken: &mut std::collections::HashSet<String>) -> String {
-    if taken.insert(base.to_owned()) {
-        return base.to_owned();
+/// Hands out unique ids: a repeated base gets -2, -3, …. Remembers the
+/// next suffix per base so a thousand "restore" steps stay linear.
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    taken: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let next = self.next_suffix.entry(base.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| taken.insert(candidate.clone()))
-        .expect("an unused suffix exists")
 }
 
 /// Lowercased words (letters and digits) of a text.
@@ -244,6 +257,16 @@ mod tests {
         assert_eq!(slug("Operator's check", 40), "operators-check");
         assert_eq!(slug("one two three four", 12), "one-two");
         assert_eq!(slug("✓✓", 40), "");
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let mut ids = UniqueIds::default();
+        let got: Vec<String> = ["a", "a", "a-2", "a", "b"]
+            .iter()
+            .map(|b| ids.claim(b))
+            .collect();
+        assert_eq!(got, ["a", "a-2", "a-2-2", "a-3", "b"]);
     }
 
     #[test]
