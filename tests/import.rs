@@ -601,3 +601,39 @@ fn command_writes_toml_and_report() {
     assert!(String::from_utf8(err).unwrap().contains("empty.md"));
     assert!(import_cmd::import_path(&plan).is_ok());
 }
+
+#[test]
+fn nested_generic_sections_and_bare_commands() {
+    let imp = imported(&fixture("nested-sections.md"), "nested-sections.md");
+    let rb = &imp.runbook;
+    let db = scenario(rb, "Database Failover");
+    let titles: Vec<&str> = db.steps.iter().map(|s| s.title.as_str()).collect();
+    // "Steps" adds no prefix; "Prerequisites" is context; "Verification" is a step.
+    assert_eq!(
+        titles,
+        [
+            "Check replica lag",
+            "Promote",
+            "Update the app config",
+            "Verification"
+        ]
+    );
+    assert!(
+        db.description
+            .as_deref()
+            .unwrap()
+            .contains("Access to the AWS console")
+    );
+    assert_eq!(
+        step(db, "Verification").detail.as_deref(),
+        Some("- App returns 200.")
+    );
+    let app = scenario(rb, "Application Recovery");
+    let redeploy = step(app, "Redeploy");
+    assert_eq!(
+        redeploy.commands,
+        ["aws ecs update-service --cluster acme --service web --force-new-deployment"]
+    );
+    assert_eq!(redeploy.expected, Some(m(10)));
+    assert!(rb.environment.ecs("acme", "web").is_some());
+}

@@ -433,6 +433,14 @@ fn without_commands(text: &str) -> String {
     t
 }
 
+/// A command written as plain text in a list item (not fenced, not
+/// backticked): a `$ ` prompt, or a known program with `--flags`.
+fn is_bare_command(line: &str) -> bool {
+    let line = line.trim();
+    !line.contains('`')
+        && (line.starts_with("$ ") || (looks_like_command(line) && line.contains(" --")))
+}
+
 /// Whether a text is nothing but one inline command.
 fn only_command(text: &str) -> bool {
     let t = text.trim().trim_end_matches(['.', ':']);
@@ -469,9 +477,18 @@ fn item_block(block: &Block, depth: usize, step: &mut DraftStep, notes: &mut Not
         }
         BlockKind::Paragraph(text) => {
             inline_commands(text, block.line, &mut step.commands);
-            if !only_command(text) {
-                step.detail
-                    .extend(text.lines().map(|l| format!("{pad}{l}")));
+            if only_command(text) {
+                return;
+            }
+            for (i, line) in text.lines().enumerate() {
+                if is_bare_command(line) {
+                    step.commands.push(Command {
+                        line: block.line + i,
+                        text: line.trim().trim_start_matches("$ ").to_owned(),
+                    });
+                } else {
+                    step.detail.push(format!("{pad}{line}"));
+                }
             }
         }
         BlockKind::Code {
@@ -526,9 +543,8 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
         add_child(sc, grandchild, notes);
     }
     if sc.steps.len() == before {
-        let mut step = step_from_section(child, &heading, notes);
-        step.detail.splice(0..0, prose);
-        sc.steps.push(step);
+        // The section's whole text, prose included, becomes the step.
+        sc.steps.push(step_from_section(child, &heading, notes));
         return;
     }
     let timing = durations::find_parenthesized(&heading);
@@ -555,8 +571,11 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
     }
     intro.extend(prose);
     added[0].detail.splice(0..0, intro);
-    for step in added {
-        step.title = format!("{label}: {}", step.title);
+    // "Steps" or "Procedure" says nothing a prefix would add.
+    if class != HeadingClass::Generic {
+        for step in added {
+            step.title = format!("{label}: {}", step.title);
+        }
     }
 }
 
