@@ -226,7 +226,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             &mut std::io::stdout(),
             &mut std::io::stderr(),
         ))),
-        Command::Import { plan, output } => Err(eyre!("TEMP {plan:?} {output:?}")),
+        Command::Import { plan, output } => Ok(code(crate::runbook::import_cmd::run(
+            &plan,
+            output.as_deref(),
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        ))),
         Command::Screenshot(args) => {
             let runbook = load_runbook_or_builtin(args.runbook.as_deref())?;
             let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
@@ -263,7 +268,9 @@ pub fn load_runbook(path: &Path) -> Result<Runbook> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
     if is_markdown {
-        return Err(eyre!("TEMP"));
+        return crate::runbook::import_cmd::import_path(path)
+            .map(|imported| imported.runbook)
+            .map_err(|e| eyre!(e));
     }
     match crate::runbook::load::load(path) {
         Ok((runbook, warnings)) => {

@@ -2,6 +2,8 @@
 
 pub mod builtin;
 pub mod duration;
+pub mod import;
+pub mod import_cmd;
 pub mod load;
 pub mod model;
 pub mod validate_cmd;

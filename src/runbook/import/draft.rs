@@ -1,0 +1,89 @@
+//! The importer's working form of scenarios and steps: like the model, plus
+//! the source lines everything came from, for the report and comments.
+
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::Verify;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    pub line: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DraftStep {
+    pub title: String,
+    pub line: usize,
+    pub detail: Vec<String>,
+    pub commands: Vec<Command>,
+    pub expected: Option<HumanDuration>,
+    pub role: Option<String>,
+    pub verify: Vec<Verify>,
+    /// Commands added from a reference section (not where the step is).
+    pub borrowed_commands: usize,
+}
+
+impl DraftStep {
+    pub fn new(title: impl Into<String>, line: usize) -> Self {
+        Self {
+            title: title.into(),
+            line,
+            ..Self::default()
+        }
+    }
+
+    /// All of the step's text, for keyword matching.
+    pub fn all_text(&self) -> String {
+        let mut text = self.title.clone();
+        for line in &self.detail {
+            text.push('\n');
+            text.push_str(line);
+        }
+        text
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioOrigin {
+    /// A heading naming a scenario, procedure or recovery action.
+    Heading,
+    /// A reference/appendix section of commands.
+    Reference,
+    /// No scenario headings: the whole plan as one scenario.
+    WholePlan,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftScenario {
+    pub title: String,
+    pub line: usize,
+    pub end_line: usize,
+    pub origin: ScenarioOrigin,
+    pub description: Vec<String>,
+    pub rto: Option<(HumanDuration, usize)>,
+    pub rpo: Option<(HumanDuration, usize)>,
+    pub steps: Vec<DraftStep>,
+    /// Steps made up because the section had none.
+    pub placeholder_steps: bool,
+}
+
+impl DraftScenario {
+    pub fn new(
+        title: impl Into<String>,
+        line: usize,
+        end_line: usize,
+        origin: ScenarioOrigin,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            line,
+            end_line,
+            origin,
+            description: Vec::new(),
+            rto: None,
+            rpo: None,
+            steps: Vec::new(),
+            placeholder_steps: false,
+        }
+    }
+}

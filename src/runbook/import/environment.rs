@@ -1,0 +1,878 @@
+//! The environment a plan talks about, inferred from its AWS CLI commands
+//! (`--cluster`, `--db-instance-identifier`, `--region`, …), from labelled
+//! resources ("ECS Cluster: `x`", "Endpoint: `db.….rds.amazonaws.com`") and
+//! from how regions are described ("Primary Region (us-east-1)", "DR
+//! region", the region replicas live in).
+
+use std::collections::BTreeSet;
+
+use super::commands::{Invocation, code_spans};
+use super::report::Notes;
+use crate::runbook::model::{EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec};
+
+/// A command and where it is.
+pub struct CommandSite<'a> {
+    pub text: &'a str,
+    pub line: usize,
+    /// Inside a scenario step (vs. a setup or reference section): resources
+    /// it creates are the recovery's products, not the environment.
+    pub in_step: bool,
+}
+
+/// Identifiers the steps create (restore targets, new replicas): candidates
+/// for verify predicates, not resources to watch before the incident.
+#[derive(Debug, Default, Clone)]
+pub struct Created {
+    pub instances: BTreeSet<String>,
+    pub services: BTreeSet<(String, String)>,
+}
+
+/// Whether a value is a real name rather than a placeholder.
+pub fn is_concrete(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains(['<', '>', '$', '{', '}', '[', ']', '*', ' '])
+        && !name
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"yyyy"))
+        && !name.eq_ignore_ascii_case("name")
+}
+
+/// The region an ARN or RDS endpoint names, if any.
+fn region_in(text: &str) -> Option<String> {
+    region_mentions(text).into_iter().next().map(|(_, r)| r)
+}
+
+/// An RDS instance id from an ARN ("arn:aws:rds:…:db:name") or a plain id.
+fn instance_id(value: &str) -> String {
+    value
+        .rsplit_once(":db:")
+        .map_or(value, |(_, id)| id)
+        .to_owned()
+}
+
+const REGION_PREFIXES: &[&str] = &[
+    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso",
+];
+const REGION_DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northeast",
+    "southeast",
+    "northwest",
+    "southwest",
+];
+
+fn is_region(token: &str) -> bool {
+    let Some((rest, number)) = token.rsplit_once('-') else {
+        return false;
+    };
+    let Some((prefix, direction)) = rest.rsplit_once('-') else {
+        return false;
+    };
+    !number.is_empty()
+        && number.len() <= 2
+        && number.chars().all(|c| c.is_ascii_digit())
+        && REGION_PREFIXES.contains(&prefix)
+        && REGION_DIRECTIONS.contains(&direction)
+}
+
+/// Regions named in a text, with their byte offsets.
+pub fn region_mentions(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let part_of_token = c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        match (part_of_token, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let token = &text[s..i];
+                if is_region(token) {
+                    out.push((s, token.to_owned()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, Clone)]
+struct RegionVote {
+    name: String,
+    first_line: usize,
+    mentions: u32,
+    primary: u32,
+    dr: u32,
+    primary_line: Option<usize>,
+    dr_line: Option<usize>,
+}
+
+#[derive(Default)]
+struct Regionist {
+    votes: Vec<RegionVote>,
+}
+
+impl Regionist {
+    fn entry(&mut self, name: &str, line: usize) -> &mut RegionVote {
+        let at = match self.votes.iter().position(|v| v.name == name) {
+            Some(i) => i,
+            None => {
+                self.votes.push(RegionVote {
+                    name: name.to_owned(),
+                    first_line: line,
+                    ..RegionVote::default()
+                });
+                self.votes.len() - 1
+            }
+        };
+        &mut self.votes[at]
+    }
+    fn mention(&mut self, name: &str, line: usize) {
+        self.entry(name, line).mentions += 1;
+    }
+    fn primary(&mut self, name: &str, line: usize, weight: u32) {
+        let v = self.entry(name, line);
+        v.primary += weight;
+        v.primary_line.get_or_insert(line);
+    }
+    fn dr(&mut self, name: &str, line: usize, weight: u32) {
+        let v = self.entry(name, line);
+        v.dr += weight;
+        v.dr_line.get_or_insert(line);
+    }
+}
+
+const PRIMARY_WORDS: &[&str] = &[
+    "primary",
+    "production region",
+    "main region",
+    "home region",
+    "active",
+];
+const DR_WORDS: &[&str] = &[
+    "secondary",
+    "dr region",
+    "dr site",
+    "disaster recovery region",
+    "standby",
+    "failover region",
+    "recovery region",
+    "backup region",
+    "replica",
+    "target region",
+    "passive",
+    "(dr)",
+];
+
+/// Votes from prose: the qualifier nearest before a region on its line
+/// ("Primary Region (us-east-1)   Secondary Region (us-west-2)").
+fn vote_from_line(reg: &mut Regionist, line: &str, line_no: usize) {
+    // Regions end in a digit after a dash; most lines have none.
+    if !line
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
+    {
+        return;
+    }
+    let lower = line.to_ascii_lowercase();
+    for (at, region) in region_mentions(&lower) {
+        reg.mention(&region, line_no);
+        let window_start = lower[..at]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        let before = &lower[window_start..at];
+        let nearest = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
+        let after_end = lower[at..]
+            .char_indices()
+            .nth(region.len() + 14)
+            .map_or(lower.len(), |(i, _)| at + i);
+        let after = &lower[at + region.len()..after_end];
+        match (nearest(PRIMARY_WORDS), nearest(DR_WORDS)) {
+            (Some(p), Some(d)) if p > d => reg.primary(&region, line_no, 3),
+            (Some(_), Some(_)) | (None, Some(_)) => reg.dr(&region, line_no, 3),
+            (Some(_), None) => reg.primary(&region, line_no, 3),
+            (None, None) => {
+                if after.contains("primary") {
+                    reg.primary(&region, line_no, 3);
+                } else if after.contains("(dr") || after.contains("secondary") {
+                    reg.dr(&region, line_no, 3);
+                } else if before.trim_end().ends_with("region:") || before.contains("region: aws") {
+                    reg.primary(&region, line_no, 1);
+                }
+            }
+        }
+    }
+}
+
+struct Builder<'n> {
+    env: Environment,
+    created: Created,
+    notes: &'n mut Notes,
+    regions: Regionist,
+    /// Clusters named without a service, with the line they were named on.
+    clusters: Vec<(String, usize)>,
+    services: Vec<(String, usize, Option<String>)>,
+    engines: BTreeSet<&'static str>,
+    zones: BTreeSet<String>,
+    /// Position of each instance in `env.rds`, so big plans stay linear.
+    rds_index: std::collections::HashMap<String, usize>,
+    ecs_index: std::collections::HashMap<(String, String), usize>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Builder<'_> {
+    fn rds(
+        &mut self,
+        id: &str,
+        region: Option<&str>,
+        line: usize,
+        how: &str,
+    ) -> Option<&mut RdsSpec> {
+        let id = instance_id(id);
+        if !is_concrete(&id) || self.created.instances.contains(&id) {
+            return None;
+        }
+        let at = match self.rds_index.get(&id) {
+            Some(&at) => at,
+            None => {
+                self.rds_index.insert(id.clone(), self.env.rds.len());
+                self.notes
+                    .inferred(line, format!("RDS instance {id} from {how}"));
+                self.env.rds.push(RdsSpec {
+                    id: id.clone(),
+                    region: None,
+                    role: RdsRole::Primary,
+                    source: None,
+                    engine: None,
+                });
+                self.env.rds.len() - 1
+            }
+        };
+        let spec = &mut self.env.rds[at];
+        if spec.region.is_none() {
+            spec.region = region.map(str::to_owned);
+        }
+        Some(spec)
+    }
+
+    fn ecs(&mut self, cluster: &str, service: &str, region: Option<&str>, line: usize, how: &str) {
+        if !is_concrete(cluster)
+            || !is_concrete(service)
+            || self
+                .created
+                .services
+                .contains(&(cluster.to_owned(), service.to_owned()))
+        {
+            return;
+        }
+        let key = (cluster.to_owned(), service.to_owned());
+        match self.ecs_index.get(&key) {
+            Some(&at) => {
+                let spec = &mut self.env.ecs[at];
+                if spec.region.is_none() {
+                    spec.region = region.map(str::to_owned);
+                }
+            }
+            None => {
+                self.ecs_index.insert(key, self.env.ecs.len());
+                self.notes.inferred(
+                    line,
+                    format!("ECS service {service} in cluster {cluster} from {how}"),
+                );
+                self.env.ecs.push(EcsSpec {
+                    cluster: cluster.to_owned(),
+                    service: service.to_owned(),
+                    region: region.map(str::to_owned),
+                });
+            }
+        }
+    }
+
+    fn vault(&mut self, name: &str, region: Option<&str>, line: usize, how: &str) {
+        if !is_concrete(name) || !self.seen.insert(format!("vault:{name}")) {
+            return;
+        }
+        self.notes
+            .inferred(line, format!("backup vault {name} from {how}"));
+        self.env.backup_vaults.push(VaultSpec {
+            name: name.to_owned(),
+            region: region.map(str::to_owned),
+        });
+    }
+
+    fn alarm(&mut self, name: &str, prefix: bool, line: usize) {
+        let list = if prefix {
+            &mut self.env.alarms.prefixes
+        } else {
+            &mut self.env.alarms.names
+        };
+        if is_concrete(name) && self.seen.insert(format!("alarm:{prefix}:{name}")) {
+            list.push(name.to_owned());
+            self.notes.inferred(
+                line,
+                format!(
+                    "CloudWatch alarm {} {name}",
+                    if prefix { "prefix" } else { "name" }
+                ),
+            );
+        }
+    }
+}
+
+/// First pass: what the steps create.
+fn created_by_steps(commands: &[CommandSite<'_>]) -> Created {
+    let mut created = Created::default();
+    for site in commands.iter().filter(|c| c.in_step) {
+        let inv = Invocation::parse(site.text);
+        let Some((service, op)) = inv.aws_call() else {
+            continue;
+        };
+        match (service, op) {
+            ("rds", op) if op.starts_with("restore-db-instance") => {
+                let target = inv
+                    .flag("--target-db-instance-identifier")
+                    .or_else(|| inv.flag("--db-instance-identifier"));
+                created.instances.extend(target.map(instance_id));
+            }
+            ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
+                created
+                    .instances
+                    .extend(inv.flag("--db-instance-identifier").map(instance_id));
+            }
+            ("ecs", "create-service") => {
+                if let (Some(c), Some(s)) = (inv.flag("--cluster"), inv.flag("--service-name")) {
+                    created.services.insert((c.to_owned(), s.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    created
+}
+
+/// Infers the environment. `lines` is the plan's text, line by line, with
+/// `code` telling code-block lines (used for regions only) from prose.
+pub fn infer(
+    commands: &[CommandSite<'_>],
+    lines: &[(&str, usize, bool)],
+    notes: &mut Notes,
+) -> (Environment, Created) {
+    let created = created_by_steps(commands);
+    let mut b = Builder {
+        env: Environment::default(),
+        created,
+        notes,
+        regions: Regionist::default(),
+        clusters: Vec::new(),
+        services: Vec::new(),
+        engines: BTreeSet::new(),
+        zones: BTreeSet::new(),
+        rds_index: Default::default(),
+        ecs_index: Default::default(),
+        seen: Default::default(),
+    };
+    for site in commands {
+        from_command(&mut b, site);
+    }
+    for &(line, line_no, code) in lines {
+        vote_from_line(&mut b.regions, line, line_no);
+        engines(&mut b.engines, line);
+        if !code {
+            from_label(&mut b, line, line_no);
+        }
+    }
+    pair_services(&mut b);
+    settle_regions(&mut b);
+    settle_engine(&mut b);
+    for (id, line) in b.clusters.clone() {
+        if !b.env.ecs.iter().any(|e| e.cluster == id) {
+            b.notes.check(
+                Some(line),
+                format!("ECS cluster {id} is named but no service in it; add its services to [[environment.ecs]]"),
+            );
+        }
+    }
+    (b.env, b.created)
+}
+
+fn from_command(b: &mut Builder<'_>, site: &CommandSite<'_>) {
+    let inv = Invocation::parse(site.text);
+    let Some((service, op)) = inv.aws_call() else {
+        return;
+    };
+    let region = inv.flag("--region").filter(|r| is_region(r));
+    let line = site.line;
+    let how = |flag: &str| format!("{flag} in `aws {service} {op}`");
+    if let Some(r) = region {
+        b.regions.mention(r, line);
+    }
+    if let Some(src) = inv.flag("--source-region").filter(|r| is_region(r)) {
+        b.regions.primary(src, line, 3);
+    }
+    match service {
+        "rds" => rds_command(b, &inv, op, region, site),
+        "ecs" => {
+            let cluster = inv.flag("--cluster");
+            let svc = inv.flag("--service").or_else(|| inv.flag("--services"));
+            match (cluster, svc) {
+                (Some(c), Some(s)) => {
+                    b.ecs(c, s, region, line, &how("--cluster/--service"));
+                    if let Some(r) = region
+                        && (c.contains("secondary") || c.contains("-dr"))
+                    {
+                        b.regions.dr(r, line, 2);
+                    }
+                }
+                (Some(c), None) if is_concrete(c) => b.clusters.push((c.to_owned(), line)),
+                _ => {}
+            }
+        }
+        "backup" => {
+            if let Some(v) = inv.flag("--backup-vault-name") {
+                b.vault(v, region, line, &how("--backup-vault-name"));
+            }
+        }
+        "cloudwatch" => {
+            if let Some(n) = inv.flag("--alarm-name") {
+                b.alarm(n, false, line);
+            }
+            if let Some(n) = inv.flag("--alarm-names") {
+                b.alarm(n, false, line);
+            }
+            if let Some(n) = inv.flag("--alarm-name-prefix") {
+                b.alarm(n, true, line);
+            }
+        }
+        "route53" => {
+            if let Some(zone) = inv.flag("--hosted-zone-id")
+                && is_concrete(zone)
+                && b.zones.insert(zone.to_owned())
+            {
+                b.notes.inferred(
+                    line,
+                    format!("Route53 hosted zone {zone} (the console does not watch DNS; kept in the commands)"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rds_command(
+    b: &mut Builder<'_>,
+    inv: &Invocation,
+    op: &str,
+    region: Option<&str>,
+    site: &CommandSite<'_>,
+) {
+    let line = site.line;
+    let how = |flag: &str| format!("{flag} in `aws rds {op}`");
+    let id = inv.flag("--db-instance-identifier");
+    let source = inv.flag("--source-db-instance-identifier");
+    if let Some(engine) = inv.flag("--engine") {
+        b.engines.insert(engine_family(engine));
+    }
+    match op {
+        "promote-read-replica" => {
+            if let Some(id) = id
+                && let Some(spec) = b.rds(id, region, line, &how("--db-instance-identifier"))
+            {
+                spec.role = RdsRole::Replica;
+                if let Some(r) = region {
+                    b.regions.dr(r, line, 3);
+                }
+            }
+        }
+        "create-db-instance-read-replica" => {
+            let source_region = inv
+                .flag("--source-region")
+                .map(str::to_owned)
+                .or_else(|| source.and_then(region_in));
+            if let Some(src) = source {
+                b.rds(
+                    src,
+                    source_region.as_deref(),
+                    line,
+                    &how("--source-db-instance-identifier"),
+                );
+            }
+            if !site.in_step
+                && let Some(id) = id
+                && let Some(spec) = b.rds(id, region, line, &how("--db-instance-identifier"))
+            {
+                spec.role = RdsRole::Replica;
+                spec.source = source.map(instance_id);
+                if let Some(r) = region {
+                    b.regions.dr(r, line, 3);
+                }
+            }
+        }
+        op if op.starts_with("restore-db-instance") => {
+            if let Some(src) = source {
+                b.rds(src, region, line, &how("--source-db-instance-identifier"));
+            }
+        }
+        op if op.starts_with("restore-db-cluster") || op == "failover-db-cluster" => {
+            let cluster = inv
+                .flag("--source-db-cluster-identifier")
+                .or_else(|| inv.flag("--db-cluster-identifier"));
+            if let Some(c) = cluster.filter(|c| is_concrete(c)) {
+                b.notes.check(
+                    Some(line),
+                    format!("Aurora cluster {c}: the console watches DB instances; add the cluster's instances to [[environment.rds]]"),
+                );
+            }
+        }
+        _ => {
+            if let Some(id) = id {
+                b.rds(id, region, line, &how("--db-instance-identifier"));
+            }
+        }
+    }
+}
+
+/// "Label: value" lines naming resources.
+fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
+    // Endpoints name an instance and its region wherever they appear.
+    let has_endpoint = line.contains(".rds.amazonaws.com");
+    for word in
+        line.split(|c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | ',' | '"' | '\''))
+    {
+        if has_endpoint
+            && let Some(host) = word.split(':').next()
+            && host.ends_with(".rds.amazonaws.com")
+            && let Some((id, _)) = host.split_once('.')
+            && !id.starts_with("cluster-")
+            && host.matches('.').count() >= 4
+        {
+            b.rds(id, region_in(host).as_deref(), line_no, "an RDS endpoint");
+        }
+    }
+    let Some((label, value)) = line.split_once(':') else {
+        return;
+    };
+    let label = label
+        .trim()
+        .trim_start_matches(['-', '*', ' '])
+        .trim_matches('*')
+        .to_ascii_lowercase();
+    if label.len() > 40 {
+        return;
+    }
+    let spans = code_spans(value);
+    let name = match spans.first() {
+        Some(span) => *span,
+        None => {
+            let v = value.trim().trim_matches('*').trim();
+            if v.contains(' ') || v.is_empty() {
+                return;
+            }
+            v
+        }
+    };
+    if !is_concrete(name) || name.contains("://") || name.contains('/') {
+        return;
+    }
+    let has = |w: &str| {
+        label
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|x| x == w)
+    };
+    let region = region_in(value);
+    if has("vault") {
+        b.vault(name, region.as_deref(), line_no, "a labelled line");
+    } else if has("cluster")
+        && ![
+            "db",
+            "rds",
+            "aurora",
+            "database",
+            "redis",
+            "elasticache",
+            "eks",
+            "kubernetes",
+            "k8s",
+        ]
+        .iter()
+        .any(|w| has(w))
+    {
+        b.clusters.push((name.to_owned(), line_no));
+    } else if (label == "service" || has("ecs")) && has("service") {
+        b.services.push((name.to_owned(), line_no, region));
+    } else if (has("db") || has("rds") || has("database"))
+        && (has("instance")
+            || has("identifier")
+            || has("id")
+            || has("replica")
+            || label == "rds"
+            || label == "database")
+        && !name.contains('.')
+    {
+        let replica = has("replica");
+        if let Some(spec) = b.rds(name, region.as_deref(), line_no, "a labelled line")
+            && replica
+        {
+            spec.role = RdsRole::Replica;
+        }
+    } else if has("alarm") {
+        b.alarm(name, has("prefix"), line_no);
+    }
+}
+
+/// Pairs services named in prose with the cluster named nearest before them
+/// (or the only cluster).
+fn pair_services(b: &mut Builder<'_>) {
+    let mut known: Vec<(String, usize)> = b.clusters.clone();
+    known.extend(b.env.ecs.iter().map(|e| (e.cluster.clone(), usize::MAX)));
+    let distinct: BTreeSet<&str> = known.iter().map(|(c, _)| c.as_str()).collect();
+    for (service, line, region) in b.services.clone() {
+        let nearest = b
+            .clusters
+            .iter()
+            .filter(|(_, l)| *l <= line)
+            .max_by_key(|(_, l)| *l)
+            .map(|(c, _)| c.clone());
+        let cluster = nearest.or_else(|| {
+            (distinct.len() == 1)
+                .then(|| distinct.iter().next().map(|c| c.to_string()))
+                .flatten()
+        });
+        match cluster {
+            Some(c) => b.ecs(
+                &c,
+                &service,
+                region.as_deref(),
+                line,
+                "labelled cluster and service lines",
+            ),
+            None => b.notes.check(
+                Some(line),
+                format!("ECS service {service} is named without a cluster; not added"),
+            ),
+        }
+    }
+}
+
+fn settle_regions(b: &mut Builder<'_>) {
+    let votes = &b.regions.votes;
+    let primary = votes
+        .iter()
+        .max_by(|x, y| {
+            (x.primary, x.mentions, std::cmp::Reverse(x.first_line)).cmp(&(
+                y.primary,
+                y.mentions,
+                std::cmp::Reverse(y.first_line),
+            ))
+        })
+        .cloned();
+    let Some(primary) = primary else {
+        b.notes.check(
+            None,
+            "no AWS region found in the plan; assumed us-east-1 as the primary region",
+        );
+        b.env.regions = Regions {
+            primary: "us-east-1".into(),
+            dr: None,
+        };
+        return;
+    };
+    let dr = votes
+        .iter()
+        .filter(|v| v.name != primary.name && v.dr > 0)
+        .max_by(|x, y| (x.dr, x.mentions).cmp(&(y.dr, y.mentions)))
+        .cloned();
+    let why = if primary.primary > 0 {
+        "described as primary"
+    } else {
+        "the most mentioned region"
+    };
+    b.notes.inferred(
+        primary.primary_line.unwrap_or(primary.first_line),
+        format!("primary region {} ({why})", primary.name),
+    );
+    match &dr {
+        Some(dr) => b.notes.inferred(
+            dr.dr_line.unwrap_or(dr.first_line),
+            format!(
+                "DR region {} (described as secondary/DR, or where replicas live)",
+                dr.name
+            ),
+        ),
+        None => b.notes.check(
+            None,
+            "no DR region named in the plan; set environment.regions.dr if you have one",
+        ),
+    }
+    let chosen = [Some(&primary.name), dr.as_ref().map(|d| &d.name)];
+    let others: Vec<&RegionVote> = votes
+        .iter()
+        .filter(|v| !chosen.contains(&Some(&v.name)))
+        .collect();
+    for other in others {
+        b.notes.check(
+            Some(other.first_line),
+            format!(
+                "region {} is also mentioned; it is neither primary nor DR in the runbook",
+                other.name
+            ),
+        );
+    }
+    if primary.primary > 0
+        && votes
+            .iter()
+            .filter(|v| v.primary == primary.primary)
+            .count()
+            > 1
+    {
+        b.notes.check(
+            primary.primary_line,
+            format!(
+                "more than one region is called primary; chose {} (most mentioned)",
+                primary.name
+            ),
+        );
+    }
+    b.env.regions = Regions {
+        primary: primary.name,
+        dr: dr.map(|d| d.name),
+    };
+}
+
+fn engine_family(text: &str) -> &'static str {
+    let t = text.to_ascii_lowercase();
+    if t.contains("aurora") && t.contains("postgres") {
+        "aurora-postgresql"
+    } else if t.contains("aurora") {
+        "aurora-mysql"
+    } else if t.contains("postgres") {
+        "postgres"
+    } else if t.contains("mariadb") {
+        "mariadb"
+    } else if t.contains("mysql") {
+        "mysql"
+    } else if t.contains("oracle") {
+        "oracle-ee"
+    } else if t.contains("sqlserver") || t.contains("sql server") {
+        "sqlserver-se"
+    } else {
+        "unknown"
+    }
+}
+
+fn engines(found: &mut BTreeSet<&'static str>, line: &str) {
+    // Every engine name has "sql", "aurora" or "maria" in it: skip the rest cheaply.
+    let bytes = line.as_bytes();
+    let maybe = bytes.windows(3).any(|w| {
+        w.eq_ignore_ascii_case(b"sql")
+            || w.eq_ignore_ascii_case(b"aur")
+            || w.eq_ignore_ascii_case(b"mar")
+    });
+    if !maybe {
+        return;
+    }
+    let lower = line.to_ascii_lowercase();
+    for word in [
+        "postgresql",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "aurora",
+        "sql server",
+    ] {
+        if lower.contains(word) {
+            found.insert(engine_family(&lower));
+            return;
+        }
+    }
+}
+
+fn settle_engine(b: &mut Builder<'_>) {
+    b.engines.remove("unknown");
+    if b.engines.len() == 1
+        && let Some(engine) = b.engines.iter().next()
+    {
+        let mut set = false;
+        for spec in b.env.rds.iter_mut().filter(|r| r.engine.is_none()) {
+            spec.engine = Some((*engine).to_owned());
+            set = true;
+        }
+        if set {
+            b.notes.check(
+                None,
+                format!("database engine {engine} guessed from the plan's text"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_regions() {
+        let found: Vec<String> =
+            region_mentions("Primary (us-east-1) and us-west-2; not us-east-1a or eu-foo-1")
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect();
+        assert_eq!(found, ["us-east-1", "us-west-2"]);
+        assert!(is_region("ap-southeast-2"));
+        assert!(is_region("us-gov-west-1"));
+    }
+
+    #[test]
+    fn infers_from_commands_and_labels() {
+        let mut notes = Notes::default();
+        let commands = [
+            CommandSite {
+                text: "aws rds promote-read-replica --db-instance-identifier app-replica --region us-west-2",
+                line: 10,
+                in_step: true,
+            },
+            CommandSite {
+                text: "aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier app-db --target-db-instance-identifier app-db-restored --region us-east-1",
+                line: 11,
+                in_step: true,
+            },
+            CommandSite {
+                text: "aws ecs update-service --cluster c1 --service s1 --region us-east-1",
+                line: 12,
+                in_step: true,
+            },
+        ];
+        let lines = [
+            ("Primary region: us-east-1", 1, false),
+            ("DR region: us-west-2", 2, false),
+            ("- Backup Vault: `app-vault`", 3, false),
+            ("- ECS Cluster: `c2`", 4, false),
+            ("- ECS Service: `s2`", 5, false),
+        ];
+        let (env, created) = infer(&commands, &lines, &mut notes);
+        assert_eq!(env.regions.primary, "us-east-1");
+        assert_eq!(env.regions.dr.as_deref(), Some("us-west-2"));
+        let ids: Vec<(&str, RdsRole)> = env.rds.iter().map(|r| (r.id.as_str(), r.role)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("app-replica", RdsRole::Replica),
+                ("app-db", RdsRole::Primary)
+            ]
+        );
+        assert!(created.instances.contains("app-db-restored"));
+        assert_eq!(env.ecs.len(), 2);
+        assert_eq!(env.ecs[1].cluster, "c2");
+        assert_eq!(env.backup_vaults[0].name, "app-vault");
+    }
+}

@@ -1,0 +1,578 @@
+//! Markdown to a small block tree with source line numbers. pulldown-cmark
+//! does the parsing; we keep only what an importer needs: headings,
+//! paragraphs (inline code kept in backticks, line breaks kept), lists with
+//! task markers, fenced code, tables.
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// 1-based source line where the block starts.
+    pub line: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BlockKind {
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    List {
+        ordered: bool,
+        items: Vec<Item>,
+    },
+    Code {
+        lang: String,
+        text: String,
+        /// Line of the first line of code (after the opening fence).
+        body_line: usize,
+    },
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    Rule,
+    Html(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub line: usize,
+    /// `Some(checked)` for `- [ ]` / `- [x]` items.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+impl Item {
+    /// The item's own first paragraph, if it starts with one.
+    pub fn lead(&self) -> Option<(&str, usize)> {
+        match self.blocks.first() {
+            Some(Block {
+                line,
+                kind: BlockKind::Paragraph(text),
+            }) => Some((text.as_str(), *line)),
+            _ => None,
+        }
+    }
+}
+
+/// Lists nested deeper than this are flattened into their parent item, so a
+/// hostile file cannot make the later recursive passes overflow the stack.
+const MAX_LIST_DEPTH: usize = 24;
+
+/// Maps byte offsets to 1-based line numbers.
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text));
+        Self { starts }
+    }
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+enum Frame {
+    Root(Vec<Block>),
+    List {
+        line: usize,
+        ordered: bool,
+        items: Vec<Item>,
+    },
+    Item(Item),
+    Paragraph {
+        line: usize,
+        text: String,
+    },
+    Heading {
+        line: usize,
+        level: u8,
+        text: String,
+    },
+    Code {
+        line: usize,
+        body_line: usize,
+        lang: String,
+        text: String,
+    },
+    Table {
+        line: usize,
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+        in_head: bool,
+    },
+    Cell(String),
+    Html {
+        line: usize,
+        text: String,
+    },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    links: Vec<String>,
+    list_depth: usize,
+    /// Start tags of lists/items ignored because of MAX_LIST_DEPTH.
+    flattened: usize,
+}
+
+impl Builder {
+    fn push_block(&mut self, block: Block) {
+        // An item's tight text is an implicit paragraph; close it first.
+        for frame in self.stack.iter_mut().rev() {
+            match frame {
+                Frame::Root(blocks) => return blocks.push(block),
+                Frame::Item(item) => return item.blocks.push(block),
+                _ => {}
+            }
+        }
+    }
+
+    /// Where inline text goes: the innermost paragraph, heading, cell or
+    /// tight list item (which gets an implicit paragraph).
+    fn inline_target(&mut self, line: usize) -> Option<&mut String> {
+        let needs_implicit = matches!(self.stack.last(), Some(Frame::Item(_)));
+        if needs_implicit {
+            self.stack.push(Frame::Paragraph {
+                line,
+                text: String::new(),
+            });
+        }
+        match self.stack.last_mut()? {
+            Frame::Paragraph { text, .. }
+            | Frame::Heading { text, .. }
+            | Frame::Code { text, .. }
+            | Frame::Cell(text)
+            | Frame::Html { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    fn push_text(&mut self, line: usize, s: &str) {
+        if let Some(target) = self.inline_target(line) {
+            target.push_str(s);
+        }
+    }
+
+    /// Closes an implicit paragraph of a tight item before a nested block.
+    fn close_implicit_paragraph(&mut self) {
+        if matches!(self.stack.last(), Some(Frame::Paragraph { .. }))
+            && matches!(self.stack.iter().rev().nth(1), Some(Frame::Item(_)))
+        {
+            self.end_frame();
+        }
+    }
+
+    fn end_frame(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let block = match frame {
+            Frame::Paragraph { line, text } => {
+                let text = text.trim().to_owned();
+                if text.is_empty() {
+                    return;
+                }
+                Block {
+                    line,
+                    kind: BlockKind::Paragraph(text),
+                }
+            }
+            Frame::Heading { line, level, text } => Block {
+                line,
+                kind: BlockKind::Heading {
+                    level,
+                    text: text.trim().to_owned(),
+                },
+            },
+            Frame::Code {
+                line,
+                body_line,
+                lang,
+                text,
+            } => Block {
+                line,
+                kind: BlockKind::Code {
+                    body_line,
+                    lang,
+                    text,
+                },
+            },
+            Frame::List {
+                line,
+                ordered,
+                items,
+            } => Block {
+                line,
+                kind: BlockKind::List { ordered, items },
+            },
+            Frame::Item(item) => {
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(item);
+                }
+                return;
+            }
+            Frame::Table {
+                line, head, rows, ..
+            } => Block {
+                line,
+                kind: BlockKind::Table { head, rows },
+            },
+            Frame::Cell(text) => {
+                if let Some(Frame::Table {
+                    head,
+                    rows,
+                    in_head,
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    let text = text.trim().to_owned();
+                    if *in_head {
+                        head.push(text);
+                    } else if let Some(row) = rows.last_mut() {
+                        row.push(text);
+                    }
+                }
+                return;
+            }
+            Frame::Html { line, text } => Block {
+                line,
+                kind: BlockKind::Html(text.trim_end().to_owned()),
+            },
+            Frame::Root(_) => unreachable!("root is never popped"),
+        };
+        self.push_block(block);
+    }
+}
+
+/// Parses normalised Markdown into blocks. Block quotes are flattened into
+/// their surroundings; their text is kept.
+pub fn parse(text: &str) -> Vec<Block> {
+    let lines = Lines::new(text);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES;
+    let mut b = Builder {
+        stack: vec![Frame::Root(Vec::new())],
+        links: Vec::new(),
+        list_depth: 0,
+        flattened: 0,
+    };
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let line = lines.line_of(range.start);
+        match event {
+            Event::Start(tag) => start(&mut b, tag, line),
+            Event::End(tag) => end(&mut b, tag),
+            Event::Text(t) => b.push_text(line, &t),
+            Event::Code(c) => {
+                let s = format!("`{c}`");
+                b.push_text(line, &s);
+            }
+            Event::InlineMath(m) | Event::DisplayMath(m) => b.push_text(line, &m),
+            Event::Html(h) | Event::InlineHtml(h) => b.push_text(line, &h),
+            Event::SoftBreak | Event::HardBreak => b.push_text(line, "\n"),
+            Event::Rule => {
+                b.close_implicit_paragraph();
+                b.push_block(Block {
+                    line,
+                    kind: BlockKind::Rule,
+                });
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(Frame::Item(item)) = b.stack.last_mut() {
+                    item.task = Some(checked);
+                }
+            }
+            Event::FootnoteReference(r) => b.push_text(line, &format!("[^{r}]")),
+        }
+    }
+    while b.stack.len() > 1 {
+        b.end_frame();
+    }
+    match b.stack.pop() {
+        Some(Frame::Root(blocks)) => blocks,
+        _ => Vec::new(),
+    }
+}
+
+fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
+    match tag {
+        Tag::Paragraph => {
+            b.close_implicit_paragraph();
+            b.stack.push(Frame::Paragraph {
+                line,
+                text: String::new(),
+            });
+        }
+        Tag::Heading { level, .. } => {
+            b.close_implicit_paragraph();
+            b.stack.push(Frame::Heading {
+                line,
+                level: level as u8,
+                text: String::new(),
+            });
+        }
+        Tag::CodeBlock(kind) => {
+            b.close_implicit_paragraph();
+            let (lang, fenced) = match kind {
+                CodeBlockKind::Fenced(info) => (
+                    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase(),
+                    true,
+                ),
+                CodeBlockKind::Indented => (String::new(), false),
+            };
+            b.stack.push(Frame::Code {
+                line,
+                body_line: line + usize::from(fenced),
+                lang,
+                text: String::new(),
+            });
+        }
+        Tag::List(first) => {
+            if b.list_depth >= MAX_LIST_DEPTH {
+                b.flattened += 1;
+                b.push_text(line, "\n");
+                return;
+            }
+            b.close_implicit_paragraph();
+            b.list_depth += 1;
+            b.stack.push(Frame::List {
+                line,
+                ordered: first.is_some(),
+                items: Vec::new(),
+            });
+        }
+        Tag::Item => {
+            if b.flattened > 0 {
+                b.flattened += 1;
+                b.push_text(line, "\n- ");
+                return;
+            }
+            b.stack.push(Frame::Item(Item {
+                line,
+                task: None,
+                blocks: Vec::new(),
+            }));
+        }
+        Tag::Table(_) => {
+            b.close_implicit_paragraph();
+            b.stack.push(Frame::Table {
+                line,
+                head: Vec::new(),
+                rows: Vec::new(),
+                in_head: false,
+            });
+        }
+        Tag::TableHead => {
+            if let Some(Frame::Table { in_head, .. }) = b.stack.last_mut() {
+                *in_head = true;
+            }
+        }
+        Tag::TableRow => {
+            if let Some(Frame::Table { rows, .. }) = b.stack.last_mut() {
+                rows.push(Vec::new());
+            }
+        }
+        Tag::TableCell => b.stack.push(Frame::Cell(String::new())),
+        Tag::HtmlBlock => {
+            b.close_implicit_paragraph();
+            b.stack.push(Frame::Html {
+                line,
+                text: String::new(),
+            });
+        }
+        Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+            b.links.push(dest_url.to_string())
+        }
+        Tag::BlockQuote(_)
+        | Tag::FootnoteDefinition(_)
+        | Tag::DefinitionList
+        | Tag::DefinitionListTitle
+        | Tag::DefinitionListDefinition => b.close_implicit_paragraph(),
+        Tag::Emphasis
+        | Tag::Strong
+        | Tag::Strikethrough
+        | Tag::Superscript
+        | Tag::Subscript
+        | Tag::MetadataBlock(_) => {}
+    }
+}
+
+fn end(b: &mut Builder, tag: TagEnd) {
+    match tag {
+        TagEnd::List(_) | TagEnd::Item if b.flattened > 0 => {
+            b.flattened -= 1;
+        }
+        TagEnd::List(_) => {
+            b.close_implicit_paragraph();
+            b.list_depth = b.list_depth.saturating_sub(1);
+            b.end_frame();
+        }
+        TagEnd::Item => {
+            b.close_implicit_paragraph();
+            b.end_frame();
+        }
+        TagEnd::Paragraph
+        | TagEnd::Heading(_)
+        | TagEnd::CodeBlock
+        | TagEnd::Table
+        | TagEnd::TableCell
+        | TagEnd::HtmlBlock => b.end_frame(),
+        TagEnd::TableHead => {
+            if let Some(Frame::Table { in_head, .. }) = b.stack.last_mut() {
+                *in_head = false;
+            }
+        }
+        TagEnd::Link | TagEnd::Image => {
+            if let Some(url) = b.links.pop()
+                && !url.is_empty()
+            {
+                let shown = b.inline_target(0).map(|t| t.contains(&url));
+                if shown == Some(false) {
+                    b.push_text(0, &format!(" <{url}>"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The text of a block as plain lines, for keeping it as detail. Lists are
+/// rendered as Markdown-like bullets so their shape survives.
+pub fn render(block: &Block, out: &mut Vec<String>) {
+    render_at(block, 0, out);
+}
+
+fn render_at(block: &Block, indent: usize, out: &mut Vec<String>) {
+    let pad = "  ".repeat(indent);
+    match &block.kind {
+        BlockKind::Heading { text, .. } | BlockKind::Paragraph(text) | BlockKind::Html(text) => {
+            out.extend(text.lines().map(|l| format!("{pad}{l}")))
+        }
+        BlockKind::List { ordered, items } => {
+            for (n, item) in items.iter().enumerate() {
+                let marker = match (item.task, ordered) {
+                    (Some(true), _) => "- [x] ".to_owned(),
+                    (Some(false), _) => "- [ ] ".to_owned(),
+                    (None, true) => format!("{}. ", n + 1),
+                    (None, false) => "- ".to_owned(),
+                };
+                render_item(item, &format!("{pad}{marker}"), indent + 1, out);
+            }
+        }
+        BlockKind::Code { text, .. } => {
+            out.extend(text.trim_end().lines().map(|l| format!("{pad}    {l}")))
+        }
+        BlockKind::Table { head, rows } => {
+            out.push(format!("{pad}| {} |", head.join(" | ")));
+            for row in rows {
+                out.push(format!("{pad}| {} |", row.join(" | ")));
+            }
+        }
+        BlockKind::Rule => {}
+    }
+}
+
+/// Renders an item: its lead paragraph after `marker`, the rest indented.
+pub fn render_item(item: &Item, marker: &str, indent: usize, out: &mut Vec<String>) {
+    let mut blocks = item.blocks.iter();
+    let pad = "  ".repeat(indent);
+    match item.lead() {
+        Some((text, _)) => {
+            blocks.next();
+            let mut lines = text.lines();
+            out.push(format!("{marker}{}", lines.next().unwrap_or("")));
+            out.extend(lines.map(|l| format!("{pad}{l}")));
+        }
+        None => out.push(marker.trim_end().to_owned()),
+    }
+    for block in blocks {
+        render_at(block, indent, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_blocks_with_lines() {
+        let md = "# Title\n\nSome `code` here\nnext line\n\n1. First\n   - nested `aws x y`\n2. Second\n\n- [ ] todo\n- [x] done\n\n```bash\necho hi\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n";
+        let blocks = parse(md);
+        assert_eq!(blocks.len(), 6);
+        assert_eq!(
+            blocks[0].kind,
+            BlockKind::Heading {
+                level: 1,
+                text: "Title".into()
+            }
+        );
+        assert_eq!(
+            blocks[1].kind,
+            BlockKind::Paragraph("Some `code` here\nnext line".into())
+        );
+        assert_eq!(blocks[1].line, 3);
+        let BlockKind::List { ordered, items } = &blocks[2].kind else {
+            panic!("list expected")
+        };
+        assert!(ordered);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].lead(), Some(("First", 6)));
+        assert_eq!(items[1].line, 8);
+        let BlockKind::List { items: nested, .. } = &items[0].blocks[1].kind else {
+            panic!("nested list expected")
+        };
+        assert_eq!(nested[0].lead(), Some(("nested `aws x y`", 7)));
+        let BlockKind::List { items: tasks, .. } = &blocks[3].kind else {
+            panic!("task list expected")
+        };
+        assert_eq!(tasks[0].task, Some(false));
+        assert_eq!(tasks[1].task, Some(true));
+        assert_eq!(
+            blocks[4].kind,
+            BlockKind::Code {
+                lang: "bash".into(),
+                text: "echo hi\n".into(),
+                body_line: 14
+            }
+        );
+        assert_eq!(
+            blocks[5].kind,
+            BlockKind::Table {
+                head: vec!["A".into(), "B".into()],
+                rows: vec![vec!["1".into(), "2".into()]]
+            }
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let md: String = (0..3000)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        let blocks = parse(&md);
+        assert_eq!(blocks.len(), 1);
+        let quotes = ">".repeat(5000) + " deep";
+        assert!(!parse(&quotes).is_empty());
+    }
+}

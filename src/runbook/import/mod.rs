@@ -1,0 +1,963 @@
+//! `drconsole import`: a Markdown DR plan to a runbook. Scenarios come from
+//! headings, steps from numbered lists, checklists, "Step N" headings or
+//! numbered comments in shell blocks, commands from fenced blocks and inline
+//! `aws …` spans, objectives from RTO/RPO lines and tables, the environment
+//! from the commands' flags and labelled resources. Text that maps to
+//! nothing is kept as description or detail; the report says what was
+//! inferred, kept and worth checking.
+
+mod commands;
+mod draft;
+mod durations;
+mod emit;
+mod environment;
+mod markdown;
+mod objectives;
+mod report;
+mod roles;
+mod scenarios;
+mod sections;
+mod steps;
+mod text;
+mod verify;
+
+use std::collections::HashSet;
+use std::fmt;
+
+pub use report::{Note, NoteKind, Report, ScenarioSummary};
+
+use self::commands::{LineKind, parse_shell};
+use self::draft::{DraftScenario, ScenarioOrigin};
+use self::environment::{CommandSite, Created};
+use self::markdown::{Block, BlockKind};
+use self::objectives::{Stated, Which};
+use self::report::Notes;
+use self::scenarios::Outline;
+use self::sections::{HeadingClass, Section, classify};
+use self::text::{UniqueIds, slug, strip_section_number, words};
+use super::duration::HumanDuration;
+use super::model::{Objectives, Runbook, Scenario, Step};
+
+/// A successful import: the runbook, its TOML, and the report.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub runbook: Runbook,
+    pub toml: String,
+    pub report: Report,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// Nothing but whitespace.
+    Empty { source: String },
+    /// Binary, NUL bytes, UTF-16 or invalid UTF-8.
+    NotText { source: String, why: String },
+    /// Text, but nothing that reads as a procedure.
+    NoProcedures { source: String },
+    /// The emitted TOML did not read back as the runbook: a bug.
+    Internal { source: String, why: String },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty { source } => write!(f, "{source}: the file is empty; nothing to import"),
+            Self::NotText { source, why } => {
+                write!(f, "{source}: not a text Markdown file ({why})")
+            }
+            Self::NoProcedures { source } => write!(
+                f,
+                "{source}: no procedures found. The importer looks for scenario headings \
+                 (\"Scenario A: …\", \"Procedure 2: …\", \"Category 1 …\", failover / failback / \
+                 restore / recovery / outage sections), numbered step lists, `- [ ]` checklists, \
+                 \"Step N\" / \"Phase N\" headings, and shell code blocks whose comments number \
+                 the steps (`# 1. …`)"
+            ),
+            Self::Internal { source, why } => write!(
+                f,
+                "{source}: internal error, the generated runbook did not read back ({why}); please report this"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Imports a plan file's bytes: refuses binary or non-UTF-8 input.
+pub fn import_bytes(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> {
+    let text = text::decode(bytes).map_err(|e| ImportError::NotText {
+        source: source_name.to_owned(),
+        why: match e {
+            text::NotText::NulBytes { offset } => format!("NUL byte at offset {offset}"),
+            text::NotText::Utf16 => "UTF-16 text; save it as UTF-8".to_owned(),
+            text::NotText::InvalidUtf8 { line } => {
+                format!("invalid UTF-8 on line {line}; save it as UTF-8")
+            }
+            text::NotText::Binary => "mostly control characters: looks binary".to_owned(),
+        },
+    })?;
+    import(text, source_name)
+}
+
+/// Imports Markdown text. `source_name` names the plan in the output's
+/// header comment, the report and errors.
+pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError> {
+    let source = source_name.to_owned();
+    let (text, repaired) = text::normalize(markdown);
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty { source });
+    }
+    let mut notes = Notes::default();
+    if repaired > 0 {
+        notes.check(
+            None,
+            format!("repaired {repaired} mis-encoded character sequence(s) (e.g. \"â€™\")"),
+        );
+    }
+    let blocks = markdown::parse(&text);
+    let last_line = text.lines().count().max(1);
+    let root = sections::tree(&blocks, last_line);
+    let outline = scenarios::outline(&root);
+
+    let mut drafts: Vec<Draft<'_>> = Vec::new();
+    for section in &outline.scenarios {
+        drafts.push(draft_of(section, ScenarioOrigin::Heading, &mut notes));
+    }
+    if drafts.is_empty() {
+        let whole = whole_plan(&outline, &root, source_name);
+        if !steps::has_procedure_content(&whole) {
+            return Err(ImportError::NoProcedures { source });
+        }
+        notes.check(
+            None,
+            "no scenario headings found; the whole plan became one scenario",
+        );
+        drafts.push(draft_of(&whole, ScenarioOrigin::WholePlan, &mut notes));
+    }
+    for section in &outline.references {
+        drafts.push(draft_of(section, ScenarioOrigin::Reference, &mut notes));
+    }
+
+    let context = outline.context_blocks();
+    let (objectives, objective_note) =
+        settle_objectives(&context, &outline, &mut drafts, &mut notes);
+
+    let mut role_blocks = Vec::new();
+    for s in &outline.roles {
+        s.all_blocks(&mut role_blocks);
+    }
+    let mut roles = roles::find_roles(&role_blocks);
+    if roles.is_empty() {
+        roles = roles::find_roles_anywhere(&context);
+    }
+    for role in &roles {
+        notes.inferred(
+            role.line,
+            format!("role \"{}\" from the roles section", role.name),
+        );
+    }
+
+    let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
+    borrow_reference_commands(&mut drafts, &mut notes);
+
+    let mut scenarios_out = Vec::new();
+    let mut prov = emit::Provenance {
+        source: source.clone(),
+        objectives: objective_note,
+        ..Default::default()
+    };
+    let mut summaries = Vec::new();
+    let mut scenario_ids = UniqueIds::default();
+    let description = join_text(&runbook_description(&outline));
+    for (draft, _, _) in &mut drafts {
+        let (mut scenario, step_prov) =
+            finish_scenario(draft, &roles, &mut scenario_ids, &mut notes);
+        summaries.push(ScenarioSummary {
+            id: scenario.id.clone(),
+            title: scenario.title.clone(),
+            line: draft.line,
+            steps: scenario.steps.len(),
+            commands: scenario.steps.iter().map(|s| s.commands.len()).sum(),
+        });
+        if scenario.description.is_some() && scenario.description == description {
+            scenario.description = None;
+        }
+        prov.scenarios.push((draft.line, draft.end_line));
+        prov.steps.push(step_prov);
+        scenarios_out.push(scenario);
+    }
+    let whole_plan_used = drafts
+        .iter()
+        .any(|(d, _, _)| d.origin == ScenarioOrigin::WholePlan);
+    report_skipped(&outline, whole_plan_used, &mut notes);
+
+    let runbook = Runbook {
+        name: runbook_name(&outline, source_name),
+        description,
+        objectives,
+        environment,
+        scenarios: scenarios_out,
+    };
+    let toml = emit::emit(&runbook, &prov);
+    if cfg!(debug_assertions) || toml.len() <= SELF_CHECK_LIMIT {
+        self_check(&toml, &runbook, &source)?;
+    }
+    let mut notes = notes.0;
+    notes.sort_by_key(|n| (n.kind, n.line.unwrap_or(0)));
+    Ok(Imported {
+        runbook,
+        toml,
+        report: Report {
+            source,
+            scenarios: summaries,
+            notes,
+        },
+    })
+}
+
+/// Output up to this size is read back before it is returned (real plans
+/// are far smaller; generated megabyte plans skip it in release builds, as
+/// the parse would double the import time; debug builds always check).
+const SELF_CHECK_LIMIT: usize = 256 * 1024;
+
+/// Reads the emitted TOML back: it must be exactly the runbook.
+fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportError> {
+    match toml::from_str::<Runbook>(toml) {
+        Ok(back) if back == *runbook => Ok(()),
+        Ok(_) => Err(ImportError::Internal {
+            source: source.to_owned(),
+            why: "it read back different".into(),
+        }),
+        Err(e) => Err(ImportError::Internal {
+            source: source.to_owned(),
+            why: e.to_string(),
+        }),
+    }
+}
+
+type Draft<'a> = (DraftScenario, Vec<&'a Block>, Vec<(String, usize)>);
+
+/// A scenario's draft, its blocks and its headings (for objectives).
+fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes) -> Draft<'a> {
+    let draft = steps::build_scenario(section, origin, notes);
+    let mut blocks = Vec::new();
+    section.all_blocks(&mut blocks);
+    let mut headings = Vec::new();
+    collect_headings(section, &mut headings);
+    (draft, blocks, headings)
+}
+
+fn collect_headings(section: &Section<'_>, out: &mut Vec<(String, usize)>) {
+    out.push((section.title.clone(), section.line));
+    for child in &section.children {
+        collect_headings(child, out);
+    }
+}
+
+/// A plan without scenario headings: its procedure-bearing sections as one
+/// scenario named after the plan.
+fn whole_plan<'a>(outline: &Outline<'_, 'a>, root: &Section<'a>, source_name: &str) -> Section<'a> {
+    let mut children: Vec<Section<'a>> = Vec::new();
+    for s in outline.skipped.iter().chain(&outline.loose_steps) {
+        if !matches!(classify(&s.title), HeadingClass::NotProcedure) {
+            children.push((*s).clone());
+        }
+    }
+    children.sort_by_key(|s| s.line);
+    Section {
+        title: outline
+            .title
+            .as_ref()
+            .map_or_else(|| file_stem(source_name), |(t, _)| t.clone()),
+        level: 0,
+        line: outline.title.as_ref().map_or(1, |(_, l)| *l),
+        end_line: root.end_line,
+        blocks: outline.intro.clone(),
+        children,
+    }
+}
+
+fn file_stem(source: &str) -> String {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_owned()
+}
+
+fn runbook_name(outline: &Outline<'_, '_>, source_name: &str) -> String {
+    let Some((title, _)) = &outline.title else {
+        return file_stem(source_name);
+    };
+    let title = strip_section_number(title).trim().to_owned();
+    let generic = words(&title).iter().all(|w| {
+        matches!(
+            w.as_str(),
+            "disaster"
+                | "recovery"
+                | "dr"
+                | "plan"
+                | "runbook"
+                | "the"
+                | "bcp"
+                | "business"
+                | "continuity"
+                | "document"
+                | "and"
+        )
+    });
+    if generic {
+        format!("{title} ({})", file_stem(source_name))
+    } else {
+        title
+    }
+}
+
+fn runbook_description(outline: &Outline<'_, '_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for block in &outline.intro {
+        markdown::render(block, &mut lines);
+    }
+    if lines.is_empty()
+        && let Some(overview) = outline.skipped.iter().find(|s| {
+            let ws = words(&s.title);
+            ws.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "overview" | "introduction" | "summary" | "purpose"
+                )
+            })
+        })
+    {
+        for block in &overview.blocks {
+            markdown::render(block, &mut lines);
+        }
+    }
+    for container in &outline.containers {
+        if container
+            .blocks
+            .iter()
+            .any(|b| !matches!(b.kind, BlockKind::Rule))
+        {
+            lines.push(String::new());
+            lines.push(format!("{}:", strip_section_number(&container.title)));
+            for block in &container.blocks {
+                markdown::render(block, &mut lines);
+            }
+        }
+    }
+    lines
+}
+
+/// Joins kept lines into one text: trailing blank lines and runs of blank
+/// lines removed; None when nothing is left.
+fn join_text(lines: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut blank = false;
+    for line in lines {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push('\n');
+            blank = false;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+const DEFAULT_RTO: HumanDuration = HumanDuration::from_hours(4);
+const DEFAULT_RPO: HumanDuration = HumanDuration::from_hours(1);
+
+/// Plan-wide objectives from the context; per-scenario ones from each
+/// scenario's text and from RTO/RPO tables. Returns the objectives and a
+/// comment for the TOML.
+fn settle_objectives(
+    context: &[&Block],
+    outline: &Outline<'_, '_>,
+    drafts: &mut [Draft<'_>],
+    notes: &mut Notes,
+) -> (Objectives, String) {
+    let mut global: Vec<Stated> = Vec::new();
+    objectives::scan_blocks(context, &mut global);
+    if let Some((title, line)) = &outline.title {
+        objectives::scan_line(title, *line, &mut global);
+    }
+    for (draft, blocks, headings) in drafts.iter_mut() {
+        if draft.origin == ScenarioOrigin::WholePlan {
+            // Its text is the plan's own: its objectives are the plan's.
+            continue;
+        }
+        let mut found = Vec::new();
+        for (heading, line) in headings.iter() {
+            objectives::scan_line(heading, *line, &mut found);
+        }
+        objectives::scan_blocks(blocks, &mut found);
+        for which in [Which::Rto, Which::Rpo] {
+            if let Some(s) = found.iter().find(|s| s.which == which) {
+                let slot = match which {
+                    Which::Rto => &mut draft.rto,
+                    Which::Rpo => &mut draft.rpo,
+                };
+                *slot = Some((s.value, s.line));
+                notes.inferred(
+                    s.line,
+                    format!(
+                        "{} {} for \"{}\" from \"{}\"",
+                        which.name(),
+                        s.value,
+                        draft.title,
+                        s.text
+                    ),
+                );
+                if s.vague {
+                    notes.check(
+                        Some(s.line),
+                        format!(
+                            "{} of \"{}\" read as 0 from \"{}\"",
+                            which.name(),
+                            draft.title,
+                            s.text
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // Tables with RTO/RPO columns: rows name scenarios (or categories).
+    let all_blocks: Vec<&Block> = {
+        let mut v: Vec<&Block> = context.to_vec();
+        for (_, blocks, _) in drafts.iter() {
+            v.extend(blocks.iter().copied());
+        }
+        v
+    };
+    let rows = objectives::scan_tables(&all_blocks);
+    let row_budget = rows.len().saturating_mul(drafts.len()) <= 2_000_000;
+    let mut unmatched = Vec::new();
+    for row in rows {
+        // Matching every row against every scenario is quadratic; a plan
+        // this large is generated, not written, so its rows stay plan-wide.
+        let target = drafts
+            .iter_mut()
+            .take(if row_budget { usize::MAX } else { 0 })
+            .find(|(d, _, _)| row_names_scenario(&row.key, &d.title));
+        match target {
+            Some((draft, _, _)) => {
+                for (which, value) in [(Which::Rto, row.rto), (Which::Rpo, row.rpo)] {
+                    let slot = match which {
+                        Which::Rto => &mut draft.rto,
+                        Which::Rpo => &mut draft.rpo,
+                    };
+                    if let Some((v, vague)) = value
+                        && slot.is_none()
+                    {
+                        *slot = Some((v, row.line));
+                        notes.inferred(
+                            row.line,
+                            format!(
+                                "{} {v} for \"{}\" from a table row \"{}\"",
+                                which.name(),
+                                draft.title,
+                                row.key
+                            ),
+                        );
+                        if vague {
+                            notes.check(
+                                Some(row.line),
+                                format!("{} of \"{}\" read as 0", which.name(), draft.title),
+                            );
+                        }
+                    }
+                }
+            }
+            None => unmatched.push(row),
+        }
+    }
+    let mut comment = Vec::new();
+    let mut pick = |which: Which, default: HumanDuration| -> HumanDuration {
+        if let Some(s) = global.iter().find(|s| s.which == which) {
+            notes.inferred(
+                s.line,
+                format!("plan {} {} from \"{}\"", which.name(), s.value, s.text),
+            );
+            comment.push(format!("{} from line {}: {}", which.name(), s.line, s.text));
+            if s.vague {
+                notes.check(
+                    Some(s.line),
+                    format!(
+                        "plan {} read as 0 from \"{}\"; set the figure you actually commit to",
+                        which.name(),
+                        s.text
+                    ),
+                );
+            }
+            return s.value;
+        }
+        let from_rows = unmatched
+            .iter()
+            .filter_map(|r| {
+                match which {
+                    Which::Rto => r.rto,
+                    Which::Rpo => r.rpo,
+                }
+                .map(|(v, _)| (v, r.line))
+            })
+            .max();
+        if let Some((v, line)) = from_rows {
+            notes.check(
+                Some(line),
+                format!(
+                    "plan {} {v}: the largest value in an objectives table",
+                    which.name()
+                ),
+            );
+            comment.push(format!(
+                "{}: largest value in the table at line {line}",
+                which.name()
+            ));
+            return v;
+        }
+        let per_scenario = drafts
+            .iter()
+            .filter_map(|(d, _, _)| match which {
+                Which::Rto => d.rto,
+                Which::Rpo => d.rpo,
+            })
+            .max();
+        if let Some((v, line)) = per_scenario {
+            notes.check(
+                Some(line),
+                format!(
+                    "no plan-wide {}; used the largest scenario {} ({v})",
+                    which.name(),
+                    which.name()
+                ),
+            );
+            comment.push(format!(
+                "{}: no plan-wide value; the largest scenario value",
+                which.name()
+            ));
+            return v;
+        }
+        notes.check(
+            None,
+            format!(
+                "no {} found; assumed {default} — set your real objective",
+                which.name()
+            ),
+        );
+        comment.push(format!(
+            "{}: not stated in the plan; assumed {default}",
+            which.name()
+        ));
+        default
+    };
+    let rto = pick(Which::Rto, DEFAULT_RTO);
+    let rpo = pick(Which::Rpo, DEFAULT_RPO);
+    (Objectives { rto, rpo }, comment.join("\n"))
+}
+
+/// Whether a table row's first cell names a scenario: "Category 1" matches
+/// "Category 1: Database", "Database corruption" matches itself.
+fn row_names_scenario(key: &str, title: &str) -> bool {
+    let (k, t) = (words(key), words(title));
+    if k.is_empty() {
+        return false;
+    }
+    if k.len() >= 2
+        && t.len() >= 2
+        && k[..2] == t[..2]
+        && ["category", "scenario", "procedure", "tier"].contains(&k[0].as_str())
+    {
+        return true;
+    }
+    let (k, t) = (k.join(" "), t.join(" "));
+    k == t || (k.len() >= 8 && t.contains(&k)) || (t.len() >= 8 && k.contains(&t))
+}
+
+/// Lines of text with their numbers, flagging code lines; table rows
+/// become "label: cells" so resource tables read like labelled lines.
+fn text_lines<'t>(
+    text: &'t str,
+    blocks: &[Block],
+) -> Vec<(std::borrow::Cow<'t, str>, usize, bool)> {
+    let mut code = vec![false; text.lines().count() + 2];
+    fn mark(block: &Block, code: &mut [bool]) {
+        match &block.kind {
+            BlockKind::Code {
+                text, body_line, ..
+            } => {
+                for i in 0..text.lines().count() {
+                    if let Some(slot) = code.get_mut(body_line + i) {
+                        *slot = true;
+                    }
+                }
+            }
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    for b in &item.blocks {
+                        mark(b, code);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for block in blocks {
+        mark(block, &mut code);
+    }
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let no = i + 1;
+            let is_code = code.get(no).copied().unwrap_or(false);
+            let trimmed = line.trim();
+            if !is_code && trimmed.starts_with('|') {
+                let cells: Vec<&str> = trimmed
+                    .trim_matches('|')
+                    .split('|')
+                    .map(str::trim)
+                    .collect();
+                if cells.len() >= 2 {
+                    return (
+                        format!("{}: {}", cells[0], cells[1..].join(" ")).into(),
+                        no,
+                        false,
+                    );
+                }
+            }
+            (line.into(), no, is_code)
+        })
+        .collect()
+}
+
+fn infer_environment(
+    text: &str,
+    blocks: &[Block],
+    context: &[&Block],
+    drafts: &[Draft<'_>],
+    notes: &mut Notes,
+) -> (super::model::Environment, Created) {
+    let mut sites: Vec<CommandSite<'_>> = Vec::new();
+    for (draft, _, _) in drafts {
+        let in_step = draft.origin != ScenarioOrigin::Reference;
+        for step in &draft.steps {
+            for c in &step.commands {
+                sites.push(CommandSite {
+                    text: &c.text,
+                    line: c.line,
+                    in_step,
+                });
+            }
+        }
+    }
+    // Commands in setup or other non-scenario sections.
+    let mut context_commands: Vec<(String, usize)> = Vec::new();
+    for block in context {
+        if let BlockKind::Code {
+            lang,
+            text,
+            body_line,
+        } = &block.kind
+            && steps::shell_commands(lang, text)
+        {
+            for line in parse_shell(text, *body_line) {
+                if let LineKind::Command(c) = line.kind {
+                    context_commands.push((c, line.line));
+                }
+            }
+        }
+    }
+    for (c, line) in &context_commands {
+        sites.push(CommandSite {
+            text: c,
+            line: *line,
+            in_step: false,
+        });
+    }
+    sites.sort_by_key(|s| s.line);
+    let lines = text_lines(text, blocks);
+    let borrowed: Vec<(&str, usize, bool)> =
+        lines.iter().map(|(l, n, c)| (l.as_ref(), *n, *c)).collect();
+    environment::infer(&sites, &borrowed, notes)
+}
+
+/// Words that say little about what a step does.
+const STOPWORDS: &[&str] = &[
+    "the",
+    "and",
+    "for",
+    "with",
+    "within",
+    "after",
+    "from",
+    "into",
+    "new",
+    "use",
+    "via",
+    "any",
+    "all",
+    "are",
+    "this",
+    "that",
+    "then",
+    "when",
+    "your",
+    "our",
+    "its",
+    "east",
+    "west",
+    "aws",
+    "step",
+    "run",
+    "if",
+    "necessary",
+    "available",
+    "current",
+    "most",
+    "recent",
+    "as",
+    "above",
+];
+
+fn significant_words(text: &str) -> HashSet<String> {
+    let lower = text
+        .to_lowercase()
+        .replace("point-in-time", "point-in-time pitr");
+    words(&lower)
+        .into_iter()
+        .filter(|w| {
+            w.len() >= 3
+                && !STOPWORDS.contains(&w.as_str())
+                && !w.chars().all(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+/// Reference-section commands ("Appendix: Example Commands") also go to
+/// the steps without commands that they plainly belong to: the step names
+/// the same resource, or shares two or more telling words.
+fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
+    // Per reference entry: its telling words, the names its commands use
+    // (as they would appear backticked in prose), and the commands.
+    let references: Vec<(HashSet<String>, Vec<String>, Vec<draft::Command>)> = drafts
+        .iter()
+        .filter(|(d, _, _)| d.origin == ScenarioOrigin::Reference)
+        .flat_map(|(d, _, _)| d.steps.iter())
+        .filter(|s| !s.commands.is_empty())
+        .map(|s| {
+            let names = s
+                .commands
+                .iter()
+                .flat_map(|c| commands::Invocation::parse(&c.text).words)
+                .filter(|w| !w.starts_with('-') && w.contains('-') && environment::is_concrete(w))
+                .map(|w| format!("`{w}`"))
+                .collect();
+            (significant_words(&s.all_text()), names, s.commands.clone())
+        })
+        .collect();
+    if references.is_empty() {
+        return;
+    }
+    if references.len() > 200 {
+        notes.check(
+            None,
+            "too many reference commands to match them to steps; they stay in their own scenario",
+        );
+        return;
+    }
+    for (draft, _, _) in drafts
+        .iter_mut()
+        .filter(|(d, _, _)| d.origin != ScenarioOrigin::Reference)
+    {
+        for step in draft.steps.iter_mut().filter(|s| s.commands.is_empty()) {
+            let text = step.all_text();
+            let step_words = significant_words(&text);
+            for (ref_words, ref_names, ref_commands) in &references {
+                let shares_name = ref_names.iter().any(|name| text.contains(name.as_str()));
+                let overlap = ref_words.intersection(&step_words).count();
+                if shares_name || overlap >= 2 {
+                    let why = if shares_name {
+                        "names the same resource"
+                    } else {
+                        "same wording"
+                    };
+                    for c in ref_commands {
+                        notes.check(
+                            Some(step.line),
+                            format!(
+                                "step \"{}\" of \"{}\" got the reference command from line {} ({why}); check it fits",
+                                step.title, draft.title, c.line
+                            ),
+                        );
+                    }
+                    step.commands.extend(ref_commands.iter().cloned());
+                    step.borrowed_commands += ref_commands.len();
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Turns a draft into the model: ids, roles, verify predicates, text.
+fn finish_scenario(
+    draft: &DraftScenario,
+    roles: &[roles::Role],
+    scenario_ids: &mut UniqueIds,
+    notes: &mut Notes,
+) -> (Scenario, Vec<(usize, bool)>) {
+    let id_base = {
+        let core = scenario_core_title(&draft.title);
+        let s = slug(&core, 40);
+        if s.is_empty() {
+            "scenario".to_owned()
+        } else {
+            s
+        }
+    };
+    let id = scenario_ids.claim(&id_base);
+    let mut step_ids = UniqueIds::default();
+    let mut steps_out = Vec::new();
+    let mut prov = Vec::new();
+    let mut without_command = Vec::new();
+    for step in &draft.steps {
+        let base = {
+            let s = slug(&step.title, 32);
+            if s.is_empty() { "step".to_owned() } else { s }
+        };
+        let step_id = step_ids.claim(&base);
+        let checks = verify::infer(step);
+        if !checks.is_empty() {
+            notes.inferred(
+                step.line,
+                format!(
+                    "verify for step \"{}\" of \"{}\" from its commands",
+                    step.title, draft.title
+                ),
+            );
+        }
+        let verify = verify::combine(checks);
+        if step.commands.is_empty() {
+            without_command.push(step_id.clone());
+        }
+        prov.push((step.line, verify.is_some()));
+        steps_out.push(Step {
+            id: step_id,
+            title: step.title.clone(),
+            detail: join_text(&step.detail),
+            role: roles::assign(step, roles),
+            commands: step.commands.iter().map(|c| c.text.clone()).collect(),
+            expected: step.expected,
+            verify,
+        });
+    }
+    if draft.placeholder_steps {
+        notes.check(
+            Some(draft.line),
+            format!(
+                "\"{}\" has no steps in the plan; added one placeholder step",
+                draft.title
+            ),
+        );
+    }
+    if draft.origin == ScenarioOrigin::Reference {
+        notes.kept(
+            draft.line,
+            format!(
+                "reference section \"{}\" kept as a scenario of its commands",
+                draft.title
+            ),
+        );
+    }
+    if !without_command.is_empty() && !draft.placeholder_steps {
+        notes.check(
+            Some(draft.line),
+            format!(
+                "\"{}\": {} of {} step(s) have no command: {}",
+                draft.title,
+                without_command.len(),
+                draft.steps.len(),
+                without_command.join(", ")
+            ),
+        );
+    }
+    let scenario = Scenario {
+        id,
+        title: draft.title.clone(),
+        description: join_text(&draft.description),
+        rto: draft.rto.map(|(v, _)| v),
+        rpo: draft.rpo.map(|(v, _)| v),
+        steps: steps_out,
+    };
+    (scenario, prov)
+}
+
+/// "Scenario A: Database failure (single AZ)" -> "Database failure".
+fn scenario_core_title(title: &str) -> String {
+    let stripped = match title.split_once([':', '–', '—']) {
+        Some((head, rest)) if classify(head) == HeadingClass::Strong && !rest.trim().is_empty() => {
+            rest
+        }
+        _ => title,
+    };
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in stripped.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    if out.trim().is_empty() {
+        stripped.to_owned()
+    } else {
+        out
+    }
+}
+
+fn report_skipped(outline: &Outline<'_, '_>, whole_plan_used: bool, notes: &mut Notes) {
+    for s in &outline.skipped {
+        // The whole-plan scenario took in every section but these.
+        if whole_plan_used && classify(&s.title) != HeadingClass::NotProcedure {
+            continue;
+        }
+        notes.kept(
+            s.line,
+            format!(
+                "section \"{}\" (lines {}-{}) is not a procedure; not imported",
+                strip_section_number(&s.title),
+                s.line,
+                s.end_line
+            ),
+        );
+    }
+    for s in &outline.roles {
+        notes.kept(
+            s.line,
+            format!(
+                "section \"{}\" read for roles only",
+                strip_section_number(&s.title)
+            ),
+        );
+    }
+    for s in &outline.containers {
+        if s.blocks.iter().any(|b| !matches!(b.kind, BlockKind::Rule)) {
+            notes.kept(
+                s.line,
+                format!(
+                    "text of \"{}\" kept in the runbook description",
+                    strip_section_number(&s.title)
+                ),
+            );
+        }
+    }
+}

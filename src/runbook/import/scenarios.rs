@@ -1,0 +1,135 @@
+//! Which sections of a plan are scenarios. A section is one when its heading
+//! says so ("Scenario A: …", "Procedure 2") or names a recovery action
+//! (failover, restore, outage, drill, …) and it holds steps. A section whose
+//! sub-sections are scenarios is a container ("Failover Procedures"). The
+//! rest is context: overview, architecture, contacts, costs, …
+
+use super::markdown::{Block, BlockKind};
+use super::sections::{HeadingClass, Section, classify};
+use super::steps::{has_commands, has_procedure_content};
+
+#[derive(Default)]
+pub struct Outline<'t, 'a> {
+    /// The plan's title heading, if it has one.
+    pub title: Option<(String, usize)>,
+    /// Text before the first section (under the title).
+    pub intro: Vec<&'a Block>,
+    pub scenarios: Vec<&'t Section<'a>>,
+    pub references: Vec<&'t Section<'a>>,
+    pub roles: Vec<&'t Section<'a>>,
+    /// Sections holding scenarios; their own text is kept in the runbook
+    /// description.
+    pub containers: Vec<&'t Section<'a>>,
+    /// Sections that are not procedures (overview, costs, …).
+    pub skipped: Vec<&'t Section<'a>>,
+    /// Step or phase headings outside any scenario: a plan made only of them.
+    pub loose_steps: Vec<&'t Section<'a>>,
+}
+
+impl<'t, 'a> Outline<'t, 'a> {
+    /// Every block outside scenarios and references: where plan-wide
+    /// objectives and resources are stated.
+    pub fn context_blocks(&self) -> Vec<&'a Block> {
+        let mut out: Vec<&'a Block> = self.intro.clone();
+        for s in self.skipped.iter().chain(&self.roles) {
+            s.all_blocks(&mut out);
+        }
+        for s in &self.containers {
+            out.extend(s.blocks.iter().copied());
+        }
+        out.sort_by_key(|b| b.line);
+        out
+    }
+}
+
+pub fn outline<'t, 'a>(root: &'t Section<'a>) -> Outline<'t, 'a> {
+    let mut out = Outline {
+        intro: root.blocks.clone(),
+        ..Outline::default()
+    };
+    let mut top: Vec<&'t Section<'a>> = root.children.iter().collect();
+    if let Some(first) = root.children.first()
+        && only_decoration(&root.blocks)
+        && !matches!(
+            classify(&first.title),
+            HeadingClass::Strong | HeadingClass::Step | HeadingClass::Phase
+        )
+        && (first.level == 1 || root.children.len() > 1)
+    {
+        out.title = Some((first.title.clone(), first.line));
+        out.intro.extend(first.blocks.iter().copied());
+        top = first
+            .children
+            .iter()
+            .chain(root.children.iter().skip(1))
+            .collect();
+    }
+    for section in top {
+        visit(&mut out, section, false);
+    }
+    out
+}
+
+fn only_decoration(blocks: &[&Block]) -> bool {
+    blocks
+        .iter()
+        .all(|b| matches!(b.kind, BlockKind::Rule | BlockKind::Html(_)))
+}
+
+fn strong_below(section: &Section<'_>) -> bool {
+    classify(&section.title) == HeadingClass::Strong || section.children.iter().any(strong_below)
+}
+
+fn weak_scenario(section: &Section<'_>) -> bool {
+    classify(&section.title) == HeadingClass::Procedure && has_procedure_content(section)
+}
+
+fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_candidate: bool) {
+    let class = classify(&section.title);
+    match class {
+        HeadingClass::Reference => {
+            if has_commands(section) {
+                out.references.push(section);
+            } else {
+                out.skipped.push(section);
+            }
+            return;
+        }
+        HeadingClass::Roles => {
+            out.roles.push(section);
+            return;
+        }
+        HeadingClass::Step | HeadingClass::Phase if !parent_candidate => {
+            out.loose_steps.push(section);
+            return;
+        }
+        _ => {}
+    }
+    // A section made of "Step N" / "Phase N" sub-headings is a procedure
+    // whatever its heading says.
+    let step_children = section
+        .children
+        .iter()
+        .any(|c| matches!(classify(&c.title), HeadingClass::Step | HeadingClass::Phase));
+    let candidate = match class {
+        HeadingClass::Strong | HeadingClass::Procedure => true,
+        HeadingClass::Generic => !parent_candidate,
+        HeadingClass::Neutral | HeadingClass::Info => step_children,
+        _ => false,
+    };
+    let strong_children = section.children.iter().any(strong_below);
+    let weak_children = section.children.iter().filter(|c| weak_scenario(c)).count();
+    let split = strong_children
+        || weak_children >= 2
+        || (!candidate && section.children.iter().any(|c| has_procedure_content(c)));
+    if split {
+        out.containers.push(section);
+        for child in &section.children {
+            visit(out, child, candidate);
+        }
+    } else if candidate && (class == HeadingClass::Strong || has_procedure_content(section)) {
+        out.scenarios.push(section);
+    } else {
+        out.skipped.push(section);
+    }
+}

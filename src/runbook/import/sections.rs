@@ -1,0 +1,371 @@
+//! Headings turned into a tree of sections, and the reading of a heading:
+//! is it a scenario ("Scenario A: …", "Procedure 2", "Manual Failover"), a
+//! step or phase of one, reference material (overview, costs, contacts), …
+
+use super::markdown::{Block, BlockKind};
+use super::text::{strip_section_number, words};
+
+#[derive(Debug, Clone)]
+pub struct Section<'a> {
+    pub title: String,
+    pub level: u8,
+    pub line: usize,
+    /// Last source line covered by the section (inclusive, approximate).
+    pub end_line: usize,
+    /// Blocks before the first sub-heading.
+    pub blocks: Vec<&'a Block>,
+    pub children: Vec<Section<'a>>,
+}
+
+impl<'a> Section<'a> {
+    /// Every block in the section and its sub-sections, headings included,
+    /// in source order.
+    pub fn all_blocks(&self, out: &mut Vec<&'a Block>) {
+        out.extend(self.blocks.iter().copied());
+        for child in &self.children {
+            child.all_blocks(out);
+        }
+    }
+}
+
+/// Builds the section tree. The result is a synthetic root (level 0) whose
+/// blocks are whatever precedes the first heading.
+pub fn tree(blocks: &[Block], last_line: usize) -> Section<'_> {
+    let mut stack: Vec<Section<'_>> = vec![Section {
+        title: String::new(),
+        level: 0,
+        line: 1,
+        end_line: last_line,
+        blocks: Vec::new(),
+        children: Vec::new(),
+    }];
+    for block in blocks {
+        if let BlockKind::Heading { level, text } = &block.kind {
+            while stack.len() > 1 && stack.last().is_some_and(|s| s.level >= *level) {
+                close(&mut stack, block.line.saturating_sub(1));
+            }
+            stack.push(Section {
+                title: text.replace('\n', " "),
+                level: *level,
+                line: block.line,
+                end_line: last_line,
+                blocks: Vec::new(),
+                children: Vec::new(),
+            });
+        } else if let Some(top) = stack.last_mut() {
+            top.blocks.push(block);
+        }
+    }
+    while stack.len() > 1 {
+        close(&mut stack, last_line);
+    }
+    stack.pop().expect("root section")
+}
+
+fn close(stack: &mut Vec<Section<'_>>, end_line: usize) {
+    if let Some(mut done) = stack.pop() {
+        done.end_line = end_line.max(done.line);
+        if let Some(parent) = stack.last_mut() {
+            parent.children.push(done);
+        }
+    }
+}
+
+/// What a heading says about its section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingClass {
+    /// "Scenario A: …", "Procedure 3", "Category 2 – …", "Playbook 1".
+    Strong,
+    /// "Step 3: …" — one step.
+    Step,
+    /// "Phase 2: …", "Stage 1" — a group of steps.
+    Phase,
+    /// Names a recovery action or event: failover, restore, outage, drill, …
+    Procedure,
+    /// Only says "procedure" / "steps" / "runbook": a scenario at top level,
+    /// a part of one when nested.
+    Generic,
+    /// Context or information about a scenario: symptoms, impact, goal, …
+    Info,
+    /// Who does what: roles, contacts, escalation.
+    Roles,
+    /// Appendix or command reference.
+    Reference,
+    /// Not a procedure: overview, architecture, costs, compliance, …
+    NotProcedure,
+    Neutral,
+}
+
+const STRONG: &[&str] = &["scenario", "procedure", "category", "playbook", "runbook"];
+
+const PROCEDURE: &[&str] = &[
+    "failover",
+    "failback",
+    "fail",
+    "recovery",
+    "recover",
+    "recovering",
+    "restore",
+    "restoring",
+    "restoration",
+    "rollback",
+    "outage",
+    "outages",
+    "failure",
+    "failures",
+    "switchover",
+    "cutover",
+    "promote",
+    "promotion",
+    "corruption",
+    "deletion",
+    "drill",
+    "drills",
+    "exercise",
+    "evacuation",
+    "degradation",
+    "loss",
+    "ransomware",
+    "compromise",
+    "disaster",
+    "incident",
+    "rebuild",
+    "redeploy",
+    "response",
+    "procedures",
+    "scenarios",
+];
+
+const GENERIC: &[&str] = &[
+    "procedure",
+    "procedures",
+    "steps",
+    "instructions",
+    "runbook",
+    "playbook",
+    "actions",
+    "tasks",
+    "checklist",
+    "how",
+    "to",
+    "the",
+    "recovery",
+    "dr",
+    "response",
+];
+
+const INFO: &[&str] = &[
+    "overview",
+    "description",
+    "symptoms",
+    "symptom",
+    "detection",
+    "impact",
+    "background",
+    "goal",
+    "goals",
+    "context",
+    "notes",
+    "note",
+    "summary",
+    "trigger",
+    "triggers",
+    "when",
+    "prerequisites",
+    "prerequisite",
+    "assumptions",
+    "scope",
+    "purpose",
+];
+
+const NOT_PROCEDURE: &[&str] = &[
+    "overview",
+    "architecture",
+    "contacts",
+    "cost",
+    "costs",
+    "pricing",
+    "compliance",
+    "monitoring",
+    "alerting",
+    "alarms",
+    "dashboards",
+    "dashboard",
+    "terraform",
+    "configuration",
+    "assumptions",
+    "limitations",
+    "glossary",
+    "contents",
+    "introduction",
+    "purpose",
+    "scope",
+    "objectives",
+    "objective",
+    "strategy",
+    "revision",
+    "history",
+    "changelog",
+    "summary",
+    "statement",
+    "lessons",
+    "inventory",
+    "budget",
+    "requirements",
+    "retention",
+    "cadence",
+    "schedule",
+    "audit",
+    "readiness",
+    "setup",
+    "diagram",
+    "definitions",
+    "approval",
+    "approvals",
+    "owners",
+    "ownership",
+    "metrics",
+    "sla",
+    "slas",
+    "references",
+    "resources",
+];
+
+/// Leading "Scenario 1" / "Step 3" style label: the keyword and its id.
+fn labelled<'w>(ws: &'w [String], keywords: &[&str]) -> Option<&'w str> {
+    let (first, second) = (ws.first()?, ws.get(1)?);
+    let is_id = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || (w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            || matches!(
+                w,
+                "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix"
+            )
+            || matches!(w, "one" | "two" | "three" | "four" | "five" | "six")
+    };
+    if keywords.contains(&first.as_str()) && is_id(second) {
+        return Some(first);
+    }
+    // "DR Scenario 2", "Recovery Procedure 1"
+    let third = ws.get(2)?;
+    (keywords.contains(&second.as_str()) && is_id(third)).then_some(second)
+}
+
+pub fn classify(heading: &str) -> HeadingClass {
+    let ws = words(strip_section_number(heading));
+    let has = |list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
+    let phrase = |p: &str| ws.join(" ").contains(p);
+    if labelled(&ws, &["step"]).is_some() {
+        return HeadingClass::Step;
+    }
+    if labelled(&ws, &["phase", "stage", "part", "wave"]).is_some() {
+        return HeadingClass::Phase;
+    }
+    if labelled(&ws, STRONG).is_some() || ws.first().is_some_and(|w| w == "scenario") {
+        return HeadingClass::Strong;
+    }
+    if has(&["appendix"])
+        || phrase("example commands")
+        || phrase("useful commands")
+        || phrase("command reference")
+        || phrase("cheat sheet")
+        || (has(&["reference"]) && has(&["commands", "command"]))
+    {
+        return HeadingClass::Reference;
+    }
+    if has(&[
+        "roles",
+        "role",
+        "contacts",
+        "contact",
+        "escalation",
+        "responsibilities",
+        "raci",
+    ]) || phrase("communication plan")
+        || ws
+            .first()
+            .is_some_and(|w| w == "communication" || w == "communications")
+    {
+        return HeadingClass::Roles;
+    }
+    if phrase("next steps")
+        || phrase("disaster recovery plan")
+        || phrase("dr plan")
+        || phrase("business continuity")
+        || has(NOT_PROCEDURE)
+    {
+        return HeadingClass::NotProcedure;
+    }
+    if !ws.is_empty() && ws.iter().all(|w| GENERIC.contains(&w.as_str())) {
+        return HeadingClass::Generic;
+    }
+    if has(PROCEDURE) || phrase("fail over") || phrase("fail back") || phrase("roll back") {
+        return HeadingClass::Procedure;
+    }
+    if ws.len() <= 3 && has(INFO) {
+        return HeadingClass::Info;
+    }
+    HeadingClass::Neutral
+}
+
+/// Whether a sub-heading inside a scenario only carries context.
+pub fn is_info(heading: &str) -> bool {
+    let ws = words(strip_section_number(heading));
+    ws.len() <= 3 && ws.iter().any(|w| INFO.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HeadingClass::*;
+
+    #[test]
+    fn classifies_headings() {
+        let cases = [
+            (
+                "Scenario A: Database instance failure (same region, single AZ)",
+                Strong,
+            ),
+            ("Scenario 1: Primary Region Outage", Strong),
+            ("Procedure 2: Restore from snapshot", Strong),
+            ("Category 3 – Application tier", Strong),
+            ("DR Scenario 4", Strong),
+            ("Step 3: Restore the database (30-60 minutes)", Step),
+            ("Phase 1: Assess", Phase),
+            ("Manual Failover (Planned Maintenance)", Procedure),
+            ("Failback to Primary", Procedure),
+            ("Automatic Failover", Procedure),
+            ("Quarterly DR Drill", Procedure),
+            ("4) DR Scenarios and Procedures", Procedure),
+            ("Procedure", Generic),
+            ("Recovery Steps", Generic),
+            ("12) Appendix: Example Commands (Reference)", Reference),
+            ("7) Roles and Communication", Roles),
+            ("Contact Information", Roles),
+            ("1) Recovery Objectives", NotProcedure),
+            ("Disaster Recovery Plan for Regami", NotProcedure),
+            ("Terraform Configuration", NotProcedure),
+            ("Next Steps", NotProcedure),
+            ("Cost Estimate", NotProcedure),
+            ("Data Backup Strategy", NotProcedure),
+            ("2) System Overview (Production)", NotProcedure),
+            ("Statement of Current DR Readiness", NotProcedure),
+            ("Symptoms", Info),
+            ("Validation and Smoke Tests", Neutral),
+        ];
+        for (heading, want) in cases {
+            assert_eq!(classify(heading), want, "{heading}");
+        }
+    }
+
+    #[test]
+    fn builds_tree() {
+        let blocks = super::super::markdown::parse("intro\n# A\na\n## B\nb\n# C\nc\n");
+        let root = tree(&blocks, 7);
+        assert_eq!(root.blocks.len(), 1);
+        assert_eq!(root.children.len(), 2);
+        assert_eq!(root.children[0].children[0].title, "B");
+        assert_eq!(root.children[0].end_line, 5);
+        assert_eq!(root.children[1].end_line, 7);
+    }
+}

@@ -1,0 +1,66 @@
+//! Verify predicates a step's commands make obvious: a restore or a new
+//! instance should become `available`, a promoted replica should stand
+//! alone, an updated ECS service should settle.
+
+use super::commands::Invocation;
+use super::draft::DraftStep;
+use super::environment::is_concrete;
+use crate::runbook::model::Verify;
+
+pub fn infer(step: &DraftStep) -> Vec<Verify> {
+    let mut checks: Vec<Verify> = Vec::new();
+    for command in &step.commands {
+        let inv = Invocation::parse(&command.text);
+        let Some((service, op)) = inv.aws_call() else {
+            continue;
+        };
+        let available = |id: Option<&str>| {
+            id.filter(|i| is_concrete(i))
+                .map(|instance| Verify::InstanceStatus {
+                    instance: instance.to_owned(),
+                    status: "available".to_owned(),
+                })
+        };
+        let check = match (service, op) {
+            ("rds", op) if op.starts_with("restore-db-instance") => available(
+                inv.flag("--target-db-instance-identifier")
+                    .or_else(|| inv.flag("--db-instance-identifier")),
+            ),
+            ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
+                available(inv.flag("--db-instance-identifier"))
+            }
+            ("rds", "wait") if inv.aws_subcommand() == Some("db-instance-available") => {
+                available(inv.flag("--db-instance-identifier"))
+            }
+            ("rds", "promote-read-replica") => inv
+                .flag("--db-instance-identifier")
+                .filter(|i| is_concrete(i))
+                .map(|i| Verify::InstancePromoted {
+                    instance: i.to_owned(),
+                }),
+            ("ecs", "update-service") => match (inv.flag("--cluster"), inv.flag("--service")) {
+                (Some(c), Some(s)) if is_concrete(c) && is_concrete(s) => Some(Verify::EcsStable {
+                    cluster: c.to_owned(),
+                    service: s.to_owned(),
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(check) = check
+            && !checks.contains(&check)
+        {
+            checks.push(check);
+        }
+    }
+    checks
+}
+
+/// One predicate, or all of several.
+pub fn combine(mut checks: Vec<Verify>) -> Option<Verify> {
+    match checks.len() {
+        0 => None,
+        1 => checks.pop(),
+        _ => Some(Verify::All(checks)),
+    }
+}

@@ -1,0 +1,639 @@
+//! The importer on the two real plans beside the repository, on fixtures
+//! written for each plan shape, and on hostile input.
+
+use drconsole::runbook::duration::HumanDuration;
+use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import_bytes};
+use drconsole::runbook::import_cmd;
+use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
+
+/// A real plan from `../shared/plans`. Missing means a broken checkout:
+/// fail, never skip.
+fn real_plan(name: &str) -> String {
+    let path = format!("{}/../shared/plans/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("real plan {path} is required: {e}"))
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/plans/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn imported(text: &str, name: &str) -> Imported {
+    let imported = import(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    // Every import must read back exactly and come out the same twice.
+    let back: Runbook = toml::from_str(&imported.toml).expect("emitted TOML parses");
+    assert_eq!(back, imported.runbook, "{name}: round trip");
+    let again = import(text, name).expect("second import");
+    assert_eq!(again.toml, imported.toml, "{name}: stable output");
+    imported
+}
+
+fn scenario<'a>(runbook: &'a Runbook, title_part: &str) -> &'a Scenario {
+    runbook
+        .scenarios
+        .iter()
+        .find(|s| s.title.contains(title_part))
+        .unwrap_or_else(|| {
+            let titles: Vec<&str> = runbook.scenarios.iter().map(|s| s.title.as_str()).collect();
+            panic!("no scenario {title_part:?} in {titles:?}")
+        })
+}
+
+fn step<'a>(scenario: &'a Scenario, title_part: &str) -> &'a Step {
+    scenario
+        .steps
+        .iter()
+        .find(|s| s.title.contains(title_part))
+        .unwrap_or_else(|| {
+            let titles: Vec<&str> = scenario.steps.iter().map(|s| s.title.as_str()).collect();
+            panic!("no step {title_part:?} in {titles:?}")
+        })
+}
+
+fn h(hours: u64) -> HumanDuration {
+    HumanDuration::from_hours(hours)
+}
+fn m(mins: u64) -> HumanDuration {
+    HumanDuration::from_mins(mins)
+}
+
+#[test]
+fn rally_plan() {
+    let imp = imported(&real_plan("rally-dr-plan.md"), "rally-dr-plan.md");
+    let rb = &imp.runbook;
+    assert_eq!(rb.objectives.rto, h(12));
+    assert_eq!(rb.objectives.rpo, HumanDuration(0));
+    assert!(
+        imp.report
+            .notes_of(NoteKind::Check)
+            .any(|n| n.text.contains("RPO read as 0")),
+        "the vague RPO is flagged"
+    );
+    let env = &rb.environment;
+    assert_eq!(env.regions.primary, "us-east-1");
+    assert_eq!(env.regions.dr, None);
+    assert_eq!(env.ecs.len(), 1);
+    assert_eq!(env.ecs[0].cluster, "rally-prod-cluster");
+    assert_eq!(env.ecs[0].service, "rally-prod-service-fargate");
+    let db = env.rds("rally-prod-db").expect("rally-prod-db");
+    assert_eq!(db.role, RdsRole::Primary);
+    assert!(
+        env.rds("rally-prod-db-restore").is_none(),
+        "restore target is not environment"
+    );
+
+    let a = scenario(rb, "Scenario A");
+    assert_eq!(a.rto, Some(h(12)));
+    let titles: Vec<&str> = a.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Incident handling",
+            "Restore RDS",
+            "Validate database",
+            "Repoint application",
+            "Verify and scale",
+            "Post-recovery"
+        ]
+    );
+    let repoint = step(a, "Repoint application");
+    assert_eq!(
+        repoint.commands,
+        [
+            "aws ecs update-service --cluster rally-prod-cluster --service rally-prod-service-fargate --force-new-deployment --region us-east-1"
+        ]
+    );
+    assert_eq!(repoint.role.as_deref(), Some("Application Operations"));
+    assert!(matches!(repoint.verify, Some(Verify::EcsStable { .. })));
+    assert_eq!(
+        step(a, "Incident handling").role.as_deref(),
+        Some("Incident Commander")
+    );
+    let restore = step(a, "Restore RDS");
+    assert_eq!(restore.role.as_deref(), Some("DB Operations"));
+    assert!(
+        restore
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("rally-prod-db-restore")
+    );
+    // The appendix's restore command names the same instance.
+    assert!(restore.commands[0].starts_with("aws rds restore-db-instance-to-point-in-time"));
+    assert_eq!(
+        restore.verify,
+        Some(Verify::InstanceStatus {
+            instance: "rally-prod-db-restore".into(),
+            status: "available".into()
+        })
+    );
+    assert!(
+        a.description
+            .as_deref()
+            .unwrap()
+            .contains("Estimated timing: Typically 1–4 hours")
+    );
+
+    // Scenario C's list restarts at "1." and still gives three steps.
+    let c = scenario(rb, "Scenario C");
+    assert_eq!(c.steps.len(), 3);
+    let d = scenario(rb, "Scenario D");
+    assert_eq!(d.steps.len(), 4);
+    assert!(
+        d.description
+            .as_deref()
+            .unwrap()
+            .contains("Current limitation")
+    );
+    scenario(rb, "Scenario B");
+    let appendix = scenario(rb, "Appendix");
+    assert_eq!(appendix.steps.len(), 2);
+    // Not scenarios.
+    for not in [
+        "Overview",
+        "Roles",
+        "Limitations",
+        "Objectives",
+        "Resource References",
+    ] {
+        assert!(!rb.scenarios.iter().any(|s| s.title.contains(not)), "{not}");
+    }
+}
+
+#[test]
+fn regami_plan() {
+    let imp = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+    let rb = &imp.runbook;
+    assert_eq!(rb.objectives.rto, m(15));
+    assert_eq!(rb.objectives.rpo, m(5));
+    let env = &rb.environment;
+    assert_eq!(env.regions.primary, "us-east-1");
+    assert_eq!(env.regions.dr.as_deref(), Some("us-west-2"));
+    let replica = env.rds("regami-db-replica").expect("replica");
+    assert_eq!(replica.role, RdsRole::Replica);
+    assert_eq!(replica.region.as_deref(), Some("us-west-2"));
+    assert!(
+        env.rds("regami-db-primary-new").is_none(),
+        "created by failback, not watched"
+    );
+    let ecs = env
+        .ecs("regami-cluster-secondary", "regami-service-secondary")
+        .expect("secondary service");
+    assert_eq!(ecs.region.as_deref(), Some("us-west-2"));
+
+    let manual = scenario(rb, "Manual Failover");
+    assert_eq!(manual.steps.len(), 4);
+    let promote = step(manual, "Promote read replica");
+    assert_eq!(
+        promote.commands,
+        [
+            "aws rds promote-read-replica --db-instance-identifier regami-db-replica --region us-west-2"
+        ]
+    );
+    assert_eq!(
+        promote.verify,
+        Some(Verify::InstancePromoted {
+            instance: "regami-db-replica".into()
+        })
+    );
+    assert_eq!(promote.role.as_deref(), Some("Database Lead"));
+    let failback = scenario(rb, "Failback to Primary");
+    assert_eq!(failback.steps.len(), 5);
+    assert_eq!(
+        step(failback, "Ensure primary region").commands,
+        ["curl https://api-primary.regami.com/health?check=db"]
+    );
+    let automatic = scenario(rb, "Automatic Failover");
+    assert_eq!(
+        step(automatic, "Primary health check").expected,
+        Some(HumanDuration(90))
+    );
+
+    let drill = scenario(rb, "Quarterly DR Drill");
+    assert_eq!(drill.steps.len(), 10);
+    let script = scenario(rb, "DR Drill Script");
+    let titles: Vec<&str> = script.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Health check primary",
+            "Promote replica",
+            "Wait for promotion",
+            "Scale up secondary ECS",
+            "Health check secondary",
+            "Verify application"
+        ]
+    );
+    assert!(step(script, "Scale up").commands[0].starts_with("aws ecs update-service"));
+    // Narration is kept as detail, not as commands.
+    assert!(
+        script
+            .steps
+            .iter()
+            .all(|s| s.commands.iter().all(|c| !c.starts_with("echo")))
+    );
+    assert!(
+        step(script, "Verify application")
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("DR Drill Complete")
+    );
+
+    let outage = scenario(rb, "Scenario 1: Primary Region Outage");
+    assert_eq!(outage.rto, Some(m(5)));
+    assert_eq!(outage.rpo, Some(m(5)));
+    assert_eq!(scenario(rb, "Scenario 2").rto, Some(m(30)));
+    assert_eq!(scenario(rb, "Scenario 2").rpo, Some(h(1)));
+    assert_eq!(scenario(rb, "Scenario 4").rpo, Some(h(24)));
+    for not in [
+        "Architecture",
+        "Terraform",
+        "Cost",
+        "Compliance",
+        "Monitoring",
+        "Next Steps",
+        "Contact",
+    ] {
+        assert!(!rb.scenarios.iter().any(|s| s.title.contains(not)), "{not}");
+    }
+    assert!(
+        imp.report
+            .notes_of(NoteKind::Kept)
+            .any(|n| n.text.contains("Terraform Configuration"))
+    );
+}
+
+#[test]
+fn real_plans_snapshots() {
+    for name in ["rally-dr-plan.md", "regami-dr-plan.md"] {
+        let imp = imported(&real_plan(name), name);
+        insta::assert_snapshot!(format!("{name}.toml"), imp.toml);
+        insta::assert_snapshot!(format!("{name}.report"), imp.report.to_string());
+    }
+}
+
+#[test]
+fn scenario_letters_with_nested_bullets_and_inline_commands() {
+    let imp = imported(&fixture("scenario-letters.md"), "scenario-letters.md");
+    let rb = &imp.runbook;
+    assert_eq!((rb.objectives.rto, rb.objectives.rpo), (h(2), m(15)));
+    let a = scenario(rb, "Scenario A");
+    assert_eq!(a.id, "primary-database-becomes-unavailable");
+    let restore = step(a, "Restore the database");
+    assert_eq!(restore.expected, Some(m(40)));
+    assert_eq!(restore.role.as_deref(), Some("Database Operations"));
+    assert!(restore.commands[0].contains("--target-db-instance-identifier orchard-db-recovered"));
+    let point = step(a, "Point the API");
+    assert!(point.commands[0].starts_with("aws ecs update-service --cluster orchard-main"));
+    assert_eq!(step(a, "Tell customers").role.as_deref(), Some("Comms"));
+    assert_eq!(
+        step(a, "Open the incident").role.as_deref(),
+        Some("Incident Commander")
+    );
+    let b = scenario(rb, "Scenario B");
+    assert_eq!(b.rto, Some(m(30)));
+    assert_eq!(b.rpo, Some(HumanDuration(0)));
+    // A fenced block inside a list item, with a continuation.
+    assert_eq!(
+        step(b, "Roll back").commands,
+        [
+            "aws ecs update-service --cluster orchard-main --service orchard-api --task-definition orchard-api:41 --region eu-west-1"
+        ]
+    );
+    assert_eq!(rb.environment.regions.primary, "eu-west-1");
+    assert!(rb.environment.rds("orchard-db").is_some());
+    assert!(rb.environment.rds("orchard-db-recovered").is_none());
+}
+
+#[test]
+fn procedures_with_numbered_comments_in_bash() {
+    let imp = imported(&fixture("procedures-bash.md"), "procedures-bash.md");
+    let rb = &imp.runbook;
+    assert_eq!((rb.objectives.rto, rb.objectives.rpo), (h(1), m(10)));
+    let p1 = scenario(rb, "Procedure 1");
+    let titles: Vec<&str> = p1.steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Confirm the replica is healthy before promoting",
+            "Promote the standby (about 10 minutes)",
+            "Point the workers at the new writer"
+        ]
+    );
+    assert_eq!(step(p1, "Promote the standby").expected, Some(m(10)));
+    let p2 = scenario(rb, "Procedure 2");
+    assert_eq!(p2.steps.len(), 2);
+    assert_eq!(rb.environment.backup_vaults[0].name, "lantern-vault");
+    assert_eq!(rb.environment.regions.primary, "us-east-2");
+    assert_eq!(rb.environment.regions.dr.as_deref(), Some("us-west-1"));
+    assert_eq!(
+        rb.environment.rds("lantern-standby").unwrap().role,
+        RdsRole::Replica
+    );
+    // Terraform is not a procedure and its HCL is not commands.
+    assert_eq!(rb.scenarios.len(), 2);
+}
+
+#[test]
+fn phases_of_checklists() {
+    let imp = imported(&fixture("phases-checklists.md"), "phases-checklists.md");
+    let rb = &imp.runbook;
+    // Objectives from a two-column table.
+    assert_eq!((rb.objectives.rto, rb.objectives.rpo), (m(90), m(5)));
+    let failover = scenario(rb, "Regional Failover");
+    assert_eq!(failover.steps.len(), 6);
+    assert!(failover.steps.iter().all(|s| s.title.starts_with("Phase ")));
+    let promote = step(failover, "Promote `kestrel-db-west`");
+    assert_eq!(
+        promote.commands,
+        [
+            "aws rds promote-read-replica --db-instance-identifier kestrel-db-west --region us-west-2"
+        ]
+    );
+    let scale = step(failover, "Scale the storefront");
+    assert_eq!(scale.commands.len(), 1);
+    assert!(
+        step(failover, "Confirm the outage")
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("Phase 1: Assess")
+    );
+    assert!(!rb.scenarios.iter().any(|s| s.title == "Cost"));
+}
+
+#[test]
+fn categories_with_an_objectives_table() {
+    let imp = imported(&fixture("categories-table.md"), "categories-table.md");
+    let rb = &imp.runbook;
+    let db = scenario(rb, "Category 1");
+    assert_eq!((db.rto, db.rpo), (Some(h(4)), Some(h(1))));
+    let app = scenario(rb, "Category 2");
+    assert_eq!(app.rto, Some(m(45)));
+    assert_eq!(step(db, "Restore it").commands.len(), 1);
+    assert!(matches!(
+        step(db, "Restore it").verify,
+        Some(Verify::InstanceStatus { .. })
+    ));
+    assert_eq!(step(app, "Force a redeploy").commands.len(), 1);
+    assert_eq!(rb.environment.ecs[0].service, "beacon-web");
+    assert_eq!(
+        rb.objectives.rto,
+        h(4),
+        "largest category RTO when no plan-wide one"
+    );
+}
+
+#[test]
+fn step_headings_with_timings() {
+    let imp = imported(&fixture("step-headings.md"), "step-headings.md");
+    let rb = &imp.runbook;
+    assert_eq!(
+        rb.scenarios.len(),
+        1,
+        "a plan of Step headings is one scenario"
+    );
+    let s = &rb.scenarios[0];
+    let expected: Vec<Option<HumanDuration>> = s.steps.iter().map(|s| s.expected).collect();
+    assert_eq!(expected, [Some(m(5)), Some(h(1)), Some(m(15)), Some(m(5))]);
+    assert!(s.steps[0].title.starts_with("Stop the writers"));
+    // SQL is kept as detail, not run as a command.
+    assert!(s.steps[2].commands.is_empty());
+    assert!(
+        s.steps[2]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("SELECT count(*)")
+    );
+    assert_eq!((rb.objectives.rto, rb.objectives.rpo), (h(3), h(24)));
+    assert_eq!(rb.environment.regions.primary, "ap-southeast-2");
+    assert_eq!(rb.environment.backup_vaults[0].name, "juniper-nightly");
+}
+
+#[test]
+fn multi_region_with_cross_region_replica() {
+    let imp = imported(&fixture("multi-region.md"), "multi-region.md");
+    let env = &imp.runbook.environment;
+    assert_eq!(env.regions.primary, "eu-central-1");
+    assert_eq!(env.regions.dr.as_deref(), Some("eu-west-1"));
+    let replica = env
+        .rds("meridian-main-replica")
+        .expect("replica from setup");
+    assert_eq!(replica.role, RdsRole::Replica);
+    assert_eq!(replica.source.as_deref(), Some("meridian-main"));
+    assert_eq!(replica.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(env.rds("meridian-main").unwrap().role, RdsRole::Primary);
+    assert!(env.rds("meridian-main-v2").is_none(), "failback creates it");
+    assert!(env.ecs("meridian-core", "meridian-gateway").is_some());
+    assert!(env.ecs("meridian-core-dr", "meridian-gateway").is_some());
+    assert_eq!(env.backup_vaults[0].name, "meridian-vault");
+    let failback = scenario(&imp.runbook, "Failback");
+    assert_eq!(
+        step(failback, "Promote it").verify,
+        Some(Verify::InstancePromoted {
+            instance: "meridian-main-v2".into()
+        })
+    );
+}
+
+#[test]
+fn nothing_is_dropped_from_procedures() {
+    // Every prose line of a scenario section ends up somewhere in the output.
+    let imp = imported(&real_plan("rally-dr-plan.md"), "rally-dr-plan.md");
+    for phrase in [
+        "Goal: Restore data to a point before corruption",
+        "Note: This scenario is currently high risk",
+        "Contingent plan (best effort with current state):",
+        "Scale tasks if necessary.",
+        "If regional control plane degradation is suspected",
+        "Or provide --restore-time",
+    ] {
+        assert!(imp.toml.contains(phrase), "{phrase} is kept");
+    }
+}
+
+#[test]
+fn refuses_what_is_not_a_plan() {
+    assert!(matches!(import("", "e.md"), Err(ImportError::Empty { .. })));
+    assert!(matches!(
+        import(" \n\t\n", "e.md"),
+        Err(ImportError::Empty { .. })
+    ));
+    let nul = import_bytes(b"# Plan\0\n1. step", "n.md").unwrap_err();
+    assert!(matches!(nul, ImportError::NotText { .. }));
+    assert!(nul.to_string().contains("n.md"));
+    let binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    assert!(matches!(
+        import_bytes(&binary, "b.bin"),
+        Err(ImportError::NotText { .. })
+    ));
+    let latin1 = b"# Plan\n\n1. Caf\xe9 step\n";
+    let err = import_bytes(latin1, "l.md").unwrap_err();
+    assert!(err.to_string().contains("line 3"), "{err}");
+    let none = import(&fixture("no-procedures.md"), "no-procedures.md").unwrap_err();
+    assert!(matches!(none, ImportError::NoProcedures { .. }));
+    assert!(
+        none.to_string().contains("Scenario A"),
+        "says what it looks for"
+    );
+}
+
+#[test]
+fn odd_unicode_is_normalised() {
+    let bytes = std::fs::read(format!(
+        "{}/tests/fixtures/plans/odd-unicode.md",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let imp = import_bytes(&bytes, "odd-unicode.md").expect("imports");
+    assert_eq!(imp.runbook.objectives.rto, h(4));
+    let s = scenario(&imp.runbook, "Manual Failover");
+    assert_eq!(s.steps[0].expected, Some(m(10)));
+    assert!(
+        s.steps[0].title.contains("it's quick"),
+        "{}",
+        s.steps[0].title
+    );
+    assert_eq!(s.steps[1].title, "Update DNS records");
+    assert!(!imp.toml.contains('\u{a0}'));
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let cases: Vec<String> = vec![
+        "#".into(),
+        "```".into(),
+        "```bash\naws rds promote-read-replica \\".into(),
+        "1.".into(),
+        "- [ ]".into(),
+        "## Scenario A:".into(),
+        "## Scenario A: x\n\n| RTO |\n|---|\n| |".into(),
+        "## Failover\n```bash\n# 1.\n# 2.\n```".into(),
+        "## Failover\n\n1. `aws`\n2. ``\n".into(),
+        format!("## Failover\n\n{}", "> ".repeat(2000) + "1. deep"),
+        format!(
+            "## Failover\n\n{}",
+            (0..500)
+                .map(|i| format!("{}1. x\n", "   ".repeat(i)))
+                .collect::<String>()
+        ),
+        "## Restore\n\n1. RTO: 99999999999999999999 hours\n".into(),
+        "## Restore\n\n1. \u{202e}reversed \u{200b}\u{feff} \u{1F600} ｆｕｌｌ\n".into(),
+        "## Restore\n\n1. Ã©Ã¨ â€œquotedâ€\u{9d} â€“ dash\n".into(),
+        "## Restore\n\n1. step\r\n2. crlf\r\n".into(),
+        "\u{1b}[31m## Restore\n\n1. ansi\n".into(),
+    ];
+    for case in cases {
+        if let Ok(imp) = import(&case, "hostile.md") {
+            let back: Runbook = toml::from_str(&imp.toml).expect("valid TOML");
+            assert_eq!(back, imp.runbook);
+        }
+    }
+}
+
+/// A big plan of many scenarios, to check size limits and speed.
+fn generated_plan(bytes: usize) -> String {
+    let mut plan = String::from("# Big plan\n\nRTO: 4 hours\nRPO: 15 minutes\n\n");
+    let mut n = 0;
+    while plan.len() < bytes {
+        n += 1;
+        plan.push_str(&format!(
+            "## Scenario {n}: Failure {n}\n\n1. Restore (30-60 minutes)\n   - `aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier db-{n} --target-db-instance-identifier db-{n}-new --region us-east-1`\n2. Redeploy\n\n```bash\n# 1. Roll\naws ecs update-service --cluster c --service s-{n} \\\n  --force-new-deployment\n# 2. Wait\naws ecs wait services-stable --cluster c --services s-{n}\n```\n\nSome prose about scenario {n} that is kept as description.\n\n"
+        ));
+    }
+    plan
+}
+
+#[test]
+fn ten_megabytes_import_without_blowing_up() {
+    let plan = generated_plan(10 << 20);
+    let started = std::time::Instant::now();
+    let imp = import(&plan, "big.md").expect("imports");
+    assert!(imp.runbook.scenarios.len() > 10_000);
+    // Generous for unoptimised builds on a shared machine; the benchmark
+    // measures the real figure.
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    let ids: std::collections::HashSet<&str> = imp
+        .runbook
+        .scenarios
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        imp.runbook.scenarios.len(),
+        "scenario ids are unique"
+    );
+}
+
+#[test]
+fn command_writes_toml_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.md");
+    std::fs::write(&plan, fixture("procedures-bash.md")).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(import_cmd::run(&plan, None, &mut out, &mut err), 0);
+    let toml_text = String::from_utf8(out).unwrap();
+    assert!(toml::from_str::<Runbook>(&toml_text).is_ok());
+    assert!(String::from_utf8(err).unwrap().contains("Scenarios:"));
+
+    let target = dir.path().join("out.toml");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(import_cmd::run(&plan, Some(&target), &mut out, &mut err), 0);
+    assert!(out.is_empty());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), toml_text);
+
+    let missing = dir.path().join("missing.md");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(import_cmd::run(&missing, None, &mut out, &mut err), 2);
+    assert!(String::from_utf8(err).unwrap().contains("missing.md"));
+
+    let empty = dir.path().join("empty.md");
+    std::fs::write(&empty, "").unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(import_cmd::run(&empty, None, &mut out, &mut err), 2);
+    assert!(String::from_utf8(err).unwrap().contains("empty.md"));
+    assert!(import_cmd::import_path(&plan).is_ok());
+}
+
+#[test]
+fn nested_generic_sections_and_bare_commands() {
+    let imp = imported(&fixture("nested-sections.md"), "nested-sections.md");
+    let rb = &imp.runbook;
+    let db = scenario(rb, "Database Failover");
+    let titles: Vec<&str> = db.steps.iter().map(|s| s.title.as_str()).collect();
+    // "Steps" adds no prefix; "Prerequisites" is context; "Verification" is a step.
+    assert_eq!(
+        titles,
+        [
+            "Check replica lag",
+            "Promote",
+            "Update the app config",
+            "Verification"
+        ]
+    );
+    assert!(
+        db.description
+            .as_deref()
+            .unwrap()
+            .contains("Access to the AWS console")
+    );
+    assert_eq!(
+        step(db, "Verification").detail.as_deref(),
+        Some("- App returns 200.")
+    );
+    let app = scenario(rb, "Application Recovery");
+    let redeploy = step(app, "Redeploy");
+    assert_eq!(
+        redeploy.commands,
+        ["aws ecs update-service --cluster acme --service web --force-new-deployment"]
+    );
+    assert_eq!(redeploy.expected, Some(m(10)));
+    assert!(rb.environment.ecs("acme", "web").is_some());
+}
