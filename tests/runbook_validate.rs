@@ -185,10 +185,13 @@ fn empty_step_list_points_at_the_scenario() {
 }
 
 #[test]
-fn replica_without_source_points_at_its_role() {
-    assert_invalid(
-        "replica_without_source.toml",
-        &[(15, 8, E, &["RDS replica \"db-replica\" has no source"])],
+fn replica_without_source_warns_at_its_role() {
+    let path = fixture("valid", "replica_without_source.toml");
+    let (_, warnings) = load::load(&path).unwrap();
+    assert_diagnostics(
+        &path,
+        &warnings,
+        &[(15, 8, W, &["RDS replica \"db-replica\" has no source"])],
     );
 }
 

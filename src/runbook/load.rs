@@ -258,7 +258,9 @@ impl Checker<'_> {
         for (i, rds) in env.rds.iter().enumerate() {
             let at = |key| vec![Key("environment"), Key("rds"), Index(i), Key(key)];
             match (rds.role, &rds.source) {
-                (RdsRole::Replica, None) => self.error(
+                // Live data names a replica's source anyway; imported plans
+                // often never name the primary, so this only warns.
+                (RdsRole::Replica, None) => self.warning(
                     &at("role"),
                     format!(
                         "RDS replica \"{}\" has no source; name the instance it replicates",
