@@ -590,6 +590,7 @@ fn an_on_demand_backup_runs_at_start_and_completes() {
         "all completed after a while"
     );
     let fresh = Verify::RecoveryPointYoungerThan {
+        region: None,
         vault: Some("rally-prod-vault".into()),
         resource: None,
         max_age: HumanDuration::from_mins(30),

@@ -122,6 +122,7 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
         Verify::RecoveryPointYoungerThan {
             vault,
             resource,
+            region,
             max_age,
         } => {
             let backups = data(&live.backups, "backup")?;
@@ -131,6 +132,7 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
                 .filter(|p| p.status == RecoveryPointStatus::Completed)
                 .filter(|p| vault.as_ref().is_none_or(|v| p.vault.as_ref() == Some(v)))
                 .filter(|p| resource.as_ref().is_none_or(|r| p.protects(r)))
+                .filter(|p| region.as_ref().is_none_or(|r| &p.region == r))
                 .map(|p| p.restorable_at())
                 .max();
             match newest {
@@ -148,9 +150,8 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
             instance,
             before_incident,
         } => {
-            let Some(start) = ctx.incident_start else {
-                return Ok(Evidence::unknown("incident not declared"));
-            };
+            // Before a declaration, readiness asks about a failure right now.
+            let start = ctx.incident_start.unwrap_or(ctx.now);
             let rds = data(&live.rds, "RDS")?;
             let Some(db) = rds.instance(instance) else {
                 return Ok(Evidence::not_met(format!("{instance} not found")));
@@ -162,6 +163,16 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
                     format!("window {} – {}", clock(from), clock(to)),
                 ),
                 _ => Evidence::not_met(format!("{instance} has no restore window")),
+            }
+        }
+        Verify::EcsServiceExists { cluster, service } => {
+            let ecs = data(&live.ecs, "ECS")?;
+            match ecs.service(cluster, service) {
+                Some(svc) => Evidence::met(format!(
+                    "{service} exists ({}, {}/{} running)",
+                    svc.status, svc.running, svc.desired
+                )),
+                None => Evidence::not_met(format!("{service} not found")),
             }
         }
         Verify::EcsStable { cluster, service } => {

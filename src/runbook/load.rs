@@ -383,6 +383,10 @@ impl Checker<'_> {
                     self.check_verify(verify, &mut path, &runbook.environment);
                 }
             }
+            for (j, check) in scenario.ready.iter().enumerate() {
+                let mut path = vec![Key("scenario"), Index(i), Key("ready"), Index(j)];
+                self.check_verify(check, &mut path, &runbook.environment);
+            }
         }
     }
 
@@ -437,6 +441,7 @@ impl Checker<'_> {
                 }
             }
             Verify::EcsStable { cluster, service }
+            | Verify::EcsServiceExists { cluster, service }
             | Verify::EcsRunningAtLeast {
                 cluster, service, ..
             } => {

@@ -173,6 +173,10 @@ pub struct Scenario {
     pub rpo: Option<HumanDuration>,
     #[serde(default, rename = "step")]
     pub steps: Vec<Step>,
+    /// What must hold before this scenario can be run (`drconsole ready`);
+    /// when empty, checks are derived from the environment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ready: Vec<Verify>,
 }
 
 impl Scenario {
@@ -226,19 +230,28 @@ pub enum Verify {
         instance: String,
         max: HumanDuration,
     },
-    /// The newest completed recovery point (of a vault and/or a resource) is younger than `max_age`.
+    /// The newest completed recovery point (of a vault, a resource and/or a
+    /// region) is younger than `max_age`.
     RecoveryPointYoungerThan {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         vault: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resource: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
         max_age: HumanDuration,
     },
-    /// The instance's point-in-time window covers the incident start minus `before_incident`.
+    /// The instance's point-in-time window covers the incident start minus
+    /// `before_incident` (before a declaration: now minus it).
     PitrCovers {
         instance: String,
         #[serde(default)]
         before_incident: HumanDuration,
+    },
+    /// The ECS service exists (in any state, even scaled to zero).
+    EcsServiceExists {
+        cluster: String,
+        service: String,
     },
     /// One deployment, rollout COMPLETED, running == desired.
     EcsStable {
@@ -270,6 +283,7 @@ impl Verify {
             Verify::ReplicaLagBelow { .. } => "replica_lag_below",
             Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
             Verify::PitrCovers { .. } => "pitr_covers",
+            Verify::EcsServiceExists { .. } => "ecs_service_exists",
             Verify::EcsStable { .. } => "ecs_stable",
             Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
             Verify::AlarmState { .. } => "alarm_state",

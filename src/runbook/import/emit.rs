@@ -230,6 +230,7 @@ fn verify_inline(check: &Verify) -> String {
         Verify::RecoveryPointYoungerThan {
             vault,
             resource,
+            region,
             max_age,
         } => {
             let mut pairs = Vec::new();
@@ -238,6 +239,9 @@ fn verify_inline(check: &Verify) -> String {
             }
             if let Some(r) = resource {
                 pairs.push(("resource", string(r)));
+            }
+            if let Some(r) = region {
+                pairs.push(("region", string(r)));
             }
             pairs.push(("max_age", string(&max_age.to_string())));
             format!("recovery_point_younger_than = {}", table(&pairs))
@@ -252,10 +256,13 @@ fn verify_inline(check: &Verify) -> String {
                 ("before_incident", string(&before_incident.to_string()))
             ])
         ),
-        Verify::EcsStable { cluster, service } => format!(
-            "ecs_stable = {}",
-            table(&[("cluster", string(cluster)), ("service", string(service))])
-        ),
+        Verify::EcsStable { cluster, service } | Verify::EcsServiceExists { cluster, service } => {
+            format!(
+                "{} = {}",
+                check.key(),
+                table(&[("cluster", string(cluster)), ("service", string(service))])
+            )
+        }
         Verify::EcsRunningAtLeast {
             cluster,
             service,

@@ -895,6 +895,7 @@ fn finish_scenario(
         rto: draft.rto.map(|(v, _)| v),
         rpo: draft.rpo.map(|(v, _)| v),
         steps: steps_out,
+        ready: Vec::new(),
     };
     (scenario, prov)
 }
