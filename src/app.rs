@@ -7,11 +7,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
 use crate::domain::health::Limits;
+use crate::domain::rpo::{self, RpoEstimate};
 use crate::domain::snapshot::LiveState;
 use crate::domain::summary::state_lines;
 use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
 use crate::keys::{Command, command_for};
+use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
 
@@ -49,6 +51,8 @@ pub enum Prompt {
     /// Reason for skipping the step at this index.
     Skip(usize),
     Note,
+    /// When the incident began: empty for now, "-25m", "02:10", RFC 3339.
+    Declare,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +101,9 @@ impl StepStatus {
     }
 }
 
+// Actions are handled one at a time as they arrive; boxing the journal
+// entry would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Key(KeyEvent),
@@ -118,8 +125,9 @@ pub enum Effect {
         scenario: String,
     },
     Append(Draft),
-    /// Tell the source a step was confirmed (the simulated world reacts).
-    StepConfirmed(Step),
+    /// The operator ran this step's commands (started or confirmed it): a
+    /// simulated world reacts, a real one is only watched.
+    StepRun(Step),
     Refresh,
     Exit,
 }
@@ -140,7 +148,11 @@ pub struct App {
     pub live: LiveState,
     pub scenario: Option<usize>,
     pub incident_start: Option<Timestamp>,
+    /// The RPO estimate recorded when the incident was declared.
+    pub declared_rpo: Option<RpoEstimate>,
     pub statuses: Vec<StepStatus>,
+    /// When each step was started (`x`), if it was.
+    pub started: Vec<Option<Timestamp>>,
     /// The live check of each step, re-judged on every new snapshot and tick.
     pub evidence: Vec<Option<Evidence>>,
     pub log: Vec<Entry>,
@@ -168,7 +180,9 @@ impl App {
             live: LiveState::default(),
             scenario: None,
             incident_start: None,
+            declared_rpo: None,
             statuses: Vec::new(),
+            started: Vec::new(),
             evidence: Vec::new(),
             log: Vec::new(),
             selected: 0,
@@ -274,6 +288,7 @@ impl App {
         self.scenario = Some(index);
         let n = self.runbook.scenarios[index].steps.len();
         self.statuses = vec![StepStatus::Pending; n];
+        self.started = vec![None; n];
         self.evidence = vec![None; n];
         self.selected = 0;
         self.mode = Mode::Normal;
@@ -391,11 +406,32 @@ impl App {
             KeyCode::Enter => {
                 let text = text.trim().to_string();
                 if text.is_empty() {
-                    self.message = Some(match prompt {
-                        Prompt::Skip(_) => "a skip needs a reason (Esc cancels)".into(),
-                        Prompt::Note => "the note is empty (Esc cancels)".into(),
-                    });
+                    match prompt {
+                        Prompt::Skip(_) => {
+                            self.message = Some("a skip needs a reason (Esc cancels)".into())
+                        }
+                        Prompt::Note => {
+                            self.message = Some("the note is empty (Esc cancels)".into())
+                        }
+                        Prompt::Declare => {
+                            self.mode = Mode::Normal;
+                            return self.write(self.declare_draft(self.now));
+                        }
+                    }
                     return Vec::new();
+                }
+                if prompt == Prompt::Declare {
+                    return match parse_start(&text, self.now) {
+                        Ok(start) => {
+                            self.mode = Mode::Normal;
+                            self.write(self.declare_draft(start))
+                        }
+                        Err(e) => {
+                            self.message = Some(e);
+                            self.mode = Mode::Input { prompt, text };
+                            Vec::new()
+                        }
+                    };
                 }
                 self.mode = Mode::Normal;
                 let draft = match prompt {
@@ -410,6 +446,7 @@ impl App {
                         d.note = Some(text);
                         d
                     }
+                    Prompt::Declare => unreachable!("handled above"),
                 };
                 return self.write(draft);
             }
@@ -446,6 +483,27 @@ impl App {
                 }
             }
             Command::Confirm => return self.confirm(),
+            Command::Start => match (
+                self.statuses.get(self.selected),
+                self.started.get(self.selected),
+            ) {
+                (Some(StepStatus::Pending), Some(None)) => {
+                    return self.write(self.step_draft(EntryKind::StepStarted, self.selected));
+                }
+                (Some(StepStatus::Pending), Some(Some(_))) => {
+                    self.message = Some("this step is already started; Enter confirms it".into())
+                }
+                (Some(_), _) => {
+                    self.message = Some("this step is already resolved; u undoes it".into())
+                }
+                _ => {}
+            },
+            Command::Declare => {
+                self.mode = Mode::Input {
+                    prompt: Prompt::Declare,
+                    text: String::new(),
+                }
+            }
             Command::Skip => match self.statuses.get(self.selected) {
                 Some(StepStatus::Pending) => {
                     self.mode = Mode::Input {
@@ -542,8 +600,53 @@ impl App {
             check: self.evidence.get(step).cloned().flatten(),
             against_evidence: false,
             state: state_lines(&self.live, self.now),
+            rpo: rpo::estimate(&self.live, self.now),
         });
         draft
+    }
+
+    /// The incident began at `start`; the RPO is estimated as of then.
+    fn declare_draft(&self, start: Timestamp) -> Draft {
+        let mut draft = self.draft(EntryKind::IncidentDeclared);
+        draft.at = Some(start);
+        draft.evidence = Some(EntryEvidence {
+            state: state_lines(&self.live, self.now),
+            rpo: rpo::estimate(&self.live, start),
+            ..EntryEvidence::default()
+        });
+        draft
+    }
+
+    /// How long the step at `index` has taken: from its start (or the
+    /// previous resolution, or the declaration) to its resolution or now.
+    pub fn step_time(&self, index: usize) -> Option<StepTime> {
+        let resolved_at = match self.statuses.get(index)? {
+            StepStatus::Pending => None,
+            StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } => Some(*at),
+        };
+        let end = resolved_at.unwrap_or(self.now);
+        let previous = self
+            .statuses
+            .iter()
+            .filter_map(|s| match s {
+                StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } if *at < end => {
+                    Some(*at)
+                }
+                _ => None,
+            })
+            .max();
+        let from = self
+            .started
+            .get(index)
+            .copied()
+            .flatten()
+            .or(previous)
+            .or(self.incident_start)?;
+        Some(StepTime {
+            secs: end.duration_since(from).as_secs().max(0) as u64,
+            expected: self.steps().get(index)?.expected,
+            running: resolved_at.is_none() && self.started.get(index).copied().flatten().is_some(),
+        })
     }
 
     fn confirm_draft(&self, step: usize, against_evidence: bool) -> Draft {
@@ -567,7 +670,16 @@ impl App {
             EntryKind::SessionStarted if self.incident_start.is_none() => {
                 self.incident_start = Some(entry.time);
             }
-            EntryKind::IncidentDeclared => self.incident_start = Some(entry.time),
+            EntryKind::IncidentDeclared => {
+                self.incident_start = Some(entry.at.unwrap_or(entry.time));
+                self.declared_rpo = entry.evidence.as_ref().and_then(|e| e.rpo.clone());
+            }
+            EntryKind::StepStarted => {
+                if let Some(i) = index {
+                    self.started[i] = Some(entry.time);
+                    effects.push(Effect::StepRun(self.steps()[i].clone()));
+                }
+            }
             EntryKind::Confirmed => {
                 if let Some(i) = index {
                     let against_evidence =
@@ -577,7 +689,10 @@ impl App {
                         at: entry.time,
                         against_evidence,
                     };
-                    effects.push(Effect::StepConfirmed(self.steps()[i].clone()));
+                    // A step confirmed without being started ran just now.
+                    if self.started[i].is_none() {
+                        effects.push(Effect::StepRun(self.steps()[i].clone()));
+                    }
                     if fresh {
                         self.select_next_pending(i);
                     }
@@ -623,4 +738,64 @@ impl App {
             self.selected = next;
         }
     }
+}
+
+/// A step's elapsed time against its expected duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepTime {
+    pub secs: u64,
+    pub expected: Option<HumanDuration>,
+    /// Started and not yet resolved: the clock is running.
+    pub running: bool,
+}
+
+impl StepTime {
+    pub fn over(&self) -> bool {
+        self.expected.is_some_and(|e| self.secs > e.secs())
+    }
+}
+
+/// When the incident began, as the operator types it: empty for now,
+/// "-25m" / "25m" / "25m ago", "02:10" (UTC, today or else yesterday),
+/// or an RFC 3339 time. Never in the future.
+pub fn parse_start(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let text = text.trim();
+    let start = if text.is_empty() {
+        now
+    } else if let Ok(at) = text.parse::<Timestamp>() {
+        at
+    } else if let Some(clock) = parse_clock(text) {
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let at = today
+            .to_datetime(clock)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|e| e.to_string())?
+            .timestamp();
+        if at > now {
+            at - jiff::SignedDuration::from_hours(24)
+        } else {
+            at
+        }
+    } else {
+        let span = text.trim_start_matches('-').trim_end_matches("ago").trim();
+        let back = HumanDuration::parse(span).map_err(|_| {
+            format!("{text:?}: give the start as \"-25m\", \"02:10\" (UTC) or an RFC 3339 time; empty means now")
+        })?;
+        now - back.as_signed()
+    };
+    if start > now {
+        return Err("the incident cannot start in the future".into());
+    }
+    Ok(start)
+}
+
+fn parse_clock(text: &str) -> Option<jiff::civil::Time> {
+    let mut parts = text.split(':');
+    let hour: i8 = parts.next()?.parse().ok()?;
+    let minute: i8 = parts.next()?.parse().ok()?;
+    let second: i8 = parts.next().map_or(Some(0), |s| s.parse().ok())?;
+    if parts.next().is_some() {
+        return None;
+    }
+    jiff::civil::Time::new(hour, minute, second, 0).ok()
 }

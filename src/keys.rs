@@ -9,6 +9,8 @@ pub enum Command {
     Up,
     Down,
     Confirm,
+    Start,
+    Declare,
     Skip,
     Undo,
     Note,
@@ -67,6 +69,20 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Confirm,
         hint: "confirm",
         help: "Confirm the selected step (asks again if its check is not met)",
+    },
+    Binding {
+        keys: &[ch('x')],
+        shown: "x",
+        command: Command::Start,
+        hint: "start",
+        help: "Start the selected step: its clock runs; in a drill the simulated world runs its commands",
+    },
+    Binding {
+        keys: &[ch('d')],
+        shown: "d",
+        command: Command::Declare,
+        hint: "",
+        help: "Declare the incident, or set back when it began (\"-25m\", \"02:10\")",
     },
     Binding {
         keys: &[ch('s')],
@@ -172,6 +188,8 @@ mod tests {
             Command::Up,
             Command::Down,
             Command::Confirm,
+            Command::Start,
+            Command::Declare,
             Command::Skip,
             Command::Undo,
             Command::Note,
@@ -218,6 +236,10 @@ mod tests {
             press(KeyCode::BackTab, KeyModifiers::SHIFT),
             Some(Command::FocusPrev)
         );
-        assert_eq!(press(KeyCode::Char('x'), KeyModifiers::NONE), None);
+        assert_eq!(press(KeyCode::Char('w'), KeyModifiers::NONE), None);
+        assert_eq!(
+            press(KeyCode::Char('x'), KeyModifiers::NONE),
+            Some(Command::Start)
+        );
     }
 }

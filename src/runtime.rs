@@ -101,8 +101,8 @@ impl Session {
             let next = match effect {
                 Effect::Begin { scenario } => self.begin(&scenario),
                 Effect::Append(draft) => self.append(draft),
-                Effect::StepConfirmed(step) => {
-                    self.source.step_confirmed(&step);
+                Effect::StepRun(step) => {
+                    self.source.step_run(&step);
                     Vec::new()
                 }
                 Effect::Refresh => {

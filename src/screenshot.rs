@@ -108,6 +108,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 step,
                 note: None,
                 undoes: None,
+                at: None,
                 evidence: None,
                 drill: true,
             };

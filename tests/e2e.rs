@@ -2,97 +2,17 @@
 //! loop, entries through the real journal on disk, confirmations into the
 //! simulated world, whose live state comes back through the real poller.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use drconsole::app::{Action, App, Mode, Origin, StepStatus};
-use drconsole::clock::Clock;
+use common::console::{Console, SCENARIO};
+use crossterm::event::KeyCode;
+use drconsole::app::{Action, Mode, StepStatus};
 use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::EntryKind;
 use drconsole::journal::store;
-use drconsole::runbook::builtin;
-use drconsole::runtime::{JournalSettings, Launched, Session, launch};
 use drconsole::sources::SourceUpdate;
-use drconsole::sources::poller::Poller;
-use drconsole::sources::sim::SimSource;
-use tokio::sync::mpsc::UnboundedReceiver;
-
-const SCENARIO: &str = "instance-failure";
-
-struct Console {
-    session: Session,
-    updates: UnboundedReceiver<SourceUpdate>,
-    clock: Clock,
-    _poller: Arc<Poller>,
-}
-
-impl Console {
-    fn open(dir: &std::path::Path, resume: bool) -> Self {
-        let runbook = builtin::rally();
-        let clock = Clock::sim("2026-03-14T02:00:00Z".parse().unwrap());
-        let source = Arc::new(SimSource::new(&runbook.environment, 7, clock));
-        let origin = Origin {
-            source: "simulated".into(),
-            simulated: true,
-        };
-        let app = App::new(runbook, origin, clock.now(), Some(SCENARIO));
-        let settings = JournalSettings {
-            dir: dir.to_path_buf(),
-            actor: "alice".into(),
-            resume,
-        };
-        let Launched {
-            session,
-            updates,
-            poller,
-        } = launch(app, source, clock, settings);
-        Self {
-            session,
-            updates,
-            clock,
-            _poller: poller,
-        }
-    }
-
-    /// Lets simulated time pass, feeding every poll result and clock tick in.
-    async fn run_for(&mut self, duration: Duration) {
-        let end = tokio::time::Instant::now() + duration;
-        loop {
-            tokio::select! {
-                Some(update) = self.updates.recv() => self.session.dispatch(Action::Source(update)),
-                _ = tokio::time::sleep_until(end) => break,
-            }
-        }
-        self.session.dispatch(Action::Tick(self.clock.now()));
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.session
-            .dispatch(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    fn app(&self) -> &App {
-        &self.session.app
-    }
-
-    fn step_index(&self, id: &str) -> usize {
-        self.app().steps().iter().position(|s| s.id == id).unwrap()
-    }
-
-    fn outcome(&self, id: &str) -> Outcome {
-        self.app().evidence[self.step_index(id)]
-            .as_ref()
-            .expect("step has a check")
-            .outcome
-    }
-}
 
 #[tokio::test(start_paused = true)]
 async fn walk_a_scenario_and_resume_it() {

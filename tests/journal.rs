@@ -449,6 +449,7 @@ fn evidence(outcome: Outcome, seen: &str, against: bool) -> Option<EntryEvidence
         }),
         against_evidence: against,
         state: vec!["rally-db-dr: available, lag 3s".into()],
+        rpo: None,
     })
 }
 
@@ -515,7 +516,7 @@ fn markdown_export_is_a_postmortem_timeline() {
     has("# Incident timeline: Rally production — Regional outage: promote the DR replica");
     has("- **Operators:** alice, bob");
     has("- **Ended:** 2025-03-01 03:06:00 UTC (completed)");
-    has("- **Incident declared:** 2025-03-01 02:01:00 UTC");
+    has("- **Incident began:** 2025-03-01 02:01:00 UTC");
     // 02:01 declared → 03:05 last step, against 1h.
     has("- **RTO achieved:** 1h4m (declared → last step resolved); target 1h: **missed** by 4m");
     has("- **Steps:** 4 confirmed, 1 skipped, 0 not done; 1 undo(s)");
@@ -547,6 +548,7 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         step: None,
         note: None,
         undoes: None,
+        at: None,
         evidence: None,
         drill: true,
     };

@@ -935,7 +935,7 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     let poller = Poller::spawn(source.clone(), clock, tx);
 
     tokio::time::sleep(Duration::from_secs(60)).await;
-    source.step_confirmed(&step(&[RESTORE]));
+    source.step_run(&step(&[RESTORE]));
     tokio::time::sleep(Duration::from_secs(20 * 60)).await;
 
     let mut statuses = Vec::new();

@@ -199,6 +199,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> E
         step: step.map(Into::into),
         note: note.map(Into::into),
         undoes: None,
+        at: None,
         evidence: None,
         drill: true,
     }

@@ -2,11 +2,11 @@
 //! best restore source the live state offers right now.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::snapshot::{LiveState, RecoveryPointStatus};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RpoEstimate {
     pub secs: u64,
     /// What the figure rests on, e.g. "latest restorable time of rally-prod-db".

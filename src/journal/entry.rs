@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::rpo::RpoEstimate;
 use crate::domain::verify::Evidence;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,7 +12,10 @@ use crate::domain::verify::Evidence;
 pub enum EntryKind {
     SessionStarted,
     SessionResumed,
+    /// When the failure began, in `at` (the operator may set it back).
     IncidentDeclared,
+    /// The operator began the step (its clock starts; a drill runs its commands).
+    StepStarted,
     Confirmed,
     Skipped,
     Undone,
@@ -34,6 +38,9 @@ pub struct EntryEvidence {
     /// One line per watched resource, as the panes showed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<String>,
+    /// The RPO estimate at that moment (for a declaration: as of the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpo: Option<RpoEstimate>,
 }
 
 /// A journal line as written to disk.
@@ -53,6 +60,9 @@ pub struct Entry {
     /// For `undone`: the seq of the entry taken back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<u64>,
+    /// For `incident_declared`: when the failure began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EntryEvidence>,
     /// Set on every entry of a session run against the simulated source.
@@ -69,6 +79,7 @@ pub struct Draft {
     pub step: Option<String>,
     pub note: Option<String>,
     pub undoes: Option<u64>,
+    pub at: Option<Timestamp>,
     pub evidence: Option<EntryEvidence>,
 }
 
@@ -81,6 +92,7 @@ impl Draft {
             step: None,
             note: None,
             undoes: None,
+            at: None,
             evidence: None,
         }
     }

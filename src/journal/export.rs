@@ -51,7 +51,11 @@ struct Session<'a> {
     scenario: Option<&'a Scenario>,
     /// seq of an entry → seq of the `undone` entry that took it back.
     undone_by: HashMap<u64, u64>,
+    /// When the incident began: the latest standing declaration's start,
+    /// else the session's start (opening the console declares it).
     declared: Option<Timestamp>,
+    /// The declaration that set it, if one did (for its RPO estimate).
+    declaration: Option<&'a Entry>,
     steps: Vec<StepOutcome<'a>>,
     /// Show dates in the tables only when the session spans several days.
     multi_day: bool,
@@ -75,10 +79,16 @@ impl<'a> Session<'a> {
         let scenario_id = entries.iter().find_map(|e| e.scenario.as_deref());
         let scenario = runbook.zip(scenario_id).and_then(|(r, id)| r.scenario(id));
         let undone_by = undone_by(entries);
-        let declared = entries
+        let declaration = entries
             .iter()
-            .find(|e| e.kind == EntryKind::IncidentDeclared && !taken_back(&undone_by, e.seq))
-            .map(|e| e.time);
+            .rev()
+            .find(|e| e.kind == EntryKind::IncidentDeclared && !taken_back(&undone_by, e.seq));
+        let declared = declaration.map(|e| e.at.unwrap_or(e.time)).or_else(|| {
+            entries
+                .iter()
+                .find(|e| e.kind == EntryKind::SessionStarted)
+                .map(|e| e.time)
+        });
         let first_day = entries[0].time.strftime("%F").to_string();
         let multi_day = entries
             .iter()
@@ -90,6 +100,7 @@ impl<'a> Session<'a> {
             scenario,
             undone_by,
             declared,
+            declaration,
             steps: Vec::new(),
             multi_day,
         };
@@ -156,14 +167,27 @@ impl<'a> Session<'a> {
             let Some(at) = steps[i].resolution.map(|e| e.time) else {
                 continue;
             };
-            let since = [Some(start), self.declared.filter(|&d| d <= at), previous]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(start);
+            let started = self.started_at(steps[i].id, at);
+            let since = started.unwrap_or_else(|| {
+                [Some(start), self.declared.filter(|&d| d <= at), previous]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .unwrap_or(start)
+            });
             steps[i].took = Some(secs_between(since, at));
             previous = Some(at);
         }
+    }
+
+    /// The latest start of step `id` before `until`, if the operator started it.
+    fn started_at(&self, id: &str, until: Timestamp) -> Option<Timestamp> {
+        self.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::StepStarted && e.step.as_deref() == Some(id))
+            .map(|e| e.time)
+            .filter(|&t| t <= until)
+            .max()
     }
 
     fn last_resolution(&self) -> Option<Timestamp> {
@@ -211,9 +235,14 @@ impl<'a> Session<'a> {
         let _ = writeln!(out, "- **Operators:** {}", self.operators().join(", "));
         let _ = writeln!(out, "- **Started:** {}", full_time(self.entries[0].time));
         let _ = writeln!(out, "- **Ended:** {}", self.ended());
-        let declared = self.declared.map_or_else(|| "never".to_string(), full_time);
-        let _ = writeln!(out, "- **Incident declared:** {declared}");
+        let declared = match (self.declared, self.declaration) {
+            (Some(at), Some(_)) => full_time(at),
+            (Some(at), None) => format!("{} (the session's start)", full_time(at)),
+            (None, _) => "never".to_string(),
+        };
+        let _ = writeln!(out, "- **Incident began:** {declared}");
         let _ = writeln!(out, "- **RTO achieved:** {}", self.rto());
+        let _ = writeln!(out, "- **RPO at declaration:** {}", self.rpo());
         let _ = writeln!(out, "- **Steps:** {}\n", self.step_counts());
     }
 
@@ -269,6 +298,30 @@ impl<'a> Session<'a> {
                 let _ = write!(text, "; target {}: met", dur(target));
             }
             None => text.push_str("; no runbook given, so no target to judge against"),
+        }
+        text
+    }
+
+    fn rpo(&self) -> String {
+        let estimate = self
+            .declaration
+            .and_then(|e| e.evidence.as_ref())
+            .and_then(|e| e.rpo.as_ref());
+        let Some(estimate) = estimate else {
+            return "not estimated (no declaration recorded one)".to_string();
+        };
+        let mut text = format!("{} ({})", dur(estimate.secs), cell(&estimate.basis));
+        if let Some(target) = self
+            .runbook
+            .zip(self.scenario)
+            .map(|(r, s)| s.rpo(&r.objectives).secs())
+        {
+            let verdict = if estimate.secs <= target {
+                "met"
+            } else {
+                "**missed**"
+            };
+            let _ = write!(text, "; target {}: {verdict}", dur(target));
         }
         text
     }
@@ -442,6 +495,7 @@ fn label(kind: EntryKind) -> &'static str {
         EntryKind::SessionStarted => "session started",
         EntryKind::SessionResumed => "session resumed",
         EntryKind::IncidentDeclared => "incident declared",
+        EntryKind::StepStarted => "step started",
         EntryKind::Confirmed => "confirmed",
         EntryKind::Skipped => "skipped",
         EntryKind::Undone => "undone",

@@ -182,6 +182,7 @@ impl Journal {
             step: draft.step,
             note: draft.note,
             undoes: draft.undoes,
+            at: draft.at,
             evidence: draft.evidence,
             drill: self.meta.drill,
         };

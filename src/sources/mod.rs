@@ -68,7 +68,8 @@ pub trait Source: Send + Sync + 'static {
         }
     }
 
-    /// The operator confirmed a step. A simulated world may react to it
-    /// (start a restore, promote a replica); a real one never does.
-    fn step_confirmed(&self, _step: &Step) {}
+    /// The operator ran a step's commands (started or confirmed it). A
+    /// simulated world reacts (starts a restore, promotes a replica); a
+    /// real one is only watched.
+    fn step_run(&self, _step: &Step) {}
 }

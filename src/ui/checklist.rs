@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::widgets::{PaneCtx, fit};
-use crate::app::{App, StepStatus};
+use crate::app::{App, StepStatus, StepTime};
 use crate::domain::verify::{Evidence, Outcome};
+use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::Step;
 
 /// The pane's snapshot: borrowed slices of the app state, nothing live.
@@ -18,7 +19,10 @@ pub struct ChecklistView<'a> {
     pub steps: &'a [Step],
     pub statuses: &'a [StepStatus],
     pub evidence: &'a [Option<Evidence>],
+    pub started: &'a [Option<jiff::Timestamp>],
     pub selected: usize,
+    /// The selected step's time against its expected duration.
+    pub selected_time: Option<StepTime>,
 }
 
 pub fn view(app: &App) -> ChecklistView<'_> {
@@ -29,7 +33,9 @@ pub fn view(app: &App) -> ChecklistView<'_> {
         steps: app.steps(),
         statuses: &app.statuses,
         evidence: &app.evidence,
+        started: &app.started,
         selected: app.selected,
+        selected_time: app.step_time(app.selected),
     }
 }
 
@@ -79,7 +85,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &ChecklistView, ctx: &PaneCtx)
 fn step_line(i: usize, view: &ChecklistView, width: usize, ctx: &PaneCtx) -> Line<'static> {
     let t = ctx.theme;
     let step = &view.steps[i];
+    let started = view.started.get(i).is_some_and(Option::is_some);
     let (marker, color) = match &view.statuses[i] {
+        StepStatus::Pending if started => ("◐", t.accent),
         StepStatus::Pending => ("○", t.muted),
         StepStatus::Confirmed {
             against_evidence: false,
@@ -137,8 +145,30 @@ fn render_detail(area: Rect, buf: &mut Buffer, view: &ChecklistView, ctx: &PaneC
     if let Some(role) = &step.role {
         facts.push(Span::styled(format!(" · {role}"), t.accent()));
     }
-    if let Some(expected) = step.expected {
-        facts.push(Span::styled(format!(" · expect {expected}"), t.muted()));
+    match view.selected_time {
+        Some(time) => {
+            let verb = if time.running {
+                "running"
+            } else if view.statuses[view.selected].is_pending() {
+                "open"
+            } else {
+                "took"
+            };
+            let color = if time.over() { t.warn } else { t.muted };
+            let expected = time
+                .expected
+                .map(|e| format!(" of {e} expected"))
+                .unwrap_or_default();
+            facts.push(Span::styled(
+                format!(" · {verb} {}{expected}", HumanDuration(time.secs)),
+                Style::default().fg(color),
+            ));
+        }
+        None => {
+            if let Some(expected) = step.expected {
+                facts.push(Span::styled(format!(" · expect {expected}"), t.muted()));
+            }
+        }
     }
     lines.push(Line::from(facts));
     if let Some(e) = view.evidence.get(view.selected).and_then(Option::as_ref) {

@@ -18,6 +18,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
             let label = match prompt {
                 Prompt::Skip(_) => " Skip reason: ",
                 Prompt::Note => " Note: ",
+                Prompt::Declare => " Incident began (empty = now, -25m, 02:10 UTC): ",
             };
             Line::from(vec![
                 Span::styled(label, t.title()),

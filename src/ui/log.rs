@@ -36,9 +36,10 @@ pub fn render(area: Rect, buf: &mut Buffer, log: &[Entry], ctx: &PaneCtx) {
 fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
     let t = ctx.theme;
     let (word, color) = match entry.kind {
-        EntryKind::SessionStarted => ("started", t.accent),
+        EntryKind::SessionStarted => ("session", t.accent),
         EntryKind::SessionResumed => ("resumed", t.accent),
         EntryKind::IncidentDeclared => ("declared", t.accent),
+        EntryKind::StepStarted => ("started", t.accent),
         EntryKind::Confirmed if entry.evidence.as_ref().is_some_and(|e| e.against_evidence) => {
             ("confirmed!", t.warn)
         }
@@ -53,6 +54,9 @@ fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
     let mut text = String::new();
     if let Some(step) = &entry.step {
         text.push_str(step);
+    }
+    if let Some(at) = entry.at {
+        text.push_str(&format!("began {}", at.strftime("%H:%M:%S")));
     }
     if let Some(undoes) = entry.undoes {
         text.push_str(&format!(" (#{undoes})"));

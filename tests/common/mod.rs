@@ -2,6 +2,8 @@
 //! values, so snapshots and colour asserts do not depend on the simulator.
 #![allow(dead_code)]
 
+pub mod console;
+
 use drconsole::domain::snapshot::*;
 use drconsole::runbook::model::Runbook;
 use jiff::{SignedDuration, Timestamp};

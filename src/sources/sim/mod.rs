@@ -94,7 +94,7 @@ impl Source for SimSource {
         }
     }
 
-    fn step_confirmed(&self, step: &Step) {
+    fn step_run(&self, step: &Step) {
         self.confirm(step);
     }
 }
