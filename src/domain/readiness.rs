@@ -407,3 +407,136 @@ pub fn label(check: &Verify) -> String {
 fn joined(parts: &[Verify]) -> String {
     parts.iter().map(label).collect::<Vec<_>>().join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::model::{EcsSpec, Objectives, RdsSpec, Regions, Step};
+
+    fn runbook(steps: Vec<Step>) -> (Runbook, Scenario) {
+        let rds = |id: &str| RdsSpec {
+            id: id.into(),
+            region: None,
+            role: RdsRole::Primary,
+            source: None,
+            engine: None,
+        };
+        let runbook = Runbook {
+            name: "t".into(),
+            description: None,
+            objectives: Objectives {
+                rto: HumanDuration::from_hours(1),
+                rpo: HumanDuration::from_hours(1),
+            },
+            environment: crate::runbook::model::Environment {
+                regions: Regions {
+                    primary: "us-east-1".into(),
+                    dr: None,
+                },
+                rds: vec![rds("a"), rds("b")],
+                ecs: vec![EcsSpec {
+                    cluster: "main".into(),
+                    service: "web".into(),
+                    region: None,
+                }],
+                ..Default::default()
+            },
+            scenarios: vec![],
+        };
+        let scenario = Scenario {
+            id: "s".into(),
+            title: "s".into(),
+            description: None,
+            rto: None,
+            rpo: None,
+            steps,
+            ready: vec![],
+        };
+        (runbook, scenario)
+    }
+
+    fn step(command: &str) -> Step {
+        Step {
+            id: "x".into(),
+            title: "x".into(),
+            detail: None,
+            role: None,
+            commands: vec![command.into()],
+            expected: None,
+            verify: None,
+        }
+    }
+
+    fn labels_for(steps: Vec<Step>) -> Vec<String> {
+        let (runbook, scenario) = runbook(steps);
+        checks_for(&runbook, &scenario)
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn a_restore_without_a_named_source_covers_every_primary() {
+        let labels = labels_for(vec![step(
+            "aws rds restore-db-instance-to-point-in-time --source-dbi-resource-id db-XYZ --target-db-instance-identifier new --use-latest-restorable-time",
+        )]);
+        assert_eq!(
+            labels[..2],
+            [
+                "PITR window of a covers now − 5m",
+                "PITR window of b covers now − 5m"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ecs_command_without_a_cluster_uses_the_declared_one_else_default() {
+        let labels = labels_for(vec![
+            step("aws ecs update-service --service web --force-new-deployment"),
+            step("aws ecs update-service --service other --force-new-deployment"),
+            step("aws ecs create-service --cluster main --service-name fresh"),
+            step("aws ecs update-service --cluster main --service fresh --desired-count 2"),
+        ]);
+        assert!(labels.contains(&"ECS service main/web exists".to_string()));
+        assert!(labels.contains(&"ECS service default/other exists".to_string()));
+        assert!(
+            !labels.iter().any(|l| l.contains("fresh")),
+            "created by the scenario: {labels:?}"
+        );
+    }
+
+    #[test]
+    fn a_replica_the_scenario_creates_is_not_required_beforehand() {
+        let labels = labels_for(vec![
+            step(
+                "aws rds create-db-instance-read-replica --db-instance-identifier r --source-db-instance-identifier a",
+            ),
+            step("aws rds promote-read-replica --db-instance-identifier r"),
+        ]);
+        assert!(!labels.iter().any(|l| l.contains(" r ")), "{labels:?}");
+    }
+
+    #[test]
+    fn labels_read_as_sentences() {
+        let any = Verify::Any(vec![
+            Verify::InstanceStatus {
+                instance: "db".into(),
+                status: "available".into(),
+            },
+            Verify::EcsRunningAtLeast {
+                cluster: "c".into(),
+                service: "s".into(),
+                count: 2,
+            },
+        ]);
+        assert_eq!(
+            label(&any),
+            "any of: db is available; ECS service c/s runs at least 2"
+        );
+        let pitr = Verify::PitrCovers {
+            instance: "db".into(),
+            before_incident: HumanDuration::from_secs(0),
+        };
+        assert_eq!(label(&pitr), "PITR window of db covers now");
+    }
+}
