@@ -67,6 +67,25 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Whether the environment allows a scenario right now: each readiness
+    /// check met / not met / unknown, and exit 0 ready, 1 not ready, 2 could
+    /// not run
+    Ready {
+        /// A runbook (.toml) or Markdown DR plan (.md)
+        runbook: PathBuf,
+        /// The scenario to check
+        #[arg(long)]
+        scenario: String,
+        /// Print JSON (shape in docs/ready.md)
+        #[arg(long)]
+        json: bool,
+        /// Read the simulated environment instead of AWS
+        #[arg(long)]
+        sim: bool,
+        /// Seed of the simulated environment
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Check a runbook file; errors name file:line:column
     Validate {
         file: PathBuf,
@@ -167,7 +186,7 @@ pub enum ExportFormat {
     Json,
 }
 
-/// How long `status` waits for any one source.
+/// How long `status` and `ready` wait for any one source.
 const STATUS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -219,6 +238,37 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 &mut std::io::stdout(),
             )?;
             Ok(ExitCode::from(overall.exit_code()))
+        }
+        Command::Ready {
+            runbook,
+            scenario,
+            json,
+            sim,
+            seed,
+        } => {
+            let runbook = load_runbook(&runbook)?;
+            let scenario =
+                crate::ready::find_scenario(&runbook, &scenario).map_err(|e| eyre!(e))?;
+            if !sim {
+                return Err(eyre!(
+                    "this build has no live AWS source yet; add --sim to check {} on the simulated environment",
+                    runbook.name
+                ));
+            }
+            let source = SimSource::new(&runbook.environment, seed, Clock::System);
+            let at = jiff::Timestamp::now();
+            let readiness =
+                crate::ready::check(&runbook, scenario, &source, STATUS_TIMEOUT, at).await;
+            crate::ready::report(
+                &runbook,
+                scenario,
+                source.label(),
+                at,
+                &readiness,
+                json,
+                &mut std::io::stdout(),
+            )?;
+            Ok(ExitCode::from(crate::ready::exit_code(&readiness)))
         }
         Command::Validate { file, json } => Ok(code(crate::runbook::validate_cmd::run(
             &file,

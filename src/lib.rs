@@ -6,6 +6,7 @@ pub mod clock;
 pub mod domain;
 pub mod journal;
 pub mod keys;
+pub mod ready;
 pub mod runbook;
 pub mod runtime;
 pub mod screenshot;

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod health;
+pub mod readiness;
 pub mod rpo;
 pub mod snapshot;
 pub mod summary;

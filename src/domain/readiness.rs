@@ -1,0 +1,542 @@
+//! Readiness: whether the environment allows a scenario right now. The
+//! checks are the scenario's own `ready` list, or else derived from the
+//! environment and from what the scenario's steps do (their aws commands
+//! and verify predicates). Judging them reuses `verify::evaluate`, so a
+//! readiness check and a step's check can never disagree.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::health::Limits;
+use super::snapshot::LiveState;
+use super::verify::{Evidence, Outcome, VerifyContext, evaluate};
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::{RdsRole, Runbook, Scenario, Verify};
+// The same reader the simulator uses to react to commands: one idea of what
+// an aws CLI line does. It is a plain parser with no simulation in it.
+use crate::sources::sim::commands::{AwsCommand, parse_commands};
+
+/// How far back a point-in-time restore must reach when the scenario does
+/// not say: RDS's latest restorable time trails now by up to five minutes.
+pub const DEFAULT_PITR_MARGIN: HumanDuration = HumanDuration::from_mins(5);
+
+/// One thing that must hold for the scenario to be runnable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadyCheck {
+    pub label: String,
+    pub check: Verify,
+    /// True when derived from the environment, false when the scenario's
+    /// `ready` list states it.
+    pub derived: bool,
+}
+
+/// Every check with the evidence it was judged on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readiness {
+    /// Every check is met; an unknown one (missing data) is not ready.
+    pub ready: bool,
+    pub results: Vec<(ReadyCheck, Evidence)>,
+}
+
+impl Readiness {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.results
+            .iter()
+            .filter(|(_, e)| e.outcome == outcome)
+            .count()
+    }
+}
+
+/// The scenario's readiness checks: its own `ready` list when it has one,
+/// else derived (see the module docs and docs/ready.md).
+pub fn checks_for(runbook: &Runbook, scenario: &Scenario) -> Vec<ReadyCheck> {
+    let mut checks = Checks::default();
+    if scenario.ready.is_empty() {
+        derive(runbook, scenario, &mut checks);
+    } else {
+        for check in &scenario.ready {
+            checks.push(label(check), check.clone(), false);
+        }
+    }
+    checks.0
+}
+
+/// Judges every check against one snapshot.
+pub fn judge(checks: &[ReadyCheck], live: &LiveState, ctx: VerifyContext) -> Readiness {
+    let results: Vec<(ReadyCheck, Evidence)> = checks
+        .iter()
+        .map(|c| (c.clone(), evaluate(&c.check, live, ctx)))
+        .collect();
+    Readiness {
+        ready: results.iter().all(|(_, e)| e.outcome == Outcome::Met),
+        results,
+    }
+}
+
+/// `checks_for` then `judge`: what a readiness overlay shows.
+pub fn assess(
+    runbook: &Runbook,
+    scenario: &Scenario,
+    live: &LiveState,
+    ctx: VerifyContext,
+) -> Readiness {
+    judge(&checks_for(runbook, scenario), live, ctx)
+}
+
+/// Checks in order, without repeats.
+#[derive(Default)]
+struct Checks(Vec<ReadyCheck>);
+
+impl Checks {
+    fn push(&mut self, label: String, check: Verify, derived: bool) {
+        if !self.0.iter().any(|c| c.check == check) {
+            self.0.push(ReadyCheck {
+                label,
+                check,
+                derived,
+            });
+        }
+    }
+}
+
+fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
+    let env = &runbook.environment;
+    let uses = Uses::of(runbook, scenario);
+    let rpo = scenario.rpo(&runbook.objectives);
+    let primaries: Vec<&str> = env
+        .rds
+        .iter()
+        .filter(|r| r.role == RdsRole::Primary)
+        .map(|r| r.id.as_str())
+        .collect();
+
+    for (instance, margin) in &uses.pitr {
+        let check = Verify::PitrCovers {
+            instance: instance.clone(),
+            before_incident: *margin,
+        };
+        checks.push(label(&check), check, true);
+    }
+
+    // Whatever the scenario does, the newest restorable copy bounds the
+    // data lost. An RPO tighter than the backup cadence fails here: that is
+    // the truth about the environment, so it is judged, not softened.
+    for primary in &primaries {
+        let check = Verify::RecoveryPointYoungerThan {
+            vault: None,
+            resource: Some(primary.to_string()),
+            region: None,
+            max_age: rpo,
+        };
+        let text = format!("{} (RPO)", label(&check));
+        checks.push(text, check, true);
+    }
+    if primaries.is_empty() && !env.backup_vaults.is_empty() {
+        let check = Verify::RecoveryPointYoungerThan {
+            vault: None,
+            resource: None,
+            region: None,
+            max_age: rpo,
+        };
+        let text = format!("{} (RPO)", label(&check));
+        checks.push(text, check, true);
+    }
+
+    for replica in &uses.promoted {
+        let exists = Verify::InstanceExists {
+            instance: replica.clone(),
+        };
+        checks.push(format!("replica {replica} exists"), exists, true);
+        let lag = Verify::ReplicaLagBelow {
+            instance: replica.clone(),
+            max: rpo,
+        };
+        let text = format!("{} (RPO)", label(&lag));
+        checks.push(text, lag, true);
+    }
+
+    if let Some(dr) = &uses.restores_in_dr {
+        // Existence is the question here; the RPO check above already asks
+        // how fresh the newest copy is, so the bound is the staleness one.
+        let check = Verify::RecoveryPointYoungerThan {
+            vault: None,
+            resource: None,
+            region: Some(dr.clone()),
+            max_age: Limits::from_runbook(runbook).recovery_point_age,
+        };
+        checks.push(label(&check), check, true);
+    }
+
+    for (cluster, service) in &uses.ecs {
+        let check = Verify::EcsServiceExists {
+            cluster: cluster.clone(),
+            service: service.clone(),
+        };
+        checks.push(label(&check), check, true);
+    }
+}
+
+/// What a scenario's steps do, as far as readiness cares.
+#[derive(Debug, Default)]
+struct Uses {
+    /// Instances restored to a point in time, with how far back they reach.
+    pitr: Vec<(String, HumanDuration)>,
+    /// Replicas promoted to primaries.
+    promoted: Vec<String>,
+    /// The DR region, when the scenario restores from a snapshot or backup there.
+    restores_in_dr: Option<String>,
+    /// ECS services (cluster, service) the scenario touches.
+    ecs: Vec<(String, String)>,
+}
+
+impl Uses {
+    fn of(runbook: &Runbook, scenario: &Scenario) -> Self {
+        let env = &runbook.environment;
+        let commands: Vec<AwsCommand> = scenario
+            .steps
+            .iter()
+            .flat_map(|s| parse_commands(&s.commands))
+            .collect();
+        let verifies: Vec<&Verify> = scenario
+            .steps
+            .iter()
+            .filter_map(|s| s.verify.as_ref())
+            .flat_map(leaves)
+            .collect();
+        // What the scenario creates cannot be required to exist beforehand.
+        let created: BTreeSet<String> = commands.iter().filter_map(created_by).collect();
+        let dr = env
+            .regions
+            .dr
+            .as_deref()
+            .filter(|dr| *dr != env.regions.primary);
+
+        let mut uses = Uses::default();
+
+        // A margin a step states wins over the default for that instance.
+        let mut stated: Vec<(String, HumanDuration)> = Vec::new();
+        for v in &verifies {
+            if let Verify::PitrCovers {
+                instance,
+                before_incident,
+            } = v
+            {
+                add(&mut stated, (instance.clone(), *before_incident));
+            }
+        }
+        let mut defaulted: Vec<(String, HumanDuration)> = Vec::new();
+        for cmd in commands
+            .iter()
+            .filter(|c| c.is("rds", "restore-db-instance-to-point-in-time"))
+        {
+            let sources: Vec<String> = match cmd.flag("source-db-instance-identifier") {
+                Some(id) => vec![short_name(id).to_string()],
+                None => env
+                    .rds
+                    .iter()
+                    .filter(|r| r.role == RdsRole::Primary)
+                    .map(|r| r.id.clone())
+                    .collect(),
+            };
+            for source in sources {
+                add(&mut defaulted, (source, DEFAULT_PITR_MARGIN));
+            }
+        }
+        defaulted.retain(|(id, _)| !stated.iter().any(|(s, _)| s == id));
+        uses.pitr = defaulted.into_iter().chain(stated).collect();
+
+        for cmd in commands
+            .iter()
+            .filter(|c| c.is("rds", "promote-read-replica"))
+        {
+            if let Some(id) = cmd.flag("db-instance-identifier") {
+                add(&mut uses.promoted, short_name(id).to_string());
+            }
+        }
+        for v in &verifies {
+            if let Verify::InstancePromoted { instance } = v {
+                add(&mut uses.promoted, instance.clone());
+            }
+        }
+        uses.promoted.retain(|id| !created.contains(id));
+
+        if let Some(dr) = dr
+            && commands
+                .iter()
+                .any(|c| restores_from_copy(c) && c.flag("region") == Some(dr))
+        {
+            uses.restores_in_dr = Some(dr.to_string());
+        }
+
+        for cmd in commands.iter().filter(|c| c.service == "ecs") {
+            let Some(service) = cmd.flag("service").or_else(|| cmd.flag("services")) else {
+                continue;
+            };
+            let service = short_name(service);
+            let cluster = match cmd.flag("cluster") {
+                Some(cluster) => short_name(cluster).to_string(),
+                // AWS's default cluster, unless the environment places the service.
+                None => env
+                    .ecs
+                    .iter()
+                    .find(|e| e.service == service)
+                    .map_or_else(|| "default".to_string(), |e| e.cluster.clone()),
+            };
+            add(&mut uses.ecs, (cluster, service.to_string()));
+        }
+        for v in &verifies {
+            if let Verify::EcsStable { cluster, service }
+            | Verify::EcsRunningAtLeast {
+                cluster, service, ..
+            }
+            | Verify::EcsServiceExists { cluster, service } = v
+            {
+                add(&mut uses.ecs, (cluster.clone(), service.clone()));
+            }
+        }
+        uses.ecs.retain(|(_, service)| !created.contains(service));
+        uses
+    }
+}
+
+fn add<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// The predicates inside `all` / `any`, flattened.
+fn leaves(check: &Verify) -> Vec<&Verify> {
+    match check {
+        Verify::All(parts) | Verify::Any(parts) => parts.iter().flat_map(leaves).collect(),
+        other => vec![other],
+    }
+}
+
+/// The resource a command brings into being, if it creates one.
+fn created_by(cmd: &AwsCommand) -> Option<String> {
+    let flag = match (cmd.service.as_str(), cmd.operation.as_str()) {
+        ("rds", op) if op.starts_with("restore-db-instance") => "target-db-instance-identifier",
+        ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
+            "db-instance-identifier"
+        }
+        ("ecs", "create-service") => "service-name",
+        _ => return None,
+    };
+    // Restores from a snapshot name their new instance with the plain flag.
+    cmd.flag(flag)
+        .or_else(|| {
+            cmd.flag("db-instance-identifier")
+                .filter(|_| cmd.service == "rds")
+        })
+        .map(|id| short_name(id).to_string())
+}
+
+/// A restore from a snapshot or a backup (not from a live instance's log).
+fn restores_from_copy(cmd: &AwsCommand) -> bool {
+    cmd.is("rds", "restore-db-instance-from-db-snapshot")
+        || cmd.is("rds", "restore-db-cluster-from-snapshot")
+        || cmd.is("backup", "start-restore-job")
+}
+
+/// The name at the end of an ARN, or the name itself.
+fn short_name(id_or_arn: &str) -> &str {
+    if id_or_arn.starts_with("arn:") {
+        id_or_arn.rsplit([':', '/']).next().unwrap_or(id_or_arn)
+    } else {
+        id_or_arn
+    }
+}
+
+/// A readable sentence for any predicate, e.g.
+/// "PITR window of rally-prod-db covers now − 5m".
+pub fn label(check: &Verify) -> String {
+    match check {
+        Verify::InstanceExists { instance } => format!("instance {instance} exists"),
+        Verify::InstanceStatus { instance, status } => format!("{instance} is {status}"),
+        Verify::InstancePromoted { instance } => {
+            format!("{instance} is a standalone primary")
+        }
+        Verify::ReplicaLagBelow { instance, max } => {
+            format!("replica lag of {instance} below {max}")
+        }
+        Verify::RecoveryPointYoungerThan {
+            vault,
+            resource,
+            region,
+            max_age,
+        } => {
+            let mut text = "completed recovery point".to_string();
+            if let Some(resource) = resource {
+                text += &format!(" of {resource}");
+            }
+            if let Some(vault) = vault {
+                text += &format!(" in vault {vault}");
+            }
+            if let Some(region) = region {
+                text += &format!(" in {region}");
+            }
+            text + &format!(" younger than {max_age}")
+        }
+        Verify::PitrCovers {
+            instance,
+            before_incident,
+        } if before_incident.secs() == 0 => format!("PITR window of {instance} covers now"),
+        Verify::PitrCovers {
+            instance,
+            before_incident,
+        } => format!("PITR window of {instance} covers now − {before_incident}"),
+        Verify::EcsServiceExists { cluster, service } => {
+            format!("ECS service {cluster}/{service} exists")
+        }
+        Verify::EcsStable { cluster, service } => {
+            format!("ECS service {cluster}/{service} is stable")
+        }
+        Verify::EcsRunningAtLeast {
+            cluster,
+            service,
+            count,
+        } => format!("ECS service {cluster}/{service} runs at least {count}"),
+        Verify::AlarmState { alarm, state } => format!("alarm {alarm} is {}", state.as_str()),
+        Verify::All(parts) => format!("all of: {}", joined(parts)),
+        Verify::Any(parts) => format!("any of: {}", joined(parts)),
+    }
+}
+
+fn joined(parts: &[Verify]) -> String {
+    parts.iter().map(label).collect::<Vec<_>>().join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::model::{EcsSpec, Objectives, RdsSpec, Regions, Step};
+
+    fn runbook(steps: Vec<Step>) -> (Runbook, Scenario) {
+        let rds = |id: &str| RdsSpec {
+            id: id.into(),
+            region: None,
+            role: RdsRole::Primary,
+            source: None,
+            engine: None,
+        };
+        let runbook = Runbook {
+            name: "t".into(),
+            description: None,
+            objectives: Objectives {
+                rto: HumanDuration::from_hours(1),
+                rpo: HumanDuration::from_hours(1),
+            },
+            environment: crate::runbook::model::Environment {
+                regions: Regions {
+                    primary: "us-east-1".into(),
+                    dr: None,
+                },
+                rds: vec![rds("a"), rds("b")],
+                ecs: vec![EcsSpec {
+                    cluster: "main".into(),
+                    service: "web".into(),
+                    region: None,
+                }],
+                ..Default::default()
+            },
+            scenarios: vec![],
+        };
+        let scenario = Scenario {
+            id: "s".into(),
+            title: "s".into(),
+            description: None,
+            rto: None,
+            rpo: None,
+            steps,
+            ready: vec![],
+        };
+        (runbook, scenario)
+    }
+
+    fn step(command: &str) -> Step {
+        Step {
+            id: "x".into(),
+            title: "x".into(),
+            detail: None,
+            role: None,
+            commands: vec![command.into()],
+            expected: None,
+            verify: None,
+        }
+    }
+
+    fn labels_for(steps: Vec<Step>) -> Vec<String> {
+        let (runbook, scenario) = runbook(steps);
+        checks_for(&runbook, &scenario)
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn a_restore_without_a_named_source_covers_every_primary() {
+        let labels = labels_for(vec![step(
+            "aws rds restore-db-instance-to-point-in-time --source-dbi-resource-id db-XYZ --target-db-instance-identifier new --use-latest-restorable-time",
+        )]);
+        assert_eq!(
+            labels[..2],
+            [
+                "PITR window of a covers now − 5m",
+                "PITR window of b covers now − 5m"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ecs_command_without_a_cluster_uses_the_declared_one_else_default() {
+        let labels = labels_for(vec![
+            step("aws ecs update-service --service web --force-new-deployment"),
+            step("aws ecs update-service --service other --force-new-deployment"),
+            step("aws ecs create-service --cluster main --service-name fresh"),
+            step("aws ecs update-service --cluster main --service fresh --desired-count 2"),
+        ]);
+        assert!(labels.contains(&"ECS service main/web exists".to_string()));
+        assert!(labels.contains(&"ECS service default/other exists".to_string()));
+        assert!(
+            !labels.iter().any(|l| l.contains("fresh")),
+            "created by the scenario: {labels:?}"
+        );
+    }
+
+    #[test]
+    fn a_replica_the_scenario_creates_is_not_required_beforehand() {
+        let labels = labels_for(vec![
+            step(
+                "aws rds create-db-instance-read-replica --db-instance-identifier r --source-db-instance-identifier a",
+            ),
+            step("aws rds promote-read-replica --db-instance-identifier r"),
+        ]);
+        assert!(!labels.iter().any(|l| l.contains(" r ")), "{labels:?}");
+    }
+
+    #[test]
+    fn labels_read_as_sentences() {
+        let any = Verify::Any(vec![
+            Verify::InstanceStatus {
+                instance: "db".into(),
+                status: "available".into(),
+            },
+            Verify::EcsRunningAtLeast {
+                cluster: "c".into(),
+                service: "s".into(),
+                count: 2,
+            },
+        ]);
+        assert_eq!(
+            label(&any),
+            "any of: db is available; ECS service c/s runs at least 2"
+        );
+        let pitr = Verify::PitrCovers {
+            instance: "db".into(),
+            before_incident: HumanDuration::from_secs(0),
+        };
+        assert_eq!(label(&pitr), "PITR window of db covers now");
+    }
+}

@@ -1,0 +1,195 @@
+//! `drconsole ready`: one refresh, the scenario's readiness checks judged
+//! against it, a table or JSON, and an exit code (0 ready, 1 not ready).
+//! The line helpers are shared with the console's readiness overlay so both
+//! say the same words.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::readiness::{Readiness, checks_for, judge};
+use crate::domain::verify::{Outcome, VerifyContext};
+use crate::runbook::model::{Runbook, Scenario, Verify};
+use crate::sources::Source;
+use crate::status::refresh;
+
+/// Exit code when every check is met.
+pub const EXIT_READY: u8 = 0;
+/// Exit code when a check is not met or could not be judged.
+pub const EXIT_NOT_READY: u8 = 1;
+
+/// The scenario with this id, or a message listing the ones there are.
+pub fn find_scenario<'a>(runbook: &'a Runbook, id: &str) -> Result<&'a Scenario, String> {
+    runbook.scenario(id).ok_or_else(|| {
+        let ids: Vec<&str> = runbook.scenarios.iter().map(|s| s.id.as_str()).collect();
+        format!(
+            "no scenario {id:?} in {}; it has: {}",
+            runbook.name,
+            ids.join(", ")
+        )
+    })
+}
+
+/// One refresh of `source`, then the scenario's checks judged at `at`
+/// (no incident declared: targets are relative to now).
+pub async fn check(
+    runbook: &Runbook,
+    scenario: &Scenario,
+    source: &dyn Source,
+    timeout: Duration,
+    at: Timestamp,
+) -> Readiness {
+    let live = refresh(source, timeout, at).await;
+    let ctx = VerifyContext {
+        now: at,
+        incident_start: None,
+    };
+    judge(&checks_for(runbook, scenario), &live, ctx)
+}
+
+pub fn exit_code(readiness: &Readiness) -> u8 {
+    if readiness.ready {
+        EXIT_READY
+    } else {
+        EXIT_NOT_READY
+    }
+}
+
+/// "met", "not met" or "unknown": the word shown beside a check.
+pub fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Met => "met",
+        Outcome::NotMet => "not met",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+/// One row of the readiness table or overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyLine {
+    pub outcome: Outcome,
+    pub label: String,
+    pub seen: String,
+}
+
+pub fn lines(readiness: &Readiness) -> Vec<ReadyLine> {
+    readiness
+        .results
+        .iter()
+        .map(|(check, evidence)| ReadyLine {
+            outcome: evidence.outcome,
+            label: check.label.clone(),
+            seen: evidence.seen.clone(),
+        })
+        .collect()
+}
+
+/// "READY (3 of 3 met)" or "NOT READY (1 not met, 1 unknown of 4)".
+pub fn verdict(readiness: &Readiness) -> String {
+    let total = readiness.results.len();
+    if total == 0 {
+        return "READY (nothing to check)".to_string();
+    }
+    if readiness.ready {
+        return format!("READY ({total} of {total} met)");
+    }
+    let mut parts = Vec::new();
+    for outcome in [Outcome::NotMet, Outcome::Unknown] {
+        let n = readiness.count(outcome);
+        if n > 0 {
+            parts.push(format!("{n} {}", outcome_word(outcome)));
+        }
+    }
+    format!("NOT READY ({} of {total})", parts.join(", "))
+}
+
+/// Where the checks came from, for the line above the table.
+fn provenance(readiness: &Readiness) -> &'static str {
+    match readiness.results.iter().all(|(c, _)| c.derived) {
+        true => "checks derived from the environment and the scenario's steps",
+        false => "checks from the scenario's `ready` list",
+    }
+}
+
+/// The `--json` document; its shape is described in docs/ready.md.
+#[derive(Serialize)]
+struct Report<'a> {
+    runbook: &'a str,
+    scenario: &'a str,
+    source: &'a str,
+    at: Timestamp,
+    ready: bool,
+    exit_code: u8,
+    checks: Vec<CheckReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    label: &'a str,
+    derived: bool,
+    check: &'a Verify,
+    outcome: Outcome,
+    seen: &'a str,
+}
+
+pub fn report(
+    runbook: &Runbook,
+    scenario: &Scenario,
+    source: &str,
+    at: Timestamp,
+    readiness: &Readiness,
+    json: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if json {
+        let report = Report {
+            runbook: &runbook.name,
+            scenario: &scenario.id,
+            source,
+            at,
+            ready: readiness.ready,
+            exit_code: exit_code(readiness),
+            checks: readiness
+                .results
+                .iter()
+                .map(|(check, evidence)| CheckReport {
+                    label: &check.label,
+                    derived: check.derived,
+                    check: &check.check,
+                    outcome: evidence.outcome,
+                    seen: &evidence.seen,
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "{} · {} ({}) · {source} · {}",
+        runbook.name,
+        scenario.id,
+        scenario.title,
+        at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    )?;
+    writeln!(out, "{}\n", provenance(readiness))?;
+    let rows = lines(readiness);
+    let width = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
+    for row in &rows {
+        writeln!(
+            out,
+            "  {:<8} {:<width$}  {}",
+            outcome_word(row.outcome),
+            row.label,
+            row.seen
+        )?;
+    }
+    writeln!(out, "\n{}", verdict(readiness))
+}

@@ -1,0 +1,607 @@
+//! Readiness: the checks derived for each scenario, an explicit `ready`
+//! list winning over derivation, judging, and `drconsole ready` on the
+//! simulated source (in process and through the binary's exit codes).
+
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use drconsole::clock::Clock;
+use drconsole::domain::readiness::{ReadyCheck, checks_for, judge};
+use drconsole::domain::snapshot::{DbInstance, LiveState, RdsSnapshot, SourceError, SourceKind};
+use drconsole::domain::verify::{Outcome, VerifyContext};
+use drconsole::ready;
+use drconsole::runbook::builtin;
+use drconsole::runbook::duration::HumanDuration;
+use drconsole::runbook::model::{AlarmStateName, Runbook, Verify};
+use drconsole::sources::sim::{SimSource, SimWorld};
+use jiff::{SignedDuration, Timestamp};
+
+fn start() -> Timestamp {
+    "2026-03-14T02:00:00Z".parse().unwrap()
+}
+
+/// A minute into the simulation: the newest scheduled backup (00:00 UTC)
+/// has completed, the on-demand one started at the declaration has not.
+fn at() -> Timestamp {
+    start() + SignedDuration::from_secs(60)
+}
+
+fn dur(text: &str) -> HumanDuration {
+    HumanDuration::parse(text).unwrap()
+}
+
+/// Two regions with a cross-region replica and a standby ECS service in
+/// the DR region, like the Regami plan.
+const MULTI_REGION: &str = r#"
+name = "Shop"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment]
+regions = { primary = "us-east-1", dr = "us-west-2" }
+rds = [
+  { id = "shop-db" },
+  { id = "shop-db-replica", region = "us-west-2", role = "replica", source = "shop-db" },
+]
+ecs = [
+  { cluster = "shop", service = "web" },
+  { cluster = "shop-dr", service = "web", region = "us-west-2" },
+]
+backup_vaults = [{ name = "shop-vault" }, { name = "shop-vault-dr", region = "us-west-2" }]
+
+[[scenario]]
+id = "promote"
+title = "Regional outage: promote the replica"
+# Wider than the four-hourly backups, so the healthy world is ready.
+rpo = "5h"
+
+[[scenario.step]]
+id = "promote"
+title = "Promote the replica"
+commands = ["aws rds promote-read-replica --db-instance-identifier shop-db-replica --region us-west-2"]
+verify.instance_promoted = { instance = "shop-db-replica" }
+
+[[scenario.step]]
+id = "scale-up"
+title = "Scale up the standby service"
+commands = [
+  "aws ecs update-service --cluster arn:aws:ecs:us-west-2:111122223333:cluster/shop-dr --service web --desired-count 2 --region us-west-2",
+  "aws ecs wait services-stable --cluster shop-dr --services web --region us-west-2",
+]
+verify.ecs_stable = { cluster = "shop-dr", service = "web" }
+
+[[scenario]]
+id = "restore-in-dr"
+title = "Regional outage: restore the newest copy in us-west-2"
+
+[[scenario.step]]
+id = "restore"
+title = "Restore the newest snapshot copy"
+commands = [
+  "aws rds restore-db-instance-from-db-snapshot --db-instance-identifier shop-db-dr --db-snapshot-identifier shop-copy --region us-west-2",
+]
+verify.instance_status = { instance = "shop-db-dr", status = "available" }
+
+[[scenario.step]]
+id = "api"
+title = "Create the API service in the DR cluster"
+commands = [
+  "aws ecs create-service --cluster shop-dr --service-name api --task-definition api:3 --desired-count 2 --region us-west-2",
+]
+verify.ecs_stable = { cluster = "shop-dr", service = "api" }
+
+[[scenario]]
+id = "stated"
+title = "A scenario that says what it needs"
+ready = [
+  { instance_exists = { instance = "shop-db" } },
+  { alarm_state = { alarm = "shop-5xx", state = "OK" } },
+]
+
+[[scenario.step]]
+id = "restore"
+title = "Point-in-time restore"
+commands = ["aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier shop-db --target-db-instance-identifier shop-db-2 --use-latest-restorable-time"]
+"#;
+
+fn multi_region() -> Runbook {
+    drconsole::runbook::load::parse(MULTI_REGION, "shop.toml")
+        .map(|(runbook, _)| runbook)
+        .unwrap()
+}
+
+fn checks(runbook: &Runbook, scenario: &str) -> Vec<ReadyCheck> {
+    checks_for(runbook, runbook.scenario(scenario).unwrap())
+}
+
+fn verifies(checks: &[ReadyCheck]) -> Vec<Verify> {
+    checks.iter().map(|c| c.check.clone()).collect()
+}
+
+fn labels(checks: &[ReadyCheck]) -> Vec<&str> {
+    checks.iter().map(|c| c.label.as_str()).collect()
+}
+
+fn rally_point(max: &str) -> Verify {
+    Verify::RecoveryPointYoungerThan {
+        vault: None,
+        resource: Some("rally-prod-db".into()),
+        region: None,
+        max_age: dur(max),
+    }
+}
+
+fn rally_service() -> Verify {
+    Verify::EcsServiceExists {
+        cluster: "rally-prod-cluster".into(),
+        service: "rally-prod-service-fargate".into(),
+    }
+}
+
+// ------------------------------------------------------------ derivation
+
+#[test]
+fn rally_instance_failure_needs_pitr_a_recent_point_and_the_service() {
+    let rally = builtin::rally();
+    let checks = checks(&rally, "instance-failure");
+    assert_eq!(
+        verifies(&checks),
+        vec![
+            Verify::PitrCovers {
+                instance: "rally-prod-db".into(),
+                before_incident: dur("5m"),
+            },
+            rally_point("4h"),
+            rally_service(),
+        ]
+    );
+    assert_eq!(
+        labels(&checks),
+        vec![
+            "PITR window of rally-prod-db covers now − 5m",
+            "completed recovery point of rally-prod-db younger than 4h (RPO)",
+            "ECS service rally-prod-cluster/rally-prod-service-fargate exists",
+        ]
+    );
+    assert!(checks.iter().all(|c| c.derived));
+    // The restore target is created by the scenario, so never required.
+    assert!(
+        !format!("{checks:?}").contains("rally-prod-db-restore"),
+        "{checks:?}"
+    );
+}
+
+#[test]
+fn rally_data_corruption_uses_the_margin_its_step_states() {
+    let rally = builtin::rally();
+    assert_eq!(
+        verifies(&checks(&rally, "data-corruption")),
+        vec![
+            Verify::PitrCovers {
+                instance: "rally-prod-db".into(),
+                before_incident: dur("2h"),
+            },
+            rally_point("4h"),
+            rally_service(),
+        ]
+    );
+}
+
+#[test]
+fn rally_app_failure_needs_a_recent_point_and_the_service() {
+    let rally = builtin::rally();
+    assert_eq!(
+        verifies(&checks(&rally, "app-failure")),
+        vec![rally_point("4h"), rally_service()]
+    );
+}
+
+#[test]
+fn rally_regional_outage_has_no_dr_region_to_check() {
+    let rally = builtin::rally();
+    assert_eq!(
+        verifies(&checks(&rally, "regional-outage")),
+        vec![rally_point("4h")]
+    );
+}
+
+#[test]
+fn promoting_a_replica_needs_it_to_exist_and_lag_within_the_rpo() {
+    let shop = multi_region();
+    let checks = checks(&shop, "promote");
+    assert_eq!(
+        verifies(&checks),
+        vec![
+            Verify::RecoveryPointYoungerThan {
+                vault: None,
+                resource: Some("shop-db".into()),
+                region: None,
+                max_age: dur("5h"),
+            },
+            Verify::InstanceExists {
+                instance: "shop-db-replica".into()
+            },
+            Verify::ReplicaLagBelow {
+                instance: "shop-db-replica".into(),
+                max: dur("5h"),
+            },
+            // Named by ARN, by flag and by verify: one check.
+            Verify::EcsServiceExists {
+                cluster: "shop-dr".into(),
+                service: "web".into(),
+            },
+        ]
+    );
+    assert_eq!(labels(&checks)[1], "replica shop-db-replica exists");
+    assert_eq!(
+        labels(&checks)[2],
+        "replica lag of shop-db-replica below 5h (RPO)"
+    );
+}
+
+#[test]
+fn restoring_in_the_dr_region_needs_copies_there_but_not_what_it_creates() {
+    let shop = multi_region();
+    let checks = checks(&shop, "restore-in-dr");
+    assert_eq!(
+        verifies(&checks),
+        vec![
+            Verify::RecoveryPointYoungerThan {
+                vault: None,
+                resource: Some("shop-db".into()),
+                region: None,
+                max_age: dur("15m"),
+            },
+            // Existence, with the environment's staleness bound (26h default).
+            Verify::RecoveryPointYoungerThan {
+                vault: None,
+                resource: None,
+                region: Some("us-west-2".into()),
+                max_age: dur("26h"),
+            },
+        ]
+    );
+    assert_eq!(
+        labels(&checks)[1],
+        "completed recovery point in us-west-2 younger than 1d2h"
+    );
+}
+
+#[test]
+fn an_explicit_ready_list_wins_over_derivation() {
+    let shop = multi_region();
+    let checks = checks(&shop, "stated");
+    assert_eq!(
+        verifies(&checks),
+        vec![
+            Verify::InstanceExists {
+                instance: "shop-db".into()
+            },
+            Verify::AlarmState {
+                alarm: "shop-5xx".into(),
+                state: AlarmStateName::Ok,
+            },
+        ],
+        "no PITR check although a step restores to a point in time"
+    );
+    assert!(checks.iter().all(|c| !c.derived));
+    assert_eq!(
+        labels(&checks),
+        vec!["instance shop-db exists", "alarm shop-5xx is OK"]
+    );
+}
+
+// ------------------------------------------------------------ judging
+
+fn instance(id: &str, lag: Option<f64>) -> DbInstance {
+    DbInstance {
+        id: id.into(),
+        region: "us-east-1".into(),
+        replica_of: lag.map(|_| "shop-db".into()),
+        status: "available".into(),
+        engine: None,
+        multi_az: false,
+        az: None,
+        endpoint: None,
+        earliest_restorable: None,
+        latest_restorable: None,
+        replication_state: None,
+        lag_secs: lag,
+        lag_history: vec![],
+    }
+}
+
+fn rds_only(instances: Vec<DbInstance>) -> LiveState {
+    let mut live = LiveState::default();
+    live.rds.apply(at(), Ok(RdsSnapshot { instances }));
+    live
+}
+
+fn replica_checks() -> Vec<ReadyCheck> {
+    checks(&multi_region(), "promote")
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.check,
+                Verify::InstanceExists { .. } | Verify::ReplicaLagBelow { .. }
+            )
+        })
+        .collect()
+}
+
+fn ctx() -> VerifyContext {
+    VerifyContext {
+        now: at(),
+        incident_start: None,
+    }
+}
+
+fn outcomes(readiness: &drconsole::domain::readiness::Readiness) -> Vec<Outcome> {
+    readiness.results.iter().map(|(_, e)| e.outcome).collect()
+}
+
+#[test]
+fn judge_is_ready_only_when_every_check_is_met() {
+    let checks = replica_checks();
+    let ready = judge(
+        &checks,
+        &rds_only(vec![instance("shop-db-replica", Some(4.0))]),
+        ctx(),
+    );
+    assert!(ready.ready);
+    assert_eq!(outcomes(&ready), vec![Outcome::Met, Outcome::Met]);
+
+    let lagging = judge(
+        &checks,
+        &rds_only(vec![instance("shop-db-replica", Some(6.0 * 3600.0))]),
+        ctx(),
+    );
+    assert!(!lagging.ready);
+    assert_eq!(outcomes(&lagging), vec![Outcome::Met, Outcome::NotMet]);
+
+    let silent = judge(
+        &checks,
+        &rds_only(vec![instance("shop-db-replica", None)]),
+        ctx(),
+    );
+    assert!(!silent.ready, "an unknown check is not ready");
+    assert_eq!(outcomes(&silent), vec![Outcome::Met, Outcome::Unknown]);
+
+    let nothing = judge(&checks, &LiveState::default(), ctx());
+    assert!(!nothing.ready);
+    assert_eq!(outcomes(&nothing), vec![Outcome::Unknown, Outcome::Unknown]);
+    assert_eq!(
+        ready::verdict(&nothing),
+        "NOT READY (2 unknown of 2)",
+        "the verdict counts what is missing"
+    );
+
+    assert!(judge(&[], &LiveState::default(), ctx()).ready);
+}
+
+// ------------------------------------------------------------ on the simulator
+
+async fn check_on(
+    runbook: &Runbook,
+    scenario: &str,
+    world: SimWorld,
+) -> drconsole::domain::readiness::Readiness {
+    let source = SimSource::from_world(world, Clock::Fixed(at()));
+    let scenario = ready::find_scenario(runbook, scenario).unwrap();
+    ready::check(runbook, scenario, &source, Duration::from_secs(5), at()).await
+}
+
+fn seen_for(readiness: &drconsole::domain::readiness::Readiness, key: &str) -> (Outcome, String) {
+    readiness
+        .results
+        .iter()
+        .find(|(c, _)| c.check.key() == key)
+        .map(|(_, e)| (e.outcome, e.seen.clone()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_rally_scenario_is_ready_on_the_healthy_simulation() {
+    let rally = builtin::rally();
+    for scenario in &rally.scenarios {
+        let world = SimWorld::new(&rally.environment, 7, start());
+        let readiness = check_on(&rally, &scenario.id, world).await;
+        assert!(readiness.ready, "{}: {:?}", scenario.id, readiness.results);
+        assert_eq!(ready::exit_code(&readiness), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_failed_backup_feed_makes_rally_not_ready() {
+    let rally = builtin::rally();
+    let mut world = SimWorld::new(&rally.environment, 7, start());
+    world.set_error(
+        SourceKind::Backups,
+        Some(SourceError::new("AccessDeniedException", "not authorized")),
+    );
+    let readiness = check_on(&rally, "instance-failure", world).await;
+    assert!(!readiness.ready);
+    assert_eq!(ready::exit_code(&readiness), 1);
+    let (outcome, seen) = seen_for(&readiness, "recovery_point_younger_than");
+    assert_eq!(outcome, Outcome::Unknown);
+    assert!(seen.contains("AccessDeniedException"), "{seen}");
+    // The other feeds are still judged.
+    assert_eq!(seen_for(&readiness, "pitr_covers").0, Outcome::Met);
+}
+
+#[tokio::test]
+async fn the_replica_promotion_is_ready_until_its_lag_exceeds_the_rpo() {
+    let shop = multi_region();
+    let healthy = SimWorld::new(&shop.environment, 7, start());
+    let readiness = check_on(&shop, "promote", healthy).await;
+    assert!(readiness.ready, "{:?}", readiness.results);
+
+    let mut lagging = SimWorld::new(&shop.environment, 7, start());
+    lagging.set_lag_override("shop-db-replica", Some(6.0 * 3600.0), start());
+    let readiness = check_on(&shop, "promote", lagging).await;
+    assert!(!readiness.ready);
+    let (outcome, seen) = seen_for(&readiness, "replica_lag_below");
+    assert_eq!(outcome, Outcome::NotMet);
+    assert!(
+        seen.contains("lag 21600s") && seen.contains("max 5h"),
+        "{seen}"
+    );
+    assert_eq!(seen_for(&readiness, "instance_exists").0, Outcome::Met);
+}
+
+#[tokio::test]
+async fn an_rpo_tighter_than_the_backup_cadence_is_judged_not_softened() {
+    let shop = multi_region();
+    let world = SimWorld::new(&shop.environment, 7, start());
+    let readiness = check_on(&shop, "restore-in-dr", world).await;
+    assert!(!readiness.ready);
+    let results: Vec<(Outcome, &str)> = readiness
+        .results
+        .iter()
+        .map(|(c, e)| (e.outcome, c.label.as_str()))
+        .collect();
+    assert_eq!(
+        results,
+        vec![
+            (
+                Outcome::NotMet,
+                "completed recovery point of shop-db younger than 15m (RPO)"
+            ),
+            (
+                Outcome::Met,
+                "completed recovery point in us-west-2 younger than 1d2h"
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_report_shows_each_check_and_the_verdict() {
+    let rally = builtin::rally();
+    let world = SimWorld::new(&rally.environment, 7, start());
+    let readiness = check_on(&rally, "instance-failure", world).await;
+    let scenario = rally.scenario("instance-failure").unwrap();
+
+    let mut text = Vec::new();
+    ready::report(
+        &rally,
+        scenario,
+        "simulated",
+        at(),
+        &readiness,
+        false,
+        &mut text,
+    )
+    .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("met      PITR window of rally-prod-db covers now − 5m  ")
+            && text.contains("window 03-07")
+            && text.trim_end().ends_with("READY (3 of 3 met)"),
+        "{text}"
+    );
+
+    let mut json = Vec::new();
+    ready::report(
+        &rally,
+        scenario,
+        "simulated",
+        at(),
+        &readiness,
+        true,
+        &mut json,
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["ready"], true);
+    assert_eq!(json["exit_code"], 0);
+    assert_eq!(json["scenario"], "instance-failure");
+    let first = &json["checks"][0];
+    assert_eq!(first["outcome"], "met");
+    assert_eq!(first["derived"], true);
+    assert_eq!(first["check"]["pitr_covers"]["before_incident"], 300);
+    assert!(first["seen"].as_str().unwrap().starts_with("window"));
+}
+
+// ------------------------------------------------------------ the binary
+
+fn drconsole(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The multi-region runbook with an RPO of a day: ready whatever the wall
+/// clock says (the binary's simulation starts now).
+fn relaxed_runbook(dir: &std::path::Path) -> String {
+    let path = dir.join("shop.toml");
+    let relaxed = MULTI_REGION.replace("rpo = \"5h\"", "rpo = \"1d\"");
+    std::fs::write(&path, relaxed).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn binary_exits_0_when_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = relaxed_runbook(dir.path());
+    let out = drconsole(&["ready", &file, "--scenario", "promote", "--sim"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("replica shop-db-replica exists") && stdout.contains("READY (4 of 4 met)"),
+        "{stdout}"
+    );
+
+    let out = drconsole(&["ready", &file, "--scenario", "promote", "--sim", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ready"], true);
+    assert_eq!(json["exit_code"], 0);
+}
+
+#[test]
+fn binary_exits_1_when_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = relaxed_runbook(dir.path());
+    // `stated` requires an alarm the simulation does not have.
+    let out = drconsole(&["ready", &file, "--scenario", "stated", "--sim", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ready"], false);
+    assert_eq!(json["exit_code"], 1);
+    assert_eq!(json["checks"][1]["outcome"], "not_met");
+    assert_eq!(json["checks"][1]["seen"], "shop-5xx not found");
+}
+
+#[test]
+fn binary_exits_2_for_an_unknown_scenario_listing_the_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = relaxed_runbook(dir.path());
+    let out = drconsole(&["ready", &file, "--scenario", "nope", "--sim"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no scenario \"nope\"") && err.contains("promote, restore-in-dr, stated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn binary_exits_2_for_a_bad_runbook_or_without_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\n").unwrap();
+    let out = drconsole(&["ready", bad.to_str().unwrap(), "--scenario", "a", "--sim"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let file = relaxed_runbook(dir.path());
+    let out = drconsole(&["ready", &file, "--scenario", "promote"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--sim"), "{}", text(&out.stderr));
+}

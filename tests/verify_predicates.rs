@@ -1,0 +1,857 @@
+//! Every verify predicate against small hand-made snapshots: met, not met,
+//! and unknown (a feed with no data yet, and a feed in error). One table per
+//! outcome family; each row names the check, the clocks, the outcome and
+//! words the evidence must show.
+
+use drconsole::domain::snapshot::*;
+use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
+use drconsole::runbook::duration::HumanDuration;
+use drconsole::runbook::model::{AlarmStateName, Verify};
+use jiff::{SignedDuration, Timestamp};
+
+const MIN: i64 = 60;
+const HOUR: i64 = 3_600;
+const DAY: i64 = 86_400;
+
+fn now() -> Timestamp {
+    "2026-03-14T02:00:00Z".parse().unwrap()
+}
+
+fn ago(secs: i64) -> Timestamp {
+    now() - SignedDuration::from_secs(secs)
+}
+
+fn dur(text: &str) -> HumanDuration {
+    HumanDuration::parse(text).unwrap()
+}
+
+// ------------------------------------------------------------ snapshots
+
+fn db(id: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
+    DbInstance {
+        id: id.into(),
+        region: "us-east-1".into(),
+        replica_of: replica_of.map(Into::into),
+        status: status.into(),
+        engine: Some("postgres".into()),
+        multi_az: false,
+        az: None,
+        endpoint: None,
+        earliest_restorable: None,
+        latest_restorable: None,
+        replication_state: None,
+        lag_secs: None,
+        lag_history: vec![],
+    }
+}
+
+/// `db`: a primary whose PITR window runs from 7 days ago to 4 minutes ago;
+/// `db-replica`: 30 s behind; `db-silent`: a replica reporting no lag;
+/// `db-creating`: no restore window yet.
+fn rds() -> RdsSnapshot {
+    let mut primary = db("db", "available", None);
+    primary.earliest_restorable = Some(ago(7 * DAY));
+    primary.latest_restorable = Some(ago(4 * MIN));
+    let mut replica = db("db-replica", "available", Some("db"));
+    replica.lag_secs = Some(30.0);
+    replica.replication_state = Some("replicating".into());
+    RdsSnapshot {
+        instances: vec![
+            primary,
+            replica,
+            db("db-silent", "available", Some("db")),
+            db("db-creating", "creating", None),
+        ],
+    }
+}
+
+fn point(
+    id: &str,
+    vault: &str,
+    region: &str,
+    resource: &str,
+    age: i64,
+    done: bool,
+) -> RecoveryPoint {
+    RecoveryPoint {
+        id: id.into(),
+        kind: RecoveryPointKind::Backup,
+        vault: Some(vault.into()),
+        region: region.into(),
+        resource: resource.into(),
+        status: if done {
+            RecoveryPointStatus::Completed
+        } else {
+            RecoveryPointStatus::Running
+        },
+        created: ago(age + 10 * MIN),
+        completed: done.then(|| ago(age)),
+        size_bytes: None,
+        delete_at: None,
+    }
+}
+
+/// Newest first: a running job (not restorable), `other-db` 30 min old,
+/// `db` (by ARN) 1 h old in vault-a / us-east-1, `db` 10 h old in vault-b /
+/// us-west-2.
+fn backups() -> BackupSnapshot {
+    BackupSnapshot {
+        recovery_points: vec![
+            point("rp-running", "vault-a", "us-east-1", "db", 5 * MIN, false),
+            point(
+                "rp-other",
+                "vault-a",
+                "us-east-1",
+                "other-db",
+                30 * MIN,
+                true,
+            ),
+            point(
+                "rp-db",
+                "vault-a",
+                "us-east-1",
+                "arn:aws:rds:us-east-1:123456789012:db:db",
+                HOUR,
+                true,
+            ),
+            point("rp-dr", "vault-b", "us-west-2", "db", 10 * HOUR, true),
+        ],
+    }
+}
+
+fn service(name: &str, desired: u32, running: u32, rollouts: &[RolloutState]) -> EcsService {
+    EcsService {
+        cluster: "c".into(),
+        name: name.into(),
+        region: "us-east-1".into(),
+        status: "ACTIVE".into(),
+        desired,
+        running,
+        pending: desired.saturating_sub(running),
+        deployments: rollouts
+            .iter()
+            .enumerate()
+            .map(|(n, rollout)| Deployment {
+                id: format!("d{n}"),
+                status: if n == 0 { "PRIMARY" } else { "ACTIVE" }.into(),
+                task_definition: format!("{name}:{n}"),
+                rollout: Some(*rollout),
+                desired,
+                running,
+                pending: 0,
+                failed_tasks: 0,
+                updated: None,
+            })
+            .collect(),
+        events: vec![],
+        circuit_breaker: false,
+    }
+}
+
+/// `web` stable 2/2; `rolling` mid-rollout 1/2 with two deployments;
+/// `parked` scaled to zero and settled.
+fn ecs() -> EcsSnapshot {
+    use RolloutState::*;
+    EcsSnapshot {
+        services: vec![
+            service("web", 2, 2, &[Completed]),
+            service("rolling", 2, 1, &[InProgress, Completed]),
+            service("parked", 0, 0, &[Completed]),
+        ],
+    }
+}
+
+fn alarms() -> AlarmSnapshot {
+    let alarm = |name: &str, state| Alarm {
+        name: name.into(),
+        region: "us-east-1".into(),
+        state,
+        reason: String::new(),
+        updated: ago(MIN),
+        metric: None,
+    };
+    AlarmSnapshot {
+        alarms: vec![
+            alarm("app-5xx", AlarmState::Alarm),
+            alarm("db-down", AlarmState::Ok),
+        ],
+    }
+}
+
+fn live() -> LiveState {
+    let mut live = LiveState::default();
+    live.rds.apply(ago(5), Ok(rds()));
+    live.backups.apply(ago(5), Ok(backups()));
+    live.ecs.apply(ago(5), Ok(ecs()));
+    live.alarms.apply(ago(5), Ok(alarms()));
+    live
+}
+
+/// Every feed failed on its latest attempt, after one good fetch: the
+/// stale data is still there, but nothing should be judged on it.
+fn live_in_error() -> LiveState {
+    let mut live = live();
+    let err = || SourceError::new("ThrottlingException", "Rate exceeded");
+    live.rds.apply(now(), Err(err()));
+    live.backups.apply(now(), Err(err()));
+    live.ecs.apply(now(), Err(err()));
+    live.alarms.apply(now(), Err(err()));
+    live
+}
+
+// ------------------------------------------------------------ predicates
+
+fn instance_exists(i: &str) -> Verify {
+    Verify::InstanceExists { instance: i.into() }
+}
+fn instance_status(i: &str, s: &str) -> Verify {
+    Verify::InstanceStatus {
+        instance: i.into(),
+        status: s.into(),
+    }
+}
+fn promoted(i: &str) -> Verify {
+    Verify::InstancePromoted { instance: i.into() }
+}
+fn lag_below(i: &str, max: &str) -> Verify {
+    Verify::ReplicaLagBelow {
+        instance: i.into(),
+        max: dur(max),
+    }
+}
+fn point_younger(
+    vault: Option<&str>,
+    resource: Option<&str>,
+    region: Option<&str>,
+    max: &str,
+) -> Verify {
+    Verify::RecoveryPointYoungerThan {
+        vault: vault.map(Into::into),
+        resource: resource.map(Into::into),
+        region: region.map(Into::into),
+        max_age: dur(max),
+    }
+}
+fn pitr(i: &str, before: &str) -> Verify {
+    Verify::PitrCovers {
+        instance: i.into(),
+        before_incident: dur(before),
+    }
+}
+fn ecs_exists(s: &str) -> Verify {
+    Verify::EcsServiceExists {
+        cluster: "c".into(),
+        service: s.into(),
+    }
+}
+fn ecs_stable(s: &str) -> Verify {
+    Verify::EcsStable {
+        cluster: "c".into(),
+        service: s.into(),
+    }
+}
+fn running_at_least(s: &str, count: u32) -> Verify {
+    Verify::EcsRunningAtLeast {
+        cluster: "c".into(),
+        service: s.into(),
+        count,
+    }
+}
+fn alarm(a: &str, state: AlarmStateName) -> Verify {
+    Verify::AlarmState {
+        alarm: a.into(),
+        state,
+    }
+}
+
+/// Before any declaration (readiness, or a step before "declare").
+fn undeclared() -> VerifyContext {
+    VerifyContext {
+        now: now(),
+        incident_start: None,
+    }
+}
+
+/// Declared `secs` ago.
+fn declared(secs: i64) -> VerifyContext {
+    VerifyContext {
+        now: now(),
+        incident_start: Some(ago(secs)),
+    }
+}
+
+struct Case {
+    name: &'static str,
+    check: Verify,
+    ctx: VerifyContext,
+    outcome: Outcome,
+    /// Words the evidence must contain.
+    seen: Vec<String>,
+}
+
+fn case(name: &'static str, check: Verify, outcome: Outcome, seen: &[&str]) -> Case {
+    at(name, check, undeclared(), outcome, seen)
+}
+
+fn at(
+    name: &'static str,
+    check: Verify,
+    ctx: VerifyContext,
+    outcome: Outcome,
+    seen: &[&str],
+) -> Case {
+    Case {
+        name,
+        check,
+        ctx,
+        outcome,
+        seen: seen.iter().map(|w| w.to_string()).collect(),
+    }
+}
+
+fn run(cases: Vec<Case>, live: &LiveState) {
+    let mut failures = Vec::new();
+    for c in &cases {
+        let evidence = evaluate(&c.check, live, c.ctx);
+        let missing: Vec<&String> = c
+            .seen
+            .iter()
+            .filter(|w| !evidence.seen.contains(w.as_str()))
+            .collect();
+        if evidence.outcome != c.outcome || !missing.is_empty() {
+            failures.push(format!(
+                "{}: expected {:?} with {:?}, got {:?} {:?}",
+                c.name, c.outcome, c.seen, evidence.outcome, evidence.seen
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+use AlarmStateName::{Alarm as ALARM, Ok as OK};
+use Outcome::{Met, NotMet, Unknown};
+
+#[test]
+fn rds_predicates() {
+    run(
+        vec![
+            case(
+                "exists",
+                instance_exists("db"),
+                Met,
+                &["db exists", "available"],
+            ),
+            case(
+                "exists, creating",
+                instance_exists("db-creating"),
+                Met,
+                &["creating"],
+            ),
+            case(
+                "exists, absent",
+                instance_exists("ghost"),
+                NotMet,
+                &["ghost not found"],
+            ),
+            case(
+                "status",
+                instance_status("db", "available"),
+                Met,
+                &["db is available"],
+            ),
+            case(
+                "status, any case",
+                instance_status("db", "AVAILABLE"),
+                Met,
+                &["available"],
+            ),
+            case(
+                "status, other",
+                instance_status("db-creating", "available"),
+                NotMet,
+                &["db-creating is creating"],
+            ),
+            case(
+                "status, absent",
+                instance_status("ghost", "available"),
+                NotMet,
+                &["not found"],
+            ),
+            case("promoted", promoted("db"), Met, &["db is standalone"]),
+            case(
+                "promoted, still a replica",
+                promoted("db-replica"),
+                NotMet,
+                &["db-replica still replicates db"],
+            ),
+            case(
+                "promoted, absent",
+                promoted("ghost"),
+                NotMet,
+                &["not found"],
+            ),
+            case(
+                "lag",
+                lag_below("db-replica", "1m"),
+                Met,
+                &["lag 30s", "max 1m"],
+            ),
+            case(
+                "lag, over",
+                lag_below("db-replica", "10s"),
+                NotMet,
+                &["lag 30s", "max 10s"],
+            ),
+            case(
+                "lag, at the bound",
+                lag_below("db-replica", "30s"),
+                NotMet,
+                &["lag 30s"],
+            ),
+            case(
+                "lag, not reported",
+                lag_below("db-silent", "1m"),
+                Unknown,
+                &["db-silent reports no lag"],
+            ),
+            case(
+                "lag, absent",
+                lag_below("ghost", "1m"),
+                NotMet,
+                &["ghost not found"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn recovery_point_predicates_with_each_filter() {
+    run(
+        vec![
+            case(
+                "any point",
+                point_younger(None, None, None, "1h"),
+                Met,
+                &["newest 30m old"],
+            ),
+            case(
+                "any point, too old",
+                point_younger(None, None, None, "20m"),
+                NotMet,
+                &["newest 30m old", "max 20m"],
+            ),
+            case(
+                "resource, by ARN suffix",
+                point_younger(None, Some("db"), None, "2h"),
+                Met,
+                &["newest 60m old"],
+            ),
+            case(
+                "resource, the running job does not count",
+                point_younger(None, Some("db"), None, "30m"),
+                NotMet,
+                &["newest 60m old"],
+            ),
+            case(
+                "resource, by full ARN",
+                point_younger(
+                    None,
+                    Some("arn:aws:rds:us-east-1:123456789012:db:db"),
+                    None,
+                    "2h",
+                ),
+                Met,
+                &["60m"],
+            ),
+            case(
+                "resource, none",
+                point_younger(None, Some("ghost"), None, "30d"),
+                NotMet,
+                &["no completed recovery point"],
+            ),
+            case(
+                "vault",
+                point_younger(Some("vault-b"), None, None, "12h"),
+                Met,
+                &["10h"],
+            ),
+            case(
+                "vault, too old",
+                point_younger(Some("vault-b"), None, None, "5h"),
+                NotMet,
+                &["newest 10h old", "max 5h"],
+            ),
+            case(
+                "vault, empty",
+                point_younger(Some("vault-z"), None, None, "30d"),
+                NotMet,
+                &["no completed recovery point"],
+            ),
+            case(
+                "region",
+                point_younger(None, None, Some("us-west-2"), "12h"),
+                Met,
+                &["10h"],
+            ),
+            case(
+                "region, too old",
+                point_younger(None, None, Some("us-west-2"), "5h"),
+                NotMet,
+                &["10h", "max 5h"],
+            ),
+            case(
+                "region, empty",
+                point_younger(None, None, Some("eu-west-1"), "30d"),
+                NotMet,
+                &["no completed recovery point"],
+            ),
+            case(
+                "all filters together",
+                point_younger(Some("vault-a"), Some("db"), Some("us-east-1"), "2h"),
+                Met,
+                &["60m"],
+            ),
+            case(
+                "filters that exclude each other",
+                point_younger(Some("vault-b"), Some("db"), Some("us-east-1"), "30d"),
+                NotMet,
+                &["no completed recovery point"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn pitr_covers_before_and_after_a_declaration() {
+    // The window of `db` runs from 7 days ago to 4 minutes ago.
+    let with = at;
+    run(
+        vec![
+            with(
+                "undeclared: now − 5m",
+                pitr("db", "5m"),
+                undeclared(),
+                Met,
+                &["window"],
+            ),
+            with(
+                "undeclared: now is past the latest restorable time",
+                pitr("db", "0s"),
+                undeclared(),
+                NotMet,
+                &["window 03-07 02:00 – 03-14 01:56"],
+            ),
+            with(
+                "undeclared: older than the window",
+                pitr("db", "8d"),
+                undeclared(),
+                NotMet,
+                &["window"],
+            ),
+            with(
+                "declared 10m ago, target the declaration",
+                pitr("db", "0s"),
+                declared(10 * MIN),
+                Met,
+                &["window"],
+            ),
+            with(
+                "declared 2m ago: the window has not caught up",
+                pitr("db", "0s"),
+                declared(2 * MIN),
+                NotMet,
+                &["window"],
+            ),
+            with(
+                "declared 3h ago, 2h before it",
+                pitr("db", "2h"),
+                declared(3 * HOUR),
+                Met,
+                &["window"],
+            ),
+            with(
+                "declared long ago: before the window began",
+                pitr("db", "5m"),
+                declared(7 * DAY + HOUR),
+                NotMet,
+                &["window"],
+            ),
+            with(
+                "no window",
+                pitr("db-creating", "5m"),
+                undeclared(),
+                NotMet,
+                &["db-creating has no restore window"],
+            ),
+            with(
+                "absent",
+                pitr("ghost", "5m"),
+                undeclared(),
+                NotMet,
+                &["ghost not found"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn ecs_predicates() {
+    run(
+        vec![
+            case(
+                "exists",
+                ecs_exists("web"),
+                Met,
+                &["web exists", "ACTIVE, 2/2 running"],
+            ),
+            case(
+                "exists, scaled to zero",
+                ecs_exists("parked"),
+                Met,
+                &["0/0 running"],
+            ),
+            case(
+                "exists, absent",
+                ecs_exists("ghost"),
+                NotMet,
+                &["ghost not found"],
+            ),
+            case(
+                "exists, other cluster",
+                Verify::EcsServiceExists {
+                    cluster: "other".into(),
+                    service: "web".into(),
+                },
+                NotMet,
+                &["not found"],
+            ),
+            case(
+                "stable",
+                ecs_stable("web"),
+                Met,
+                &["2/2 running", "1 deployment(s)", "rollout COMPLETED"],
+            ),
+            case(
+                "stable at zero",
+                ecs_stable("parked"),
+                Met,
+                &["0/0 running"],
+            ),
+            case(
+                "mid-rollout",
+                ecs_stable("rolling"),
+                NotMet,
+                &["1/2 running", "2 deployment(s)", "rollout IN_PROGRESS"],
+            ),
+            case(
+                "stable, absent",
+                ecs_stable("ghost"),
+                NotMet,
+                &["not found"],
+            ),
+            case(
+                "running at least",
+                running_at_least("web", 2),
+                Met,
+                &["2 running (need 2)"],
+            ),
+            case(
+                "running too few",
+                running_at_least("rolling", 2),
+                NotMet,
+                &["1 running (need 2)"],
+            ),
+            case(
+                "running, absent",
+                running_at_least("ghost", 1),
+                NotMet,
+                &["not found"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn alarm_predicates() {
+    run(
+        vec![
+            case(
+                "in the state",
+                alarm("app-5xx", ALARM),
+                Met,
+                &["app-5xx is ALARM"],
+            ),
+            case("OK", alarm("db-down", OK), Met, &["db-down is OK"]),
+            case(
+                "other state",
+                alarm("app-5xx", OK),
+                NotMet,
+                &["app-5xx is ALARM"],
+            ),
+            case("absent", alarm("ghost", OK), NotMet, &["ghost not found"]),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn all_and_any_combine_their_parts() {
+    let met = || instance_exists("db");
+    let not_met = || instance_exists("ghost");
+    let unknown = || lag_below("db-silent", "1m");
+    run(
+        vec![
+            case(
+                "all met",
+                Verify::All(vec![met(), ecs_stable("web")]),
+                Met,
+                &["db exists", "; ", "rollout COMPLETED"],
+            ),
+            case(
+                "all, one not met",
+                Verify::All(vec![met(), not_met()]),
+                NotMet,
+                &["ghost"],
+            ),
+            case(
+                "all, one unknown",
+                Verify::All(vec![met(), unknown()]),
+                Unknown,
+                &["no lag"],
+            ),
+            case(
+                "all, not met beats unknown",
+                Verify::All(vec![unknown(), not_met()]),
+                NotMet,
+                &["no lag", "not found"],
+            ),
+            case(
+                "any, one met",
+                Verify::Any(vec![not_met(), met()]),
+                Met,
+                &["db exists"],
+            ),
+            case(
+                "any, met beats unknown",
+                Verify::Any(vec![unknown(), met()]),
+                Met,
+                &["db exists"],
+            ),
+            case(
+                "any, unknown beats not met",
+                Verify::Any(vec![not_met(), unknown()]),
+                Unknown,
+                &["no lag"],
+            ),
+            case(
+                "any, none met",
+                Verify::Any(vec![not_met(), alarm("app-5xx", OK)]),
+                NotMet,
+                &["ghost not found", "app-5xx is ALARM"],
+            ),
+            case(
+                "nested",
+                Verify::All(vec![
+                    met(),
+                    Verify::Any(vec![not_met(), alarm("db-down", OK)]),
+                ]),
+                Met,
+                &["db-down is OK"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+/// One of each leaf predicate, with the feed it reads (as named in `seen`).
+fn one_of_each() -> Vec<(Verify, &'static str)> {
+    vec![
+        (instance_exists("db"), "RDS"),
+        (instance_status("db", "available"), "RDS"),
+        (promoted("db"), "RDS"),
+        (lag_below("db-replica", "1m"), "RDS"),
+        (
+            point_younger(Some("vault-a"), Some("db"), Some("us-east-1"), "1d"),
+            "backup",
+        ),
+        (pitr("db", "5m"), "RDS"),
+        (ecs_exists("web"), "ECS"),
+        (ecs_stable("web"), "ECS"),
+        (running_at_least("web", 1), "ECS"),
+        (alarm("db-down", OK), "alarm"),
+    ]
+}
+
+#[test]
+fn every_predicate_met_on_the_good_snapshot_is_unknown_without_data() {
+    let mut cases = Vec::new();
+    let mut empty = Vec::new();
+    for (check, feed) in one_of_each() {
+        cases.push(case(check.key(), check.clone(), Met, &[]));
+        let seen = format!("no {feed} data yet");
+        empty.push(case(check.key(), check, Unknown, &[&seen]));
+    }
+    run(cases, &live());
+    run(empty, &LiveState::default());
+}
+
+#[test]
+fn every_predicate_is_unknown_when_its_feed_is_in_error_even_with_stale_data() {
+    let mut cases = Vec::new();
+    for (check, feed) in one_of_each() {
+        let seen = format!("{feed} unavailable: ThrottlingException");
+        cases.push(case(check.key(), check, Unknown, &[&seen]));
+    }
+    cases.push(case(
+        "all over failed feeds",
+        Verify::All(vec![instance_exists("db"), ecs_stable("web")]),
+        Unknown,
+        &["RDS unavailable", "ECS unavailable"],
+    ));
+    cases.push(case(
+        "any over failed feeds",
+        Verify::Any(vec![instance_exists("db"), alarm("db-down", OK)]),
+        Unknown,
+        &["alarm unavailable"],
+    ));
+    run(cases, &live_in_error());
+}
+
+#[test]
+fn one_failed_feed_leaves_the_others_judged() {
+    let mut live = live();
+    live.backups.apply(
+        now(),
+        Err(SourceError::new("AccessDeniedException", "not authorized")),
+    );
+    run(
+        vec![
+            case(
+                "backups unknown",
+                point_younger(None, None, None, "1d"),
+                Unknown,
+                &["backup unavailable: AccessDeniedException"],
+            ),
+            case(
+                "RDS still judged",
+                instance_exists("db"),
+                Met,
+                &["db exists"],
+            ),
+            case(
+                "all with a met and an unknown part",
+                Verify::All(vec![
+                    instance_exists("db"),
+                    point_younger(None, None, None, "1d"),
+                ]),
+                Unknown,
+                &["db exists", "backup unavailable"],
+            ),
+        ],
+        &live,
+    );
+}
