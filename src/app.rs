@@ -72,6 +72,8 @@ pub enum Mode {
     },
     ConfirmQuit,
     Help,
+    /// Whether the environment allows the scenario now, re-judged live.
+    Readiness,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +167,8 @@ pub struct App {
     pub message: Option<String>,
     /// A journal write is in flight: further writes wait so order holds.
     pub writing: bool,
+    /// The readiness overlay's content, re-judged while it is open.
+    pub readiness_view: Option<crate::domain::readiness::Readiness>,
     dirty: bool,
 }
 
@@ -192,6 +196,7 @@ impl App {
             mode: Mode::Picker { selected: 0 },
             message: None,
             writing: false,
+            readiness_view: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -336,6 +341,9 @@ impl App {
             .iter()
             .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
             .collect();
+        if self.mode == Mode::Readiness {
+            self.readiness_view = self.readiness();
+        }
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -369,7 +377,7 @@ impl App {
                     Vec::new()
                 }
             },
-            Mode::Help => {
+            Mode::Help | Mode::Readiness => {
                 self.mode = Mode::Normal;
                 Vec::new()
             }
@@ -526,6 +534,11 @@ impl App {
             Command::Zoom => self.zoomed = !self.zoomed,
             Command::Refresh => return vec![Effect::Refresh],
             Command::Help => self.mode = Mode::Help,
+            Command::Readiness if self.scenario.is_some() => {
+                self.mode = Mode::Readiness;
+                self.readiness_view = self.readiness();
+            }
+            Command::Readiness => {}
             Command::Quit => {
                 if self.remaining() > 0 {
                     self.mode = Mode::ConfirmQuit;
@@ -615,6 +628,22 @@ impl App {
             ..EntryEvidence::default()
         });
         draft
+    }
+
+    /// Whether the live state allows the current scenario now (no incident
+    /// assumed: the same question `drconsole ready` answers).
+    pub fn readiness(&self) -> Option<crate::domain::readiness::Readiness> {
+        let scenario = self.current()?;
+        let ctx = VerifyContext {
+            now: self.now,
+            incident_start: None,
+        };
+        Some(crate::domain::readiness::assess(
+            &self.runbook,
+            scenario,
+            &self.live,
+            ctx,
+        ))
     }
 
     /// How long the step at `index` has taken: from its start (or the

@@ -20,7 +20,10 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("drconsole: {e:?}");
+            // A user's mistake reads as one plain message with its causes;
+            // panics still get color-eyre's full report.
+            let causes: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("drconsole: {}", causes.join(": "));
             ExitCode::from(2)
         }
     }

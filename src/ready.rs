@@ -9,7 +9,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::domain::readiness::{Readiness, checks_for, judge};
+use crate::domain::readiness::{Readiness, checks_for, judge, lines, outcome_word, verdict};
 use crate::domain::verify::{Outcome, VerifyContext};
 use crate::runbook::model::{Runbook, Scenario, Verify};
 use crate::sources::Source;
@@ -55,54 +55,6 @@ pub fn exit_code(readiness: &Readiness) -> u8 {
     } else {
         EXIT_NOT_READY
     }
-}
-
-/// "met", "not met" or "unknown": the word shown beside a check.
-pub fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Met => "met",
-        Outcome::NotMet => "not met",
-        Outcome::Unknown => "unknown",
-    }
-}
-
-/// One row of the readiness table or overlay.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadyLine {
-    pub outcome: Outcome,
-    pub label: String,
-    pub seen: String,
-}
-
-pub fn lines(readiness: &Readiness) -> Vec<ReadyLine> {
-    readiness
-        .results
-        .iter()
-        .map(|(check, evidence)| ReadyLine {
-            outcome: evidence.outcome,
-            label: check.label.clone(),
-            seen: evidence.seen.clone(),
-        })
-        .collect()
-}
-
-/// "READY (3 of 3 met)" or "NOT READY (1 not met, 1 unknown of 4)".
-pub fn verdict(readiness: &Readiness) -> String {
-    let total = readiness.results.len();
-    if total == 0 {
-        return "READY (nothing to check)".to_string();
-    }
-    if readiness.ready {
-        return format!("READY ({total} of {total} met)");
-    }
-    let mut parts = Vec::new();
-    for outcome in [Outcome::NotMet, Outcome::Unknown] {
-        let n = readiness.count(outcome);
-        if n > 0 {
-            parts.push(format!("{n} {}", outcome_word(outcome)));
-        }
-    }
-    format!("NOT READY ({} of {total})", parts.join(", "))
 }
 
 /// Where the checks came from, for the line above the table.

@@ -371,7 +371,7 @@ fn judge_is_ready_only_when_every_check_is_met() {
     assert!(!nothing.ready);
     assert_eq!(outcomes(&nothing), vec![Outcome::Unknown, Outcome::Unknown]);
     assert_eq!(
-        ready::verdict(&nothing),
+        drconsole::domain::readiness::verdict(&nothing),
         "NOT READY (2 unknown of 2)",
         "the verdict counts what is missing"
     );

@@ -316,3 +316,25 @@ fn a_click_on_a_step_row_selects_that_step() {
     app.update(Action::SelectStep(2));
     assert_eq!(app.selected, 2);
 }
+
+#[test]
+fn readiness_overlay_shows_each_check_and_the_verdict() {
+    let mut app = app_with_live();
+    app.update(Action::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::NONE,
+    )));
+    assert_eq!(app.mode, drconsole::app::Mode::Readiness);
+    let mut buf = canvas(110, 30);
+    drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+    let text = to_text(&buf);
+    // Backups were never fetched in this fixture: not ready, shown as unknown.
+    assert!(text.contains("NOT READY"), "{text}");
+    assert_eq!(colour_of(&buf, "NOT READY"), DARK.critical);
+    assert!(text.contains("PITR window of shop-db"), "{text}");
+    assert_eq!(
+        colour_of(&buf, "unknown  "),
+        DARK.muted,
+        "the check row, not the verdict"
+    );
+}

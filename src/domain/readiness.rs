@@ -15,7 +15,7 @@ use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{RdsRole, Runbook, Scenario, Verify};
 // The same reader the simulator uses to react to commands: one idea of what
 // an aws CLI line does. It is a plain parser with no simulation in it.
-use crate::sources::sim::commands::{AwsCommand, parse_commands};
+use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 
 /// How far back a point-in-time restore must reach when the scenario does
 /// not say: RDS's latest restorable time trails now by up to five minutes.
@@ -539,4 +539,53 @@ mod tests {
         };
         assert_eq!(label(&pitr), "PITR window of db covers now");
     }
+}
+
+/// "met", "not met" or "unknown": the word shown beside a check, in the
+/// console, `ready` and the journal export alike.
+pub fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Met => "met",
+        Outcome::NotMet => "not met",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+/// One row of the readiness table or overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyLine {
+    pub outcome: Outcome,
+    pub label: String,
+    pub seen: String,
+}
+
+pub fn lines(readiness: &Readiness) -> Vec<ReadyLine> {
+    readiness
+        .results
+        .iter()
+        .map(|(check, evidence)| ReadyLine {
+            outcome: evidence.outcome,
+            label: check.label.clone(),
+            seen: evidence.seen.clone(),
+        })
+        .collect()
+}
+
+/// "READY (3 of 3 met)" or "NOT READY (1 not met, 1 unknown of 4)".
+pub fn verdict(readiness: &Readiness) -> String {
+    let total = readiness.results.len();
+    if total == 0 {
+        return "READY (nothing to check)".to_string();
+    }
+    if readiness.ready {
+        return format!("READY ({total} of {total} met)");
+    }
+    let mut parts = Vec::new();
+    for outcome in [Outcome::NotMet, Outcome::Unknown] {
+        let n = readiness.count(outcome);
+        if n > 0 {
+            parts.push(format!("{n} {}", outcome_word(outcome)));
+        }
+    }
+    format!("NOT READY ({} of {total})", parts.join(", "))
 }

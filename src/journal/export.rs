@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use super::entry::{Entry, EntryEvidence, EntryKind};
 use super::store::{is_finished, taken_back, undone_by};
-use crate::domain::verify::Outcome;
+use crate::domain::readiness::outcome_word;
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{Runbook, Scenario};
 
@@ -502,14 +502,6 @@ fn label(kind: EntryKind) -> &'static str {
         EntryKind::Note => "note",
         EntryKind::SessionPaused => "session paused",
         EntryKind::SessionCompleted => "session completed",
-    }
-}
-
-fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Met => "met",
-        Outcome::NotMet => "not met",
-        Outcome::Unknown => "unknown",
     }
 }
 

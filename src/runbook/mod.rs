@@ -1,5 +1,6 @@
 //! Runbook files: the model, loading with validation, and import.
 
+pub mod aws_cli;
 pub mod builtin;
 pub mod duration;
 pub mod import;

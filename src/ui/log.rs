@@ -36,7 +36,7 @@ pub fn render(area: Rect, buf: &mut Buffer, log: &[Entry], ctx: &PaneCtx) {
 fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
     let t = ctx.theme;
     let (word, color) = match entry.kind {
-        EntryKind::SessionStarted => ("session", t.accent),
+        EntryKind::SessionStarted => ("opened", t.accent),
         EntryKind::SessionResumed => ("resumed", t.accent),
         EntryKind::IncidentDeclared => ("declared", t.accent),
         EntryKind::StepStarted => ("started", t.accent),

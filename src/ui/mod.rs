@@ -60,6 +60,11 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     match &app.mode {
         Mode::Picker { selected } => popup::picker(area, buf, &app.runbook, *selected, theme),
         Mode::Help => popup::help(area, buf, theme),
+        Mode::Readiness => {
+            if let Some(readiness) = &app.readiness_view {
+                popup::readiness(area, buf, readiness, theme);
+            }
+        }
         _ => {}
     }
 }

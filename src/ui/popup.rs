@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
+use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
+use crate::domain::verify::Outcome;
 use crate::keys::BINDINGS;
 use crate::runbook::model::Runbook;
 
@@ -91,6 +93,46 @@ pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
     ]));
     lines.push(Line::styled(
         "In prompts: Enter saves, Esc cancels. Any key closes this help.",
+        t.muted(),
+    ));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// Whether the scenario can run now: each check with the value seen.
+pub fn readiness(area: Rect, buf: &mut Buffer, readiness: &Readiness, theme: &Theme) {
+    let t = theme;
+    let checks = ready_lines(readiness);
+    let rect = centered(area, 96, checks.len() as u16 * 2 + 5);
+    Clear.render(rect, buf);
+    let block = frame("Readiness", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let verdict_color = if readiness.ready { t.ok } else { t.critical };
+    let mut lines = vec![Line::styled(
+        verdict(readiness),
+        Style::default()
+            .fg(verdict_color)
+            .add_modifier(Modifier::BOLD),
+    )];
+    for check in checks {
+        let color = match check.outcome {
+            Outcome::Met => t.ok,
+            Outcome::NotMet => t.critical,
+            Outcome::Unknown => t.muted,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:<8} ", outcome_word(check.outcome)),
+                Style::default().fg(color),
+            ),
+            Span::styled(check.label, Style::default().fg(t.fg)),
+        ]));
+        lines.push(Line::styled(format!("         {}", check.seen), t.muted()));
+    }
+    lines.push(Line::styled(
+        "Re-judged on every update. Any key closes.",
         t.muted(),
     ));
     Paragraph::new(lines)

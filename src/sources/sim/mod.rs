@@ -14,7 +14,6 @@ use crate::runbook::model::{Environment, Step};
 
 mod alarms;
 mod backups;
-pub mod commands;
 mod ecs;
 mod noise;
 mod rds;

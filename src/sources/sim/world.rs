@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::commands::{AwsCommand, parse_commands};
 use super::noise::Noise;
 use super::{alarms, backups, ecs, rds};
 use crate::domain::snapshot::{
     AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
 };
+use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 use crate::runbook::model::{Environment, Step};
 use crate::sources::Payload;
 
