@@ -10,7 +10,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
-use crate::journal::entry::{Draft, EntryKind};
+use crate::domain::rpo;
+use crate::domain::summary::state_lines;
+use crate::journal::entry::{Draft, EntryEvidence, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
 use crate::sources::poller::Poller;
 use crate::sources::{Source, SourceUpdate};
@@ -170,6 +172,12 @@ impl Session {
         }
         let mut draft = Draft::new(self.app.now, kind);
         draft.scenario = Some(scenario.to_string());
+        // Opening the console declares the incident: record what it sees.
+        draft.evidence = Some(EntryEvidence {
+            state: state_lines(&self.app.live, self.app.now),
+            rpo: rpo::estimate(&self.app.live, self.app.now),
+            ..EntryEvidence::default()
+        });
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {

@@ -120,6 +120,26 @@ async fn walk_a_scenario_and_resume_it() {
     // Times come from the simulated clock: the wait for the restore is in them.
     assert!(e[3].time.duration_since(e[2].time).as_secs() >= 40 * 60);
 
+    // The export measures both objectives: the RTO from the session's start
+    // (it declared the incident) and the RPO from the first estimate, made
+    // with the first step since the session opened before any live data.
+    let markdown =
+        drconsole::journal::export::markdown(e, Some(&drconsole::runbook::builtin::rally()));
+    assert!(
+        markdown.contains("**RTO achieved:**") && markdown.contains("target 12h"),
+        "{markdown}"
+    );
+    let rpo = markdown
+        .lines()
+        .find(|l| l.contains("**RPO at declaration:**"))
+        .unwrap();
+    assert!(
+        rpo.contains("latest restorable time of rally-prod-db")
+            && rpo.contains("first estimated at 02:00:05"),
+        "{rpo}"
+    );
+    assert!(rpo.contains("target 4h: met"), "{rpo}");
+
     // --resume shows the same steps done and carries on in the same file.
     let mut resumed = Console::open(dir.path(), true);
     assert_eq!(resumed.session.journal_path().unwrap(), path);

@@ -302,15 +302,24 @@ impl<'a> Session<'a> {
         text
     }
 
+    /// The declaration's RPO estimate; without one, the earliest entry's
+    /// that recorded an estimate, saying when that was.
     fn rpo(&self) -> String {
-        let estimate = self
-            .declaration
-            .and_then(|e| e.evidence.as_ref())
-            .and_then(|e| e.rpo.as_ref());
-        let Some(estimate) = estimate else {
-            return "not estimated (no declaration recorded one)".to_string();
+        let recorded = |e: &&'a Entry| e.evidence.as_ref().and_then(|v| v.rpo.as_ref()).is_some();
+        let (entry, when) = match self.declaration.filter(recorded) {
+            Some(entry) => (entry, String::new()),
+            None => match self.entries.iter().find(recorded) {
+                Some(entry) => (
+                    entry,
+                    format!(", first estimated at {}", self.time(entry.time)),
+                ),
+                None => return "not estimated (no entry recorded one)".to_string(),
+            },
         };
-        let mut text = format!("{} ({})", dur(estimate.secs), cell(&estimate.basis));
+        let Some(estimate) = entry.evidence.as_ref().and_then(|e| e.rpo.as_ref()) else {
+            return "not estimated (no entry recorded one)".to_string();
+        };
+        let mut text = format!("{} ({}{when})", dur(estimate.secs), cell(&estimate.basis));
         if let Some(target) = self
             .runbook
             .zip(self.scenario)
