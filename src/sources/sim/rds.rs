@@ -129,7 +129,11 @@ fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
                         .clone()
                         .or_else(|| src.map(|s| s.region.clone()))
                         .unwrap_or_else(|| env.regions.primary.clone()),
-                    engine: src.and_then(|s| s.engine.clone()),
+                    // A snapshot restore names no source instance: its
+                    // data is this environment's database all the same.
+                    engine: src
+                        .or_else(|| instances.iter().find(|i| i.replica_of.is_none()))
+                        .and_then(|s| s.engine.clone()),
                     multi_az: false,
                     az_index: noise.range(&format!("az:{instance}"), 0, 0, 3),
                     replica_of: None,
