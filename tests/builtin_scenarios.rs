@@ -13,14 +13,17 @@ use std::time::Duration;
 use common::console::Console;
 use crossterm::event::KeyCode;
 use drconsole::app::{Mode, StepStatus};
-use drconsole::domain::verify::Outcome;
+use drconsole::domain::snapshot::{LiveState, SourceKind};
+use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::journal::{export, store};
 use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Severity};
 use drconsole::runbook::model::{Runbook, Step};
-use drconsole::sources::sim::Reaction;
+use drconsole::sources::Payload;
 use drconsole::sources::sim::commands::parse_commands;
+use drconsole::sources::sim::{Reaction, SimWorld};
+use jiff::{SignedDuration, Timestamp};
 
 /// Time for the world to react to a start and for fresh polls to arrive,
 /// so a check is never judged on the state from before the step ran.
@@ -250,4 +253,135 @@ fn builtin_names_cover_every_embedded_runbook() {
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "{name}: scenario ids are unique");
     }
+}
+
+/// The live state a console would hold after one fetch of everything.
+fn live_at(world: &SimWorld, now: Timestamp) -> LiveState {
+    let mut live = LiveState::default();
+    for kind in SourceKind::ALL {
+        match world.fetch_at(kind, now) {
+            Ok(Payload::Rds(d)) => {
+                live.rds.apply(now, Ok(d));
+            }
+            Ok(Payload::Backups(d)) => {
+                live.backups.apply(now, Ok(d));
+            }
+            Ok(Payload::Ecs(d)) => {
+                live.ecs.apply(now, Ok(d));
+            }
+            Ok(Payload::Alarms(d)) => {
+                live.alarms.apply(now, Ok(d));
+            }
+            Err(err) => panic!("{kind:?} failed: {err}"),
+        }
+    }
+    live
+}
+
+/// The `ready` checks of a scenario that are not met at `now`.
+fn unready(world: &SimWorld, runbook: &Runbook, scenario: &str, now: Timestamp) -> Vec<String> {
+    let live = live_at(world, now);
+    let ctx = VerifyContext {
+        now,
+        incident_start: None,
+    };
+    runbook
+        .scenario(scenario)
+        .unwrap()
+        .ready
+        .iter()
+        .map(|check| evaluate(check, &live, ctx))
+        .filter(|evidence| evidence.outcome != Outcome::Met)
+        .map(|evidence| evidence.seen)
+        .collect()
+}
+
+/// On a fresh simulated world every scenario is ready, except the two
+/// that must not be: rally's regional outage (nothing is copied out of
+/// us-east-1, the plan's known gap) and regami's failback (nothing has
+/// failed over yet). Failback becomes ready once the replica is promoted.
+#[test]
+fn ready_checks_judge_a_fresh_simulated_world() {
+    let start: Timestamp = "2026-03-14T02:00:00Z".parse().unwrap();
+    for (name, runbook) in builtin::all() {
+        let world = SimWorld::new(&runbook.environment, 7, start);
+        for scenario in &runbook.scenarios {
+            let missing = unready(&world, &runbook, &scenario.id, start);
+            let expected_unready = matches!(
+                (name, scenario.id.as_str()),
+                ("rally", "regional-outage") | ("regami", "failback")
+            );
+            assert_eq!(
+                !missing.is_empty(),
+                expected_unready,
+                "{name}/{}: {missing:?}",
+                scenario.id
+            );
+        }
+    }
+
+    let regami = builtin::regami();
+    let mut world = SimWorld::new(&regami.environment, 7, start);
+    let failover = regami.scenario("region-failover").unwrap();
+    for step in &failover.steps {
+        world.confirm(step, start);
+    }
+    let later = start + SignedDuration::from_mins(30);
+    assert_eq!(
+        unready(&world, &regami, "failback", later),
+        Vec::<String>::new()
+    );
+}
+
+/// Where the CLI takes a runbook path, a built-in name works too.
+#[test]
+fn the_cli_takes_a_builtin_name_for_a_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("shot.txt");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .current_dir(dir.path())
+        .args([
+            "screenshot",
+            "--runbook",
+            "regami",
+            "--scenario",
+            "failback",
+        ])
+        .args(["--format", "txt", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let frame = std::fs::read_to_string(&out_file).unwrap();
+    assert!(frame.contains("Regami production"), "{frame}");
+
+    // A file of that name wins over the built-in.
+    std::fs::write(dir.path().join("regami"), builtin::RALLY_TOML).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .current_dir(dir.path())
+        .args([
+            "screenshot",
+            "--runbook",
+            "regami",
+            "--format",
+            "txt",
+            "--out",
+        ])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let frame = std::fs::read_to_string(&out_file).unwrap();
+    assert!(frame.contains("Rally production"), "{frame}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .current_dir(dir.path())
+        .args(["run", "no-such-runbook", "--sim"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
 }
