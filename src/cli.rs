@@ -37,14 +37,14 @@ pub struct Cli {
 pub enum Command {
     /// Run the console on the simulated environment (no AWS account needed)
     Demo {
-        /// A runbook (.toml) or Markdown DR plan (.md); the built-in one if omitted
+        /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami); rally if omitted
         runbook: Option<PathBuf>,
         #[command(flatten)]
         console: ConsoleArgs,
     },
     /// Run the console for a runbook
     Run {
-        /// A runbook (.toml) or Markdown DR plan (.md)
+        /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
         runbook: PathBuf,
         /// Watch the simulated environment instead of AWS
         #[arg(long)]
@@ -55,7 +55,7 @@ pub enum Command {
     /// One refresh of everything the runbook watches: a table or JSON, and
     /// exit 0 healthy, 1 degraded, 2 could not tell
     Status {
-        /// A runbook (.toml) or Markdown DR plan (.md)
+        /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
         runbook: PathBuf,
         /// Print JSON (shape in docs/status.md)
         #[arg(long)]
@@ -133,7 +133,7 @@ pub struct ConsoleArgs {
 
 #[derive(Debug, Args)]
 pub struct ScreenshotArgs {
-    /// A runbook (.toml) or DR plan (.md); the built-in one if omitted
+    /// A runbook (.toml), DR plan (.md) or built-in name (rally, regami); rally if omitted
     #[arg(long)]
     pub runbook: Option<PathBuf>,
     /// The scenario to show; the scenario picker if omitted
@@ -312,8 +312,14 @@ fn code(status: i32) -> ExitCode {
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 
-/// A `.md` plan is imported on the fly; anything else is a runbook file.
+/// A `.md` plan is imported on the fly; a name such as `regami` that is no
+/// file loads that built-in runbook; anything else is a runbook file.
 pub fn load_runbook(path: &Path) -> Result<Runbook> {
+    if !path.exists()
+        && let Some(runbook) = path.to_str().and_then(crate::runbook::builtin::builtin)
+    {
+        return Ok(runbook);
+    }
     let is_markdown = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));

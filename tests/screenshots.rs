@@ -4,18 +4,17 @@
 use std::path::Path;
 
 use drconsole::runbook::builtin;
+use drconsole::runbook::model::Runbook;
 use drconsole::screenshot::{ShotFormat, ShotOptions, render};
 use drconsole::ui::theme::Theme;
 
 fn check(file: &str, options: ShotOptions, theme: &str) {
+    check_runbook(&builtin::rally(), file, options, theme);
+}
+
+fn check_runbook(runbook: &Runbook, file: &str, options: ShotOptions, theme: &str) {
     for (ext, format) in [("txt", ShotFormat::Txt), ("svg", ShotFormat::Svg)] {
-        let fresh = render(
-            &builtin::rally(),
-            &options,
-            &Theme::load(theme).unwrap(),
-            format,
-        )
-        .unwrap();
+        let fresh = render(runbook, &options, &Theme::load(theme).unwrap(), format).unwrap();
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("screenshots/{file}.{ext}"));
         let stored = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
@@ -47,6 +46,14 @@ fn picker_is_current() {
 #[test]
 fn presenter_screen_is_current() {
     check("presenter", main_screen(), "high-contrast");
+}
+
+/// The multi-region runbook mid-failover: the replica promoted, the
+/// standby still at zero.
+#[test]
+fn regami_failover_is_current() {
+    let options = ShotOptions::parse("120x40", "10m", Some("region-failover".into()), 3).unwrap();
+    check_runbook(&builtin::regami(), "regami-failover", options, "dark");
 }
 
 #[test]

@@ -979,3 +979,154 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     assert_eq!(statuses.last().map(String::as_str), Some("available"));
     poller.shutdown().await;
 }
+
+// ------------------------------------------------------------ built-in scenarios
+
+#[test]
+fn a_restored_instance_takes_its_first_backup() {
+    let mut world = SimWorld::new(&single_region(), SEED, start());
+    let backed_up = Verify::RecoveryPointYoungerThan {
+        vault: None,
+        resource: Some("rally-prod-db-restore".into()),
+        region: None,
+        max_age: HumanDuration::from_secs(3600),
+    };
+    world.confirm(
+        &step(&["aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier rally-prod-db --target-db-instance-identifier rally-prod-db-restore --use-latest-restorable-time"]),
+        start(),
+    );
+    let first = |now: Timestamp| {
+        world
+            .backups_at(now)
+            .recovery_points
+            .into_iter()
+            .find(|p| p.resource == "rally-prod-db-restore")
+    };
+    assert_eq!(first(start() + mins(5)), None, "none while it is created");
+    assert_eq!(
+        check(&world, &backed_up, start() + mins(5)),
+        Outcome::NotMet
+    );
+
+    // The backup runs while the instance reports `backing-up`.
+    let instance_up = (1..30)
+        .map(|m| start() + mins(m))
+        .find(|&t| {
+            world
+                .rds_at(t)
+                .instance("rally-prod-db-restore")
+                .unwrap()
+                .status
+                == "backing-up"
+        })
+        .expect("the restore backs up once created");
+    let running = first(instance_up).expect("its first backup has begun");
+    assert_eq!(running.kind, RecoveryPointKind::AutomatedSnapshot);
+    assert_eq!(running.status, RecoveryPointStatus::Running);
+    assert!(running.id.starts_with("rds:rally-prod-db-restore-"));
+
+    let later = start() + mins(30);
+    assert_eq!(
+        world
+            .rds_at(later)
+            .instance("rally-prod-db-restore")
+            .unwrap()
+            .status,
+        "available"
+    );
+    let done = first(later).unwrap();
+    assert_eq!(done.status, RecoveryPointStatus::Completed);
+    assert_eq!(done.region, "us-east-1");
+    assert_eq!(check(&world, &backed_up, later), Outcome::Met);
+}
+
+#[test]
+fn a_snapshot_restore_in_the_dr_region_lands_there() {
+    let mut world = SimWorld::new(&multi_region(), SEED, start());
+    world.confirm(
+        &step(&["aws rds restore-db-instance-from-db-snapshot --db-instance-identifier regami-db-restored --db-snapshot-identifier arn:aws:rds:us-west-2:123456789012:snapshot:awsbackup:copyjob-1 --region us-west-2"]),
+        start(),
+    );
+    let later = start() + mins(30);
+    let rds = world.rds_at(later);
+    let restored = rds.instance("regami-db-restored").unwrap();
+    assert_eq!(restored.region, "us-west-2");
+    assert_eq!(restored.status, "available");
+    assert_eq!(restored.replica_of, None);
+    assert_eq!(
+        restored.engine.as_deref(),
+        Some("postgres"),
+        "the environment's engine, though no source instance is named"
+    );
+    let in_dr = Verify::RecoveryPointYoungerThan {
+        vault: None,
+        resource: Some("regami-db-restored".into()),
+        region: Some("us-west-2".into()),
+        max_age: HumanDuration::from_secs(3600),
+    };
+    assert_eq!(check(&world, &in_dr, later), Outcome::Met);
+}
+
+#[test]
+fn rolling_back_to_a_task_definition_deploys_that_revision() {
+    let mut world = SimWorld::new(&multi_region(), SEED, start());
+    let stable = Verify::EcsStable {
+        cluster: "regami-cluster".into(),
+        service: "regami-service".into(),
+    };
+    let service = |world: &SimWorld, now| {
+        world
+            .ecs_at(now)
+            .service("regami-cluster", "regami-service")
+            .unwrap()
+            .clone()
+    };
+    let bad = service(&world, start()).deployments[0]
+        .task_definition
+        .clone();
+    assert_ne!(bad, "regami-service:2");
+    world.confirm(
+        &step(&["aws ecs update-service --cluster regami-cluster --service regami-service --task-definition regami-service:2 --region us-east-1"]),
+        start() + mins(1),
+    );
+    let during = service(&world, start() + mins(2));
+    assert_eq!(during.deployments.len(), 2);
+    assert_eq!(during.deployments[0].task_definition, "regami-service:2");
+    assert_eq!(during.deployments[1].task_definition, bad);
+    assert_eq!(check(&world, &stable, start() + mins(2)), Outcome::NotMet);
+
+    let after = service(&world, start() + mins(10));
+    assert_eq!(after.deployments.len(), 1);
+    assert_eq!(after.deployments[0].task_definition, "regami-service:2");
+    assert_eq!(after.running, after.desired);
+    assert_eq!(check(&world, &stable, start() + mins(10)), Outcome::Met);
+}
+
+#[test]
+fn the_standby_can_be_started_on_a_fresh_deployment_and_stopped_again() {
+    let mut world = SimWorld::new(&multi_region(), SEED, start());
+    let standby = |world: &SimWorld, m| {
+        world
+            .ecs_at(start() + mins(m))
+            .service("regami-cluster-secondary", "regami-service-secondary")
+            .unwrap()
+            .clone()
+    };
+    world.confirm(
+        &step(&["aws ecs update-service --cluster regami-cluster-secondary --service regami-service-secondary --desired-count 2 --force-new-deployment --region us-west-2"]),
+        start(),
+    );
+    let up = standby(&world, 10);
+    assert_eq!((up.desired, up.running, up.deployments.len()), (2, 2, 1));
+    world.confirm(
+        &step(&["aws ecs update-service --cluster regami-cluster-secondary --service regami-service-secondary --desired-count 0 --region us-west-2"]),
+        start() + mins(20),
+    );
+    let down = standby(&world, 25);
+    assert_eq!((down.desired, down.running), (0, 0));
+    let stable = Verify::EcsStable {
+        cluster: "regami-cluster-secondary".into(),
+        service: "regami-service-secondary".into(),
+    };
+    assert_eq!(check(&world, &stable, start() + mins(25)), Outcome::Met);
+}

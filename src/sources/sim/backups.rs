@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 
 use super::noise::{Noise, ts};
+use super::rds;
 use super::world::{HISTORY_DAYS, Reaction, SimWorld, db_id};
 use crate::domain::snapshot::{
     BackupSnapshot, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus,
@@ -38,6 +39,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> BackupSnapshot {
         automated_snapshots(&world.noise, db, now_s, &mut points);
     }
     operator_snapshots(world, &protected, now, &mut points);
+    first_backups(world, now, &mut points);
     let mut originals = vault_points(world, &protected, now_s);
     operator_backup_jobs(world, &protected, now, &mut originals);
     copies(world, &originals, now_s, &mut points);
@@ -202,6 +204,34 @@ fn operator_snapshots(
             completed,
             size_bytes: completed.map(|_| db.map_or(20, |d| d.size_gib) * GIB),
             delete_at: None,
+        });
+    }
+}
+
+/// The automated snapshot RDS takes of each restored instance when it
+/// comes up, so a restore has a recovery point of its own.
+fn first_backups(world: &SimWorld, now: Timestamp, out: &mut Vec<RecoveryPoint>) {
+    for backup in rds::first_backups(world, now) {
+        let (status, completed) = status_at(backup.completed, now.as_second());
+        let size_gib = world
+            .noise
+            .range(&format!("size:{}", backup.instance), 0, 20, 400)
+            .unsigned_abs();
+        out.push(RecoveryPoint {
+            id: format!(
+                "rds:{}-{}",
+                backup.instance,
+                ts(backup.started).strftime("%Y-%m-%d-%H-%M")
+            ),
+            kind: RecoveryPointKind::AutomatedSnapshot,
+            vault: None,
+            region: backup.region,
+            resource: backup.instance,
+            status,
+            created: ts(backup.started),
+            completed,
+            size_bytes: completed.map(|_| size_gib * GIB),
+            delete_at: Some(ts(backup.started + SNAPSHOT_RETENTION_DAYS * DAY)),
         });
     }
 }

@@ -44,6 +44,31 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> RdsSnapshot {
     }
 }
 
+/// The backup RDS takes of a restored instance as soon as it comes up (its
+/// `backing-up` status): the new instance's first recovery point.
+#[derive(Debug, Clone)]
+pub(super) struct FirstBackup {
+    pub instance: String,
+    pub region: String,
+    pub started: i64,
+    pub completed: i64,
+}
+
+/// First backups of the instances restored by `now` that have begun.
+pub(super) fn first_backups(world: &SimWorld, now: Timestamp) -> Vec<FirstBackup> {
+    fold(world, now)
+        .into_iter()
+        // Only restores spend time backing up after they are created.
+        .filter(|db| db.backing_up_until > db.ready && db.ready <= now.as_second())
+        .map(|db| FirstBackup {
+            instance: db.id,
+            region: db.region,
+            started: db.ready,
+            completed: db.backing_up_until,
+        })
+        .collect()
+}
+
 fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
     let env = &world.env;
     let noise = &world.noise;
@@ -104,7 +129,11 @@ fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
                         .clone()
                         .or_else(|| src.map(|s| s.region.clone()))
                         .unwrap_or_else(|| env.regions.primary.clone()),
-                    engine: src.and_then(|s| s.engine.clone()),
+                    // A snapshot restore names no source instance: its
+                    // data is this environment's database all the same.
+                    engine: src
+                        .or_else(|| instances.iter().find(|i| i.replica_of.is_none()))
+                        .and_then(|s| s.engine.clone()),
                     multi_az: false,
                     az_index: noise.range(&format!("az:{instance}"), 0, 0, 3),
                     replica_of: None,
