@@ -17,11 +17,11 @@ use drconsole::domain::snapshot::{LiveState, SourceKind};
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::journal::{export, store};
+use drconsole::runbook::aws_cli::parse_commands;
 use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Severity};
 use drconsole::runbook::model::{Runbook, Step};
 use drconsole::sources::Payload;
-use drconsole::sources::sim::commands::parse_commands;
 use drconsole::sources::sim::{Reaction, SimWorld};
 use jiff::{SignedDuration, Timestamp};
 

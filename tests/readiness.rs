@@ -140,9 +140,19 @@ fn rally_service() -> Verify {
 
 // ------------------------------------------------------------ derivation
 
+/// The built-in Rally runbook without its own `ready` lists, so that its
+/// checks are derived from what each scenario's steps do.
+fn rally_derived() -> drconsole::runbook::model::Runbook {
+    let mut rally = builtin::rally();
+    for scenario in &mut rally.scenarios {
+        scenario.ready.clear();
+    }
+    rally
+}
+
 #[test]
 fn rally_instance_failure_needs_pitr_a_recent_point_and_the_service() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     let checks = checks(&rally, "instance-failure");
     assert_eq!(
         verifies(&checks),
@@ -173,7 +183,7 @@ fn rally_instance_failure_needs_pitr_a_recent_point_and_the_service() {
 
 #[test]
 fn rally_data_corruption_uses_the_margin_its_step_states() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     assert_eq!(
         verifies(&checks(&rally, "data-corruption")),
         vec![
@@ -189,7 +199,7 @@ fn rally_data_corruption_uses_the_margin_its_step_states() {
 
 #[test]
 fn rally_app_failure_needs_a_recent_point_and_the_service() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     assert_eq!(
         verifies(&checks(&rally, "app-failure")),
         vec![rally_point("4h"), rally_service()]
@@ -198,7 +208,7 @@ fn rally_app_failure_needs_a_recent_point_and_the_service() {
 
 #[test]
 fn rally_regional_outage_has_no_dr_region_to_check() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     assert_eq!(
         verifies(&checks(&rally, "regional-outage")),
         vec![rally_point("4h")]
@@ -402,7 +412,7 @@ fn seen_for(readiness: &drconsole::domain::readiness::Readiness, key: &str) -> (
 
 #[tokio::test]
 async fn every_rally_scenario_is_ready_on_the_healthy_simulation() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     for scenario in &rally.scenarios {
         let world = SimWorld::new(&rally.environment, 7, start());
         let readiness = check_on(&rally, &scenario.id, world).await;
@@ -413,7 +423,7 @@ async fn every_rally_scenario_is_ready_on_the_healthy_simulation() {
 
 #[tokio::test]
 async fn a_failed_backup_feed_makes_rally_not_ready() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     let mut world = SimWorld::new(&rally.environment, 7, start());
     world.set_error(
         SourceKind::Backups,
@@ -477,7 +487,7 @@ async fn an_rpo_tighter_than_the_backup_cadence_is_judged_not_softened() {
 
 #[tokio::test]
 async fn the_report_shows_each_check_and_the_verdict() {
-    let rally = builtin::rally();
+    let rally = rally_derived();
     let world = SimWorld::new(&rally.environment, 7, start());
     let readiness = check_on(&rally, "instance-failure", world).await;
     let scenario = rally.scenario("instance-failure").unwrap();
