@@ -11,8 +11,7 @@ pub struct Areas {
     pub panes: Vec<(Pane, Rect)>,
 }
 
-/// Wide screens get three columns; from 80 columns two; a zoomed pane takes
-/// the whole body.
+/// A zoomed pane takes the whole body.
 pub fn areas(area: Rect, app: &App) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
@@ -22,39 +21,8 @@ pub fn areas(area: Rect, app: &App) -> Areas {
     .areas(area);
     let panes = if app.zoomed {
         vec![(app.focus, body)]
-    } else if body.width >= 150 {
-        let [left, middle, right] = Layout::horizontal([
-            Constraint::Percentage(40),
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-        ])
-        .areas(body);
-        let [checklist, log] = split_log(left);
-        let [rds, backups] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(middle);
-        let [ecs, alarms] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
-        vec![
-            (Pane::Checklist, checklist),
-            (Pane::Rds, rds),
-            (Pane::Backups, backups),
-            (Pane::Ecs, ecs),
-            (Pane::Alarms, alarms),
-            (Pane::Log, log),
-        ]
     } else {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(body);
-        let [checklist, log] = split_log(left);
-        let [rds, backups, ecs, alarms] = Layout::vertical([
-            Constraint::Ratio(3, 10),
-            Constraint::Ratio(2, 10),
-            Constraint::Ratio(3, 10),
-            Constraint::Ratio(2, 10),
-        ])
-        .areas(right);
+        let [checklist, rds, backups, ecs, alarms, log] = columns(body);
         vec![
             (Pane::Checklist, checklist),
             (Pane::Rds, rds),
@@ -68,6 +36,39 @@ pub fn areas(area: Rect, app: &App) -> Areas {
         header,
         footer,
         panes,
+    }
+}
+
+/// Checklist, RDS, backups, ECS, alarms and log: three columns on wide
+/// screens, two from 80 columns.
+fn columns(body: Rect) -> [Rect; 6] {
+    if body.width >= 150 {
+        let [left, middle, right] = Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+        ])
+        .areas(body);
+        let [checklist, log] = split_log(left);
+        let [rds, backups] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(middle);
+        let [ecs, alarms] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
+        [checklist, rds, backups, ecs, alarms, log]
+    } else {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(body);
+        let [checklist, log] = split_log(left);
+        let [rds, backups, ecs, alarms] = Layout::vertical([
+            Constraint::Ratio(3, 10),
+            Constraint::Ratio(2, 10),
+            Constraint::Ratio(3, 10),
+            Constraint::Ratio(2, 10),
+        ])
+        .areas(right);
+        [checklist, rds, backups, ecs, alarms, log]
     }
 }
 
