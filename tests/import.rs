@@ -6,6 +6,9 @@ use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import
 use drconsole::runbook::import_cmd;
 use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
 
+#[path = "import/coverage.rs"]
+mod coverage;
+
 /// A real plan from `../shared/plans`. Missing means a broken checkout:
 /// fail, never skip.
 fn real_plan(name: &str) -> String {
@@ -636,4 +639,89 @@ fn nested_generic_sections_and_bare_commands() {
     );
     assert_eq!(redeploy.expected, Some(m(10)));
     assert!(rb.environment.ecs("acme", "web").is_some());
+}
+
+/// Every plan the tests know: the real ones and each fixture that imports.
+fn all_plans() -> Vec<(String, String)> {
+    let mut plans: Vec<(String, String)> = ["rally-dr-plan.md", "regami-dr-plan.md"]
+        .iter()
+        .map(|name| (name.to_string(), real_plan(name)))
+        .collect();
+    let dir = format!("{}/tests/fixtures/plans", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "no-procedures.md")
+        .collect();
+    names.sort();
+    for name in names {
+        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+        // Fixtures may hold mis-encoded text on purpose: read them lossily,
+        // as the importer's own decoder would refuse only non-UTF-8.
+        plans.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    plans
+}
+
+#[test]
+fn every_line_of_every_plan_is_kept() {
+    let mut report = String::new();
+    for (name, plan) in all_plans() {
+        let imp = imported(&plan, &name);
+        let missing =
+            coverage::missing_lines(&drconsole::runbook::import::normalize(&plan), &imp.toml);
+        for (line, text) in missing {
+            report.push_str(&format!("{name}:{line}: {text}\n"));
+        }
+    }
+    assert!(report.is_empty(), "lines missing from the TOML:\n{report}");
+}
+
+#[test]
+fn non_procedure_text_goes_to_the_description_or_the_appendix() {
+    let imp = imported(&fixture("overview-code.md"), "overview-code.md");
+    let description = imp.runbook.description.as_deref().unwrap();
+    assert!(description.starts_with("Heron Ledger keeps customer balances"));
+    assert!(description.ends_with("kept as comments at the end of this file.)"));
+    assert!(!description.contains("clients ->"), "prose only");
+    let toml = &imp.toml;
+    assert!(toml.contains("# From section \"Introduction\" (lines 3–14)"));
+    for kept in [
+        "# ── Kept from the plan, not imported: code block in \"Introduction\" (lines 8–10) ──\n#   ```text\n#   clients -> ALB -> heron-api (ECS) -> heron-ledger (RDS)\n#   ```\n",
+        "# ── Kept from the plan, not imported: \"Scope\" (lines 12–14) ──\n#   ### Scope\n#\n#   Covers losing",
+        "# ── Kept from the plan, not imported: \"On-call contacts\" (lines 24–28) ──",
+    ] {
+        assert!(toml.contains(kept), "{kept}\n---\n{toml}");
+    }
+    let kept: Vec<&str> = imp
+        .report
+        .notes_of(NoteKind::Kept)
+        .map(|n| n.text.as_str())
+        .collect();
+    assert!(
+        kept.contains(&"prose of section \"Introduction\" (lines 3–14) kept as the runbook description")
+    );
+    assert!(kept.iter().any(|k| {
+        k.starts_with("section \"On-call contacts\" (lines 24–28) read for roles; kept verbatim")
+    }));
+
+    let regami = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+    assert!(regami.toml.contains(
+        "# ── Kept from the plan, not imported: \"Terraform Configuration\" (lines 35–162) ──\n#   ## Terraform Configuration\n#\n#   ```hcl\n"
+    ));
+    assert!(
+        regami
+            .runbook
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("Multi-region disaster recovery strategy")
+    );
+    assert!(
+        !regami
+            .runbook
+            .scenarios
+            .iter()
+            .any(|s| s.title.contains("Terraform"))
+    );
 }

@@ -115,6 +115,8 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
     let start = sc.steps.len();
     let mut prose = Vec::new();
     let mut pending: Option<(String, usize)> = None;
+    // "Steps:" before a list: quoted above the list's first step.
+    let mut label: Option<(&str, usize)> = None;
     for (i, block) in blocks.iter().enumerate() {
         let has_step = sc.steps.len() > start;
         let next_is_code = matches!(
@@ -126,11 +128,19 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
                 if let Some((text, _)) = pending.take() {
                     prose.extend(text.lines().map(str::to_owned));
                 }
+                let first = sc.steps.len();
                 for item in items {
                     sc.steps.push(step_from_item(item, notes));
                 }
+                if let (Some((_, line)), Some(step)) = (label.take(), sc.steps.get_mut(first)) {
+                    step.context_lines.push(line);
+                }
             }
-            BlockKind::Paragraph(text) if is_list_label(text) => {}
+            BlockKind::Paragraph(text) if is_list_label(text) => {
+                if let Some((text, _)) = label.replace((text, block.line)) {
+                    prose.extend(text.lines().map(str::to_owned));
+                }
+            }
             // "- Force redeploy after updating the config:" then a code block.
             BlockKind::List { items, .. } if next_is_code && items.len() == 1 => {
                 if let Some((text, _)) = pending.take() {
@@ -181,6 +191,9 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
         }
     }
     if let Some((text, _)) = pending.take() {
+        prose.extend(text.lines().map(str::to_owned));
+    }
+    if let Some((text, _)) = label {
         prose.extend(text.lines().map(str::to_owned));
     }
     prose
@@ -235,7 +248,7 @@ fn attach_line(step: &mut DraftStep, line: ShellLine) {
                 step.detail.push(text);
             }
         }
-        LineKind::Shebang(_) => {}
+        LineKind::Shebang(text) => step.detail.push(text),
     }
 }
 
@@ -329,8 +342,7 @@ fn steps_from_code(
                     line: line.line,
                     text,
                 }),
-                LineKind::Comment(t) | LineKind::Echo(t) => preamble.push(t),
-                LineKind::Shebang(_) => {}
+                LineKind::Comment(t) | LineKind::Echo(t) | LineKind::Shebang(t) => preamble.push(t),
             },
         }
     }
@@ -571,7 +583,11 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
     }
     intro.extend(prose);
     added[0].detail.splice(0..0, intro);
-    // "Steps" or "Procedure" says nothing a prefix would add.
+    // "Steps" or "Procedure" says nothing a prefix would add; the heading
+    // is quoted above the first step instead.
+    if class == HeadingClass::Generic && label == heading {
+        added[0].context_lines.insert(0, child.line);
+    }
     if class != HeadingClass::Generic {
         for step in added {
             step.title = format!("{label}: {}", step.title);
