@@ -698,9 +698,9 @@ fn non_procedure_text_goes_to_the_description_or_the_appendix() {
         .notes_of(NoteKind::Kept)
         .map(|n| n.text.as_str())
         .collect();
-    assert!(
-        kept.contains(&"prose of section \"Introduction\" (lines 3–14) kept as the runbook description")
-    );
+    assert!(kept.contains(
+        &"prose of section \"Introduction\" (lines 3–14) kept as the runbook description"
+    ));
     assert!(kept.iter().any(|k| {
         k.starts_with("section \"On-call contacts\" (lines 24–28) read for roles; kept verbatim")
     }));
@@ -724,4 +724,66 @@ fn non_procedure_text_goes_to_the_description_or_the_appendix() {
             .iter()
             .any(|s| s.title.contains("Terraform"))
     );
+}
+
+/// Instances a runbook's steps create: restore targets, new replicas, new
+/// instances. Verify may name them though [environment] does not.
+fn created_instances(runbook: &Runbook) -> Vec<String> {
+    let mut out = Vec::new();
+    for command in runbook
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|s| &s.commands)
+    {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let creates = words.iter().any(|w| {
+            w.starts_with("restore-db-instance")
+                || *w == "create-db-instance"
+                || *w == "create-db-instance-read-replica"
+        });
+        for pair in words.windows(2) {
+            let flag = pair[0];
+            if flag == "--target-db-instance-identifier"
+                || (creates && flag == "--db-instance-identifier")
+            {
+                out.push(pair[1].to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_import_passes_the_validator() {
+    use drconsole::runbook::load;
+    let mut problems = String::new();
+    for (name, plan) in all_plans() {
+        let imp = imported(&plan, &name);
+        let created = created_instances(&imp.runbook);
+        match load::parse(&imp.toml, &name) {
+            Err(diagnostics) => {
+                for d in diagnostics {
+                    problems.push_str(&format!("{d}\n"));
+                }
+            }
+            Ok((back, warnings)) => {
+                assert_eq!(
+                    back, imp.runbook,
+                    "{name}: the validator reads the same runbook"
+                );
+                for w in warnings {
+                    let expected = created.iter().any(|c| {
+                        w.message
+                            .starts_with(&format!("verify names RDS instance \"{c}\" which"))
+                    }) || (w.message.starts_with("RDS replica \"")
+                        && w.message.contains("\" has no source"));
+                    if !expected {
+                        problems.push_str(&format!("unexpected: {w}\n"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems}");
 }
