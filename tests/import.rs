@@ -787,3 +787,82 @@ fn every_import_passes_the_validator() {
     }
     assert!(problems.is_empty(), "{problems}");
 }
+
+/// Runs the built binary; returns its exit code, stdout and stderr.
+fn drconsole(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the drconsole binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn binary_imports_validates_and_runs_the_regami_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = format!(
+        "{}/../shared/plans/regami-dr-plan.md",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert!(std::path::Path::new(&plan).exists(), "{plan} is required");
+    let out = dir.path().join("out.toml");
+    let (code, _, err) = drconsole(&[
+        "import".as_ref(),
+        plan.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "import: {err}");
+    assert!(err.contains("Scenarios:"), "the report goes to stderr");
+    let (code, stdout, err) = drconsole(&["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "validate: {stdout}{err}");
+
+    // The imported runbook runs in the console on the simulated source.
+    let manual = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+    let scenario = scenario(&manual.runbook, "Manual Failover");
+    let frame_file = dir.path().join("frame.txt");
+    let (code, stdout, err) = drconsole(&[
+        "screenshot".as_ref(),
+        "--runbook".as_ref(),
+        plan.as_ref(),
+        "--scenario".as_ref(),
+        scenario.id.as_ref(),
+        "--size".as_ref(),
+        "100x30".as_ref(),
+        "--format".as_ref(),
+        "txt".as_ref(),
+        "--out".as_ref(),
+        frame_file.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "screenshot: {stdout}{err}");
+    let frame = std::fs::read_to_string(&frame_file).unwrap();
+    assert!(
+        frame.contains(&scenario.title),
+        "scenario title in:\n{frame}"
+    );
+    assert!(
+        frame.contains("regami-db-replica"),
+        "the replica in:\n{frame}"
+    );
+}
+
+#[test]
+fn binary_refuses_empty_and_binary_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty-plan.md");
+    std::fs::write(&empty, "").unwrap();
+    let binary = dir.path().join("binary-plan.md");
+    std::fs::write(&binary, (0..=255u8).cycle().take(2048).collect::<Vec<u8>>()).unwrap();
+    for (file, name) in [(&empty, "empty-plan.md"), (&binary, "binary-plan.md")] {
+        let (code, stdout, err) = drconsole(&["import".as_ref(), file.as_os_str()]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(err.contains(name), "{name} named in: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
