@@ -866,3 +866,47 @@ fn binary_refuses_empty_and_binary_plans() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn timeline_tables_set_expected_durations() {
+    let imp = imported(&fixture("timeline-table.md"), "timeline-table.md");
+    let rb = &imp.runbook;
+    let evacuate = scenario(rb, "Evacuate");
+    let expected: Vec<Option<HumanDuration>> = evacuate.steps.iter().map(|s| s.expected).collect();
+    // By the row's words, and row 4 ("Cut DNS over") by its number.
+    assert_eq!(expected, [Some(m(5)), Some(h(1)), Some(h(2)), Some(m(10))]);
+    // A table that is the whole procedure: one step per row.
+    let failback = scenario(rb, "Failback");
+    let steps: Vec<(&str, Option<HumanDuration>)> = failback
+        .steps
+        .iter()
+        .map(|s| (s.title.as_str(), s.expected))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (
+                "Build a fresh replica in us-east-1 from the promoted instance",
+                Some(h(3))
+            ),
+            ("Promote it and move traffic home", Some(m(45))),
+            ("Delete the old replica after a quiet day", Some(h(24))),
+        ]
+    );
+    assert!(
+        failback.steps[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("Phase: Resync")
+    );
+    // The replica's source is the plan's only primary.
+    let replica = rb.environment.rds("pelican-orders-east2").expect("replica");
+    assert_eq!(replica.role, RdsRole::Replica);
+    assert_eq!(replica.source.as_deref(), Some("pelican-orders"));
+    assert!(
+        imp.report
+            .notes_of(NoteKind::Inferred)
+            .any(|n| n.text.contains("from a timeline table"))
+    );
+}

@@ -22,6 +22,7 @@ mod sections;
 mod source;
 mod steps;
 mod text;
+mod timeline;
 mod verify;
 
 use std::collections::HashSet;

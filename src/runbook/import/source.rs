@@ -49,9 +49,18 @@ impl<'t> SourceLines<'t> {
     /// Whether line `n`'s words appear in `texts` (a step's title and
     /// detail), markup aside: then quoting it would only repeat them.
     pub fn carried_by(&self, n: usize, texts: &[&str]) -> bool {
-        let plain = canonical(strip_block_markup(self.get(n)));
-        let plain = plain.trim_end_matches(['.', ':', '…']);
-        plain.is_empty() || texts.iter().any(|t| canonical(t).contains(plain))
+        let texts: Vec<String> = texts.iter().map(|t| canonical(t)).collect();
+        let line = self.get(n).trim();
+        // A table row is carried when each of its cells is.
+        let parts: Vec<&str> = match line.strip_prefix('|') {
+            Some(row) => row.trim_end_matches('|').split('|').collect(),
+            None => vec![line],
+        };
+        parts.iter().all(|part| {
+            let plain = canonical(strip_block_markup(part));
+            let plain = plain.trim_end_matches(['.', ':', '…']);
+            plain.is_empty() || texts.iter().any(|t| t.contains(plain))
+        })
     }
 }
 
@@ -134,6 +143,9 @@ mod tests {
         assert_eq!(src.trimmed(4, 5), None);
         assert!(src.carried_by(3, &["Restore it"]));
         assert!(!src.carried_by(1, &["Restore it"]));
+        let row = SourceLines::new("| Resync | 2 hours |");
+        assert!(row.carried_by(1, &["Resync", "Duration: 2 hours"]));
+        assert!(!row.carried_by(1, &["Resync"]));
         assert_eq!(comment_safe("a\u{1b}b\tc"), "a\u{fffd}b\tc");
     }
 }

@@ -13,6 +13,7 @@ use super::markdown::{self, Block, BlockKind, Item};
 use super::report::Notes;
 use super::sections::{HeadingClass, Section, classify, is_info};
 use super::text::{strip_section_number, title_of};
+use super::timeline;
 
 const TITLE_MAX: usize = 90;
 
@@ -32,8 +33,22 @@ pub fn build_scenario(
     for child in &section.children {
         add_child(&mut sc, child, notes);
     }
+    let mut blocks = Vec::new();
+    section.all_blocks(&mut blocks);
+    if !sc.steps.is_empty() {
+        timeline::apply(&mut sc, &blocks, notes);
+        return sc;
+    }
+    sc.steps = timeline::steps_from_rows(&blocks);
     if sc.steps.is_empty() {
         steps_from_bullets(&mut sc, section, notes);
+    } else {
+        // Each row's cells are its step's detail now.
+        let mut table_lines = Vec::new();
+        for block in blocks.iter().filter(|b| timeline::is_timeline(b)) {
+            markdown::render(block, &mut table_lines);
+        }
+        sc.description.retain(|l| !table_lines.contains(l));
     }
     sc
 }
@@ -51,6 +66,7 @@ fn block_has_steps(block: &Block) -> bool {
     match &block.kind {
         BlockKind::List { .. } => is_step_list(block),
         BlockKind::Code { lang, text, .. } => shell_commands(lang, text),
+        BlockKind::Table { .. } => timeline::is_timeline(block),
         _ => false,
     }
 }
