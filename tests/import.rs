@@ -527,6 +527,10 @@ fn hostile_inputs_never_panic() {
         "## Restore\n\n1. Ã©Ã¨ â€œquotedâ€\u{9d} â€“ dash\n".into(),
         "## Restore\n\n1. step\r\n2. crlf\r\n".into(),
         "\u{1b}[31m## Restore\n\n1. ansi\n".into(),
+        "# T\n\n```\ncode only intro\n```\n\n## Restore\n\n1. x\n".into(),
+        "## Overview\n\n```\n```\n### Sub\n\n## Failover Procedures\n\n### Restore\n1. a\n### Failover\n1. b\n".into(),
+        "## Restore\n\n| Step | Time |\n|---|---|\n| | 5 min |\n| 99999999999 | 1 h |\n| Phase 0 | 2 h |\n".into(),
+        "## Restore\n\n| Step | Time |\n|---|---|\n| 1 | 5 min |\n\n- [ ] a\n".into(),
     ];
     for case in cases {
         if let Ok(imp) = import(&case, "hostile.md") {
