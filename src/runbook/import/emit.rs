@@ -31,9 +31,12 @@ pub struct ScenarioProvenance {
 
 #[derive(Debug, Clone, Default)]
 pub struct StepProvenance {
-    /// Comment lines before it: its source line, quoted when the step does
-    /// not carry the line's text, and labels that introduced it.
-    pub comments: Vec<String>,
+    /// Quoted plan lines that introduced it ("# line 58: Steps:").
+    pub context: Vec<String>,
+    /// Its source line (0: none).
+    pub line: usize,
+    /// The source line quoted, when the step does not carry its text.
+    pub quote: Option<String>,
     pub verify_inferred: bool,
 }
 
@@ -99,8 +102,17 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
         for (j, step) in scenario.steps.iter().enumerate() {
             let p = prov.steps.get(i).and_then(|s| s.get(j));
             line(w, "");
-            for comment in p.map_or(&[][..], |p| &p.comments) {
-                line(w, comment);
+            if let Some(p) = p {
+                for comment in &p.context {
+                    line(w, comment);
+                }
+                match &p.quote {
+                    Some(quote) => line(w, quote),
+                    None if p.line > 0 => {
+                        let _ = writeln!(w, "# line {}", p.line);
+                    }
+                    None => {}
+                }
             }
             line(w, "[[scenario.step]]");
             step_body(w, step, p.is_some_and(|p| p.verify_inferred));

@@ -899,18 +899,11 @@ fn step_provenance(
     verify_inferred: bool,
     src: &SourceLines<'_>,
 ) -> emit::StepProvenance {
-    let mut comments: Vec<String> = step.context_lines.iter().map(|&l| src.quote(l)).collect();
-    if step.line > 0 {
-        comments.push(
-            if src.carried_by(step.line, &[&step.title, detail.unwrap_or("")]) {
-                format!("# line {}", step.line)
-            } else {
-                src.quote(step.line)
-            },
-        );
-    }
+    let carried = step.line == 0 || src.carried_by(step.line, &[&step.title, detail.unwrap_or("")]);
     emit::StepProvenance {
-        comments,
+        context: step.context_lines.iter().map(|&l| src.quote(l)).collect(),
+        line: step.line,
+        quote: (!carried).then(|| src.quote(step.line)),
         verify_inferred,
     }
 }

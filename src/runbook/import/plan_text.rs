@@ -38,6 +38,7 @@ pub fn place(
     notes: &mut Notes,
 ) -> Description {
     let whole_plan = drafts.iter().any(|d| d.origin == ScenarioOrigin::WholePlan);
+    let by_line = ByLine::new(drafts);
     let mut d = Description::default();
     let mut code_moved = false;
     let intro_label = "the plan's introduction";
@@ -118,7 +119,7 @@ pub fn place(
                 format!("text of {} kept in the runbook description", quoted(title)),
             );
         }
-        if !drafts.iter().any(|s| inside(container, s.line)) {
+        if first_inside(container, &by_line).is_none() {
             // No scenario below quotes its heading: keep that line.
             d.kept.push(Kept {
                 label: format!("heading {}", quoted(&container.title)),
@@ -164,17 +165,40 @@ pub fn container_headings(
     drafts: &[&DraftScenario],
     src: &SourceLines<'_>,
 ) -> Vec<Vec<String>> {
+    let by_line = ByLine::new(drafts);
     let mut before = vec![Vec::new(); drafts.len()];
     for container in &outline.containers {
-        if let Some(i) = drafts.iter().position(|d| inside(container, d.line)) {
+        if let Some(i) = first_inside(container, &by_line) {
             before[i].push(src.quote(container.line));
         }
     }
     before
 }
 
-fn inside(section: &Section<'_>, line: usize) -> bool {
-    section.line < line && line <= section.end_line
+/// Scenarios' (line, position in output), sorted by line, so finding the
+/// scenarios inside a section stays cheap on plans with thousands.
+struct ByLine(Vec<(usize, usize)>);
+
+impl ByLine {
+    fn new(drafts: &[&DraftScenario]) -> Self {
+        let mut v: Vec<(usize, usize)> = drafts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.line, i))
+            .collect();
+        v.sort_unstable();
+        Self(v)
+    }
+}
+
+/// The first scenario in output order that lies inside a section.
+fn first_inside(section: &Section<'_>, by_line: &ByLine) -> Option<usize> {
+    let start = by_line.0.partition_point(|&(line, _)| line <= section.line);
+    by_line.0[start..]
+        .iter()
+        .take_while(|&&(line, _)| line <= section.end_line)
+        .map(|&(_, i)| i)
+        .min()
 }
 
 fn is_overview(title: &str) -> bool {

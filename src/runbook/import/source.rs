@@ -49,8 +49,13 @@ impl<'t> SourceLines<'t> {
     /// Whether line `n`'s words appear in `texts` (a step's title and
     /// detail), markup aside: then quoting it would only repeat them.
     pub fn carried_by(&self, n: usize, texts: &[&str]) -> bool {
-        let texts: Vec<String> = texts.iter().map(|t| canonical(t)).collect();
         let line = self.get(n).trim();
+        // Most lines are their step's title as written: no allocation then.
+        let plain = strip_block_markup(line).trim_end_matches(['.', ':', '…']);
+        if !line.starts_with('|') && texts.iter().any(|t| t.contains(plain)) {
+            return true;
+        }
+        let texts: Vec<String> = texts.iter().map(|t| canonical(t)).collect();
         // A table row is carried when each of its cells is.
         let parts: Vec<&str> = match line.strip_prefix('|') {
             Some(row) => row.trim_end_matches('|').split('|').collect(),
