@@ -6,6 +6,9 @@ use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import
 use drconsole::runbook::import_cmd;
 use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
 
+#[path = "import/coverage.rs"]
+mod coverage;
+
 /// A real plan from `../shared/plans`. Missing means a broken checkout:
 /// fail, never skip.
 fn real_plan(name: &str) -> String {
@@ -524,6 +527,10 @@ fn hostile_inputs_never_panic() {
         "## Restore\n\n1. Ã©Ã¨ â€œquotedâ€\u{9d} â€“ dash\n".into(),
         "## Restore\n\n1. step\r\n2. crlf\r\n".into(),
         "\u{1b}[31m## Restore\n\n1. ansi\n".into(),
+        "# T\n\n```\ncode only intro\n```\n\n## Restore\n\n1. x\n".into(),
+        "## Overview\n\n```\n```\n### Sub\n\n## Failover Procedures\n\n### Restore\n1. a\n### Failover\n1. b\n".into(),
+        "## Restore\n\n| Step | Time |\n|---|---|\n| | 5 min |\n| 99999999999 | 1 h |\n| Phase 0 | 2 h |\n".into(),
+        "## Restore\n\n| Step | Time |\n|---|---|\n| 1 | 5 min |\n\n- [ ] a\n".into(),
     ];
     for case in cases {
         if let Ok(imp) = import(&case, "hostile.md") {
@@ -636,4 +643,274 @@ fn nested_generic_sections_and_bare_commands() {
     );
     assert_eq!(redeploy.expected, Some(m(10)));
     assert!(rb.environment.ecs("acme", "web").is_some());
+}
+
+/// Every plan the tests know: the real ones and each fixture that imports.
+fn all_plans() -> Vec<(String, String)> {
+    let mut plans: Vec<(String, String)> = ["rally-dr-plan.md", "regami-dr-plan.md"]
+        .iter()
+        .map(|name| (name.to_string(), real_plan(name)))
+        .collect();
+    let dir = format!("{}/tests/fixtures/plans", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "no-procedures.md")
+        .collect();
+    names.sort();
+    for name in names {
+        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+        // Fixtures may hold mis-encoded text on purpose: read them lossily,
+        // as the importer's own decoder would refuse only non-UTF-8.
+        plans.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    plans
+}
+
+#[test]
+fn every_line_of_every_plan_is_kept() {
+    let mut report = String::new();
+    for (name, plan) in all_plans() {
+        let imp = imported(&plan, &name);
+        let missing =
+            coverage::missing_lines(&drconsole::runbook::import::normalize(&plan), &imp.toml);
+        for (line, text) in missing {
+            report.push_str(&format!("{name}:{line}: {text}\n"));
+        }
+    }
+    assert!(report.is_empty(), "lines missing from the TOML:\n{report}");
+}
+
+#[test]
+fn non_procedure_text_goes_to_the_description_or_the_appendix() {
+    let imp = imported(&fixture("overview-code.md"), "overview-code.md");
+    let description = imp.runbook.description.as_deref().unwrap();
+    assert!(description.starts_with("Heron Ledger keeps customer balances"));
+    assert!(description.ends_with("kept as comments at the end of this file.)"));
+    assert!(!description.contains("clients ->"), "prose only");
+    let toml = &imp.toml;
+    assert!(toml.contains("# From section \"Introduction\" (lines 3–14)"));
+    for kept in [
+        "# ── Kept from the plan, not imported: code block in \"Introduction\" (lines 8–10) ──\n#   ```text\n#   clients -> ALB -> heron-api (ECS) -> heron-ledger (RDS)\n#   ```\n",
+        "# ── Kept from the plan, not imported: \"Scope\" (lines 12–14) ──\n#   ### Scope\n#\n#   Covers losing",
+        "# ── Kept from the plan, not imported: \"On-call contacts\" (lines 24–28) ──",
+    ] {
+        assert!(toml.contains(kept), "{kept}\n---\n{toml}");
+    }
+    let kept: Vec<&str> = imp
+        .report
+        .notes_of(NoteKind::Kept)
+        .map(|n| n.text.as_str())
+        .collect();
+    assert!(kept.contains(
+        &"prose of section \"Introduction\" (lines 3–14) kept as the runbook description"
+    ));
+    assert!(kept.iter().any(|k| {
+        k.starts_with("section \"On-call contacts\" (lines 24–28) read for roles; kept verbatim")
+    }));
+
+    let regami = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+    assert!(regami.toml.contains(
+        "# ── Kept from the plan, not imported: \"Terraform Configuration\" (lines 35–162) ──\n#   ## Terraform Configuration\n#\n#   ```hcl\n"
+    ));
+    assert!(
+        regami
+            .runbook
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("Multi-region disaster recovery strategy")
+    );
+    assert!(
+        !regami
+            .runbook
+            .scenarios
+            .iter()
+            .any(|s| s.title.contains("Terraform"))
+    );
+}
+
+/// Instances a runbook's steps create: restore targets, new replicas, new
+/// instances. Verify may name them though [environment] does not.
+fn created_instances(runbook: &Runbook) -> Vec<String> {
+    let mut out = Vec::new();
+    for command in runbook
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|s| &s.commands)
+    {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let creates = words.iter().any(|w| {
+            w.starts_with("restore-db-instance")
+                || *w == "create-db-instance"
+                || *w == "create-db-instance-read-replica"
+        });
+        for pair in words.windows(2) {
+            let flag = pair[0];
+            if flag == "--target-db-instance-identifier"
+                || (creates && flag == "--db-instance-identifier")
+            {
+                out.push(pair[1].to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_import_passes_the_validator() {
+    use drconsole::runbook::load;
+    let mut problems = String::new();
+    for (name, plan) in all_plans() {
+        let imp = imported(&plan, &name);
+        let created = created_instances(&imp.runbook);
+        match load::parse(&imp.toml, &name) {
+            Err(diagnostics) => {
+                for d in diagnostics {
+                    problems.push_str(&format!("{d}\n"));
+                }
+            }
+            Ok((back, warnings)) => {
+                assert_eq!(
+                    back, imp.runbook,
+                    "{name}: the validator reads the same runbook"
+                );
+                for w in warnings {
+                    let expected = created.iter().any(|c| {
+                        w.message
+                            .starts_with(&format!("verify names RDS instance \"{c}\" which"))
+                    }) || (w.message.starts_with("RDS replica \"")
+                        && w.message.contains("\" has no source"));
+                    if !expected {
+                        problems.push_str(&format!("unexpected: {w}\n"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems}");
+}
+
+/// Runs the built binary; returns its exit code, stdout and stderr.
+fn drconsole(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the drconsole binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn binary_imports_validates_and_runs_the_regami_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = format!(
+        "{}/../shared/plans/regami-dr-plan.md",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert!(std::path::Path::new(&plan).exists(), "{plan} is required");
+    let out = dir.path().join("out.toml");
+    let (code, _, err) = drconsole(&[
+        "import".as_ref(),
+        plan.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "import: {err}");
+    assert!(err.contains("Scenarios:"), "the report goes to stderr");
+    let (code, stdout, err) = drconsole(&["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "validate: {stdout}{err}");
+
+    // The imported runbook runs in the console on the simulated source.
+    let manual = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+    let scenario = scenario(&manual.runbook, "Manual Failover");
+    let frame_file = dir.path().join("frame.txt");
+    let (code, stdout, err) = drconsole(&[
+        "screenshot".as_ref(),
+        "--runbook".as_ref(),
+        plan.as_ref(),
+        "--scenario".as_ref(),
+        scenario.id.as_ref(),
+        "--size".as_ref(),
+        "100x30".as_ref(),
+        "--format".as_ref(),
+        "txt".as_ref(),
+        "--out".as_ref(),
+        frame_file.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "screenshot: {stdout}{err}");
+    let frame = std::fs::read_to_string(&frame_file).unwrap();
+    assert!(
+        frame.contains(&scenario.title),
+        "scenario title in:\n{frame}"
+    );
+    assert!(
+        frame.contains("regami-db-replica"),
+        "the replica in:\n{frame}"
+    );
+}
+
+#[test]
+fn binary_refuses_empty_and_binary_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty-plan.md");
+    std::fs::write(&empty, "").unwrap();
+    let binary = dir.path().join("binary-plan.md");
+    std::fs::write(&binary, (0..=255u8).cycle().take(2048).collect::<Vec<u8>>()).unwrap();
+    for (file, name) in [(&empty, "empty-plan.md"), (&binary, "binary-plan.md")] {
+        let (code, stdout, err) = drconsole(&["import".as_ref(), file.as_os_str()]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(err.contains(name), "{name} named in: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn timeline_tables_set_expected_durations() {
+    let imp = imported(&fixture("timeline-table.md"), "timeline-table.md");
+    let rb = &imp.runbook;
+    let evacuate = scenario(rb, "Evacuate");
+    let expected: Vec<Option<HumanDuration>> = evacuate.steps.iter().map(|s| s.expected).collect();
+    // By the row's words, and row 4 ("Cut DNS over") by its number.
+    assert_eq!(expected, [Some(m(5)), Some(h(1)), Some(h(2)), Some(m(10))]);
+    // A table that is the whole procedure: one step per row.
+    let failback = scenario(rb, "Failback");
+    let steps: Vec<(&str, Option<HumanDuration>)> = failback
+        .steps
+        .iter()
+        .map(|s| (s.title.as_str(), s.expected))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (
+                "Build a fresh replica in us-east-1 from the promoted instance",
+                Some(h(3))
+            ),
+            ("Promote it and move traffic home", Some(m(45))),
+            ("Delete the old replica after a quiet day", Some(h(24))),
+        ]
+    );
+    assert!(
+        failback.steps[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("Phase: Resync")
+    );
+    // The replica's source is the plan's only primary.
+    let replica = rb.environment.rds("pelican-orders-east2").expect("replica");
+    assert_eq!(replica.role, RdsRole::Replica);
+    assert_eq!(replica.source.as_deref(), Some("pelican-orders"));
+    assert!(
+        imp.report
+            .notes_of(NoteKind::Inferred)
+            .any(|n| n.text.contains("from a timeline table"))
+    );
 }

@@ -21,6 +21,9 @@ pub struct DraftStep {
     pub verify: Vec<Verify>,
     /// Commands added from a reference section (not where the step is).
     pub borrowed_commands: usize,
+    /// Plan lines that introduced the step but whose text it does not
+    /// carry ("Steps:", a "#### Procedure" heading): quoted in comments.
+    pub context_lines: Vec<usize>,
 }
 
 impl DraftStep {

@@ -12,10 +12,32 @@ pub struct Provenance {
     pub source: String,
     /// Comment for `[objectives]` (e.g. "RTO from line 8; RPO assumed").
     pub objectives: String,
-    /// Per scenario: its source lines.
-    pub scenarios: Vec<(usize, usize)>,
-    /// Per scenario, per step: source line, and whether `verify` was inferred.
-    pub steps: Vec<Vec<(usize, bool)>>,
+    pub scenarios: Vec<ScenarioProvenance>,
+    /// Per scenario, per step.
+    pub steps: Vec<Vec<StepProvenance>>,
+    /// Where the runbook description came from.
+    pub description: Option<String>,
+    /// Plan text kept verbatim as comments at the end (see `appendix`).
+    pub appendix: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioProvenance {
+    pub from: usize,
+    pub to: usize,
+    /// Comment lines before it: the headings of the sections that hold it.
+    pub before: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StepProvenance {
+    /// Quoted plan lines that introduced it ("# line 58: Steps:").
+    pub context: Vec<String>,
+    /// Its source line (0: none).
+    pub line: usize,
+    /// The source line quoted, when the step does not carry its text.
+    pub quote: Option<String>,
+    pub verify_inferred: bool,
 }
 
 pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
@@ -39,6 +61,9 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
     line(w, "");
     kv(w, "name", &string(&runbook.name));
     if let Some(d) = &runbook.description {
+        if let Some(origin) = &prov.description {
+            line(w, &format!("# From {}", one_line(origin)));
+        }
         kv(w, "description", &string(d));
     }
     line(w, "");
@@ -53,10 +78,13 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
     environment(w, runbook);
     for (i, scenario) in runbook.scenarios.iter().enumerate() {
         line(w, "");
-        if let Some((from, to)) = prov.scenarios.get(i) {
+        if let Some(p) = prov.scenarios.get(i) {
+            for comment in &p.before {
+                line(w, comment);
+            }
             line(
                 w,
-                &format!("# {} lines {from}-{to}", one_line(&prov.source)),
+                &format!("# {} lines {}-{}", one_line(&prov.source), p.from, p.to),
             );
         }
         line(w, "[[scenario]]");
@@ -72,20 +100,25 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
             kv(w, "description", &string(d));
         }
         for (j, step) in scenario.steps.iter().enumerate() {
-            let (from, inferred) = prov
-                .steps
-                .get(i)
-                .and_then(|s| s.get(j))
-                .copied()
-                .unwrap_or((0, false));
+            let p = prov.steps.get(i).and_then(|s| s.get(j));
             line(w, "");
-            if from > 0 {
-                line(w, &format!("# line {from}"));
+            if let Some(p) = p {
+                for comment in &p.context {
+                    line(w, comment);
+                }
+                match &p.quote {
+                    Some(quote) => line(w, quote),
+                    None if p.line > 0 => {
+                        let _ = writeln!(w, "# line {}", p.line);
+                    }
+                    None => {}
+                }
             }
             line(w, "[[scenario.step]]");
-            step_body(w, step, inferred);
+            step_body(w, step, p.is_some_and(|p| p.verify_inferred));
         }
     }
+    out.push_str(&prov.appendix);
     out
 }
 

@@ -395,6 +395,7 @@ pub fn infer(
     pair_services(&mut b);
     settle_regions(&mut b);
     settle_engine(&mut b);
+    settle_replica_sources(&mut b);
     for (id, line) in b.clusters.clone() {
         if !b.env.ecs.iter().any(|e| e.cluster == id) {
             b.notes.check(
@@ -816,6 +817,32 @@ fn settle_engine(b: &mut Builder<'_>) {
     }
 }
 
+/// A replica no command names the source of replicates the plan's only
+/// primary instance, when it has exactly one (named by a command's flag or
+/// a labelled line); a guess, so it is reported for checking.
+fn settle_replica_sources(b: &mut Builder<'_>) {
+    let mut primaries = b.env.rds.iter().filter(|r| r.role == RdsRole::Primary);
+    let (Some(primary), None) = (primaries.next(), primaries.next()) else {
+        return;
+    };
+    let primary = primary.id.clone();
+    for spec in b
+        .env
+        .rds
+        .iter_mut()
+        .filter(|r| r.role == RdsRole::Replica && r.source.is_none())
+    {
+        spec.source = Some(primary.clone());
+        b.notes.check(
+            None,
+            format!(
+                "replica {} taken to replicate {primary}, the only primary instance in the plan; check its source",
+                spec.id
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -869,6 +896,11 @@ mod tests {
                 ("app-replica", RdsRole::Replica),
                 ("app-db", RdsRole::Primary)
             ]
+        );
+        assert_eq!(
+            env.rds[0].source.as_deref(),
+            Some("app-db"),
+            "the only primary is the replica's source"
         );
         assert!(created.instances.contains("app-db-restored"));
         assert_eq!(env.ecs.len(), 2);

@@ -6,6 +6,7 @@
 //! nothing is kept as description or detail; the report says what was
 //! inferred, kept and worth checking.
 
+mod appendix;
 mod commands;
 mod draft;
 mod durations;
@@ -13,12 +14,15 @@ mod emit;
 mod environment;
 mod markdown;
 mod objectives;
+mod plan_text;
 mod report;
 mod roles;
 mod scenarios;
 mod sections;
+mod source;
 mod steps;
 mod text;
+mod timeline;
 mod verify;
 
 use std::collections::HashSet;
@@ -34,6 +38,7 @@ use self::objectives::{Stated, Which};
 use self::report::Notes;
 use self::scenarios::Outline;
 use self::sections::{HeadingClass, Section, classify};
+use self::source::SourceLines;
 use self::text::{UniqueIds, slug, strip_section_number, words};
 use super::duration::HumanDuration;
 use super::model::{Objectives, Runbook, Scenario, Step};
@@ -82,6 +87,12 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+/// The plan text as the importer reads it: line endings, look-alike spaces,
+/// hyphens and quotes, mis-encodings and invisible characters normalised.
+pub fn normalize(markdown: &str) -> String {
+    text::normalize(markdown).0
+}
 
 /// Imports a plan file's bytes: refuses binary or non-UTF-8 input.
 pub fn import_bytes(bytes: &[u8], source_name: &str) -> Result<Imported, ImportError> {
@@ -166,12 +177,16 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         objectives: objective_note,
         ..Default::default()
     };
+    let src = SourceLines::new(&text);
+    let draft_refs: Vec<&DraftScenario> = drafts.iter().map(|(d, _, _)| d).collect();
+    let plan_text = plan_text::place(&outline, &blocks, &src, &draft_refs, &mut notes);
+    let mut headings_above = plan_text::container_headings(&outline, &draft_refs, &src);
+    let description = join_text(&plan_text.lines);
     let mut summaries = Vec::new();
     let mut scenario_ids = UniqueIds::default();
-    let description = join_text(&runbook_description(&outline));
-    for (draft, _, _) in &mut drafts {
+    for (i, (draft, _, _)) in drafts.iter().enumerate() {
         let (mut scenario, step_prov) =
-            finish_scenario(draft, &roles, &mut scenario_ids, &mut notes);
+            finish_scenario(draft, &roles, &src, &mut scenario_ids, &mut notes);
         summaries.push(ScenarioSummary {
             id: scenario.id.clone(),
             title: scenario.title.clone(),
@@ -182,14 +197,19 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         if scenario.description.is_some() && scenario.description == description {
             scenario.description = None;
         }
-        prov.scenarios.push((draft.line, draft.end_line));
+        prov.scenarios.push(emit::ScenarioProvenance {
+            from: draft.line,
+            to: draft.end_line,
+            before: headings_above
+                .get_mut(i)
+                .map(std::mem::take)
+                .unwrap_or_default(),
+        });
         prov.steps.push(step_prov);
         scenarios_out.push(scenario);
     }
-    let whole_plan_used = drafts
-        .iter()
-        .any(|(d, _, _)| d.origin == ScenarioOrigin::WholePlan);
-    report_skipped(&outline, whole_plan_used, &mut notes);
+    prov.description = plan_text.origin.clone();
+    prov.appendix = appendix::render(&plan_text.kept, &source, &src);
 
     let runbook = Runbook {
         name: runbook_name(&outline, source_name),
@@ -310,42 +330,6 @@ fn runbook_name(outline: &Outline<'_, '_>, source_name: &str) -> String {
     } else {
         title
     }
-}
-
-fn runbook_description(outline: &Outline<'_, '_>) -> Vec<String> {
-    let mut lines = Vec::new();
-    for block in &outline.intro {
-        markdown::render(block, &mut lines);
-    }
-    if lines.is_empty()
-        && let Some(overview) = outline.skipped.iter().find(|s| {
-            let ws = words(&s.title);
-            ws.iter().any(|w| {
-                matches!(
-                    w.as_str(),
-                    "overview" | "introduction" | "summary" | "purpose"
-                )
-            })
-        })
-    {
-        for block in &overview.blocks {
-            markdown::render(block, &mut lines);
-        }
-    }
-    for container in &outline.containers {
-        if container
-            .blocks
-            .iter()
-            .any(|b| !matches!(b.kind, BlockKind::Rule))
-        {
-            lines.push(String::new());
-            lines.push(format!("{}:", strip_section_number(&container.title)));
-            for block in &container.blocks {
-                markdown::render(block, &mut lines);
-            }
-        }
-    }
-    lines
 }
 
 /// Joins kept lines into one text: trailing blank lines and runs of blank
@@ -810,9 +794,10 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
 fn finish_scenario(
     draft: &DraftScenario,
     roles: &[roles::Role],
+    src: &SourceLines<'_>,
     scenario_ids: &mut UniqueIds,
     notes: &mut Notes,
-) -> (Scenario, Vec<(usize, bool)>) {
+) -> (Scenario, Vec<emit::StepProvenance>) {
     let id_base = {
         let core = scenario_core_title(&draft.title);
         let s = slug(&core, 40);
@@ -847,11 +832,17 @@ fn finish_scenario(
         if step.commands.is_empty() {
             without_command.push(step_id.clone());
         }
-        prov.push((step.line, verify.is_some()));
+        let detail = join_text(&step.detail);
+        prov.push(step_provenance(
+            step,
+            detail.as_deref(),
+            verify.is_some(),
+            src,
+        ));
         steps_out.push(Step {
             id: step_id,
             title: step.title.clone(),
-            detail: join_text(&step.detail),
+            detail,
             role: roles::assign(step, roles),
             commands: step.commands.iter().map(|c| c.text.clone()).collect(),
             expected: step.expected,
@@ -900,6 +891,24 @@ fn finish_scenario(
     (scenario, prov)
 }
 
+/// A step's comments: the labels that introduced it, then its source line,
+/// quoted when its title and detail do not carry the line's text (a
+/// "Step 3:" prefix or an `echo` dropped from the title).
+fn step_provenance(
+    step: &draft::DraftStep,
+    detail: Option<&str>,
+    verify_inferred: bool,
+    src: &SourceLines<'_>,
+) -> emit::StepProvenance {
+    let carried = step.line == 0 || src.carried_by(step.line, &[&step.title, detail.unwrap_or("")]);
+    emit::StepProvenance {
+        context: step.context_lines.iter().map(|&l| src.quote(l)).collect(),
+        line: step.line,
+        quote: (!carried).then(|| src.quote(step.line)),
+        verify_inferred,
+    }
+}
+
 /// "Scenario A: Database failure (single AZ)" -> "Database failure".
 fn scenario_core_title(title: &str) -> String {
     let stripped = match title.split_once([':', '–', '—']) {
@@ -922,43 +931,5 @@ fn scenario_core_title(title: &str) -> String {
         stripped.to_owned()
     } else {
         out
-    }
-}
-
-fn report_skipped(outline: &Outline<'_, '_>, whole_plan_used: bool, notes: &mut Notes) {
-    for s in &outline.skipped {
-        // The whole-plan scenario took in every section but these.
-        if whole_plan_used && classify(&s.title) != HeadingClass::NotProcedure {
-            continue;
-        }
-        notes.kept(
-            s.line,
-            format!(
-                "section \"{}\" (lines {}-{}) is not a procedure; not imported",
-                strip_section_number(&s.title),
-                s.line,
-                s.end_line
-            ),
-        );
-    }
-    for s in &outline.roles {
-        notes.kept(
-            s.line,
-            format!(
-                "section \"{}\" read for roles only",
-                strip_section_number(&s.title)
-            ),
-        );
-    }
-    for s in &outline.containers {
-        if s.blocks.iter().any(|b| !matches!(b.kind, BlockKind::Rule)) {
-            notes.kept(
-                s.line,
-                format!(
-                    "text of \"{}\" kept in the runbook description",
-                    strip_section_number(&s.title)
-                ),
-            );
-        }
     }
 }

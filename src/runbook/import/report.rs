@@ -7,8 +7,8 @@ use std::fmt;
 pub enum NoteKind {
     /// Something we derived (a resource, an objective, a verify predicate).
     Inferred,
-    /// Text we could not map and kept as description or detail, or skipped
-    /// as reference material.
+    /// Text that maps to no step, and where it went: a description, a
+    /// detail, or the appendix of comments at the end of the TOML.
     Kept,
     /// Something the user should look at.
     Check,
@@ -83,7 +83,7 @@ impl fmt::Display for Report {
         }
         let sections = [
             (NoteKind::Inferred, "Inferred:"),
-            (NoteKind::Kept, "Kept as text or not imported:"),
+            (NoteKind::Kept, "Kept as text:"),
             (NoteKind::Check, "Please check:"),
         ];
         for (kind, heading) in sections {

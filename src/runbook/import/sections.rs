@@ -123,6 +123,7 @@ const PROCEDURE: &[&str] = &[
     "drills",
     "exercise",
     "evacuation",
+    "evacuate",
     "degradation",
     "loss",
     "ransomware",

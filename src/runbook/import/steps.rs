@@ -13,6 +13,7 @@ use super::markdown::{self, Block, BlockKind, Item};
 use super::report::Notes;
 use super::sections::{HeadingClass, Section, classify, is_info};
 use super::text::{strip_section_number, title_of};
+use super::timeline;
 
 const TITLE_MAX: usize = 90;
 
@@ -32,8 +33,22 @@ pub fn build_scenario(
     for child in &section.children {
         add_child(&mut sc, child, notes);
     }
+    let mut blocks = Vec::new();
+    section.all_blocks(&mut blocks);
+    if !sc.steps.is_empty() {
+        timeline::apply(&mut sc, &blocks, notes);
+        return sc;
+    }
+    sc.steps = timeline::steps_from_rows(&blocks);
     if sc.steps.is_empty() {
         steps_from_bullets(&mut sc, section, notes);
+    } else {
+        // Each row's cells are its step's detail now.
+        let mut table_lines = Vec::new();
+        for block in blocks.iter().filter(|b| timeline::is_timeline(b)) {
+            markdown::render(block, &mut table_lines);
+        }
+        sc.description.retain(|l| !table_lines.contains(l));
     }
     sc
 }
@@ -51,6 +66,7 @@ fn block_has_steps(block: &Block) -> bool {
     match &block.kind {
         BlockKind::List { .. } => is_step_list(block),
         BlockKind::Code { lang, text, .. } => shell_commands(lang, text),
+        BlockKind::Table { .. } => timeline::is_timeline(block),
         _ => false,
     }
 }
@@ -115,6 +131,8 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
     let start = sc.steps.len();
     let mut prose = Vec::new();
     let mut pending: Option<(String, usize)> = None;
+    // "Steps:" before a list: quoted above the list's first step.
+    let mut label: Option<(&str, usize)> = None;
     for (i, block) in blocks.iter().enumerate() {
         let has_step = sc.steps.len() > start;
         let next_is_code = matches!(
@@ -126,11 +144,19 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
                 if let Some((text, _)) = pending.take() {
                     prose.extend(text.lines().map(str::to_owned));
                 }
+                let first = sc.steps.len();
                 for item in items {
                     sc.steps.push(step_from_item(item, notes));
                 }
+                if let (Some((_, line)), Some(step)) = (label.take(), sc.steps.get_mut(first)) {
+                    step.context_lines.push(line);
+                }
             }
-            BlockKind::Paragraph(text) if is_list_label(text) => {}
+            BlockKind::Paragraph(text) if is_list_label(text) => {
+                if let Some((text, _)) = label.replace((text, block.line)) {
+                    prose.extend(text.lines().map(str::to_owned));
+                }
+            }
             // "- Force redeploy after updating the config:" then a code block.
             BlockKind::List { items, .. } if next_is_code && items.len() == 1 => {
                 if let Some((text, _)) = pending.take() {
@@ -181,6 +207,9 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
         }
     }
     if let Some((text, _)) = pending.take() {
+        prose.extend(text.lines().map(str::to_owned));
+    }
+    if let Some((text, _)) = label {
         prose.extend(text.lines().map(str::to_owned));
     }
     prose
@@ -235,7 +264,7 @@ fn attach_line(step: &mut DraftStep, line: ShellLine) {
                 step.detail.push(text);
             }
         }
-        LineKind::Shebang(_) => {}
+        LineKind::Shebang(text) => step.detail.push(text),
     }
 }
 
@@ -329,8 +358,7 @@ fn steps_from_code(
                     line: line.line,
                     text,
                 }),
-                LineKind::Comment(t) | LineKind::Echo(t) => preamble.push(t),
-                LineKind::Shebang(_) => {}
+                LineKind::Comment(t) | LineKind::Echo(t) | LineKind::Shebang(t) => preamble.push(t),
             },
         }
     }
@@ -571,7 +599,11 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
     }
     intro.extend(prose);
     added[0].detail.splice(0..0, intro);
-    // "Steps" or "Procedure" says nothing a prefix would add.
+    // "Steps" or "Procedure" says nothing a prefix would add; the heading
+    // is quoted above the first step instead.
+    if class == HeadingClass::Generic && label == heading {
+        added[0].context_lines.insert(0, child.line);
+    }
     if class != HeadingClass::Generic {
         for step in added {
             step.title = format!("{label}: {}", step.title);
