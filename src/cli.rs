@@ -16,6 +16,7 @@ use crate::runbook::model::Runbook;
 use crate::runtime::{JournalSettings, Launched, launch};
 use crate::screenshot::{self, ShotFormat, ShotOptions};
 use crate::sources::Source;
+use crate::sources::aws::{AwsOptions, AwsSource, undeclared_instances};
 use crate::sources::sim::SimSource;
 use crate::ui::theme::Theme;
 
@@ -49,6 +50,8 @@ pub enum Command {
         /// Watch the simulated environment instead of AWS
         #[arg(long)]
         sim: bool,
+        #[command(flatten)]
+        aws: AwsArgs,
         #[command(flatten)]
         console: ConsoleArgs,
     },
@@ -95,6 +98,31 @@ pub struct ConsoleArgs {
     /// Seed of the simulated environment
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+}
+
+/// How to reach AWS; the rest comes from aws-config's default chain
+/// (environment, `~/.aws/config`, SSO, credential_process, `AWS_ENDPOINT_URL*`).
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// AWS profile (default: $AWS_PROFILE, else "default")
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Look here for resources that name no region, instead of the runbook's primary region
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+impl AwsArgs {
+    /// Options for `AwsSource::connect`, watching the instances the
+    /// runbook's checks name (restore targets) as well.
+    pub fn options(&self, runbook: &Runbook) -> AwsOptions {
+        AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            extra_instances: undeclared_instances(runbook),
+            ..AwsOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -165,16 +193,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run {
             runbook,
             sim,
+            aws,
             console,
         } => {
             let runbook = load_runbook(&runbook)?;
-            if !sim {
-                return Err(eyre!(
-                    "this build has no live AWS source yet; add --sim to walk {} on the simulated environment",
-                    runbook.name
-                ));
+            if sim {
+                return console_sim(runbook, console).await;
             }
-            console_sim(runbook, console).await
+            let source = AwsSource::connect(&runbook.environment, aws.options(&runbook))
+                .await
+                .map_err(|e| eyre!("cannot set up AWS clients: {e}"))?;
+            console_with(runbook, Arc::new(source), Clock::System, console).await
         }
         Command::Validate { file, json } => Ok(code(crate::runbook::validate_cmd::run(
             &file,
@@ -243,6 +272,17 @@ fn load_runbook_or_builtin(path: Option<&Path>) -> Result<Runbook> {
 }
 
 async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
+    let clock = Clock::sim(jiff::Timestamp::now());
+    let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
+    console_with(runbook, source, clock, args).await
+}
+
+async fn console_with(
+    runbook: Runbook,
+    source: Arc<dyn Source>,
+    clock: Clock,
+    args: ConsoleArgs,
+) -> Result<ExitCode> {
     let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario
         && runbook.scenario(id).is_none()
@@ -260,8 +300,6 @@ async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
         actor: args.operator.unwrap_or_else(store::default_operator),
         resume: args.resume,
     };
-    let clock = Clock::sim(jiff::Timestamp::now());
-    let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
     let origin = Origin {
         source: source.label().to_string(),
         simulated: source.is_simulated(),

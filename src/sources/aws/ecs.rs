@@ -57,7 +57,7 @@ pub async fn services(
         .collect();
     if !troubled.is_empty() {
         let stopped = stopped_tasks(client, region, cluster, &troubled).await?;
-        for svc in &mut found {
+        for svc in found.iter_mut().filter(|s| troubled.contains(&s.name)) {
             svc.stopped_tasks = stopped
                 .iter()
                 .filter(|(owner, _)| *owner == svc.name)
