@@ -56,7 +56,7 @@ where
         let message = service_err
             .message()
             .map(str::to_string)
-            .unwrap_or_else(|| format!("HTTP {status}: {}", chain_text(service_err)));
+            .unwrap_or_else(|| format!("the service answered HTTP {status} without an error code"));
         return service(call, code, &message);
     }
     if let Some(creds) = find_in_chain::<CredentialsError>(&err) {
