@@ -196,7 +196,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             aws,
             console,
         } => {
-            let runbook = load_runbook(&runbook)?;
+            let mut runbook = load_runbook(&runbook)?;
+            // The header, the panes and the AWS clients agree on the region.
+            if let Some(region) = &aws.region {
+                runbook.environment.regions.primary = region.clone();
+            }
             if sim {
                 return console_sim(runbook, console).await;
             }

@@ -449,6 +449,7 @@ async fn ecs_services_counts_rollouts_missing_ones_and_stopped_reasons() {
             spec(&cluster, "api", None),
             spec(&cluster, "worker", None),
             spec(&cluster, "ghost", None),
+            spec("no-such-cluster", "api", None),
             spec(&dr_cluster, "api", Some(DR)),
         ],
         AlarmSpec::default(),
@@ -475,6 +476,7 @@ async fn ecs_services_counts_rollouts_missing_ones_and_stopped_reasons() {
             (PRIMARY, cluster.as_str(), "api", "ACTIVE", 4, 4, 0),
             (PRIMARY, cluster.as_str(), "worker", "ACTIVE", 2, 0, 2),
             (PRIMARY, cluster.as_str(), "ghost", "MISSING", 0, 0, 0),
+            (PRIMARY, "no-such-cluster", "api", "MISSING", 0, 0, 0),
             (DR, dr_cluster.as_str(), "api", "ACTIVE", 1, 1, 0),
         ]
     );

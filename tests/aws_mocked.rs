@@ -196,6 +196,39 @@ async fn backup_recovery_points_are_mapped_across_pages() {
     assert!(one.protects("ledger-1"));
 }
 
+/// A vault that does not exist holds nothing; the other vault still counts.
+#[tokio::test]
+async fn a_missing_vault_holds_no_recovery_points() {
+    use backup_types::*;
+    let missing = mock!(aws_sdk_backup::Client::list_recovery_points_by_backup_vault)
+        .match_requests(|r| r.backup_vault_name() == Some("typo-vault"))
+        .then_error(|| {
+            ListRecoveryPointsByBackupVaultError::ResourceNotFoundException(
+                aws_sdk_backup::types::error::ResourceNotFoundException::builder()
+                    .message("Backup vault typo-vault does not exist")
+                    .build(),
+            )
+        });
+    let present = mock!(aws_sdk_backup::Client::list_recovery_points_by_backup_vault)
+        .match_requests(|r| r.backup_vault_name() == Some("ledger-vault"))
+        .then_output(|| {
+            ListRecoveryPointsByBackupVaultOutput::builder()
+                .recovery_points(recovery_point(1, RawStatus::Completed))
+                .build()
+        });
+    let clients = RegionClients {
+        backup: mocked!(aws_sdk_backup, missing, present),
+        ..idle()
+    };
+    let env = env(r#"backup_vaults = [{ name = "typo-vault" }, { name = "ledger-vault" }]"#);
+    let result = source(&env, clients).fetch(SourceKind::Backups).await;
+    let Ok(Payload::Backups(backups)) = result else {
+        panic!("{result:?}");
+    };
+    assert_eq!(backups.recovery_points.len(), 1);
+    assert_eq!(missing.num_calls(), 1);
+}
+
 // ------------------------------------------------------------------ RDS
 
 mod rds_types {
@@ -263,7 +296,7 @@ async fn rds_instances_windows_lag_and_load_across_pages() {
                 .db_instances(db("orders", None))
                 .db_instances(db(
                     "orders-dr",
-                    Some(&format!("arn:aws:rds:us-west-2:123456789012:db:orders")),
+                    Some("arn:aws:rds:us-west-2:123456789012:db:orders"),
                 ))
                 .marker("m2")
                 .build()

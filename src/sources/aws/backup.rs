@@ -20,7 +20,7 @@ pub async fn vault_points(
         operation: "ListRecoveryPointsByBackupVault",
         region,
     };
-    let raw = client
+    let raw = match client
         .list_recovery_points_by_backup_vault()
         .backup_vault_name(vault)
         .max_results(PAGE_SIZE)
@@ -29,7 +29,20 @@ pub async fn vault_points(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| from_sdk(call, e))?;
+    {
+        Ok(raw) => raw,
+        // A vault that does not exist holds no recovery points. The pane's
+        // other sources (RDS snapshots, other vaults) still count, and a
+        // runbook whose only vault is missing shows no recovery point at
+        // all, which is judged critical.
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Vec::new()
+        }
+        Err(e) => return Err(from_sdk(call, e)),
+    };
     Ok(raw
         .iter()
         .filter_map(|p| recovery_point(region, vault, p))

@@ -23,7 +23,8 @@ pub const STOPPED_TASKS_KEPT: usize = 3;
 pub const EVENTS_KEPT: usize = 10;
 
 /// The named services of one cluster, in the order given. A service ECS
-/// does not know is reported with status "MISSING".
+/// does not know, or one in a cluster that does not exist, is reported with
+/// status "MISSING".
 pub async fn services(
     client: &Client,
     region: &str,
@@ -43,7 +44,15 @@ pub async fn services(
             .await
             .map_err(|e| from_sdk(call, e))
     });
-    let outputs = futures::future::try_join_all(calls).await?;
+    let outputs = match futures::future::try_join_all(calls).await {
+        Ok(outputs) => outputs,
+        // A cluster that does not exist (yet: a standby created during the
+        // failover) has none of its services: show them missing.
+        Err(e) if e.code == "ClusterNotFoundException" => {
+            return Ok(names.iter().map(|n| missing(region, cluster, n)).collect());
+        }
+        Err(e) => return Err(e),
+    };
     let mut found: Vec<EcsService> = outputs
         .iter()
         .flat_map(|o| o.services())
@@ -123,7 +132,7 @@ pub fn service(region: &str, cluster: &str, raw: &types::Service) -> Option<EcsS
             })
         })
         .collect();
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.at));
     events.truncate(EVENTS_KEPT);
     Some(EcsService {
         cluster: cluster.to_string(),
@@ -236,7 +245,7 @@ async fn stopped_tasks(
         };
         out.push((owner, stopped_task(task)));
     }
-    out.sort_by(|a, b| b.1.stopped_at.cmp(&a.1.stopped_at));
+    out.sort_by_key(|(_, task)| std::cmp::Reverse(task.stopped_at));
     Ok(out)
 }
 

@@ -167,7 +167,7 @@ pub async fn newest_snapshots(
         .iter()
         .flatten()
         .filter_map(|raw| snapshot(region, raw))
-        .filter(|p| ids.iter().any(|id| p.resource == *id))
+        .filter(|p| ids.contains(&p.resource))
         .collect();
     Ok(keep_newest(all))
 }
