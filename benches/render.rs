@@ -34,6 +34,7 @@ fn big_live(app: &mut App) {
             replication_state: Some("replicating".into()),
             lag_secs: Some((i * 7 % 90) as f64),
             lag_history: (0..60).map(|k| (k * i) % 97).collect(),
+            metrics: None,
         })
         .collect();
     let services = (0..200)
@@ -63,6 +64,7 @@ fn big_live(app: &mut App) {
                 })
                 .collect(),
             circuit_breaker: true,
+            stopped_tasks: Vec::new(),
         })
         .collect();
     let recovery_points = (0..2000)
@@ -77,6 +79,7 @@ fn big_live(app: &mut App) {
             completed: Some(ago(3600 * i - 300)),
             size_bytes: Some(1 << 30),
             delete_at: None,
+            cold_storage_at: None,
         })
         .collect();
     let alarms = (0..100)

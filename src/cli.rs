@@ -16,6 +16,7 @@ use crate::runbook::model::Runbook;
 use crate::runtime::{JournalSettings, Launched, launch};
 use crate::screenshot::{self, ShotFormat, ShotOptions};
 use crate::sources::Source;
+use crate::sources::aws::{AwsOptions, AwsSource, undeclared_instances};
 use crate::sources::sim::SimSource;
 use crate::ui::theme::Theme;
 
@@ -50,6 +51,8 @@ pub enum Command {
         #[arg(long)]
         sim: bool,
         #[command(flatten)]
+        aws: AwsArgs,
+        #[command(flatten)]
         console: ConsoleArgs,
     },
     /// One refresh of everything the runbook watches: a table or JSON, and
@@ -60,12 +63,8 @@ pub enum Command {
         /// Print JSON (shape in docs/status.md)
         #[arg(long)]
         json: bool,
-        /// Read the simulated environment instead of AWS
-        #[arg(long)]
-        sim: bool,
-        /// Seed of the simulated environment
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
+        #[command(flatten)]
+        source: SourceArgs,
     },
     /// Whether the environment allows a scenario right now: each readiness
     /// check met / not met / unknown, and exit 0 ready, 1 not ready, 2 could
@@ -79,12 +78,8 @@ pub enum Command {
         /// Print JSON (shape in docs/ready.md)
         #[arg(long)]
         json: bool,
-        /// Read the simulated environment instead of AWS
-        #[arg(long)]
-        sim: bool,
-        /// Seed of the simulated environment
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
+        #[command(flatten)]
+        source: SourceArgs,
     },
     /// Check a runbook file; errors name file:line:column
     Validate {
@@ -129,6 +124,61 @@ pub struct ConsoleArgs {
     /// Seed of the simulated environment
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+}
+
+/// How to reach AWS; the rest comes from aws-config's default chain
+/// (environment, `~/.aws/config`, SSO, credential_process, `AWS_ENDPOINT_URL*`).
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// AWS profile (default: $AWS_PROFILE, else "default")
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Look here for resources that name no region, instead of the runbook's primary region
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+impl AwsArgs {
+    /// Options for `AwsSource::connect`, watching the instances the
+    /// runbook's checks name (restore targets) as well.
+    pub fn options(&self, runbook: &Runbook) -> AwsOptions {
+        AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            extra_instances: undeclared_instances(runbook),
+            ..AwsOptions::default()
+        }
+    }
+}
+
+/// Where a one-shot command (`status`, `ready`) reads live state.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Read the simulated environment instead of AWS
+    #[arg(long)]
+    pub sim: bool,
+    /// Seed of the simulated environment
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+impl SourceArgs {
+    /// The simulated world on the wall clock, or AWS from the default chain.
+    async fn connect(&self, runbook: &Runbook) -> Result<Box<dyn Source>> {
+        if self.sim {
+            return Ok(Box::new(SimSource::new(
+                &runbook.environment,
+                self.seed,
+                Clock::System,
+            )));
+        }
+        let source = AwsSource::connect(&runbook.environment, self.aws.options(runbook))
+            .await
+            .map_err(|e| eyre!("cannot set up AWS clients: {e}"))?;
+        Ok(Box::new(source))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -186,9 +236,6 @@ pub enum ExportFormat {
     Json,
 }
 
-/// How long `status` and `ready` wait for any one source.
-const STATUS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
-
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Demo {
         runbook: None,
@@ -202,33 +249,31 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run {
             runbook,
             sim,
+            aws,
             console,
         } => {
-            let runbook = load_runbook(&runbook)?;
-            if !sim {
-                return Err(eyre!(
-                    "this build has no live AWS source yet; add --sim to walk {} on the simulated environment",
-                    runbook.name
-                ));
+            let mut runbook = load_runbook(&runbook)?;
+            // The header, the panes and the AWS clients agree on the region.
+            if let Some(region) = &aws.region {
+                runbook.environment.regions.primary = region.clone();
             }
-            console_sim(runbook, console).await
+            if sim {
+                return console_sim(runbook, console).await;
+            }
+            let source = AwsSource::connect(&runbook.environment, aws.options(&runbook))
+                .await
+                .map_err(|e| eyre!("cannot set up AWS clients: {e}"))?;
+            console_with(runbook, Arc::new(source), Clock::System, console).await
         }
         Command::Status {
             runbook,
             json,
-            sim,
-            seed,
+            source,
         } => {
             let runbook = load_runbook(&runbook)?;
-            if !sim {
-                return Err(eyre!(
-                    "this build has no live AWS source yet; add --sim to check {} on the simulated environment",
-                    runbook.name
-                ));
-            }
-            let source = SimSource::new(&runbook.environment, seed, Clock::System);
+            let source = source.connect(&runbook).await?;
             let at = jiff::Timestamp::now();
-            let live = crate::status::refresh(&source, STATUS_TIMEOUT, at).await;
+            let live = crate::status::refresh(&*source, source.fetch_timeout(), at).await;
             let overall = crate::status::report(
                 &runbook,
                 source.label(),
@@ -243,22 +288,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             runbook,
             scenario,
             json,
-            sim,
-            seed,
+            source,
         } => {
             let runbook = load_runbook(&runbook)?;
             let scenario =
                 crate::ready::find_scenario(&runbook, &scenario).map_err(|e| eyre!(e))?;
-            if !sim {
-                return Err(eyre!(
-                    "this build has no live AWS source yet; add --sim to check {} on the simulated environment",
-                    runbook.name
-                ));
-            }
-            let source = SimSource::new(&runbook.environment, seed, Clock::System);
+            let source = source.connect(&runbook).await?;
             let at = jiff::Timestamp::now();
             let readiness =
-                crate::ready::check(&runbook, scenario, &source, STATUS_TIMEOUT, at).await;
+                crate::ready::check(&runbook, scenario, &*source, source.fetch_timeout(), at).await;
             crate::ready::report(
                 &runbook,
                 scenario,
@@ -355,6 +393,17 @@ fn load_runbook_or_builtin(path: Option<&Path>) -> Result<Runbook> {
 }
 
 async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
+    let clock = Clock::sim(jiff::Timestamp::now());
+    let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
+    console_with(runbook, source, clock, args).await
+}
+
+async fn console_with(
+    runbook: Runbook,
+    source: Arc<dyn Source>,
+    clock: Clock,
+    args: ConsoleArgs,
+) -> Result<ExitCode> {
     let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario
         && runbook.scenario(id).is_none()
@@ -372,8 +421,6 @@ async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
         actor: args.operator.unwrap_or_else(store::default_operator),
         resume: args.resume,
     };
-    let clock = Clock::sim(jiff::Timestamp::now());
-    let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
     let origin = Origin {
         source: source.label().to_string(),
         simulated: source.is_simulated(),

@@ -87,12 +87,34 @@ fn a_bad_theme_names_the_file_and_key() {
     );
 }
 
+/// Without `--sim`, `run` builds AWS clients (taking `--profile` and
+/// `--region`) and then needs a terminal. Every endpoint points at a closed
+/// local port and credentials are fake, so nothing can reach AWS.
 #[test]
-fn run_without_sim_says_what_to_do() {
+fn run_without_sim_watches_aws_and_takes_profile_and_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile drill]\nregion = eu-north-1\naws_access_key_id = fake\naws_secret_access_key = fake\n",
+    )
+    .unwrap();
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
-    let out = drconsole(&["run", file]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--sim"), "{}", text(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["run", file, "--profile", "drill", "--region", "eu-north-1"])
+        .env("DRCONSOLE_JOURNAL_DIR", dir.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("unexpected argument"), "{err}");
+    assert!(!err.contains("cannot set up AWS clients"), "{err}");
 }
 
 #[test]
@@ -175,4 +197,28 @@ fn status_on_the_simulated_environment() {
     };
     assert_eq!(json["overall"], expected);
     assert_eq!(json["failures"].as_array().unwrap().len(), 0);
+}
+
+/// Without `--sim`, `status` reads AWS. Every endpoint here is a closed
+/// local port with fake credentials: nothing answers, so it cannot tell.
+#[test]
+fn status_without_sim_reads_aws_and_an_unreachable_account_cannot_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["status", file])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "fake")
+        .env("AWS_SECRET_ACCESS_KEY", "fake")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("Rally production · aws"), "{table}");
+    assert_eq!(table.matches("ERROR     Unreachable").count(), 4, "{table}");
+    assert!(table.contains("overall: could not tell (4 source(s) failed)"), "{table}");
 }

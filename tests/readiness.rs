@@ -318,6 +318,7 @@ fn instance(id: &str, lag: Option<f64>) -> DbInstance {
         replication_state: None,
         lag_secs: lag,
         lag_history: vec![],
+        metrics: None,
     }
 }
 
@@ -603,15 +604,43 @@ fn binary_exits_2_for_an_unknown_scenario_listing_the_ids() {
 }
 
 #[test]
-fn binary_exits_2_for_a_bad_runbook_or_without_a_source() {
+fn binary_exits_2_for_a_bad_runbook() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "name = \"x\"\n").unwrap();
     let out = drconsole(&["ready", bad.to_str().unwrap(), "--scenario", "a", "--sim"]);
     assert_eq!(out.status.code(), Some(2));
+}
 
+/// Without `--sim` it reads AWS; with every endpoint on a closed local port
+/// (and fake credentials) nothing can answer, so nothing is known: not ready.
+#[test]
+fn binary_without_sim_reads_aws_and_an_unreachable_account_is_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
     let file = relaxed_runbook(dir.path());
-    let out = drconsole(&["ready", &file, "--scenario", "promote"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--sim"), "{}", text(&out.stderr));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["ready", &file, "--scenario", "promote", "--json"])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "fake")
+        .env("AWS_SECRET_ACCESS_KEY", "fake")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["source"], "aws");
+    let checks = json["checks"].as_array().unwrap();
+    assert!(
+        checks.iter().all(|c| c["outcome"] == "unknown"),
+        "{checks:#?}"
+    );
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["seen"].as_str().unwrap().contains("Unreachable")),
+        "{checks:#?}"
+    );
 }

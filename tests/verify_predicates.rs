@@ -42,6 +42,7 @@ fn db(id: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
         replication_state: None,
         lag_secs: None,
         lag_history: vec![],
+        metrics: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn point(
         completed: done.then(|| ago(age)),
         size_bytes: None,
         delete_at: None,
+        cold_storage_at: None,
     }
 }
 
@@ -145,6 +147,7 @@ fn service(name: &str, desired: u32, running: u32, rollouts: &[RolloutState]) ->
             .collect(),
         events: vec![],
         circuit_breaker: false,
+        stopped_tasks: Vec::new(),
     }
 }
 

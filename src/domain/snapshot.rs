@@ -134,6 +134,18 @@ pub struct DbInstance {
     pub lag_secs: Option<f64>,
     /// Recent lag samples in seconds, oldest first, for the sparkline.
     pub lag_history: Vec<u64>,
+    /// Latest CloudWatch load figures of a primary (live AWS only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<DbMetrics>,
+}
+
+/// A primary's load as CloudWatch last reported it; each figure is absent
+/// when CloudWatch has no recent datapoint.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct DbMetrics {
+    pub cpu_percent: Option<f64>,
+    pub free_storage_bytes: Option<f64>,
+    pub connections: Option<f64>,
 }
 
 impl DbInstance {
@@ -185,8 +197,11 @@ pub struct RecoveryPoint {
     pub created: Timestamp,
     pub completed: Option<Timestamp>,
     pub size_bytes: Option<u64>,
-    /// When it moves to cold storage / is deleted, as configured.
+    /// When it is deleted, as its lifecycle is configured.
     pub delete_at: Option<Timestamp>,
+    /// When it moves to cold storage, as its lifecycle is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_storage_at: Option<Timestamp>,
 }
 
 impl RecoveryPoint {
@@ -255,6 +270,19 @@ pub struct EcsService {
     /// Newest first.
     pub events: Vec<EcsEvent>,
     pub circuit_breaker: bool,
+    /// Recently stopped tasks of a struggling service, newest first, with
+    /// why they stopped (live AWS only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stopped_tasks: Vec<StoppedTask>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoppedTask {
+    /// The task id (last part of its ARN).
+    pub id: String,
+    pub stopped_at: Option<Timestamp>,
+    /// ECS's stoppedReason, plus the first container's reason or exit code.
+    pub reason: String,
 }
 
 impl EcsService {

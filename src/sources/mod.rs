@@ -1,5 +1,5 @@
-//! Where live state comes from: one trait, a simulated implementation (and
-//! later AWS), and the poller that calls it on an interval.
+//! Where live state comes from: one trait, a simulated implementation, the
+//! live AWS one, and the poller that calls it on an interval.
 
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use crate::domain::snapshot::{
 };
 use crate::runbook::model::Step;
 
+pub mod aws;
 pub mod poller;
 pub mod sim;
 
@@ -66,6 +67,13 @@ pub trait Source: Send + Sync + 'static {
             SourceKind::Rds | SourceKind::Ecs | SourceKind::Alarms => Duration::from_secs(10),
             SourceKind::Backups => Duration::from_secs(300),
         }
+    }
+
+    /// How long one fetch of one kind may take before the poller reports a
+    /// `Timeout`. A live source whose fetch spans regions, batches and pages
+    /// (each call with its own timeout and retries) needs longer.
+    fn fetch_timeout(&self) -> Duration {
+        poller::FETCH_TIMEOUT
     }
 
     /// The operator ran a step's commands (started or confirmed it). A

@@ -13,7 +13,8 @@ use super::{Payload, Source, SourceUpdate};
 use crate::clock::Clock;
 use crate::domain::snapshot::{SourceError, SourceKind};
 
-/// How long one fetch may take before it counts as failed.
+/// How long one fetch may take before it counts as failed, unless the
+/// source says otherwise (`Source::fetch_timeout`).
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct Poller {
@@ -22,13 +23,14 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Starts polling every kind at once with the default timeout.
+    /// Starts polling every kind at once with the source's fetch timeout.
     pub fn spawn(
         source: Arc<dyn Source>,
         clock: Clock,
         tx: mpsc::UnboundedSender<SourceUpdate>,
     ) -> Self {
-        Self::spawn_with_timeout(source, clock, tx, FETCH_TIMEOUT)
+        let timeout = source.fetch_timeout();
+        Self::spawn_with_timeout(source, clock, tx, timeout)
     }
 
     pub fn spawn_with_timeout(

@@ -100,6 +100,7 @@ pub fn rds() -> RdsSnapshot {
                 replication_state: None,
                 lag_secs: None,
                 lag_history: vec![],
+                metrics: None,
             },
             DbInstance {
                 id: "shop-db-replica".into(),
@@ -115,6 +116,7 @@ pub fn rds() -> RdsSnapshot {
                 replication_state: Some("replicating".into()),
                 lag_secs: Some(95.0),
                 lag_history: vec![3, 5, 8, 4, 2, 10, 30, 60, 95],
+                metrics: None,
             },
         ],
     }
@@ -132,6 +134,7 @@ pub fn backups() -> BackupSnapshot {
         completed: (status == RecoveryPointStatus::Completed).then(|| ago(age - 600)),
         size_bytes: Some(12_000_000_000),
         delete_at: None,
+        cold_storage_at: None,
     };
     BackupSnapshot {
         recovery_points: vec![
@@ -196,6 +199,7 @@ pub fn ecs() -> EcsSnapshot {
                     message: "(service shop-web) has started 1 tasks.".into(),
                 }],
                 circuit_breaker: true,
+                stopped_tasks: Vec::new(),
             },
             EcsService {
                 cluster: "shop-cluster".into(),
@@ -211,6 +215,7 @@ pub fn ecs() -> EcsSnapshot {
                     message: "(service shop-worker) has reached a steady state.".into(),
                 }],
                 circuit_breaker: false,
+                stopped_tasks: Vec::new(),
             },
         ],
     }

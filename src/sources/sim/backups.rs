@@ -101,6 +101,7 @@ fn automated_snapshots(noise: &Noise, db: &Protected, now: i64, out: &mut Vec<Re
             completed,
             size_bytes: completed.map(|_| db.size_gib * GIB),
             delete_at: Some(ts(created + SNAPSHOT_RETENTION_DAYS * DAY)),
+            cold_storage_at: None,
         });
     }
 }
@@ -204,6 +205,7 @@ fn operator_snapshots(
             completed,
             size_bytes: completed.map(|_| db.map_or(20, |d| d.size_gib) * GIB),
             delete_at: None,
+            cold_storage_at: None,
         });
     }
 }
@@ -232,6 +234,7 @@ fn first_backups(world: &SimWorld, now: Timestamp, out: &mut Vec<RecoveryPoint>)
             completed,
             size_bytes: completed.map(|_| size_gib * GIB),
             delete_at: Some(ts(backup.started + SNAPSHOT_RETENTION_DAYS * DAY)),
+            cold_storage_at: None,
         });
     }
 }
@@ -305,6 +308,7 @@ fn vault_point(job: Job<'_>, now: i64) -> RecoveryPoint {
         completed,
         size_bytes: completed.map(|_| job.db.size_gib * GIB),
         delete_at: Some(ts(job.created + BACKUP_RETENTION_DAYS * DAY)),
+        cold_storage_at: None,
     }
 }
 
@@ -345,6 +349,7 @@ fn copies(world: &SimWorld, originals: &[RecoveryPoint], now: i64, out: &mut Vec
             completed,
             size_bytes: completed.and(original.size_bytes),
             delete_at: original.delete_at,
+            cold_storage_at: None,
         });
     }
 }

@@ -372,6 +372,7 @@ fn render(noise: &Noise, svc: &ServiceState, now: i64) -> EcsService {
         deployments,
         events: events(noise, svc, now),
         circuit_breaker: true,
+        stopped_tasks: Vec::new(),
     }
 }
 

@@ -273,6 +273,7 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
         replication_state: replicating.then(|| "replicating".to_string()),
         lag_secs,
         lag_history,
+        metrics: None,
     }
 }
 
