@@ -99,7 +99,10 @@ fn big_live(app: &mut App) {
     for payload in [
         Payload::Rds(RdsSnapshot { instances }),
         Payload::Ecs(EcsSnapshot { services }),
-        Payload::Backups(BackupSnapshot { recovery_points }),
+        Payload::Backups(BackupSnapshot {
+            recovery_points,
+            unavailable: Vec::new(),
+        }),
         Payload::Alarms(AlarmSnapshot { alarms }),
     ] {
         app.update(Action::Source(SourceUpdate::Fetched {

@@ -4,9 +4,11 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>` variables with static test credentials.
 //! The emulators are seeded with the built-in Regami environment, whose
 //! fixed names no other emulator test uses. moto has no AWS Backup recovery
-//! points (it answers ListRecoveryPointsByBackupVault with a bare 404), so
-//! the runbook used here declares no vault: recovery points come from RDS
-//! snapshots, and vaults are tested with aws-smithy-mocks in aws_mocked.rs.
+//! points (it answers ListRecoveryPointsByBackupVault with a bare 404): the
+//! status test keeps the runbook's vaults and sees them reported as
+//! unavailable beside the RDS snapshots that were reached; the readiness
+//! test drops them. Vault contents are tested with aws-smithy-mocks in
+//! aws_mocked.rs.
 
 mod emulators;
 

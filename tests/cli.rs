@@ -220,5 +220,8 @@ fn status_without_sim_reads_aws_and_an_unreachable_account_cannot_tell() {
     let table = text(&out.stdout);
     assert!(table.contains("Rally production · aws"), "{table}");
     assert_eq!(table.matches("ERROR     Unreachable").count(), 4, "{table}");
-    assert!(table.contains("overall: could not tell (4 source(s) failed)"), "{table}");
+    assert!(
+        table.contains("overall: could not tell (4 source(s) failed)"),
+        "{table}"
+    );
 }

@@ -118,6 +118,7 @@ fn backups() -> BackupSnapshot {
             ),
             point("rp-dr", "vault-b", "us-west-2", "db", 10 * HOUR, true),
         ],
+        unavailable: Vec::new(),
     }
 }
 
@@ -856,5 +857,52 @@ fn one_failed_feed_leaves_the_others_judged() {
             ),
         ],
         &live,
+    );
+}
+
+/// A recovery-point check that fails while part of the backups feed did not
+/// answer cannot say "not met": the missing part may hold the point.
+#[test]
+fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
+    let mut partial = backups();
+    partial
+        .unavailable
+        .push(SourceError::new("AccessDenied", "vault-c: not authorized"));
+    let mut live = LiveState::default();
+    live.backups.apply(now(), Ok(partial));
+    let too_young = Verify::RecoveryPointYoungerThan {
+        vault: None,
+        resource: None,
+        region: None,
+        max_age: HumanDuration::from_secs(1),
+    };
+    let e = evaluate(
+        &too_young,
+        &live,
+        VerifyContext {
+            now: now(),
+            incident_start: None,
+        },
+    );
+    assert_eq!(e.outcome, Outcome::Unknown, "{e:?}");
+    assert!(e.seen.contains("AccessDenied"), "{e:?}");
+    let any_age = Verify::RecoveryPointYoungerThan {
+        vault: None,
+        resource: None,
+        region: None,
+        max_age: HumanDuration::from_hours(48),
+    };
+    assert_eq!(
+        evaluate(
+            &any_age,
+            &live,
+            VerifyContext {
+                now: now(),
+                incident_start: None
+            }
+        )
+        .outcome,
+        Outcome::Met,
+        "what answered still meets it"
     );
 }

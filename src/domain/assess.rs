@@ -89,6 +89,11 @@ pub fn assess(runbook: &Runbook, live: &LiveState, now: Timestamp) -> Assessment
         }
     }
     if let Some(backups) = usable(&live.backups, SourceKind::Backups, &mut failures) {
+        failures.extend(backups.unavailable.iter().map(|e| SourceFailure {
+            kind: SourceKind::Backups,
+            code: e.code.clone(),
+            message: e.message.clone(),
+        }));
         let summary = match newest_completed_age(backups, now) {
             Some(age) => format!(
                 "newest completed recovery point {} old (max {}), {} listed",

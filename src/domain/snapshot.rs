@@ -160,6 +160,10 @@ impl DbInstance {
 pub struct BackupSnapshot {
     /// Newest first.
     pub recovery_points: Vec<RecoveryPoint>,
+    /// Parts of the fetch that failed (a vault the service would not list)
+    /// while the others answered: the points above are then not all there are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<SourceError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -135,7 +135,7 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
                 .filter(|p| region.as_ref().is_none_or(|r| &p.region == r))
                 .map(|p| p.restorable_at())
                 .max();
-            match newest {
+            let judged = match newest {
                 Some(at) => {
                     let age = ctx.now.duration_since(at).as_secs().max(0) as u64;
                     Evidence::judge(
@@ -144,6 +144,13 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
                     )
                 }
                 None => Evidence::not_met("no completed recovery point"),
+            };
+            // A part that did not answer may hold the point that would meet it.
+            match (judged.outcome, backups.unavailable.first()) {
+                (Outcome::NotMet, Some(err)) => {
+                    Evidence::unknown(format!("{}; and {}", judged.seen, err.code))
+                }
+                _ => judged,
             }
         }
         Verify::PitrCovers {

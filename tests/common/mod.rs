@@ -163,6 +163,7 @@ pub fn backups() -> BackupSnapshot {
                 8 * 3600,
             ),
         ],
+        unavailable: Vec::new(),
     }
 }
 

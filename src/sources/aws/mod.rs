@@ -16,7 +16,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use futures::future::{BoxFuture, FutureExt, try_join_all};
+use futures::future::{BoxFuture, FutureExt, join_all, try_join_all};
 use jiff::{SignedDuration, Timestamp};
 use tokio::time::Instant;
 
@@ -351,14 +351,33 @@ impl AwsSource {
                 rds::newest_snapshots(&self.clients(region)?.rds, region, ids).await
             }
         });
-        let (vaults, snapshots) = tokio::try_join!(try_join_all(vaults), try_join_all(snapshots))?;
-        let mut recovery_points: Vec<_> = vaults.into_iter().chain(snapshots).flatten().collect();
+        // Each vault and region answers on its own: what answered is shown,
+        // what failed is named beside it; only when nothing answered does
+        // the whole pane fail.
+        let (vaults, snapshots) = tokio::join!(join_all(vaults), join_all(snapshots));
+        let (mut recovery_points, mut unavailable) = (Vec::new(), Vec::new());
+        let mut answered = false;
+        for part in vaults.into_iter().chain(snapshots) {
+            match part {
+                Ok(points) => {
+                    answered = true;
+                    recovery_points.extend(points);
+                }
+                Err(e) => unavailable.push(e),
+            }
+        }
+        if !answered && !unavailable.is_empty() {
+            return Err(unavailable.swap_remove(0));
+        }
         recovery_points.sort_by(|a, b| {
             b.restorable_at()
                 .cmp(&a.restorable_at())
                 .then_with(|| a.id.cmp(&b.id))
         });
-        Ok(Payload::Backups(BackupSnapshot { recovery_points }))
+        Ok(Payload::Backups(BackupSnapshot {
+            recovery_points,
+            unavailable,
+        }))
     }
 
     async fn fetch_ecs(&self) -> Result<Payload, SourceError> {

@@ -47,6 +47,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> BackupSnapshot {
     points.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
     BackupSnapshot {
         recovery_points: points,
+        unavailable: Vec::new(),
     }
 }
 
