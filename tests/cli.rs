@@ -1,5 +1,7 @@
 //! The binary as a user runs it: exit codes, messages, files written.
 
+mod common;
+
 use std::process::{Command, Output};
 
 fn drconsole(args: &[&str]) -> Output {
@@ -205,17 +207,12 @@ fn status_on_the_simulated_environment() {
 fn status_without_sim_reads_aws_and_an_unreachable_account_cannot_tell() {
     let dir = tempfile::tempdir().unwrap();
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
-        .args(["status", file])
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_ACCESS_KEY_ID", "fake")
-        .env("AWS_SECRET_ACCESS_KEY", "fake")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env_remove("AWS_PROFILE")
-        .output()
-        .unwrap();
+    let out = common::unreachable_aws(
+        Command::new(env!("CARGO_BIN_EXE_drconsole")).args(["status", file]),
+        dir.path(),
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let table = text(&out.stdout);
     assert!(table.contains("Rally production · aws"), "{table}");

@@ -2,6 +2,8 @@
 //! list winning over derivation, judging, and `drconsole ready` on the
 //! simulated source (in process and through the binary's exit codes).
 
+mod common;
+
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -618,17 +620,18 @@ fn binary_exits_2_for_a_bad_runbook() {
 fn binary_without_sim_reads_aws_and_an_unreachable_account_is_not_ready() {
     let dir = tempfile::tempdir().unwrap();
     let file = relaxed_runbook(dir.path());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
-        .args(["ready", &file, "--scenario", "promote", "--json"])
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_ACCESS_KEY_ID", "fake")
-        .env("AWS_SECRET_ACCESS_KEY", "fake")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env_remove("AWS_PROFILE")
-        .output()
-        .unwrap();
+    let out = common::unreachable_aws(
+        std::process::Command::new(env!("CARGO_BIN_EXE_drconsole")).args([
+            "ready",
+            &file,
+            "--scenario",
+            "promote",
+            "--json",
+        ]),
+        dir.path(),
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["source"], "aws");

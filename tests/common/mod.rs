@@ -4,6 +4,22 @@
 
 pub mod console;
 
+/// Points a `drconsole` child process at AWS on a closed local port, with
+/// fake credentials and no profile files: every call fails fast as
+/// `Unreachable`, and nothing can reach real AWS.
+pub fn unreachable_aws<'a>(
+    cmd: &'a mut std::process::Command,
+    dir: &std::path::Path,
+) -> &'a mut std::process::Command {
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "fake")
+        .env("AWS_SECRET_ACCESS_KEY", "fake")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env_remove("AWS_PROFILE")
+}
+
 use drconsole::domain::snapshot::*;
 use drconsole::runbook::model::Runbook;
 use jiff::{SignedDuration, Timestamp};
