@@ -729,11 +729,16 @@ fn every_kind_env() -> Environment {
     "#)
 }
 
+/// Each kind's error. The backups pane answers in parts: its snapshots
+/// answer here, so the failing vault's error rides beside them.
 async fn errors_of(source: &AwsSource) -> Vec<SourceError> {
     let mut out = Vec::new();
     for kind in SourceKind::ALL {
         match source.fetch(kind).await {
             Err(e) => out.push(e),
+            Ok(Payload::Backups(b)) if b.unavailable.len() == 1 => {
+                out.push(b.unavailable[0].clone())
+            }
             Ok(p) => panic!("{kind:?} should fail: {p:?}"),
         }
     }
@@ -983,4 +988,31 @@ async fn negative_lag_means_replication_is_not_running() {
     let r = rds.instance("r").unwrap();
     assert_eq!(r.lag_secs, None);
     assert_eq!(r.lag_history, [4]);
+}
+
+/// The backups pane answers in parts, but with every part failing (the
+/// vault and the region's snapshot listing) it fails as a whole.
+#[tokio::test]
+async fn backups_fail_as_a_whole_only_when_every_part_fails() {
+    let denied = || err_meta("AccessDeniedException", "not authorized");
+    let vault = mock!(aws_sdk_backup::Client::list_recovery_points_by_backup_vault)
+        .then_error(move || backup_types::ListRecoveryPointsByBackupVaultError::generic(denied()));
+    let snapshots = mock!(aws_sdk_rds::Client::describe_db_snapshots).then_error(move || {
+        aws_sdk_rds::operation::describe_db_snapshots::DescribeDBSnapshotsError::generic(err_meta(
+            "AccessDenied",
+            "no rds:DescribeDBSnapshots",
+        ))
+    });
+    let clients = RegionClients {
+        region: REGION.into(),
+        rds: mocked!(aws_sdk_rds, snapshots),
+        ecs: mocked!(aws_sdk_ecs),
+        cloudwatch: mocked!(aws_sdk_cloudwatch),
+        backup: mocked!(aws_sdk_backup, vault),
+    };
+    let error = source(&every_kind_env(), clients)
+        .fetch(SourceKind::Backups)
+        .await
+        .expect_err("nothing answered");
+    assert!(error.code.starts_with("AccessDenied"), "{error}");
 }
