@@ -110,7 +110,9 @@ pub fn undeclared_instances(runbook: &Runbook) -> Vec<String> {
             collect_instances(verify, &mut out);
         }
     }
-    out.retain(|id| runbook.environment.rds(id).is_none());
+    let env = &runbook.environment;
+    // A declared Aurora cluster is watched as one; its id is no instance.
+    out.retain(|id| env.rds(id).is_none() && env.rds_cluster(id).is_none());
     out
 }
 
