@@ -13,8 +13,9 @@ pub struct RpoEstimate {
     pub basis: String,
 }
 
-/// The smallest loss among: a primary's latest restorable time (PITR), a
-/// replica's lag (promotion), and the newest completed recovery point.
+/// The smallest loss among: a primary instance's or primary Aurora
+/// cluster's latest restorable time (PITR), a replica's lag (promotion),
+/// and the newest completed recovery point.
 pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
     let loss = |from: Timestamp| at.duration_since(from).as_secs().max(0) as u64;
     let mut candidates: Vec<RpoEstimate> = Vec::new();
@@ -30,6 +31,14 @@ pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
                     basis: format!("replica lag of {}", db.id),
                 }),
                 _ => {}
+            }
+        }
+        for cluster in rds.clusters.iter().filter(|c| !c.is_replica()) {
+            if let Some(latest) = cluster.latest_restorable {
+                candidates.push(RpoEstimate {
+                    secs: loss(latest),
+                    basis: format!("latest restorable time of cluster {}", cluster.id),
+                });
             }
         }
     }

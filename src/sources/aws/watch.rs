@@ -19,6 +19,8 @@ pub struct Watchlist {
     /// Every region, primary first, without repeats.
     pub regions: Vec<String>,
     pub rds: Vec<WatchedDb>,
+    /// Aurora clusters as (region, cluster id), in runbook order.
+    pub rds_clusters: Vec<(String, String)>,
     /// (region, cluster) -> services, in runbook order.
     pub ecs: BTreeMap<(String, String), Vec<String>>,
     /// (region, vault name), in runbook order.
@@ -52,6 +54,16 @@ impl Watchlist {
                 });
             }
         }
+        let rds_clusters = env
+            .rds_clusters
+            .iter()
+            .map(|c| {
+                (
+                    env.region_of(c.region.as_deref()).to_string(),
+                    c.id.clone(),
+                )
+            })
+            .collect();
         let mut ecs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for spec in &env.ecs {
             let region = env.region_of(spec.region.as_deref()).to_string();
@@ -73,6 +85,7 @@ impl Watchlist {
         Self {
             regions,
             rds,
+            rds_clusters,
             ecs,
             vaults,
             alarms: env.alarms.clone(),
@@ -85,6 +98,15 @@ impl Watchlist {
             .iter()
             .filter(|db| db.region.as_deref().is_none_or(|r| r == region))
             .map(|db| db.id.clone())
+            .collect()
+    }
+
+    /// Aurora cluster identifiers to look for in `region`.
+    pub fn cluster_ids_in(&self, region: &str) -> Vec<String> {
+        self.rds_clusters
+            .iter()
+            .filter(|(r, _)| r == region)
+            .map(|(_, id)| id.clone())
             .collect()
     }
 
