@@ -265,10 +265,13 @@ async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
     assert_eq!(c.status, "available");
     assert_eq!(c.engine.as_deref(), Some("aurora-postgresql"));
     assert_eq!(c.writer.as_deref(), Some(writer.as_str()));
-    assert_eq!(c.readers, [reader.clone()]);
+    assert_eq!(c.readers, [reader]);
     assert_eq!(c.members(), 2);
     let endpoint = c.endpoint.as_deref().unwrap();
-    assert!(endpoint.starts_with(&format!("{orders}.cluster-")), "{endpoint}");
+    assert!(
+        endpoint.starts_with(&format!("{orders}.cluster-")),
+        "{endpoint}"
+    );
     let reader_endpoint = c.reader_endpoint.as_deref().unwrap();
     assert!(
         reader_endpoint.starts_with(&format!("{orders}.cluster-ro-")),
@@ -283,8 +286,15 @@ async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
 
     let secondary = seen.cluster(&reports).unwrap();
     assert_eq!(secondary.region, DR);
-    assert_eq!(secondary.replica_of.as_deref(), Some(orders.as_str()), "ARN -> id");
-    assert_eq!((secondary.writer.as_deref(), secondary.members()), (None, 0));
+    assert_eq!(
+        secondary.replica_of.as_deref(),
+        Some(orders.as_str()),
+        "ARN -> id"
+    );
+    assert_eq!(
+        (secondary.writer.as_deref(), secondary.members()),
+        (None, 0)
+    );
 
     // The same snapshot judged as `status` would: the absent one is critical.
     let runbook = drconsole::runbook::model::Runbook {
@@ -749,7 +759,11 @@ async fn call_counts_follow_batch_limits() {
     let rds = rds_of(&source).await;
     assert!(rds.instances.is_empty(), "none of them exists");
     assert_eq!(counter.get("DescribeDBInstances"), 2);
-    assert_eq!(counter.get("DescribeDBClusters"), 2, "120 clusters, 100 a call");
+    assert_eq!(
+        counter.get("DescribeDBClusters"),
+        2,
+        "120 clusters, 100 a call"
+    );
     assert_eq!(counter.get("GetMetricData"), 2);
     assert_eq!(counter.get("DescribeDBInstanceAutomatedBackups"), 2);
 

@@ -572,9 +572,7 @@ async fn a_denied_describe_db_clusters_fails_the_rds_pane() {
     };
     assert_eq!(error.code, "AccessDenied");
     assert!(
-        error
-            .message
-            .starts_with("DescribeDBClusters in us-east-2"),
+        error.message.starts_with("DescribeDBClusters in us-east-2"),
         "{error}"
     );
     assert_eq!(clusters.num_calls(), 1, "AccessDenied is not retried");

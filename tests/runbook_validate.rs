@@ -258,7 +258,10 @@ fn aurora_clusters_load_and_instance_checks_may_name_them() {
             41,
             38,
             W,
-            &["replica_lag_below names Aurora cluster \"orders-dr\"", "members"],
+            &[
+                "replica_lag_below names Aurora cluster \"orders-dr\"",
+                "members",
+            ],
         )],
     );
     let env = &runbook.environment;

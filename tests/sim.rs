@@ -308,7 +308,10 @@ fn declared_aurora_clusters_are_available_with_a_writer_a_reader_and_a_moving_wi
         later.cluster("regami-aurora").unwrap().latest_restorable > aurora.latest_restorable,
         "the window moves"
     );
-    assert_eq!(later, SimWorld::new(&env, SEED, start()).rds_at(start() + mins(30)));
+    assert_eq!(
+        later,
+        SimWorld::new(&env, SEED, start()).rds_at(start() + mins(30))
+    );
     let ready = Verify::InstanceStatus {
         instance: "regami-aurora-dr".into(),
         status: "available".into(),

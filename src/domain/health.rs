@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{
-    Alarm, AlarmState, BackupSnapshot, DbCluster, DbInstance, EcsService, RecoveryPointStatus, RolloutState,
+    Alarm, AlarmState, BackupSnapshot, DbCluster, DbInstance, EcsService, RecoveryPointStatus,
+    RolloutState,
 };
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::Runbook;

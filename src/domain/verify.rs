@@ -103,11 +103,7 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
                     Some(source) => {
                         Evidence::not_met(format!("{} still replicates {source}", db.name()))
                     }
-                    None => Evidence::met(format!(
-                        "{} is standalone ({})",
-                        db.name(),
-                        db.status()
-                    )),
+                    None => Evidence::met(format!("{} is standalone ({})", db.name(), db.status())),
                 },
                 None => Evidence::not_met(format!("{instance} not found")),
             }

@@ -106,7 +106,12 @@ fn instance_lines(
 }
 
 /// `● id status cluster · N members · region`, and what a secondary replicates.
-fn cluster_line(cluster: &DbCluster, id_width: usize, width: usize, ctx: &PaneCtx) -> Line<'static> {
+fn cluster_line(
+    cluster: &DbCluster,
+    id_width: usize,
+    width: usize,
+    ctx: &PaneCtx,
+) -> Line<'static> {
     let t = ctx.theme;
     let health = t.health(cluster_health(cluster));
     let members = match cluster.members() {

@@ -22,8 +22,8 @@ use tokio::time::Instant;
 
 use super::{Payload, Source};
 use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, DbCluster, DbInstance, DbMetrics, EcsSnapshot, RdsSnapshot, SourceError,
-    SourceKind,
+    AlarmSnapshot, BackupSnapshot, DbCluster, DbInstance, DbMetrics, EcsSnapshot, RdsSnapshot,
+    SourceError, SourceKind,
 };
 use crate::runbook::model::Environment;
 

@@ -57,12 +57,7 @@ impl Watchlist {
         let rds_clusters = env
             .rds_clusters
             .iter()
-            .map(|c| {
-                (
-                    env.region_of(c.region.as_deref()).to_string(),
-                    c.id.clone(),
-                )
-            })
+            .map(|c| (env.region_of(c.region.as_deref()).to_string(), c.id.clone()))
             .collect();
         let mut ecs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for spec in &env.ecs {

@@ -19,9 +19,8 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> Vec<DbCluster> {
             let region = env.region_of(spec.region.as_deref()).to_string();
             // Aurora endpoints: <id>.cluster-<hash>.<region>… and cluster-ro-.
             let host = world.noise.alnum(&format!("endpoint:{region}"), 12);
-            let endpoint = |kind: &str| {
-                format!("{}.{kind}-{host}.{region}.rds.amazonaws.com", spec.id)
-            };
+            let endpoint =
+                |kind: &str| format!("{}.{kind}-{host}.{region}.rds.amazonaws.com", spec.id);
             DbCluster {
                 id: spec.id.clone(),
                 status: "available".into(),
