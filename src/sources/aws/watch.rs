@@ -209,6 +209,17 @@ mod tests {
     }
 
     #[test]
+    fn aurora_clusters_are_watched_in_their_regions_and_are_no_instances() {
+        let text = include_str!("../../../tests/fixtures/valid/aurora_clusters.toml");
+        let (runbook, _) = crate::runbook::load::parse(text, "aurora_clusters.toml").unwrap();
+        let w = Watchlist::new(&runbook.environment, None, &undeclared_instances(&runbook));
+        assert_eq!(w.cluster_ids_in("us-east-1"), ["orders"]);
+        assert_eq!(w.cluster_ids_in("us-west-2"), ["orders-dr"]);
+        // Checks name the clusters, but they are not looked for as instances.
+        assert_eq!(w.rds_ids_in("us-west-2"), Vec::<String>::new());
+    }
+
+    #[test]
     fn restore_targets_named_by_verify_checks_are_found() {
         let runbook = crate::runbook::builtin::rally();
         assert_eq!(undeclared_instances(&runbook), ["rally-prod-db-restore"]);
