@@ -97,7 +97,10 @@ fn big_live(app: &mut App) {
         })
         .collect();
     for payload in [
-        Payload::Rds(RdsSnapshot { instances }),
+        Payload::Rds(RdsSnapshot {
+            instances,
+            clusters: Vec::new(),
+        }),
         Payload::Ecs(EcsSnapshot { services }),
         Payload::Backups(BackupSnapshot {
             recovery_points,

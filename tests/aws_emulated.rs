@@ -15,7 +15,7 @@ use drconsole::domain::snapshot::{
     RecoveryPointStatus, RolloutState, SourceKind,
 };
 use drconsole::runbook::model::{
-    AlarmSpec, EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec,
+    AlarmSpec, EcsSpec, Environment, RdsClusterSpec, RdsRole, RdsSpec, Regions, VaultSpec,
 };
 use drconsole::sources::aws::{AwsSource, Watchlist};
 use drconsole::sources::{Payload, Source};
@@ -186,6 +186,143 @@ async fn rds_instances_replicas_lag_and_load_are_what_was_seeded() {
     assert_eq!(dr.lag_history, [4, 9, 31, 17]);
     assert_eq!(dr.lag_secs, Some(17.0));
     assert_eq!(dr.metrics, None, "a replica shows lag, not load");
+}
+
+fn aurora(id: &str, region: Option<&str>) -> RdsClusterSpec {
+    RdsClusterSpec {
+        id: id.into(),
+        region: region.map(String::from),
+        engine: None,
+    }
+}
+
+/// Creates an Aurora PostgreSQL cluster (a replica cluster of `source`, an
+/// ARN, if given) and, for each `members` name, an instance in it (the first
+/// one created becomes the writer). Returns the cluster's ARN.
+async fn create_cluster(region: &str, id: &str, source: Option<&str>, members: &[&str]) -> String {
+    let client = rds(region, &moto());
+    let out = client
+        .create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine("aurora-postgresql")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .backup_retention_period(7)
+        .set_replication_source_identifier(source.map(String::from))
+        .send()
+        .await
+        .unwrap();
+    for member in members {
+        client
+            .create_db_instance()
+            .db_instance_identifier(*member)
+            .db_cluster_identifier(id)
+            .db_instance_class("db.r6g.large")
+            .engine("aurora-postgresql")
+            .send()
+            .await
+            .unwrap();
+    }
+    out.db_cluster()
+        .and_then(|c| c.db_cluster_arn())
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
+    let orders = unique("orders-aurora");
+    let reports = unique("reports-aurora");
+    let unrelated = unique("not-watched-aurora");
+    let absent = unique("never-created-aurora");
+    let (writer, reader) = (format!("{orders}-a"), format!("{orders}-b"));
+    let orders_arn = create_cluster(PRIMARY, &orders, None, &[&writer, &reader]).await;
+    create_cluster(DR, &reports, Some(&orders_arn), &[]).await;
+    create_cluster(PRIMARY, &unrelated, None, &[]).await;
+
+    let mut env = env(vec![], vec![], AlarmSpec::default());
+    env.rds_clusters = vec![
+        aurora(&orders, None),
+        aurora(&reports, Some(DR)),
+        aurora(&absent, None),
+    ];
+    let source = source_for(&env, &[]);
+    let seen = rds_of(&source).await;
+
+    assert!(seen.instances.is_empty(), "clusters add no instances");
+    let ids: Vec<(&str, &str)> = seen
+        .clusters
+        .iter()
+        .map(|c| (c.id.as_str(), c.region.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [(orders.as_str(), PRIMARY), (reports.as_str(), DR)],
+        "the runbook's clusters, each in its region; the absent one is simply missing"
+    );
+
+    let c = seen.cluster(&orders).unwrap();
+    assert_eq!(c.status, "available");
+    assert_eq!(c.engine.as_deref(), Some("aurora-postgresql"));
+    assert_eq!(c.writer.as_deref(), Some(writer.as_str()));
+    assert_eq!(c.readers, [reader]);
+    assert_eq!(c.members(), 2);
+    let endpoint = c.endpoint.as_deref().unwrap();
+    assert!(
+        endpoint.starts_with(&format!("{orders}.cluster-")),
+        "{endpoint}"
+    );
+    let reader_endpoint = c.reader_endpoint.as_deref().unwrap();
+    assert!(
+        reader_endpoint.starts_with(&format!("{orders}.cluster-ro-")),
+        "{reader_endpoint}"
+    );
+    assert_eq!(c.replica_of, None, "a standalone cluster");
+    // moto opens the window at creation and keeps its latest end at now.
+    let (earliest, latest) = (c.earliest_restorable.unwrap(), c.latest_restorable.unwrap());
+    assert!(earliest <= latest, "{earliest} … {latest}");
+    let age = Timestamp::now().duration_since(earliest);
+    assert!(age.as_secs() < 600, "opened at creation: {age:?}");
+
+    let secondary = seen.cluster(&reports).unwrap();
+    assert_eq!(secondary.region, DR);
+    assert_eq!(
+        secondary.replica_of.as_deref(),
+        Some(orders.as_str()),
+        "ARN -> id"
+    );
+    assert_eq!(
+        (secondary.writer.as_deref(), secondary.members()),
+        (None, 0)
+    );
+
+    // The same snapshot judged as `status` would: the absent one is critical.
+    let runbook = drconsole::runbook::model::Runbook {
+        name: "aurora".into(),
+        description: None,
+        objectives: drconsole::runbook::model::Objectives {
+            rto: drconsole::runbook::duration::HumanDuration::from_hours(1),
+            rpo: drconsole::runbook::duration::HumanDuration::from_mins(5),
+        },
+        environment: env.clone(),
+        scenarios: vec![],
+    };
+    let mut live = drconsole::domain::snapshot::LiveState::default();
+    live.rds.apply(Timestamp::now(), Ok(seen));
+    let findings = drconsole::domain::assess::assess(&runbook, &live, Timestamp::now()).findings;
+    let missing = findings.iter().find(|f| f.resource == absent).unwrap();
+    assert_eq!(missing.health, drconsole::domain::health::Health::Critical);
+    assert_eq!(missing.region.as_deref(), Some(PRIMARY));
+
+    // Promoting the replica cluster makes it standalone.
+    rds(DR, &moto())
+        .promote_read_replica_db_cluster()
+        .db_cluster_identifier(&reports)
+        .send()
+        .await
+        .unwrap();
+    let promoted = rds_of(&source).await;
+    assert_eq!(promoted.cluster(&reports).unwrap().replica_of, None);
 }
 
 #[tokio::test]
@@ -562,7 +699,8 @@ async fn alarms_by_name_and_prefix_in_every_region_without_repeats() {
 
 /// Calls grow with the batch limits, not with the resources: 25 services
 /// take 3 DescribeServices calls; 150 instances (600 metric queries) take 2
-/// GetMetricData and 2 DescribeDBInstances calls (100 filter values each).
+/// GetMetricData and 2 DescribeDBInstances calls (100 filter values each);
+/// 120 Aurora clusters take 2 DescribeDBClusters calls.
 #[tokio::test]
 async fn call_counts_follow_batch_limits() {
     let cluster = unique("batch-cluster");
@@ -588,12 +726,16 @@ async fn call_counts_follow_batch_limits() {
     let dbs: Vec<RdsSpec> = (0..150)
         .map(|n| db(&unique(&format!("batch-db{n}")), None, None))
         .collect();
+    let clusters: Vec<RdsClusterSpec> = (0..120)
+        .map(|n| aurora(&unique(&format!("batch-aurora{n}")), None))
+        .collect();
     let env = Environment {
         regions: Regions {
             primary: PRIMARY.into(),
             dr: None,
         },
         rds: dbs,
+        rds_clusters: clusters,
         ecs: specs,
         backup_vaults: Vec::<VaultSpec>::new(),
         ..Environment::default()
@@ -617,6 +759,11 @@ async fn call_counts_follow_batch_limits() {
     let rds = rds_of(&source).await;
     assert!(rds.instances.is_empty(), "none of them exists");
     assert_eq!(counter.get("DescribeDBInstances"), 2);
+    assert_eq!(
+        counter.get("DescribeDBClusters"),
+        2,
+        "120 clusters, 100 a call"
+    );
     assert_eq!(counter.get("GetMetricData"), 2);
     assert_eq!(counter.get("DescribeDBInstanceAutomatedBackups"), 2);
 

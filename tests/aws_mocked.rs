@@ -419,6 +419,165 @@ async fn calls_grow_with_batch_limits_not_with_instances() {
     assert_eq!(metrics.num_calls(), 2);
 }
 
+// ------------------------------------------------------------------ Aurora
+
+mod aurora_types {
+    pub use aws_sdk_rds::operation::describe_db_clusters::{
+        DescribeDBClustersError, DescribeDbClustersOutput,
+    };
+    pub use aws_sdk_rds::types::{DbCluster, DbClusterMember};
+}
+
+fn aurora_cluster(id: &str, source: Option<&str>) -> aurora_types::DbCluster {
+    let member = |n: u32, writer: bool| {
+        aurora_types::DbClusterMember::builder()
+            .db_instance_identifier(format!("{id}-{n}"))
+            .is_cluster_writer(writer)
+            .build()
+    };
+    aurora_types::DbCluster::builder()
+        .db_cluster_identifier(id)
+        .status("available")
+        .engine("aurora-mysql")
+        .multi_az(true)
+        .db_cluster_members(member(1, true))
+        .db_cluster_members(member(2, false))
+        .db_cluster_members(member(3, false))
+        .endpoint(format!("{id}.cluster-xyz.{REGION}.rds.amazonaws.com"))
+        .reader_endpoint(format!("{id}.cluster-ro-xyz.{REGION}.rds.amazonaws.com"))
+        .earliest_restorable_time(ts(1_700_000_000))
+        .latest_restorable_time(ts(1_700_600_000))
+        .set_replication_source_identifier(source.map(String::from))
+        .build()
+}
+
+/// Two pages of DescribeDBClusters, filtered by `db-cluster-id`; a cluster
+/// the runbook does not name is dropped even if the answer carries it.
+#[tokio::test]
+async fn aurora_clusters_across_pages_with_windows_and_sources() {
+    use aurora_types::*;
+    let page1 = mock!(aws_sdk_rds::Client::describe_db_clusters)
+        .match_requests(|r| {
+            r.marker().is_none()
+                && r.filters()[0].name() == Some("db-cluster-id")
+                && r.filters()[0].values() == ["ledger", "ledger-dr"]
+        })
+        .then_output(|| {
+            DescribeDbClustersOutput::builder()
+                .db_clusters(aurora_cluster("ledger", None))
+                .marker("m2")
+                .build()
+        });
+    let page2 = mock!(aws_sdk_rds::Client::describe_db_clusters)
+        .match_requests(|r| r.marker() == Some("m2"))
+        .then_output(|| {
+            DescribeDbClustersOutput::builder()
+                .db_clusters(aurora_cluster(
+                    "ledger-dr",
+                    Some("arn:aws:rds:us-west-2:123456789012:cluster:ledger-west"),
+                ))
+                .db_clusters(aurora_cluster("not-named", None))
+                .build()
+        });
+    let clients = RegionClients {
+        rds: mocked!(aws_sdk_rds, page1, page2),
+        ..idle()
+    };
+    let env = env(r#"rds_clusters = [{ id = "ledger" }, { id = "ledger-dr" }]"#);
+    let Ok(Payload::Rds(rds)) = source(&env, clients).fetch(SourceKind::Rds).await else {
+        panic!("RDS fetch failed");
+    };
+    assert_eq!(page1.num_calls() + page2.num_calls(), 2);
+    assert!(rds.instances.is_empty());
+    let ids: Vec<&str> = rds.clusters.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["ledger", "ledger-dr"]);
+
+    let primary = rds.cluster("ledger").unwrap();
+    assert_eq!(primary.region, REGION);
+    assert_eq!(primary.engine.as_deref(), Some("aurora-mysql"));
+    assert!(primary.multi_az);
+    assert_eq!(primary.writer.as_deref(), Some("ledger-1"));
+    assert_eq!(primary.readers, ["ledger-2", "ledger-3"]);
+    assert_eq!(
+        primary.reader_endpoint.as_deref(),
+        Some("ledger.cluster-ro-xyz.us-east-2.rds.amazonaws.com")
+    );
+    assert_eq!(
+        primary.earliest_restorable.map(|t| t.as_second()),
+        Some(1_700_000_000)
+    );
+    assert_eq!(
+        primary.latest_restorable.map(|t| t.as_second()),
+        Some(1_700_600_000)
+    );
+    assert_eq!(primary.replica_of, None);
+    let secondary = rds.cluster("ledger-dr").unwrap();
+    assert_eq!(secondary.replica_of.as_deref(), Some("ledger-west"));
+}
+
+/// 150 clusters take 2 DescribeDBClusters calls (100 identifiers each);
+/// 100 take one.
+#[tokio::test]
+async fn aurora_clusters_are_described_100_a_call() {
+    use aurora_types::*;
+    for (clusters, calls) in [(100, 1), (150, 2)] {
+        let describe = mock!(aws_sdk_rds::Client::describe_db_clusters)
+            .match_requests(|r| r.filters()[0].values().len() <= 100)
+            .then_output(|| DescribeDbClustersOutput::builder().build());
+        let clients = RegionClients {
+            rds: mocked!(aws_sdk_rds, describe),
+            ..idle()
+        };
+        let list: Vec<String> = (0..clusters)
+            .map(|n| format!("{{ id = \"aurora-{n}\" }}"))
+            .collect();
+        let env = env(&format!("rds_clusters = [{}]", list.join(", ")));
+        let result = source(&env, clients).fetch(SourceKind::Rds).await;
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(describe.num_calls(), calls, "{clusters} clusters");
+    }
+}
+
+/// A failing DescribeDBClusters fails the RDS kind, like the other RDS
+/// calls, even when the instances answered.
+#[tokio::test]
+async fn a_denied_describe_db_clusters_fails_the_rds_pane() {
+    use aurora_types::*;
+    let clusters = mock!(aws_sdk_rds::Client::describe_db_clusters).then_error(|| {
+        DescribeDBClustersError::generic(err_meta(
+            "AccessDenied",
+            "not authorized to perform: rds:DescribeDBClusters",
+        ))
+    });
+    let instances = mock!(aws_sdk_rds::Client::describe_db_instances).then_output(|| {
+        rds_types::DescribeDbInstancesOutput::builder()
+            .db_instances(db("orders", None))
+            .build()
+    });
+    let windows = mock!(aws_sdk_rds::Client::describe_db_instance_automated_backups)
+        .then_output(|| rds_types::DescribeDbInstanceAutomatedBackupsOutput::builder().build());
+    let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .then_output(|| CwOutput::builder().build());
+    let clients = RegionClients {
+        rds: mocked!(aws_sdk_rds, clusters, instances, windows),
+        cloudwatch: mocked!(aws_sdk_cloudwatch, metrics),
+        ..idle()
+    };
+    let env = env(r#"
+        rds = [{ id = "orders" }]
+        rds_clusters = [{ id = "ledger" }]
+    "#);
+    let Err(error) = source(&env, clients).fetch(SourceKind::Rds).await else {
+        panic!("the RDS fetch should fail");
+    };
+    assert_eq!(error.code, "AccessDenied");
+    assert!(
+        error.message.starts_with("DescribeDBClusters in us-east-2"),
+        "{error}"
+    );
+    assert_eq!(clusters.num_calls(), 1, "AccessDenied is not retried");
+}
+
 // ------------------------------------------------------------------ ECS
 
 mod ecs_types {

@@ -326,7 +326,13 @@ fn instance(id: &str, lag: Option<f64>) -> DbInstance {
 
 fn rds_only(instances: Vec<DbInstance>) -> LiveState {
     let mut live = LiveState::default();
-    live.rds.apply(at(), Ok(RdsSnapshot { instances }));
+    live.rds.apply(
+        at(),
+        Ok(RdsSnapshot {
+            instances,
+            ..RdsSnapshot::default()
+        }),
+    );
     live
 }
 

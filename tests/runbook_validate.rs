@@ -231,6 +231,65 @@ fn duplicate_resources_are_each_reported_and_regions_distinguish() {
 }
 
 #[test]
+fn duplicate_cluster_points_at_the_second_in_the_same_region() {
+    assert_invalid(
+        "duplicate_cluster.toml",
+        &[(
+            20,
+            6,
+            E,
+            &[
+                "Aurora cluster \"orders\" in us-east-1 is declared twice",
+                "line 12, column 6",
+            ],
+        )],
+    );
+}
+
+#[test]
+fn aurora_clusters_load_and_instance_checks_may_name_them() {
+    let path = fixture("valid", "aurora_clusters.toml");
+    let (runbook, warnings) = load::load(&path).unwrap();
+    // Only the lag check warns: lag is a replica instance's, not a cluster's.
+    assert_diagnostics(
+        &path,
+        &warnings,
+        &[(
+            41,
+            38,
+            W,
+            &[
+                "replica_lag_below names Aurora cluster \"orders-dr\"",
+                "members",
+            ],
+        )],
+    );
+    let env = &runbook.environment;
+    let orders = env.rds_cluster("orders").unwrap();
+    assert_eq!(orders.engine.as_deref(), Some("aurora-postgresql"));
+    assert_eq!(orders.region, None);
+    assert_eq!(
+        env.rds_cluster("orders-dr").unwrap().region.as_deref(),
+        Some("us-west-2")
+    );
+    assert_eq!(env.all_regions(), ["us-east-1", "us-west-2"]);
+}
+
+#[test]
+fn runbooks_without_clusters_serialize_as_before() {
+    let (runbook, _) = load::load(&fixture("valid", "minimal.toml")).unwrap();
+    assert!(runbook.environment.rds_clusters.is_empty());
+    let json = serde_json::to_string(&runbook).unwrap();
+    assert!(!json.contains("rds_clusters"), "{json}");
+    let (runbook, _) = load::load(&fixture("valid", "aurora_clusters.toml")).unwrap();
+    let json = serde_json::to_value(&runbook).unwrap();
+    assert_eq!(
+        json["environment"]["rds_clusters"][1],
+        serde_json::json!({ "id": "orders-dr", "region": "us-west-2" })
+    );
+}
+
+#[test]
 fn empty_all_nested_in_any_points_at_it() {
     assert_invalid("empty_all.toml", &[(22, 11, E, &["verify.all is empty"])]);
 }

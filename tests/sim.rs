@@ -12,7 +12,8 @@ use drconsole::domain::snapshot::{
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::model::{
-    AlarmSpec, EcsSpec, Environment, RdsRole, RdsSpec, Regions, Step, VaultSpec, Verify,
+    AlarmSpec, EcsSpec, Environment, RdsClusterSpec, RdsRole, RdsSpec, Regions, Step, VaultSpec,
+    Verify,
 };
 use drconsole::sources::poller::Poller;
 use drconsole::sources::sim::{SimSource, SimWorld};
@@ -245,6 +246,77 @@ fn declared_instances_look_like_rds() {
     assert_eq!(replica.replication_state.as_deref(), Some("replicating"));
     assert!(replica.lag_secs.is_some());
     assert_eq!(replica.lag_history.len(), 60);
+}
+
+#[test]
+fn declared_aurora_clusters_are_available_with_a_writer_a_reader_and_a_moving_window() {
+    let mut env = multi_region();
+    env.rds_clusters = vec![
+        RdsClusterSpec {
+            id: "regami-aurora".into(),
+            region: None,
+            engine: Some("aurora-mysql".into()),
+        },
+        RdsClusterSpec {
+            id: "regami-aurora-dr".into(),
+            region: Some("us-west-2".into()),
+            engine: None,
+        },
+    ];
+    let world = SimWorld::new(&env, SEED, start());
+    let now = start() + mins(1);
+    let snap = world.rds_at(now);
+    assert_eq!(snap.instances.len(), 2, "clusters add no instances");
+    let ids: Vec<(&str, &str)> = snap
+        .clusters
+        .iter()
+        .map(|c| (c.id.as_str(), c.region.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("regami-aurora", "us-east-1"),
+            ("regami-aurora-dr", "us-west-2")
+        ]
+    );
+
+    let aurora = snap.cluster("regami-aurora").unwrap();
+    assert_eq!(aurora.status, "available");
+    assert_eq!(aurora.engine.as_deref(), Some("aurora-mysql"));
+    assert_eq!(aurora.writer.as_deref(), Some("regami-aurora-instance-1"));
+    assert_eq!(aurora.readers, ["regami-aurora-instance-2"]);
+    assert_eq!(aurora.replica_of, None);
+    let endpoint = aurora.endpoint.as_deref().unwrap();
+    assert!(
+        endpoint.starts_with("regami-aurora.cluster-")
+            && endpoint.ends_with(".us-east-1.rds.amazonaws.com"),
+        "{endpoint}"
+    );
+    assert!(
+        aurora
+            .reader_endpoint
+            .as_deref()
+            .unwrap()
+            .starts_with("regami-aurora.cluster-ro-")
+    );
+    let behind = now.duration_since(aurora.latest_restorable.unwrap());
+    assert!(behind >= mins(1) && behind <= mins(5), "{behind:?}");
+    assert!(aurora.earliest_restorable.unwrap() < start());
+
+    let later = world.rds_at(start() + mins(30));
+    assert!(
+        later.cluster("regami-aurora").unwrap().latest_restorable > aurora.latest_restorable,
+        "the window moves"
+    );
+    assert_eq!(
+        later,
+        SimWorld::new(&env, SEED, start()).rds_at(start() + mins(30))
+    );
+    let ready = Verify::InstanceStatus {
+        instance: "regami-aurora-dr".into(),
+        status: "available".into(),
+    };
+    assert_eq!(check(&world, &ready, now), Outcome::Met);
 }
 
 #[test]

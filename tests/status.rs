@@ -2,9 +2,11 @@
 //! code follow the live state, and the JSON reports every resource.
 
 use drconsole::clock::Clock;
-use drconsole::domain::assess::Overall;
+use drconsole::domain::assess::{Overall, assess};
+use drconsole::domain::health::Health;
 use drconsole::domain::snapshot::{AlarmState, SourceError, SourceKind};
 use drconsole::runbook::builtin;
+use drconsole::runbook::model::RdsClusterSpec;
 use drconsole::sources::sim::SimSource;
 use drconsole::sources::sim::world::SimWorld;
 use drconsole::status::{refresh, report};
@@ -92,4 +94,63 @@ async fn json_reports_every_resource_with_its_region() {
             .iter()
             .any(|f| f["kind"] == "alarms" && f["resource"] == "rally-prod-app-5xx")
     );
+}
+
+#[tokio::test]
+async fn aurora_clusters_are_reported_and_judged() {
+    let mut runbook = builtin::rally();
+    runbook.environment.rds_clusters = vec![RdsClusterSpec {
+        id: "rally-aurora".into(),
+        region: None,
+        engine: None,
+    }];
+    let at = start() + jiff::SignedDuration::from_secs(60);
+    let world = SimWorld::new(&runbook.environment, 7, start());
+    let source = SimSource::from_world(world, Clock::Fixed(at));
+    let live = refresh(&source, Duration::from_secs(5), at).await;
+    let mut out = Vec::new();
+    let overall = report(&runbook, "simulated", &live, at, true, &mut out).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(overall, Overall::Healthy);
+    let cluster = &json["live"]["rds"]["data"]["clusters"][0];
+    assert_eq!(cluster["id"], "rally-aurora");
+    assert_eq!(cluster["writer"], "rally-aurora-instance-1");
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"] == "rally-aurora")
+        .unwrap();
+    assert_eq!(finding["health"], "ok");
+    assert_eq!(finding["summary"], "available cluster primary, 2 members");
+
+    // A cluster failing over warns; one the runbook names but AWS did not
+    // return is critical, like a missing instance.
+    runbook.environment.rds_clusters.push(RdsClusterSpec {
+        id: "rally-aurora-gone".into(),
+        region: Some("us-west-2".into()),
+        engine: None,
+    });
+    let mut live = live;
+    let mut rds = live.rds.data.clone().unwrap();
+    rds.clusters[0].status = "failing-over".into();
+    live.rds.apply(at, Ok(rds));
+    let assessed = assess(&runbook, &live, at);
+    let health = |id: &str| {
+        let f = assessed.findings.iter().find(|f| f.resource == id).unwrap();
+        (f.health, f.region.clone().unwrap())
+    };
+    assert_eq!(health("rally-aurora"), (Health::Warn, "us-east-1".into()));
+    assert_eq!(
+        health("rally-aurora-gone"),
+        (Health::Critical, "us-west-2".into())
+    );
+    assert_eq!(assessed.overall, Overall::Degraded);
+}
+
+#[tokio::test]
+async fn json_without_clusters_has_no_clusters_key() {
+    let (_, text) = check(world(), true).await;
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json["live"]["rds"]["data"].get("clusters").is_none());
 }

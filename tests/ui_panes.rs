@@ -74,6 +74,39 @@ fn rds_pane() {
 }
 
 #[test]
+fn rds_pane_lists_aurora_clusters_after_instances() {
+    let mut buf = canvas(64, 8);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::rds_with_clusters()));
+    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    insta::assert_snapshot!(to_text(&buf));
+    let text = to_text(&buf);
+    let row = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap();
+    assert!(row("shop-db-replica") < row("shop-aurora "), "{text}");
+    assert!(text.contains("cluster · 2 members · us-east-1"), "{text}");
+    assert!(text.contains("cluster · 1 member · us-west-2"), "{text}");
+    assert_eq!(dot_on_row_of(&buf, "shop-aurora "), DARK.ok);
+    assert_eq!(colour_of(&buf, "failing-over"), DARK.warn);
+    assert_eq!(dot_on_row_of(&buf, "shop-aurora-dr"), DARK.warn);
+}
+
+#[test]
+fn backups_pane_shows_a_primary_clusters_restore_window() {
+    let mut buf = canvas(64, 9);
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(common::backups()));
+    let mut rds_feed = Feed::default();
+    rds_feed.apply(common::now(), Ok(common::rds_with_clusters()));
+    backups::render(buf.area, &mut buf, &feed, &rds_feed, &limits(), &ctx());
+    let text = to_text(&buf);
+    assert!(
+        text.contains("PITR shop-aurora: 03-11 02:00 … 2m ago"),
+        "{text}"
+    );
+    assert_eq!(colour_of(&buf, "PITR shop-aurora:"), DARK.accent);
+}
+
+#[test]
 fn rds_pane_shows_error_and_keeps_last_good_data() {
     let mut buf = canvas(64, 8);
     let mut feed = Feed::default();

@@ -63,7 +63,39 @@ fn rds() -> RdsSnapshot {
             db("db-silent", "available", Some("db")),
             db("db-creating", "creating", None),
         ],
+        clusters: clusters(),
     }
+}
+
+fn cluster(id: &str, status: &str, replica_of: Option<&str>) -> DbCluster {
+    DbCluster {
+        id: id.into(),
+        region: "us-east-1".into(),
+        status: status.into(),
+        engine: Some("aurora-postgresql".into()),
+        multi_az: true,
+        writer: Some(format!("{id}-instance-1")),
+        readers: vec![format!("{id}-instance-2")],
+        endpoint: None,
+        reader_endpoint: None,
+        earliest_restorable: None,
+        latest_restorable: None,
+        replica_of: replica_of.map(Into::into),
+    }
+}
+
+/// `orders`: a primary Aurora cluster whose window runs from 3 days ago to
+/// 2 minutes ago; `orders-dr`: its global secondary; `db`: a stopped cluster
+/// sharing its id with the available instance `db`.
+fn clusters() -> Vec<DbCluster> {
+    let mut orders = cluster("orders", "available", None);
+    orders.earliest_restorable = Some(ago(3 * DAY));
+    orders.latest_restorable = Some(ago(2 * MIN));
+    vec![
+        orders,
+        cluster("orders-dr", "promoting", Some("orders")),
+        cluster("db", "stopped", None),
+    ]
 }
 
 fn point(
@@ -521,6 +553,75 @@ fn recovery_point_predicates_with_each_filter() {
                 point_younger(Some("vault-b"), Some("db"), Some("us-east-1"), "30d"),
                 NotMet,
                 &["no completed recovery point"],
+            ),
+        ],
+        &live(),
+    );
+}
+
+#[test]
+fn instance_checks_judge_an_aurora_cluster_when_no_instance_has_its_id() {
+    run(
+        vec![
+            case(
+                "exists",
+                instance_exists("orders"),
+                Met,
+                &["cluster orders exists (available)"],
+            ),
+            case(
+                "status",
+                instance_status("orders-dr", "promoting"),
+                Met,
+                &["cluster orders-dr is promoting"],
+            ),
+            case(
+                "status, other",
+                instance_status("orders-dr", "available"),
+                NotMet,
+                &["cluster orders-dr is promoting"],
+            ),
+            case(
+                "promoted, standalone cluster",
+                promoted("orders"),
+                Met,
+                &["cluster orders is standalone"],
+            ),
+            case(
+                "promoted, still a secondary",
+                promoted("orders-dr"),
+                NotMet,
+                &["cluster orders-dr still replicates orders"],
+            ),
+            case(
+                "an instance with the id wins over the cluster",
+                instance_status("db", "available"),
+                Met,
+                &["db is available"],
+            ),
+            case(
+                "pitr, inside the cluster's window",
+                pitr("orders", "1h"),
+                Met,
+                &["window 03-11 02:00 – 03-14 01:58"],
+            ),
+            case(
+                "pitr, before the cluster's window",
+                pitr("orders", "4d"),
+                NotMet,
+                &["window"],
+            ),
+            case(
+                "pitr, a secondary has no window",
+                pitr("orders-dr", "1h"),
+                NotMet,
+                &["cluster orders-dr has no restore window"],
+            ),
+            case(
+                "lag is an instance's only",
+                lag_below("orders-dr", "1m"),
+                NotMet,
+                &["orders-dr not found"],
             ),
         ],
         &live(),

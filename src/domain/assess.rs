@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::health::{
-    Health, Limits, alarm_health, backup_health, instance_health, newest_completed_age,
-    service_health,
+    Health, Limits, alarm_health, backup_health, cluster_health, instance_health,
+    newest_completed_age, service_health,
 };
 use super::snapshot::{Feed, LiveState, RolloutState, SourceKind};
 use super::verify::short_age;
@@ -81,6 +81,34 @@ pub fn assess(runbook: &Runbook, live: &LiveState, now: Timestamp) -> Assessment
             });
         }
         for spec in env.rds.iter().filter(|s| rds.instance(&s.id).is_none()) {
+            findings.push(missing(
+                SourceKind::Rds,
+                env.region_of(spec.region.as_deref()),
+                &spec.id,
+            ));
+        }
+        for cluster in &rds.clusters {
+            let role = match &cluster.replica_of {
+                Some(source) => format!("secondary of {source}"),
+                None => "primary".into(),
+            };
+            findings.push(Finding {
+                kind: SourceKind::Rds,
+                region: Some(cluster.region.clone()),
+                resource: cluster.id.clone(),
+                health: cluster_health(cluster),
+                summary: format!(
+                    "{} cluster {role}, {} members",
+                    cluster.status,
+                    cluster.members()
+                ),
+            });
+        }
+        for spec in env
+            .rds_clusters
+            .iter()
+            .filter(|s| rds.cluster(&s.id).is_none())
+        {
             findings.push(missing(
                 SourceKind::Rds,
                 env.region_of(spec.region.as_deref()),

@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{
-    Alarm, AlarmState, BackupSnapshot, DbInstance, EcsService, RecoveryPointStatus, RolloutState,
+    Alarm, AlarmState, BackupSnapshot, DbCluster, DbInstance, EcsService, RecoveryPointStatus,
+    RolloutState,
 };
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::Runbook;
@@ -62,6 +63,29 @@ pub fn instance_health(db: &DbInstance, limits: &Limits) -> Health {
         _ => Health::Critical,
     };
     status.max(lag_health(db, limits))
+}
+
+/// An Aurora cluster's status: transitions RDS finishes on its own warn;
+/// anything else (stopped, deleting, inaccessible, failed) is critical.
+pub fn cluster_health(cluster: &DbCluster) -> Health {
+    match cluster.status.as_str() {
+        "available" => Health::Ok,
+        "backing-up"
+        | "backtracking"
+        | "creating"
+        | "failing-over"
+        | "maintenance"
+        | "migrating"
+        | "modifying"
+        | "promoting"
+        | "renaming"
+        | "resetting-master-credentials"
+        | "starting"
+        | "storage-optimization"
+        | "update-iam-db-auth"
+        | "upgrading" => Health::Warn,
+        _ => Health::Critical,
+    }
 }
 
 /// A replica's lag against the bound: over half of it warns, over it is critical.

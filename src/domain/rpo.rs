@@ -13,8 +13,9 @@ pub struct RpoEstimate {
     pub basis: String,
 }
 
-/// The smallest loss among: a primary's latest restorable time (PITR), a
-/// replica's lag (promotion), and the newest completed recovery point.
+/// The smallest loss among: a primary instance's or primary Aurora
+/// cluster's latest restorable time (PITR), a replica's lag (promotion),
+/// and the newest completed recovery point.
 pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
     let loss = |from: Timestamp| at.duration_since(from).as_secs().max(0) as u64;
     let mut candidates: Vec<RpoEstimate> = Vec::new();
@@ -32,6 +33,14 @@ pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
                 _ => {}
             }
         }
+        for cluster in rds.clusters.iter().filter(|c| !c.is_replica()) {
+            if let Some(latest) = cluster.latest_restorable {
+                candidates.push(RpoEstimate {
+                    secs: loss(latest),
+                    basis: format!("latest restorable time of cluster {}", cluster.id),
+                });
+            }
+        }
     }
     if let Some(backups) = &live.backups.data
         && let Some(point) = backups
@@ -46,4 +55,44 @@ pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
         });
     }
     candidates.into_iter().min_by_key(|c| c.secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::snapshot::{DbCluster, RdsSnapshot};
+
+    fn cluster(id: &str, latest_secs_ago: i64, replica_of: Option<&str>) -> DbCluster {
+        DbCluster {
+            id: id.into(),
+            region: "us-east-1".into(),
+            status: "available".into(),
+            engine: None,
+            multi_az: true,
+            writer: None,
+            readers: Vec::new(),
+            endpoint: None,
+            reader_endpoint: None,
+            earliest_restorable: None,
+            latest_restorable: Some(Timestamp::from_second(10_000 - latest_secs_ago).unwrap()),
+            replica_of: replica_of.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_primary_clusters_latest_restorable_time_counts_a_secondarys_does_not() {
+        let mut live = LiveState::default();
+        let rds = RdsSnapshot {
+            instances: Vec::new(),
+            clusters: vec![
+                cluster("orders-dr", 5, Some("orders")),
+                cluster("orders", 180, None),
+            ],
+        };
+        let at = Timestamp::from_second(10_000).unwrap();
+        live.rds.apply(at, Ok(rds));
+        let rpo = estimate(&live, at).unwrap();
+        assert_eq!(rpo.secs, 180);
+        assert_eq!(rpo.basis, "latest restorable time of cluster orders");
+    }
 }

@@ -105,11 +105,50 @@ pub struct LiveState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RdsSnapshot {
     pub instances: Vec<DbInstance>,
+    /// Aurora clusters the runbook names; absent from JSON when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<DbCluster>,
 }
 
 impl RdsSnapshot {
     pub fn instance(&self, id: &str) -> Option<&DbInstance> {
         self.instances.iter().find(|i| i.id == id)
+    }
+    pub fn cluster(&self, id: &str) -> Option<&DbCluster> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+}
+
+/// An Aurora DB cluster as `DescribeDBClusters` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbCluster {
+    pub id: String,
+    pub region: String,
+    /// RDS cluster status, e.g. "available", "failing-over", "promoting".
+    pub status: String,
+    pub engine: Option<String>,
+    pub multi_az: bool,
+    /// The member instance that takes writes, if any (a headless or
+    /// secondary cluster may have none).
+    pub writer: Option<String>,
+    pub readers: Vec<String>,
+    pub endpoint: Option<String>,
+    pub reader_endpoint: Option<String>,
+    /// The cluster's point-in-time-restore window.
+    pub earliest_restorable: Option<Timestamp>,
+    pub latest_restorable: Option<Timestamp>,
+    /// For the secondary of a global database or a replica cluster: the
+    /// identifier of what it replicates (`ReplicationSourceIdentifier`,
+    /// ARN shortened); `None` for a standalone or primary cluster.
+    pub replica_of: Option<String>,
+}
+
+impl DbCluster {
+    pub fn is_replica(&self) -> bool {
+        self.replica_of.is_some()
+    }
+    pub fn members(&self) -> usize {
+        usize::from(self.writer.is_some()) + self.readers.len()
     }
 }
 

@@ -17,6 +17,15 @@ pub fn state_lines(live: &LiveState, now: Timestamp) -> Vec<String> {
                 .unwrap_or_default();
             out.push(format!("rds {} {} {}{lag}", db.region, db.id, db.status));
         }
+        for c in &rds.clusters {
+            out.push(format!(
+                "rds-cluster {} {} {} {} members",
+                c.region,
+                c.id,
+                c.status,
+                c.members()
+            ));
+        }
     });
     feed_lines(&mut lines, "backups", &live.backups, |b, out| {
         let newest = newest_completed_age(b, now).map_or("none".into(), short_age);

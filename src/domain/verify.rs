@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::snapshot::{Feed, LiveState, RecoveryPointStatus, RolloutState};
+use super::snapshot::{
+    DbCluster, DbInstance, Feed, LiveState, RdsSnapshot, RecoveryPointStatus, RolloutState,
+};
 use crate::runbook::model::Verify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,29 +81,29 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
     Ok(match check {
         Verify::InstanceExists { instance } => {
             let rds = data(&live.rds, "RDS")?;
-            match rds.instance(instance) {
-                Some(db) => Evidence::met(format!("{instance} exists ({})", db.status)),
+            match Database::find(rds, instance) {
+                Some(db) => Evidence::met(format!("{} exists ({})", db.name(), db.status())),
                 None => Evidence::not_met(format!("{instance} not found")),
             }
         }
         Verify::InstanceStatus { instance, status } => {
             let rds = data(&live.rds, "RDS")?;
-            match rds.instance(instance) {
+            match Database::find(rds, instance) {
                 Some(db) => Evidence::judge(
-                    db.status.eq_ignore_ascii_case(status),
-                    format!("{instance} is {}", db.status),
+                    db.status().eq_ignore_ascii_case(status),
+                    format!("{} is {}", db.name(), db.status()),
                 ),
                 None => Evidence::not_met(format!("{instance} not found")),
             }
         }
         Verify::InstancePromoted { instance } => {
             let rds = data(&live.rds, "RDS")?;
-            match rds.instance(instance) {
-                Some(db) => match &db.replica_of {
+            match Database::find(rds, instance) {
+                Some(db) => match db.replica_of() {
                     Some(source) => {
-                        Evidence::not_met(format!("{instance} still replicates {source}"))
+                        Evidence::not_met(format!("{} still replicates {source}", db.name()))
                     }
-                    None => Evidence::met(format!("{instance} is standalone ({})", db.status)),
+                    None => Evidence::met(format!("{} is standalone ({})", db.name(), db.status())),
                 },
                 None => Evidence::not_met(format!("{instance} not found")),
             }
@@ -160,16 +162,16 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
             // Before a declaration, readiness asks about a failure right now.
             let start = ctx.incident_start.unwrap_or(ctx.now);
             let rds = data(&live.rds, "RDS")?;
-            let Some(db) = rds.instance(instance) else {
+            let Some(db) = Database::find(rds, instance) else {
                 return Ok(Evidence::not_met(format!("{instance} not found")));
             };
             let target = start - before_incident.as_signed();
-            match (db.earliest_restorable, db.latest_restorable) {
+            match db.restore_window() {
                 (Some(from), Some(to)) => Evidence::judge(
                     from <= target && target <= to,
                     format!("window {} – {}", clock(from), clock(to)),
                 ),
-                _ => Evidence::not_met(format!("{instance} has no restore window")),
+                _ => Evidence::not_met(format!("{} has no restore window", db.name())),
             }
         }
         Verify::EcsServiceExists { cluster, service } => {
@@ -229,6 +231,51 @@ fn eval(check: &Verify, live: &LiveState, ctx: VerifyContext) -> Result<Evidence
         Verify::All(checks) => combine(checks, live, ctx, true),
         Verify::Any(checks) => combine(checks, live, ctx, false),
     })
+}
+
+/// What an instance check judges: the RDS instance with that identifier,
+/// else the Aurora cluster with it (instances and clusters have separate
+/// identifier namespaces, and instances were checkable first).
+enum Database<'a> {
+    Instance(&'a DbInstance),
+    Cluster(&'a DbCluster),
+}
+
+impl<'a> Database<'a> {
+    fn find(rds: &'a RdsSnapshot, id: &str) -> Option<Self> {
+        rds.instance(id)
+            .map(Self::Instance)
+            .or_else(|| rds.cluster(id).map(Self::Cluster))
+    }
+
+    /// How the evidence names it: a cluster says so.
+    fn name(&self) -> String {
+        match self {
+            Self::Instance(db) => db.id.clone(),
+            Self::Cluster(c) => format!("cluster {}", c.id),
+        }
+    }
+
+    fn status(&self) -> &'a str {
+        match self {
+            Self::Instance(db) => &db.status,
+            Self::Cluster(c) => &c.status,
+        }
+    }
+
+    fn replica_of(&self) -> Option<&'a str> {
+        match self {
+            Self::Instance(db) => db.replica_of.as_deref(),
+            Self::Cluster(c) => c.replica_of.as_deref(),
+        }
+    }
+
+    fn restore_window(&self) -> (Option<Timestamp>, Option<Timestamp>) {
+        match self {
+            Self::Instance(db) => (db.earliest_restorable, db.latest_restorable),
+            Self::Cluster(c) => (c.earliest_restorable, c.latest_restorable),
+        }
+    }
 }
 
 /// `all`: met when every part is met, not met as soon as one is not.

@@ -296,6 +296,13 @@ impl Checker<'_> {
             |(id, region)| format!("RDS instance \"{id}\" in {region} is declared twice"),
         );
         self.duplicates(
+            env.rds_clusters.iter().enumerate().map(|(i, c)| {
+                let path = vec![Key("environment"), Key("rds_clusters"), Index(i), Key("id")];
+                ((c.id.clone(), regions(&c.region)), path)
+            }),
+            |(id, region)| format!("Aurora cluster \"{id}\" in {region} is declared twice"),
+        );
+        self.duplicates(
             env.ecs.iter().enumerate().map(|(i, e)| {
                 let path = vec![Key("environment"), Key("ecs"), Index(i), Key("service")];
                 (
@@ -408,12 +415,27 @@ impl Checker<'_> {
                     path.pop();
                 }
             }
+            Verify::ReplicaLagBelow { instance, .. }
+                if env.rds(instance).is_none() && env.rds_cluster(instance).is_some() =>
+            {
+                path.push(Key("instance"));
+                self.warning(
+                    path,
+                    format!(
+                        "verify.replica_lag_below names Aurora cluster \"{instance}\"; \
+                         it judges a replica instance, so name one of its members"
+                    ),
+                );
+                path.pop();
+            }
             Verify::InstanceExists { instance }
             | Verify::InstanceStatus { instance, .. }
             | Verify::InstancePromoted { instance }
             | Verify::ReplicaLagBelow { instance, .. }
             | Verify::PitrCovers { instance, .. } => {
-                if env.rds(instance).is_none() {
+                // These checks judge a cluster when no instance has its id
+                // (a lag check naming a cluster was warned about above).
+                if env.rds(instance).is_none() && env.rds_cluster(instance).is_none() {
                     path.push(Key("instance"));
                     self.warning(
                         path,

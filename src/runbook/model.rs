@@ -41,6 +41,10 @@ pub struct Environment {
     pub account: Option<String>,
     #[serde(default)]
     pub rds: Vec<RdsSpec>,
+    /// Aurora clusters; omitted from JSON when none are declared, so
+    /// runbooks without clusters serialize as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rds_clusters: Vec<RdsClusterSpec>,
     #[serde(default)]
     pub ecs: Vec<EcsSpec>,
     #[serde(default)]
@@ -54,6 +58,9 @@ pub struct Environment {
 impl Environment {
     pub fn rds(&self, id: &str) -> Option<&RdsSpec> {
         self.rds.iter().find(|r| r.id == id)
+    }
+    pub fn rds_cluster(&self, id: &str) -> Option<&RdsClusterSpec> {
+        self.rds_clusters.iter().find(|c| c.id == id)
     }
     pub fn ecs(&self, cluster: &str, service: &str) -> Option<&EcsSpec> {
         self.ecs
@@ -72,6 +79,7 @@ impl Environment {
             .iter()
             .map(String::as_str)
             .chain(self.rds.iter().filter_map(|r| r.region.as_deref()))
+            .chain(self.rds_clusters.iter().filter_map(|c| c.region.as_deref()))
             .chain(self.ecs.iter().filter_map(|e| e.region.as_deref()))
             .chain(
                 self.backup_vaults
@@ -118,6 +126,20 @@ pub struct RdsSpec {
     /// For a replica: the identifier (or ARN) of the instance it replicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+}
+
+/// An Aurora DB cluster, watched as a whole (`DescribeDBClusters`): its
+/// status, members and restore window. Its member instances need not be
+/// declared in `rds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RdsClusterSpec {
+    /// DB cluster identifier.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
 }
@@ -212,7 +234,9 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Verify {
-    /// The RDS instance exists (in any state).
+    /// The RDS instance exists (in any state). Like every instance check
+    /// but `replica_lag_below`, it may name an Aurora cluster instead: an
+    /// instance with that id wins, else the cluster is judged.
     InstanceExists {
         instance: String,
     },

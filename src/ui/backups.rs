@@ -88,18 +88,28 @@ pub fn render(
         .render(inner, buf);
 }
 
-/// One line per primary: its point-in-time-restore window.
+/// One line per primary instance and primary Aurora cluster: its
+/// point-in-time-restore window.
 fn pitr_lines(out: &mut Vec<Line<'static>>, rds: &Feed<RdsSnapshot>, width: usize, ctx: &PaneCtx) {
     let Some(rds) = &rds.data else { return };
-    for db in rds.instances.iter().filter(|d| !d.is_replica()) {
-        let text = match (db.earliest_restorable, db.latest_restorable) {
+    let instances = rds
+        .instances
+        .iter()
+        .filter(|d| !d.is_replica())
+        .map(|d| (&d.id, d.earliest_restorable, d.latest_restorable));
+    let clusters = rds
+        .clusters
+        .iter()
+        .filter(|c| !c.is_replica())
+        .map(|c| (&c.id, c.earliest_restorable, c.latest_restorable));
+    for (id, earliest, latest) in instances.chain(clusters) {
+        let text = match (earliest, latest) {
             (Some(from), Some(to)) => format!(
-                "PITR {}: {} … {}",
-                db.id,
+                "PITR {id}: {} … {}",
                 from.strftime("%m-%d %H:%M"),
                 ctx.ago(to)
             ),
-            _ => format!("PITR {}: no window", db.id),
+            _ => format!("PITR {id}: no window"),
         };
         out.push(Line::styled(fit(&text, width), ctx.theme.accent()));
     }

@@ -1,5 +1,6 @@
 //! The RDS pane: every instance with its status, role and region, and for
-//! replicas the lag with a sparkline of recent samples.
+//! replicas the lag with a sparkline of recent samples; then the Aurora
+//! clusters, one line each.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
-use crate::domain::health::{Limits, instance_health, lag_health};
-use crate::domain::snapshot::{DbInstance, Feed, RdsSnapshot};
+use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
+use crate::domain::snapshot::{DbCluster, DbInstance, Feed, RdsSnapshot};
 
 pub fn render(
     area: Rect,
@@ -24,21 +25,28 @@ pub fn render(
     let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
     let rows = inner_rows(area);
     if let Some(rds) = &feed.data {
-        if rds.instances.is_empty() {
+        if rds.instances.is_empty() && rds.clusters.is_empty() {
             lines.push(Line::styled("no instances found", ctx.theme.muted()));
         }
-        let id_width = rds
-            .instances
-            .iter()
-            .map(|d| d.id.chars().count())
+        let ids = rds.instances.iter().map(|d| &d.id);
+        let id_width = ids
+            .chain(rds.clusters.iter().map(|c| &c.id))
+            .map(|id| id.chars().count())
             .max()
             .unwrap_or(0)
             .min(inner.width as usize / 2);
+        let width = inner.width as usize;
         for db in rds.instances.iter() {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
-            instance_lines(&mut lines, db, id_width, inner.width as usize, limits, ctx);
+            instance_lines(&mut lines, db, id_width, width, limits, ctx);
+        }
+        for cluster in rds.clusters.iter() {
+            if lines.len() >= rows + ctx.scroll {
+                break;
+            }
+            lines.push(cluster_line(cluster, id_width, width, ctx));
         }
     } else if feed.error.is_none() {
         lines.push(Line::styled("waiting for data…", ctx.theme.muted()));
@@ -95,6 +103,39 @@ fn instance_lines(
             Span::styled(format!(" max {}", limits.replica_lag), t.muted()),
         ]));
     }
+}
+
+/// `● id status cluster · N members · region`, and what a secondary replicates.
+fn cluster_line(
+    cluster: &DbCluster,
+    id_width: usize,
+    width: usize,
+    ctx: &PaneCtx,
+) -> Line<'static> {
+    let t = ctx.theme;
+    let health = t.health(cluster_health(cluster));
+    let members = match cluster.members() {
+        1 => "1 member".to_string(),
+        n => format!("{n} members"),
+    };
+    let mut rest = format!("cluster · {members} · {}", cluster.region);
+    if let Some(source) = &cluster.replica_of {
+        rest.push_str(&format!(" · secondary of {}", short_id(source)));
+    }
+    let mut line = vec![
+        dot(health),
+        Span::styled(
+            format!("{:<id_width$} ", fit(&cluster.id, id_width)),
+            Style::default().fg(t.fg),
+        ),
+        Span::styled(format!("{} ", cluster.status), Style::default().fg(health)),
+    ];
+    let used: usize = line.iter().map(|s| s.width()).sum();
+    line.push(Span::styled(
+        fit(&rest, width.saturating_sub(used)),
+        t.muted(),
+    ));
+    Line::from(line)
 }
 
 /// An ARN's last part: replicas often name their source by ARN.

@@ -135,6 +135,36 @@ pub fn rds() -> RdsSnapshot {
                 metrics: None,
             },
         ],
+        clusters: Vec::new(),
+    }
+}
+
+/// `common::rds()` plus two Aurora clusters: `shop-aurora`, available in
+/// us-east-1 with a writer and a reader, and `shop-aurora-dr`, failing over
+/// in us-west-2 with its writer only.
+pub fn rds_with_clusters() -> RdsSnapshot {
+    let cluster = |id: &str, region: &str, status: &str, readers: usize| DbCluster {
+        id: id.into(),
+        region: region.into(),
+        status: status.into(),
+        engine: Some("aurora-postgresql".into()),
+        multi_az: readers > 0,
+        writer: Some(format!("{id}-instance-1")),
+        readers: (0..readers)
+            .map(|n| format!("{id}-instance-{}", n + 2))
+            .collect(),
+        endpoint: None,
+        reader_endpoint: None,
+        earliest_restorable: Some(ago(3 * 86_400)),
+        latest_restorable: Some(ago(120)),
+        replica_of: None,
+    };
+    RdsSnapshot {
+        clusters: vec![
+            cluster("shop-aurora", "us-east-1", "available", 1),
+            cluster("shop-aurora-dr", "us-west-2", "failing-over", 0),
+        ],
+        ..rds()
     }
 }
 

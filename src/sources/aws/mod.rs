@@ -22,11 +22,12 @@ use tokio::time::Instant;
 
 use super::{Payload, Source};
 use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, DbInstance, DbMetrics, EcsSnapshot, RdsSnapshot, SourceError,
-    SourceKind,
+    AlarmSnapshot, BackupSnapshot, DbCluster, DbInstance, DbMetrics, EcsSnapshot, RdsSnapshot,
+    SourceError, SourceKind,
 };
 use crate::runbook::model::Environment;
 
+pub mod aurora;
 pub mod backup;
 pub mod cloudwatch;
 pub mod ecs;
@@ -230,7 +231,18 @@ impl AwsSource {
             }
             rds::describe_instances(&self.clients(region)?.rds, region, &ids).await
         });
-        let (found, slow) = tokio::try_join!(try_join_all(per_region), self.slow_rds())?;
+        let clusters_per_region = self.watch.regions.iter().map(|region| async move {
+            let ids = self.watch.cluster_ids_in(region);
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            aurora::describe_clusters(&self.clients(region)?.rds, region, &ids).await
+        });
+        let (found, clusters, slow) = tokio::try_join!(
+            try_join_all(per_region),
+            try_join_all(clusters_per_region),
+            self.slow_rds()
+        )?;
         let mut instances: Vec<DbInstance> = found.into_iter().flatten().collect();
         for db in &mut instances {
             self.apply_slow(db, &slow);
@@ -242,7 +254,17 @@ impl AwsSource {
             (by_id, by_region)
         };
         instances.sort_by_key(|db| rank(db));
-        Ok(Payload::Rds(RdsSnapshot { instances }))
+        let mut clusters: Vec<DbCluster> = clusters.into_iter().flatten().collect();
+        clusters.sort_by_key(|c| {
+            self.watch
+                .rds_clusters
+                .iter()
+                .position(|(region, id)| *region == c.region && *id == c.id)
+        });
+        Ok(Payload::Rds(RdsSnapshot {
+            instances,
+            clusters,
+        }))
     }
 
     /// The cached metrics and restore windows, refreshed when older than

@@ -19,6 +19,8 @@ pub struct Watchlist {
     /// Every region, primary first, without repeats.
     pub regions: Vec<String>,
     pub rds: Vec<WatchedDb>,
+    /// Aurora clusters as (region, cluster id), in runbook order.
+    pub rds_clusters: Vec<(String, String)>,
     /// (region, cluster) -> services, in runbook order.
     pub ecs: BTreeMap<(String, String), Vec<String>>,
     /// (region, vault name), in runbook order.
@@ -52,6 +54,11 @@ impl Watchlist {
                 });
             }
         }
+        let rds_clusters = env
+            .rds_clusters
+            .iter()
+            .map(|c| (env.region_of(c.region.as_deref()).to_string(), c.id.clone()))
+            .collect();
         let mut ecs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for spec in &env.ecs {
             let region = env.region_of(spec.region.as_deref()).to_string();
@@ -73,6 +80,7 @@ impl Watchlist {
         Self {
             regions,
             rds,
+            rds_clusters,
             ecs,
             vaults,
             alarms: env.alarms.clone(),
@@ -85,6 +93,15 @@ impl Watchlist {
             .iter()
             .filter(|db| db.region.as_deref().is_none_or(|r| r == region))
             .map(|db| db.id.clone())
+            .collect()
+    }
+
+    /// Aurora cluster identifiers to look for in `region`.
+    pub fn cluster_ids_in(&self, region: &str) -> Vec<String> {
+        self.rds_clusters
+            .iter()
+            .filter(|(r, _)| r == region)
+            .map(|(_, id)| id.clone())
             .collect()
     }
 
@@ -110,7 +127,9 @@ pub fn undeclared_instances(runbook: &Runbook) -> Vec<String> {
             collect_instances(verify, &mut out);
         }
     }
-    out.retain(|id| runbook.environment.rds(id).is_none());
+    let env = &runbook.environment;
+    // A declared Aurora cluster is watched as one; its id is no instance.
+    out.retain(|id| env.rds(id).is_none() && env.rds_cluster(id).is_none());
     out
 }
 
@@ -187,6 +206,17 @@ mod tests {
         let w = Watchlist::new(&env(), Some("us-east-2"), &[]);
         assert_eq!(w.regions, ["us-east-2", "eu-central-1"]);
         assert_eq!(w.rds_ids_in("us-east-2"), ["orders-db"]);
+    }
+
+    #[test]
+    fn aurora_clusters_are_watched_in_their_regions_and_are_no_instances() {
+        let text = include_str!("../../../tests/fixtures/valid/aurora_clusters.toml");
+        let (runbook, _) = crate::runbook::load::parse(text, "aurora_clusters.toml").unwrap();
+        let w = Watchlist::new(&runbook.environment, None, &undeclared_instances(&runbook));
+        assert_eq!(w.cluster_ids_in("us-east-1"), ["orders"]);
+        assert_eq!(w.cluster_ids_in("us-west-2"), ["orders-dr"]);
+        // Checks name the clusters, but they are not looked for as instances.
+        assert_eq!(w.rds_ids_in("us-west-2"), Vec::<String>::new());
     }
 
     #[test]

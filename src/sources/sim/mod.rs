@@ -14,6 +14,7 @@ use crate::runbook::model::{Environment, Step};
 
 mod alarms;
 mod backups;
+mod clusters;
 mod ecs;
 mod noise;
 mod rds;

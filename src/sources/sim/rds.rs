@@ -11,7 +11,7 @@ use super::world::{
 use crate::domain::snapshot::{DbInstance, RdsSnapshot};
 use crate::runbook::model::RdsRole;
 
-const DAY: i64 = 86_400;
+pub(super) const DAY: i64 = 86_400;
 
 /// One instance's life as folded from the declared spec and the reactions.
 #[derive(Debug, Clone)]
@@ -41,6 +41,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> RdsSnapshot {
             .iter()
             .map(|i| render(world, i, now.as_second()))
             .collect(),
+        clusters: super::clusters::snapshot(world, now),
     }
 }
 
@@ -235,12 +236,8 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
     let az_letter = ["a", "b", "c"][(db.az_index + failovers).rem_euclid(3) as usize];
     let host = world.noise.alnum(&format!("endpoint:{}", db.region), 12);
 
-    let (earliest, latest) = if replica_of.is_none() && now >= db.pitr_from {
-        // RDS moves both ends of the window in steps of about five minutes,
-        // the latest restorable time trailing now by one to five.
-        let earliest = db.pitr_from.max(floor_to(now, 300) - HISTORY_DAYS * DAY);
-        let latest = floor_to(now - 60, 240).max(earliest);
-        (Some(ts(earliest)), Some(ts(latest)))
+    let (earliest, latest) = if replica_of.is_none() {
+        pitr_window(db.pitr_from, now)
     } else {
         (None, None)
     };
@@ -275,6 +272,19 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
         lag_history,
         metrics: None,
     }
+}
+
+/// A primary's point-in-time-restore window at `now`, its history starting
+/// at `pitr_from` (epoch seconds): none before that. RDS moves both ends in
+/// steps of about five minutes, the latest restorable time trailing now by
+/// one to five.
+pub(super) fn pitr_window(pitr_from: i64, now: i64) -> (Option<Timestamp>, Option<Timestamp>) {
+    if now < pitr_from {
+        return (None, None);
+    }
+    let earliest = pitr_from.max(floor_to(now, 300) - HISTORY_DAYS * DAY);
+    let latest = floor_to(now - 60, 240).max(earliest);
+    (Some(ts(earliest)), Some(ts(latest)))
 }
 
 /// Replica lag in seconds at epoch second `t`: an injected value if one is
