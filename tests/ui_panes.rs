@@ -371,3 +371,42 @@ fn readiness_overlay_shows_each_check_and_the_verdict() {
         "the check row, not the verdict"
     );
 }
+
+#[test]
+fn primary_load_and_why_tasks_stopped_are_shown() {
+    use drconsole::domain::snapshot::{DbMetrics, StoppedTask};
+    let mut rds_data = common::rds();
+    rds_data.instances[0].metrics = Some(DbMetrics {
+        cpu_percent: Some(87.4),
+        free_storage_bytes: Some(42.0 * (1u64 << 30) as f64),
+        connections: Some(120.0),
+    });
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(rds_data));
+    let mut buf = canvas(72, 8);
+    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    let text = to_text(&buf);
+    assert!(
+        text.contains("↳ cpu 87% · 120 connections · 42.0 GiB free"),
+        "{text}"
+    );
+
+    let mut ecs_data = common::ecs();
+    ecs_data.services[0].stopped_tasks = vec![StoppedTask {
+        id: "0f3c".into(),
+        stopped_at: Some(common::now() - jiff::SignedDuration::from_secs(60)),
+        reason: "Essential container in task exited (exit code 137)".into(),
+    }];
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(ecs_data));
+    let mut buf = canvas(90, 12);
+    ecs::render(buf.area, &mut buf, &feed, &ctx());
+    let text = to_text(&buf);
+    assert!(
+        text.contains(
+            "✗ 60s ago task 0f3c stopped: Essential container in task exited (exit code 137)"
+        ),
+        "{text}"
+    );
+    assert_eq!(colour_of(&buf, "✗ 60s ago task"), DARK.critical);
+}

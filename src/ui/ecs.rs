@@ -82,6 +82,15 @@ pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<EcsSnapshot>, ctx: &Pane
                         lines.push(Line::styled(fit(&text, width), t.muted()));
                     }
                 }
+                // Why tasks died says more than any event during a crash loop.
+                for task in svc.stopped_tasks.iter().take(events_each.max(1)) {
+                    let when = task.stopped_at.map(|at| ctx.ago(at)).unwrap_or_default();
+                    let text = format!("  ✗ {when} task {} stopped: {}", task.id, task.reason);
+                    lines.push(Line::styled(
+                        fit(&text, width),
+                        Style::default().fg(t.critical),
+                    ));
+                }
                 for event in svc.events.iter().take(events_each) {
                     let text = format!("  {:>7} {}", ctx.ago(event.at), event.message);
                     lines.push(Line::styled(fit(&text, width), t.muted()));

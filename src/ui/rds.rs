@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
-use crate::domain::snapshot::{DbCluster, DbInstance, Feed, RdsSnapshot};
+use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, Feed, RdsSnapshot};
 
 pub fn render(
     area: Rect,
@@ -87,6 +87,9 @@ fn instance_lines(
         t.muted(),
     ));
     out.push(Line::from(line));
+    if let Some(load) = db.metrics.as_ref().and_then(load_text) {
+        out.push(Line::styled(fit(&format!("  ↳ {load}"), width), t.muted()));
+    }
     if db.is_replica() {
         let lag_color = t.health(lag_health(db, limits));
         let lag = db
@@ -136,6 +139,20 @@ fn cluster_line(
         t.muted(),
     ));
     Line::from(line)
+}
+
+/// A primary's load from CloudWatch: "cpu 35% · 120 connections · 40.0 GiB free".
+fn load_text(m: &DbMetrics) -> Option<String> {
+    let parts: Vec<String> = [
+        m.cpu_percent.map(|c| format!("cpu {c:.0}%")),
+        m.connections.map(|c| format!("{c:.0} connections")),
+        m.free_storage_bytes
+            .map(|b| format!("{:.1} GiB free", b / (1u64 << 30) as f64)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// An ARN's last part: replicas often name their source by ARN.
