@@ -2,10 +2,10 @@
 //! their members, endpoints, restore window and replication source.
 
 use aws_sdk_rds::Client;
-use aws_sdk_rds::types::{self, Filter};
+use aws_sdk_rds::types;
 
-use super::errors::{Call, from_sdk};
-use super::rds::FILTER_VALUES_PER_CALL;
+use super::errors::Call;
+use super::rds::each_filtered;
 use super::{db_id, timestamp};
 use crate::domain::snapshot::{DbCluster, SourceError};
 
@@ -20,28 +20,22 @@ pub async fn describe_clusters(
         operation: "DescribeDBClusters",
         region,
     };
-    let pages = ids.chunks(FILTER_VALUES_PER_CALL).map(|chunk| async move {
+    let raw = each_filtered(ids, "db-cluster-id", call, |filter| {
         client
             .describe_db_clusters()
-            .filters(
-                Filter::builder()
-                    .name("db-cluster-id")
-                    .set_values(Some(chunk.to_vec()))
-                    .build(),
-            )
+            .filters(filter)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| from_sdk(call, e))
-    });
-    let mut out = Vec::new();
-    for raw in futures::future::try_join_all(pages).await?.iter().flatten() {
-        // A filter that matched loosely must not add clusters nobody named.
-        out.extend(cluster(region, raw).filter(|c| ids.contains(&c.id)));
-    }
-    Ok(out)
+    })
+    .await?;
+    // A filter that matched loosely must not add clusters nobody named.
+    Ok(raw
+        .iter()
+        .filter_map(|raw| cluster(region, raw))
+        .filter(|c| ids.contains(&c.id))
+        .collect())
 }
 
 /// One SDK cluster as the panes see it; `None` without an identifier.

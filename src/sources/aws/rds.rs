@@ -3,9 +3,14 @@
 //! newest snapshots (as recovery points).
 
 use std::collections::HashMap;
+use std::error::Error as StdError;
 
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types::{self, Filter};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures::future::try_join_all;
 use jiff::{SignedDuration, Timestamp};
 
 use super::errors::{Call, from_sdk};
@@ -17,11 +22,30 @@ use crate::domain::snapshot::{
 /// RDS takes up to 100 values per filter; more identifiers take more calls.
 pub const FILTER_VALUES_PER_CALL: usize = 100;
 
-fn id_filter(ids: &[String]) -> Filter {
-    Filter::builder()
-        .name("db-instance-id")
-        .set_values(Some(ids.to_vec()))
-        .build()
+/// Every item of a describe call filtered by `filter` (e.g. `db-instance-id`)
+/// over `ids`: one call per 100 identifiers, the calls at once, each read to
+/// its last page by `fetch`.
+pub async fn each_filtered<T, E, F, Fut>(
+    ids: &[String],
+    filter: &str,
+    call: Call<'_>,
+    fetch: F,
+) -> Result<Vec<T>, SourceError>
+where
+    F: Fn(Filter) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let calls = ids.chunks(FILTER_VALUES_PER_CALL).map(|chunk| {
+        let items = fetch(
+            Filter::builder()
+                .name(filter)
+                .set_values(Some(chunk.to_vec()))
+                .build(),
+        );
+        async move { items.await.map_err(|e| from_sdk(call, e)) }
+    });
+    Ok(try_join_all(calls).await?.into_iter().flatten().collect())
 }
 
 /// `DescribeDBInstances` for these identifiers, every page. Identifiers that
@@ -35,22 +59,17 @@ pub async fn describe_instances(
         operation: "DescribeDBInstances",
         region,
     };
-    let pages = ids.chunks(FILTER_VALUES_PER_CALL).map(|chunk| async move {
+    let raw = each_filtered(ids, "db-instance-id", call, |filter| {
         client
             .describe_db_instances()
-            .filters(id_filter(chunk))
+            .filters(filter)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| from_sdk(call, e))
-    });
-    let mut out = Vec::new();
-    for raw in futures::future::try_join_all(pages).await?.iter().flatten() {
-        out.extend(instance(region, raw));
-    }
-    Ok(out)
+    })
+    .await?;
+    Ok(raw.iter().filter_map(|raw| instance(region, raw)).collect())
 }
 
 /// One SDK instance as the panes see it; `None` without an identifier.
@@ -107,19 +126,18 @@ pub async fn restore_windows(
         operation: "DescribeDBInstanceAutomatedBackups",
         region,
     };
-    let pages = ids.chunks(FILTER_VALUES_PER_CALL).map(|chunk| async move {
+    let backups = each_filtered(ids, "db-instance-id", call, |filter| {
         client
             .describe_db_instance_automated_backups()
-            .filters(id_filter(chunk))
+            .filters(filter)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| from_sdk(call, e))
-    });
+    })
+    .await?;
     let mut out = HashMap::new();
-    for backup in futures::future::try_join_all(pages).await?.iter().flatten() {
+    for backup in &backups {
         let (Some(id), Some(window)) = (backup.db_instance_identifier(), backup.restore_window())
         else {
             continue;
@@ -151,21 +169,18 @@ pub async fn newest_snapshots(
         operation: "DescribeDBSnapshots",
         region,
     };
-    let pages = ids.chunks(FILTER_VALUES_PER_CALL).map(|chunk| async move {
+    let raw = each_filtered(ids, "db-instance-id", call, |filter| {
         client
             .describe_db_snapshots()
-            .filters(id_filter(chunk))
+            .filters(filter)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| from_sdk(call, e))
-    });
-    let all: Vec<RecoveryPoint> = futures::future::try_join_all(pages)
-        .await?
+    })
+    .await?;
+    let all: Vec<RecoveryPoint> = raw
         .iter()
-        .flatten()
         .filter_map(|raw| snapshot(region, raw))
         .filter(|p| ids.contains(&p.resource))
         .collect();
