@@ -8,7 +8,7 @@ mod emulators;
 
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 use drconsole::domain::snapshot::{
     AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, RecoveryPointKind,
@@ -618,32 +618,6 @@ async fn ecs_services_counts_rollouts_missing_ones_and_stopped_reasons() {
         api.primary_deployment().unwrap().rollout,
         Some(RolloutState::InProgress)
     );
-}
-
-async fn put_alarm(region: &str, name: &str, state: StateValue, reason: &str) {
-    let client = cloudwatch(region, &ministack());
-    // A metric nobody publishes, so MiniStack never re-evaluates the state.
-    client
-        .put_metric_alarm()
-        .alarm_name(name)
-        .namespace("Drconsole/Test")
-        .metric_name("Unpublished")
-        .statistic(Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
-    client
-        .set_alarm_state()
-        .alarm_name(name)
-        .state_value(state)
-        .state_reason(reason)
-        .send()
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

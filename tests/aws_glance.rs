@@ -14,7 +14,7 @@ mod emulators;
 
 use std::process::{Command, Output};
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use aws_sdk_ecs::types::ContainerDefinition;
 use drconsole::runbook::builtin;
 use emulators::*;
@@ -123,33 +123,20 @@ async fn seed_regami() {
         &[4.0, 6.0, 3.0, 5.0, 2.0],
     )
     .await;
-    let cloudwatch = cloudwatch(PRIMARY, &ministack());
-    for (name, state) in [
-        ("regami-high-replication-lag", StateValue::Ok),
-        ("regami-primary-region-unhealthy", StateValue::Alarm),
-    ] {
-        cloudwatch
-            .put_metric_alarm()
-            .alarm_name(name)
-            .namespace("Drconsole/Test")
-            .metric_name("Unpublished")
-            .statistic(Statistic::Average)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .unwrap();
-        cloudwatch
-            .set_alarm_state()
-            .alarm_name(name)
-            .state_value(state)
-            .state_reason("seeded by the test")
-            .send()
-            .await
-            .unwrap();
-    }
+    put_alarm(
+        PRIMARY,
+        "regami-high-replication-lag",
+        StateValue::Ok,
+        "seeded",
+    )
+    .await;
+    put_alarm(
+        PRIMARY,
+        "regami-primary-region-unhealthy",
+        StateValue::Alarm,
+        "seeded",
+    )
+    .await;
 }
 
 /// The built-in Regami runbook without its backup vaults, written to a file.

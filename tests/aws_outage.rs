@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use drconsole::app::{Action, App, Origin};
 use drconsole::clock::Clock;
 use drconsole::domain::snapshot::{Feed, SourceKind};
@@ -108,28 +108,7 @@ async fn seed_moto(moto: &str, db: &str, cluster: &str) {
 }
 
 async fn seed_alarm(name: &str) {
-    let client = cloudwatch(REGION, &ministack());
-    client
-        .put_metric_alarm()
-        .alarm_name(name)
-        .namespace("Drconsole/Test")
-        .metric_name("Unpublished")
-        .statistic(Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
-    client
-        .set_alarm_state()
-        .alarm_name(name)
-        .state_value(StateValue::Alarm)
-        .state_reason("checkout errors")
-        .send()
-        .await
-        .unwrap();
+    put_alarm(REGION, name, StateValue::Alarm, "checkout errors").await;
 }
 
 fn runbook(db: &str, cluster: &str, alarm: &str) -> Runbook {

@@ -227,3 +227,35 @@ pub async fn put_series(region: &str, instance: &str, metric: &str, values: &[f6
         .await
         .unwrap();
 }
+
+/// An alarm on a metric nobody publishes, so MiniStack never re-evaluates
+/// the state it is set to.
+pub async fn put_alarm(
+    region: &str,
+    name: &str,
+    state: aws_sdk_cloudwatch::types::StateValue,
+    reason: &str,
+) {
+    let client = cloudwatch(region, &ministack());
+    client
+        .put_metric_alarm()
+        .alarm_name(name)
+        .namespace("Drconsole/Test")
+        .metric_name("Unpublished")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    client
+        .set_alarm_state()
+        .alarm_name(name)
+        .state_value(state)
+        .state_reason(reason)
+        .send()
+        .await
+        .unwrap();
+}
