@@ -302,7 +302,6 @@ impl App {
 
     fn apply_source(&mut self, update: SourceUpdate) -> bool {
         use crate::domain::snapshot::SourceKind;
-        use crate::sources::Payload;
         match update {
             SourceUpdate::Unchanged { kind, at } => {
                 let last_good = match kind {
@@ -314,18 +313,9 @@ impl App {
                 *last_good = Some(at);
                 false
             }
-            SourceUpdate::Fetched { kind, at, result } => match result {
-                Ok(Payload::Rds(d)) => self.live.rds.apply(at, Ok(d)),
-                Ok(Payload::Backups(d)) => self.live.backups.apply(at, Ok(d)),
-                Ok(Payload::Ecs(d)) => self.live.ecs.apply(at, Ok(d)),
-                Ok(Payload::Alarms(d)) => self.live.alarms.apply(at, Ok(d)),
-                Err(e) => match kind {
-                    SourceKind::Rds => self.live.rds.apply(at, Err(e)),
-                    SourceKind::Backups => self.live.backups.apply(at, Err(e)),
-                    SourceKind::Ecs => self.live.ecs.apply(at, Err(e)),
-                    SourceKind::Alarms => self.live.alarms.apply(at, Err(e)),
-                },
-            },
+            SourceUpdate::Fetched { kind, at, result } => {
+                crate::sources::apply(&mut self.live, kind, at, result)
+            }
         }
     }
 

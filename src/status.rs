@@ -9,35 +9,17 @@ use serde::Serialize;
 
 use crate::domain::assess::{Assessment, Overall, assess};
 use crate::domain::health::Health;
-use crate::domain::snapshot::{LiveState, SourceError, SourceKind};
+use crate::domain::snapshot::{LiveState, SourceKind};
 use crate::runbook::model::Runbook;
-use crate::sources::{Payload, Source};
+use crate::sources::{Source, apply, fetch_within};
 
 /// Fetches every kind at once, each bounded by `timeout`.
 pub async fn refresh(source: &dyn Source, timeout: Duration, at: Timestamp) -> LiveState {
-    let fetches = SourceKind::ALL.map(|kind| async move {
-        let result = tokio::time::timeout(timeout, source.fetch(kind))
-            .await
-            .unwrap_or_else(|_| {
-                Err(SourceError::new(
-                    "Timeout",
-                    format!("no answer within {}s", timeout.as_secs()),
-                ))
-            });
-        (kind, result)
-    });
+    let fetches = SourceKind::ALL
+        .map(|kind| async move { (kind, fetch_within(source, kind, timeout).await) });
     let mut live = LiveState::default();
     for (kind, result) in futures::future::join_all(fetches).await {
-        match (kind, result) {
-            (_, Ok(Payload::Rds(d))) => live.rds.apply(at, Ok(d)),
-            (_, Ok(Payload::Backups(d))) => live.backups.apply(at, Ok(d)),
-            (_, Ok(Payload::Ecs(d))) => live.ecs.apply(at, Ok(d)),
-            (_, Ok(Payload::Alarms(d))) => live.alarms.apply(at, Ok(d)),
-            (SourceKind::Rds, Err(e)) => live.rds.apply(at, Err(e)),
-            (SourceKind::Backups, Err(e)) => live.backups.apply(at, Err(e)),
-            (SourceKind::Ecs, Err(e)) => live.ecs.apply(at, Err(e)),
-            (SourceKind::Alarms, Err(e)) => live.alarms.apply(at, Err(e)),
-        };
+        apply(&mut live, kind, at, result);
     }
     live
 }

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use jiff::Timestamp;
 
 use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
+    AlarmSnapshot, BackupSnapshot, EcsSnapshot, LiveState, RdsSnapshot, SourceError, SourceKind,
 };
 use crate::runbook::model::Step;
 
@@ -32,6 +32,45 @@ impl Payload {
             Self::Ecs(_) => SourceKind::Ecs,
             Self::Alarms(_) => SourceKind::Alarms,
         }
+    }
+}
+
+/// One fetch of `kind`, bounded by `timeout`: past it, a `Timeout` error.
+pub async fn fetch_within(
+    source: &dyn Source,
+    kind: SourceKind,
+    timeout: Duration,
+) -> Result<Payload, SourceError> {
+    tokio::time::timeout(timeout, source.fetch(kind))
+        .await
+        .unwrap_or_else(|_| {
+            Err(SourceError::new(
+                "Timeout",
+                format!(
+                    "{} did not answer within {}s",
+                    kind.label(),
+                    timeout.as_secs()
+                ),
+            ))
+        })
+}
+
+/// Folds one fetch of `kind` into its feed; says whether anything visible changed.
+pub fn apply(
+    live: &mut LiveState,
+    kind: SourceKind,
+    at: Timestamp,
+    result: Result<Payload, SourceError>,
+) -> bool {
+    match (kind, result) {
+        (_, Ok(Payload::Rds(d))) => live.rds.apply(at, Ok(d)),
+        (_, Ok(Payload::Backups(d))) => live.backups.apply(at, Ok(d)),
+        (_, Ok(Payload::Ecs(d))) => live.ecs.apply(at, Ok(d)),
+        (_, Ok(Payload::Alarms(d))) => live.alarms.apply(at, Ok(d)),
+        (SourceKind::Rds, Err(e)) => live.rds.apply(at, Err(e)),
+        (SourceKind::Backups, Err(e)) => live.backups.apply(at, Err(e)),
+        (SourceKind::Ecs, Err(e)) => live.ecs.apply(at, Err(e)),
+        (SourceKind::Alarms, Err(e)) => live.alarms.apply(at, Err(e)),
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
-use super::{Payload, Source, SourceUpdate};
+use super::{Payload, Source, SourceUpdate, fetch_within};
 use crate::clock::Clock;
 use crate::domain::snapshot::{SourceError, SourceKind};
 
@@ -99,17 +99,7 @@ impl PollJob {
         let kind = self.kind;
         let mut last: Option<Result<Payload, SourceError>> = None;
         loop {
-            let result = match tokio::time::timeout(self.timeout, self.source.fetch(kind)).await {
-                Ok(result) => result,
-                Err(_) => Err(SourceError::new(
-                    "Timeout",
-                    format!(
-                        "{} did not answer within {}s",
-                        kind.label(),
-                        self.timeout.as_secs()
-                    ),
-                )),
-            };
+            let result = fetch_within(&*self.source, kind, self.timeout).await;
             let at = self.clock.now();
             // Only good data repeats as `Unchanged`: a repeated error still
             // goes out so the app keeps the error's time current.
