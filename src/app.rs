@@ -601,9 +601,7 @@ impl App {
         draft.step = self.steps().get(step).map(|s| s.id.clone());
         draft.evidence = Some(EntryEvidence {
             check: self.evidence.get(step).cloned().flatten(),
-            against_evidence: false,
-            state: state_lines(&self.live, self.now),
-            rpo: rpo::estimate(&self.live, self.now),
+            ..self.live_evidence(self.now)
         });
         draft
     }
@@ -612,12 +610,17 @@ impl App {
     fn declare_draft(&self, start: Timestamp) -> Draft {
         let mut draft = self.draft(EntryKind::IncidentDeclared);
         draft.at = Some(start);
-        draft.evidence = Some(EntryEvidence {
-            state: state_lines(&self.live, self.now),
-            rpo: rpo::estimate(&self.live, start),
-            ..EntryEvidence::default()
-        });
+        draft.evidence = Some(self.live_evidence(start));
         draft
+    }
+
+    /// What the panes show now, with the RPO a recovery to `rpo_at` would lose.
+    pub fn live_evidence(&self, rpo_at: Timestamp) -> EntryEvidence {
+        EntryEvidence {
+            state: state_lines(&self.live, self.now),
+            rpo: rpo::estimate(&self.live, rpo_at),
+            ..EntryEvidence::default()
+        }
     }
 
     /// Whether the live state allows the current scenario now (no incident

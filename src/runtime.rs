@@ -10,9 +10,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
-use crate::domain::rpo;
-use crate::domain::summary::state_lines;
-use crate::journal::entry::{Draft, EntryEvidence, EntryKind};
+use crate::journal::entry::{Draft, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
 use crate::sources::poller::Poller;
 use crate::sources::{Source, SourceUpdate};
@@ -173,11 +171,7 @@ impl Session {
         let mut draft = Draft::new(self.app.now, kind);
         draft.scenario = Some(scenario.to_string());
         // Opening the console declares the incident: record what it sees.
-        draft.evidence = Some(EntryEvidence {
-            state: state_lines(&self.app.live, self.app.now),
-            rpo: rpo::estimate(&self.app.live, self.app.now),
-            ..EntryEvidence::default()
-        });
+        draft.evidence = Some(self.app.live_evidence(self.app.now));
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {
