@@ -7,6 +7,7 @@ use drconsole::domain::snapshot::*;
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::model::{AlarmStateName, Verify};
+use drconsole::runbook::predicates;
 use jiff::{SignedDuration, Timestamp};
 
 const MIN: i64 = 60;
@@ -238,22 +239,22 @@ fn live_in_error() -> LiveState {
 // ------------------------------------------------------------ predicates
 
 fn instance_exists(i: &str) -> Verify {
-    Verify::InstanceExists { instance: i.into() }
+    Verify::InstanceExists(predicates::InstanceExists { instance: i.into() })
 }
 fn instance_status(i: &str, s: &str) -> Verify {
-    Verify::InstanceStatus {
+    Verify::InstanceStatus(predicates::InstanceStatus {
         instance: i.into(),
         status: s.into(),
-    }
+    })
 }
 fn promoted(i: &str) -> Verify {
-    Verify::InstancePromoted { instance: i.into() }
+    Verify::InstancePromoted(predicates::InstancePromoted { instance: i.into() })
 }
 fn lag_below(i: &str, max: &str) -> Verify {
-    Verify::ReplicaLagBelow {
+    Verify::ReplicaLagBelow(predicates::ReplicaLagBelow {
         instance: i.into(),
         max: dur(max),
-    }
+    })
 }
 fn point_younger(
     vault: Option<&str>,
@@ -261,43 +262,43 @@ fn point_younger(
     region: Option<&str>,
     max: &str,
 ) -> Verify {
-    Verify::RecoveryPointYoungerThan {
+    Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: vault.map(Into::into),
         resource: resource.map(Into::into),
         region: region.map(Into::into),
         max_age: dur(max),
-    }
+    })
 }
 fn pitr(i: &str, before: &str) -> Verify {
-    Verify::PitrCovers {
+    Verify::PitrCovers(predicates::PitrCovers {
         instance: i.into(),
         before_incident: dur(before),
-    }
+    })
 }
 fn ecs_exists(s: &str) -> Verify {
-    Verify::EcsServiceExists {
+    Verify::EcsServiceExists(predicates::EcsServiceExists {
         cluster: "c".into(),
         service: s.into(),
-    }
+    })
 }
 fn ecs_stable(s: &str) -> Verify {
-    Verify::EcsStable {
+    Verify::EcsStable(predicates::EcsStable {
         cluster: "c".into(),
         service: s.into(),
-    }
+    })
 }
 fn running_at_least(s: &str, count: u32) -> Verify {
-    Verify::EcsRunningAtLeast {
+    Verify::EcsRunningAtLeast(predicates::EcsRunningAtLeast {
         cluster: "c".into(),
         service: s.into(),
         count,
-    }
+    })
 }
 fn alarm(a: &str, state: AlarmStateName) -> Verify {
-    Verify::AlarmState {
+    Verify::AlarmState(predicates::AlarmState {
         alarm: a.into(),
         state,
-    }
+    })
 }
 
 /// Before any declaration (readiness, or a step before "declare").
@@ -726,10 +727,10 @@ fn ecs_predicates() {
             ),
             case(
                 "exists, other cluster",
-                Verify::EcsServiceExists {
+                Verify::EcsServiceExists(predicates::EcsServiceExists {
                     cluster: "other".into(),
                     service: "web".into(),
-                },
+                }),
                 NotMet,
                 &["not found"],
             ),
@@ -971,12 +972,12 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
         .push(SourceError::new("AccessDenied", "vault-c: not authorized"));
     let mut live = LiveState::default();
     live.backups.apply(now(), Ok(partial));
-    let too_young = Verify::RecoveryPointYoungerThan {
+    let too_young = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: None,
         region: None,
         max_age: HumanDuration::from_secs(1),
-    };
+    });
     let e = evaluate(
         &too_young,
         &live,
@@ -987,12 +988,12 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
     );
     assert_eq!(e.outcome, Outcome::Unknown, "{e:?}");
     assert!(e.seen.contains("AccessDenied"), "{e:?}");
-    let any_age = Verify::RecoveryPointYoungerThan {
+    let any_age = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: None,
         region: None,
         max_age: HumanDuration::from_hours(48),
-    };
+    });
     assert_eq!(
         evaluate(
             &any_age,

@@ -1,0 +1,47 @@
+use serde::{Deserialize, Serialize};
+
+use super::{Predicate, Watched, data, not_found};
+use crate::domain::snapshot::LiveState;
+use crate::domain::verify::{Evidence, VerifyContext};
+
+/// At least `count` tasks running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsRunningAtLeast {
+    pub cluster: String,
+    pub service: String,
+    pub count: u32,
+}
+
+impl Predicate for EcsRunningAtLeast {
+    fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
+        let count = self.count;
+        let svc = data(&live.ecs, "ECS")?
+            .service(&self.cluster, &self.service)
+            .ok_or_else(|| not_found(&self.service))?;
+        Ok(Evidence::judge(
+            svc.running >= count,
+            format!("{} running (need {count})", svc.running),
+        ))
+    }
+    fn label(&self) -> String {
+        let Self {
+            cluster,
+            service,
+            count,
+        } = self;
+        format!("ECS service {cluster}/{service} runs at least {count}")
+    }
+    fn watches(&self) -> Vec<Watched<'_>> {
+        vec![Watched::EcsService {
+            cluster: &self.cluster,
+            service: &self.service,
+        }]
+    }
+    fn examples() -> [&'static str; 2] {
+        [
+            r#"{ cluster = "c", service = "web", count = 2 }"#,
+            r#"{ cluster = "c", service = "rolling", count = 2 }"#,
+        ]
+    }
+}

@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+
+use super::{Predicate, Watched, data, not_found};
+use crate::domain::snapshot::LiveState;
+use crate::domain::verify::{Evidence, VerifyContext};
+
+/// The ECS service exists (in any state, even scaled to zero).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsServiceExists {
+    pub cluster: String,
+    pub service: String,
+}
+
+impl Predicate for EcsServiceExists {
+    fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
+        let svc = data(&live.ecs, "ECS")?
+            .service(&self.cluster, &self.service)
+            .ok_or_else(|| not_found(&self.service))?;
+        Ok(Evidence::met(format!(
+            "{} exists ({}, {}/{} running)",
+            self.service, svc.status, svc.running, svc.desired
+        )))
+    }
+    fn label(&self) -> String {
+        format!("ECS service {}/{} exists", self.cluster, self.service)
+    }
+    fn watches(&self) -> Vec<Watched<'_>> {
+        vec![Watched::EcsService {
+            cluster: &self.cluster,
+            service: &self.service,
+        }]
+    }
+    fn examples() -> [&'static str; 2] {
+        [
+            r#"{ cluster = "c", service = "parked" }"#,
+            r#"{ cluster = "c", service = "gone" }"#,
+        ]
+    }
+}

@@ -1,0 +1,30 @@
+use serde::{Deserialize, Serialize};
+
+use super::{Database, Predicate, Watched};
+use crate::domain::snapshot::LiveState;
+use crate::domain::verify::{Evidence, VerifyContext};
+
+/// The RDS instance exists (in any state). Like every instance check but
+/// `replica_lag_below`, it may name an Aurora cluster instead: an instance
+/// with that id wins, else the cluster is judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceExists {
+    pub instance: String,
+}
+
+impl Predicate for InstanceExists {
+    fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
+        let db = Database::find(live, &self.instance)?;
+        Ok(Evidence::met(format!("{} exists ({})", db.name(), db.status())))
+    }
+    fn label(&self) -> String {
+        format!("instance {} exists", self.instance)
+    }
+    fn watches(&self) -> Vec<Watched<'_>> {
+        vec![Watched::Database(&self.instance)]
+    }
+    fn examples() -> [&'static str; 2] {
+        [r#"{ instance = "db" }"#, r#"{ instance = "gone" }"#]
+    }
+}
