@@ -127,22 +127,12 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     // data lost. An RPO tighter than the backup cadence fails here: that is
     // the truth about the environment, so it is judged, not softened.
     for primary in &primaries {
-        let check = Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
-            vault: None,
-            resource: Some(primary.to_string()),
-            region: None,
-            max_age: rpo,
-        });
+        let check = recovery_point(Some(primary), None, rpo);
         let text = format!("{} (RPO)", label(&check));
         checks.push(text, check, true);
     }
     if primaries.is_empty() && !env.backup_vaults.is_empty() {
-        let check = Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
-            vault: None,
-            resource: None,
-            region: None,
-            max_age: rpo,
-        });
+        let check = recovery_point(None, None, rpo);
         let text = format!("{} (RPO)", label(&check));
         checks.push(text, check, true);
     }
@@ -163,12 +153,8 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     if let Some(dr) = &uses.restores_in_dr {
         // Existence is the question here; the RPO check above already asks
         // how fresh the newest copy is, so the bound is the staleness one.
-        let check = Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
-            vault: None,
-            resource: None,
-            region: Some(dr.clone()),
-            max_age: Limits::from_runbook(runbook).recovery_point_age,
-        });
+        let max_age = Limits::from_runbook(runbook).recovery_point_age;
+        let check = recovery_point(None, Some(dr), max_age);
         checks.push(label(&check), check, true);
     }
 
@@ -179,6 +165,16 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
         });
         checks.push(label(&check), check, true);
     }
+}
+
+/// A completed recovery point of any vault, younger than `max_age`.
+fn recovery_point(resource: Option<&str>, region: Option<&str>, max_age: HumanDuration) -> Verify {
+    Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
+        vault: None,
+        resource: resource.map(str::to_string),
+        region: region.map(str::to_string),
+        max_age,
+    })
 }
 
 /// What a scenario's steps do, as far as readiness cares.
@@ -290,7 +286,7 @@ impl Uses {
             add(&mut uses.ecs, (cluster, service.to_string()));
         }
         for watched in verifies.iter().flat_map(|v| v.watches()) {
-            if let Watched::EcsService { cluster, service } = watched {
+            if let Watched::EcsService(cluster, service) = watched {
                 add(&mut uses.ecs, (cluster.to_string(), service.to_string()));
             }
         }

@@ -221,29 +221,12 @@ fn step_body(w: &mut String, step: &Step, verify_inferred: bool) {
                 };
                 line(w, &format!("{key} = ["));
                 for check in checks {
-                    line(w, &format!("  {{ {} }},", verify_inline(check)));
+                    line(w, &format!("  {{ {} }},", check.to_inline_toml()));
                 }
                 line(w, "]");
             }
-            other => line(w, &format!("verify.{}", verify_inline(other))),
+            other => line(w, &format!("verify.{}", other.to_inline_toml())),
         }
-    }
-}
-
-/// `name = { … }` for one predicate (nested `all`/`any` as inline arrays),
-/// written through its serde shape so no predicate is spelled out here.
-fn verify_inline(check: &Verify) -> String {
-    use serde::Serialize;
-    let mut value = String::new();
-    match check.serialize(toml::ser::ValueSerializer::new(&mut value)) {
-        // An externally tagged enum is a one-key table: drop its braces.
-        Ok(_) => value
-            .strip_prefix("{ ")
-            .and_then(|v| v.strip_suffix(" }"))
-            .unwrap_or(&value)
-            .to_string(),
-        // Only maps with non-string keys fail, and predicates have none.
-        Err(_) => format!("{} = {{}}", check.key()),
     }
 }
 

@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data, not_found};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// The CloudWatch alarm is in this state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data, not_found};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// At least `count` tasks running.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,9 +12,7 @@ pub struct EcsRunningAtLeast {
 impl Predicate for EcsRunningAtLeast {
     fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
         let count = self.count;
-        let svc = data(&live.ecs, "ECS")?
-            .service(&self.cluster, &self.service)
-            .ok_or_else(|| not_found(&self.service))?;
+        let svc = ecs_service(live, &self.cluster, &self.service)?;
         Ok(Evidence::judge(
             svc.running >= count,
             format!("{} running (need {count})", svc.running),
@@ -33,10 +27,7 @@ impl Predicate for EcsRunningAtLeast {
         format!("ECS service {cluster}/{service} runs at least {count}")
     }
     fn watches(&self) -> Vec<Watched<'_>> {
-        vec![Watched::EcsService {
-            cluster: &self.cluster,
-            service: &self.service,
-        }]
+        vec![Watched::EcsService(&self.cluster, &self.service)]
     }
     fn examples() -> [&'static str; 2] {
         [

@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data, not_found};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// The ECS service exists (in any state, even scaled to zero).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,9 +10,7 @@ pub struct EcsServiceExists {
 
 impl Predicate for EcsServiceExists {
     fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
-        let svc = data(&live.ecs, "ECS")?
-            .service(&self.cluster, &self.service)
-            .ok_or_else(|| not_found(&self.service))?;
+        let svc = ecs_service(live, &self.cluster, &self.service)?;
         Ok(Evidence::met(format!(
             "{} exists ({}, {}/{} running)",
             self.service, svc.status, svc.running, svc.desired
@@ -26,10 +20,7 @@ impl Predicate for EcsServiceExists {
         format!("ECS service {}/{} exists", self.cluster, self.service)
     }
     fn watches(&self) -> Vec<Watched<'_>> {
-        vec![Watched::EcsService {
-            cluster: &self.cluster,
-            service: &self.service,
-        }]
+        vec![Watched::EcsService(&self.cluster, &self.service)]
     }
     fn examples() -> [&'static str; 2] {
         [

@@ -1,8 +1,5 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data, not_found};
-use crate::domain::snapshot::{LiveState, RolloutState};
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
+use crate::domain::snapshot::RolloutState;
 
 /// One deployment, rollout COMPLETED, running == desired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,9 +11,7 @@ pub struct EcsStable {
 
 impl Predicate for EcsStable {
     fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
-        let svc = data(&live.ecs, "ECS")?
-            .service(&self.cluster, &self.service)
-            .ok_or_else(|| not_found(&self.service))?;
+        let svc = ecs_service(live, &self.cluster, &self.service)?;
         let rollout = svc.primary_deployment().and_then(|d| d.rollout);
         let stable = svc.deployments.len() == 1
             && rollout == Some(RolloutState::Completed)
@@ -36,10 +31,7 @@ impl Predicate for EcsStable {
         format!("ECS service {}/{} is stable", self.cluster, self.service)
     }
     fn watches(&self) -> Vec<Watched<'_>> {
-        vec![Watched::EcsService {
-            cluster: &self.cluster,
-            service: &self.service,
-        }]
+        vec![Watched::EcsService(&self.cluster, &self.service)]
     }
     fn examples() -> [&'static str; 2] {
         [

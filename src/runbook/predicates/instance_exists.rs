@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Database, Predicate, Watched};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// The RDS instance exists (in any state). Like every instance check but
 /// `replica_lag_below`, it may name an Aurora cluster instead: an instance

@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Database, Predicate, Watched};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// The instance (or cluster) is a standalone primary: no replication source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

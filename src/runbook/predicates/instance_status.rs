@@ -1,8 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Database, Predicate, Watched};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
+use super::prelude::*;
 
 /// The RDS instance (or Aurora cluster) reports this status, e.g. "available".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

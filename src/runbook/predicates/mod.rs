@@ -9,9 +9,18 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::snapshot::{DbCluster, DbInstance, Feed, LiveState, RdsSnapshot};
+use crate::domain::snapshot::{DbCluster, DbInstance, EcsService, Feed, LiveState};
 use crate::domain::verify::{Evidence, Outcome, VerifyContext};
 use crate::runbook::model::Environment;
+
+/// What the predicate files share.
+mod prelude {
+    pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found};
+    pub(super) use crate::domain::snapshot::LiveState;
+    pub(super) use crate::domain::verify::{Evidence, VerifyContext};
+    pub(super) use crate::runbook::duration::HumanDuration;
+    pub(super) use serde::{Deserialize, Serialize};
+}
 
 /// One check on live state.
 pub trait Predicate {
@@ -39,10 +48,8 @@ pub trait Predicate {
 pub enum Watched<'a> {
     /// An RDS instance, else the Aurora cluster with that identifier.
     Database(&'a str),
-    EcsService {
-        cluster: &'a str,
-        service: &'a str,
-    },
+    /// (cluster, service)
+    EcsService(&'a str, &'a str),
     BackupVault(&'a str),
     Alarm(&'a str),
 }
@@ -50,43 +57,41 @@ pub enum Watched<'a> {
 impl Watched<'_> {
     /// The field naming it and a warning, when `[environment]` does not declare it.
     pub fn undeclared(&self, env: &Environment) -> Option<(&'static str, String)> {
-        match *self {
-            Self::Database(id) if env.rds(id).is_none() && env.rds_cluster(id).is_none() => Some((
+        let (field, declared, what) = match *self {
+            Self::Database(id) => (
                 "instance",
-                format!("verify names RDS instance \"{id}\" which [environment] does not declare"),
-            )),
-            Self::EcsService { cluster, service } if env.ecs(cluster, service).is_none() => Some((
+                env.rds(id).is_some() || env.rds_cluster(id).is_some(),
+                format!("RDS instance \"{id}\""),
+            ),
+            Self::EcsService(cluster, service) => (
                 "service",
-                format!(
-                    "verify names ECS service \"{service}\" in cluster \"{cluster}\" \
-                     which [environment] does not declare"
-                ),
-            )),
-            Self::BackupVault(vault) if env.vault(vault).is_none() => Some((
+                env.ecs(cluster, service).is_some(),
+                format!("ECS service \"{service}\" in cluster \"{cluster}\""),
+            ),
+            Self::BackupVault(vault) => (
                 "vault",
-                format!(
-                    "verify names backup vault \"{vault}\" which [environment] does not declare"
-                ),
-            )),
-            Self::Alarm(alarm) => {
-                let alarms = &env.alarms;
-                let declared = alarms.names.iter().any(|n| n == alarm)
-                    || alarms
+                env.vault(vault).is_some(),
+                format!("backup vault \"{vault}\""),
+            ),
+            Self::Alarm(alarm) => (
+                "alarm",
+                env.alarms.names.iter().any(|n| n == alarm)
+                    || env
+                        .alarms
                         .prefixes
                         .iter()
-                        .any(|p| alarm.starts_with(p.as_str()));
-                (!declared).then(|| {
-                    (
-                        "alarm",
-                        format!(
-                            "verify names alarm \"{alarm}\" which [environment] does not declare \
-                             by name or prefix"
-                        ),
-                    )
-                })
-            }
-            _ => None,
-        }
+                        .any(|p| alarm.starts_with(p.as_str())),
+                format!("alarm \"{alarm}\""),
+            ),
+        };
+        // Alarms are declared by name or by prefix; the warning says which.
+        let how = if field == "alarm" {
+            " by name or prefix"
+        } else {
+            ""
+        };
+        let message = format!("verify names {what} which [environment] does not declare{how}");
+        (!declared).then_some((field, message))
     }
 }
 
@@ -163,6 +168,22 @@ impl Verify {
         }
     }
 
+    /// `key = { … }` as written after `verify.` (nested `all` / `any` as
+    /// inline arrays), through the serde shape: no predicate is spelled out.
+    pub fn to_inline_toml(&self) -> String {
+        let mut value = String::new();
+        match self.serialize(toml::ser::ValueSerializer::new(&mut value)) {
+            // An externally tagged enum is a one-key table: drop its braces.
+            Ok(_) => value
+                .strip_prefix("{ ")
+                .and_then(|v| v.strip_suffix(" }"))
+                .unwrap_or(&value)
+                .to_string(),
+            // Only maps with non-string keys fail, and predicates have none.
+            Err(_) => format!("{} = {{}}", self.key()),
+        }
+    }
+
     /// What every predicate in it watches.
     pub fn watches(&self) -> Vec<Watched<'_>> {
         match self.node() {
@@ -173,13 +194,13 @@ impl Verify {
 }
 
 impl Evidence {
-    pub(crate) fn met(seen: impl Into<String>) -> Self {
+    fn met(seen: impl Into<String>) -> Self {
         Self::new(Outcome::Met, seen)
     }
-    pub(crate) fn not_met(seen: impl Into<String>) -> Self {
+    fn not_met(seen: impl Into<String>) -> Self {
         Self::new(Outcome::NotMet, seen)
     }
-    pub(crate) fn unknown(seen: impl Into<String>) -> Self {
+    fn unknown(seen: impl Into<String>) -> Self {
         Self::new(Outcome::Unknown, seen)
     }
     fn judge(ok: bool, seen: impl Into<String>) -> Self {
@@ -217,7 +238,7 @@ impl<'a> Database<'a> {
     /// The database named `id` in the RDS feed; `Err` is the evidence to
     /// report instead (no data, or not found).
     fn find(live: &'a LiveState, id: &str) -> Result<Self, Evidence> {
-        let rds: &'a RdsSnapshot = data(&live.rds, "RDS")?;
+        let rds = data(&live.rds, "RDS")?;
         rds.instance(id)
             .map(Self::Instance)
             .or_else(|| rds.cluster(id).map(Self::Cluster))
@@ -257,4 +278,15 @@ impl<'a> Database<'a> {
 /// "x not found": a named resource missing from its feed is not met.
 fn not_found(name: &str) -> Evidence {
     Evidence::not_met(format!("{name} not found"))
+}
+
+/// The ECS service `cluster`/`service`, or the evidence to report instead.
+fn ecs_service<'a>(
+    live: &'a LiveState,
+    cluster: &str,
+    name: &str,
+) -> Result<&'a EcsService, Evidence> {
+    data(&live.ecs, "ECS")?
+        .service(cluster, name)
+        .ok_or_else(|| not_found(name))
 }

@@ -1,10 +1,5 @@
+use super::prelude::*;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
-
-use super::{Database, Predicate, Watched};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
-use crate::runbook::duration::HumanDuration;
 
 /// The instance's (or cluster's) point-in-time window covers the incident
 /// start minus `before_incident` (before a declaration: now minus it).

@@ -1,9 +1,6 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data};
-use crate::domain::snapshot::{LiveState, RecoveryPointStatus};
-use crate::domain::verify::{Evidence, Outcome, VerifyContext, short_age};
-use crate::runbook::duration::HumanDuration;
+use super::prelude::*;
+use crate::domain::snapshot::RecoveryPointStatus;
+use crate::domain::verify::{Outcome, short_age};
 
 /// The newest completed recovery point (of a vault, a resource and/or a
 /// region) is younger than `max_age`.

@@ -1,9 +1,4 @@
-use serde::{Deserialize, Serialize};
-
-use super::{Predicate, Watched, data, not_found};
-use crate::domain::snapshot::LiveState;
-use crate::domain::verify::{Evidence, VerifyContext};
-use crate::runbook::duration::HumanDuration;
+use super::prelude::*;
 use crate::runbook::model::Environment;
 
 /// The replica instance's lag is below `max`. Only instances report lag,
