@@ -3,11 +3,15 @@
 //! outcome family; each row names the check, the clocks, the outcome and
 //! words the evidence must show.
 
+use drconsole::domain::readiness::label;
 use drconsole::domain::snapshot::*;
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::runbook::duration::HumanDuration;
-use drconsole::runbook::model::{AlarmStateName, Verify};
+use drconsole::runbook::load;
+use drconsole::runbook::model::{AlarmStateName, Runbook, Verify};
 use drconsole::runbook::predicates;
+use drconsole::runbook::predicates::Watched;
+use drconsole::sources::aws::watch::undeclared_instances;
 use jiff::{SignedDuration, Timestamp};
 
 const MIN: i64 = 60;
@@ -1007,4 +1011,115 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
         Outcome::Met,
         "what answered still meets it"
     );
+}
+
+// ------------------------------------------------- the registration list
+
+/// A runbook whose one step checks `verify.KEY = EXAMPLE`, with
+/// `environment` lines after `[environment]`; returns the text and the
+/// 1-based line of the check.
+fn runbook_with(key: &str, example: &str, environment: &str) -> (String, usize) {
+    let head = format!(
+        "name = \"t\"\n[objectives]\nrto = \"1h\"\nrpo = \"1h\"\n[environment]\n\
+         regions = {{ primary = \"us-east-1\" }}\n{environment}\
+         [[scenario]]\nid = \"s\"\ntitle = \"s\"\n[[scenario.step]]\nid = \"x\"\ntitle = \"x\"\n"
+    );
+    let line = head.lines().count() + 1;
+    (format!("{head}verify.{key} = {example}\n"), line)
+}
+
+/// `[environment]` lines declaring exactly what a check watches.
+fn declaring(watched: &[Watched]) -> String {
+    let mut out = String::new();
+    for w in watched {
+        out += &match w {
+            Watched::Database(id) => format!("[[environment.rds]]\nid = \"{id}\"\n"),
+            Watched::EcsService(c, s) => {
+                format!("[[environment.ecs]]\ncluster = \"{c}\"\nservice = \"{s}\"\n")
+            }
+            Watched::BackupVault(v) => format!("[[environment.backup_vaults]]\nname = \"{v}\"\n"),
+            Watched::Alarm(a) => format!("[environment.alarms]\nnames = [\"{a}\"]\n"),
+        };
+    }
+    out
+}
+
+fn the_check(runbook: &Runbook) -> &Verify {
+    runbook.scenarios[0].steps[0].verify.as_ref().unwrap()
+}
+
+/// Every registered predicate, through every path: parsed from TOML,
+/// written back and parsed again, validated (its undeclared names warned
+/// about where they are written, an unknown field an error on its line),
+/// judged met / not met / unknown, labelled, and watched.
+#[test]
+fn every_registered_predicate_through_every_path() {
+    let registered = predicates::examples();
+    assert!(registered.len() >= 10, "predicates went missing");
+    for (key, [met, not_met]) in registered {
+        for (example, outcome) in [(met, Outcome::Met), (not_met, Outcome::NotMet)] {
+            let what = format!("verify.{key} = {example}");
+            let (text, line) = runbook_with(key, example, "");
+            let (runbook, warnings) =
+                load::parse(&text, "t.toml").unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            let check = the_check(&runbook).clone();
+            assert_eq!(check.key(), key, "{what}");
+
+            // Written the way the importer writes it, it reads back the same.
+            let written = format!("verify.{}", check.to_inline_toml());
+            let again = text.replace(&format!("verify.{key} = {example}"), &written);
+            let (reread, _) =
+                load::parse(&again, "t.toml").unwrap_or_else(|e| panic!("{written}: {e:?}"));
+            assert_eq!(the_check(&reread), &check, "{written}");
+
+            // It names something; each name is warned about at its value
+            // until [environment] declares it.
+            let watched = check.watches();
+            assert!(!watched.is_empty(), "{what} watches nothing");
+            assert_eq!(warnings.len(), watched.len(), "{what}: {warnings:?}");
+            // 1-based columns of the values of the fields that name things.
+            let check_line = text.lines().nth(line - 1).unwrap();
+            let name_columns: Vec<usize> = ["instance", "service", "vault", "alarm"]
+                .iter()
+                .filter_map(|f| {
+                    check_line
+                        .find(&format!(" {f} = "))
+                        .map(|i| i + f.len() + 5)
+                })
+                .collect();
+            for warning in &warnings {
+                assert_eq!(warning.line, line, "{what}: {warning}");
+                assert!(name_columns.contains(&warning.column), "{what}: {warning}");
+            }
+            let (declared, _) = runbook_with(key, example, &declaring(&watched));
+            let (_, none) = load::parse(&declared, "t.toml").unwrap();
+            assert_eq!(none, [], "{what} with its names declared");
+            let databases: Vec<&str> = watched
+                .iter()
+                .filter_map(|w| match w {
+                    Watched::Database(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(undeclared_instances(&runbook), databases, "{what}");
+
+            // An unknown field is an error on the check's line.
+            let open = text.trim_end().strip_suffix(" }").unwrap();
+            let bad = format!("{open}, bogus = 1 }}\n");
+            let errors = load::parse(&bad, "t.toml").unwrap_err();
+            assert_eq!(errors.len(), 1, "{what}: {errors:?}");
+            assert_eq!(errors[0].line, line, "{what}: {}", errors[0]);
+            assert!(
+                errors[0].message.contains("unknown field `bogus`"),
+                "{}",
+                errors[0]
+            );
+
+            let judged = evaluate(&check, &live(), undeclared());
+            assert_eq!(judged.outcome, outcome, "{what}: {}", judged.seen);
+            let blind = evaluate(&check, &LiveState::default(), undeclared());
+            assert_eq!(blind.outcome, Outcome::Unknown, "{what}: {}", blind.seen);
+            assert!(!label(&check).trim().is_empty(), "{what}");
+        }
+    }
 }
