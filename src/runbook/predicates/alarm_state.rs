@@ -2,7 +2,7 @@ use super::prelude::*;
 
 /// The CloudWatch alarm is in this state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "struct variant Verify::AlarmState")]
 pub struct AlarmState {
     pub alarm: String,
     pub state: AlarmStateName,

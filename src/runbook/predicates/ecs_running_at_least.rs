@@ -2,7 +2,7 @@ use super::prelude::*;
 
 /// At least `count` tasks running.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "struct variant Verify::EcsRunningAtLeast")]
 pub struct EcsRunningAtLeast {
     pub cluster: String,
     pub service: String,

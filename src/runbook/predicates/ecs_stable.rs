@@ -3,7 +3,7 @@ use crate::domain::snapshot::RolloutState;
 
 /// One deployment, rollout COMPLETED, running == desired.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "struct variant Verify::EcsStable")]
 pub struct EcsStable {
     pub cluster: String,
     pub service: String,

@@ -4,7 +4,7 @@ use super::prelude::*;
 /// `replica_lag_below`, it may name an Aurora cluster instead: an instance
 /// with that id wins, else the cluster is judged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "struct variant Verify::InstanceExists")]
 pub struct InstanceExists {
     pub instance: String,
 }

@@ -2,7 +2,7 @@ use super::prelude::*;
 
 /// The RDS instance (or Aurora cluster) reports this status, e.g. "available".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "struct variant Verify::InstanceStatus")]
 pub struct InstanceStatus {
     pub instance: String,
     pub status: String,

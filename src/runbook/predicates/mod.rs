@@ -4,7 +4,9 @@
 //! dispatch are generated from it.
 //!
 //! Adding a predicate: a file here with a `deny_unknown_fields` struct that
-//! implements `Predicate`, and its line in `predicates!`.
+//! implements `Predicate`, and its line in `predicates!`. Each struct's
+//! serde `expecting` keeps type errors worded as when predicates were enum
+//! variants ("expected struct variant Verify::InstanceStatus").
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
