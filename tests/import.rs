@@ -5,6 +5,7 @@ use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import_bytes};
 use drconsole::runbook::import_cmd;
 use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
+use drconsole::runbook::predicates;
 
 #[path = "import/coverage.rs"]
 mod coverage;
@@ -107,7 +108,7 @@ fn rally_plan() {
         ]
     );
     assert_eq!(repoint.role.as_deref(), Some("Application Operations"));
-    assert!(matches!(repoint.verify, Some(Verify::EcsStable { .. })));
+    assert!(matches!(repoint.verify, Some(Verify::EcsStable(_))));
     assert_eq!(
         step(a, "Incident handling").role.as_deref(),
         Some("Incident Commander")
@@ -125,10 +126,10 @@ fn rally_plan() {
     assert!(restore.commands[0].starts_with("aws rds restore-db-instance-to-point-in-time"));
     assert_eq!(
         restore.verify,
-        Some(Verify::InstanceStatus {
+        Some(Verify::InstanceStatus(predicates::InstanceStatus {
             instance: "rally-prod-db-restore".into(),
             status: "available".into()
-        })
+        }))
     );
     assert!(
         a.description
@@ -195,9 +196,9 @@ fn regami_plan() {
     );
     assert_eq!(
         promote.verify,
-        Some(Verify::InstancePromoted {
+        Some(Verify::InstancePromoted(predicates::InstancePromoted {
             instance: "regami-db-replica".into()
-        })
+        }))
     );
     assert_eq!(promote.role.as_deref(), Some("Database Lead"));
     let failback = scenario(rb, "Failback to Primary");
@@ -377,7 +378,7 @@ fn categories_with_an_objectives_table() {
     assert_eq!(step(db, "Restore it").commands.len(), 1);
     assert!(matches!(
         step(db, "Restore it").verify,
-        Some(Verify::InstanceStatus { .. })
+        Some(Verify::InstanceStatus(_))
     ));
     assert_eq!(step(app, "Force a redeploy").commands.len(), 1);
     assert_eq!(rb.environment.ecs[0].service, "beacon-web");
@@ -435,9 +436,9 @@ fn multi_region_with_cross_region_replica() {
     let failback = scenario(&imp.runbook, "Failback");
     assert_eq!(
         step(failback, "Promote it").verify,
-        Some(Verify::InstancePromoted {
+        Some(Verify::InstancePromoted(predicates::InstancePromoted {
             instance: "meridian-main-v2".into()
-        })
+        }))
     );
 }
 

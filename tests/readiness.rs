@@ -15,6 +15,7 @@ use drconsole::ready;
 use drconsole::runbook::builtin;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::model::{AlarmStateName, Runbook, Verify};
+use drconsole::runbook::predicates;
 use drconsole::sources::sim::{SimSource, SimWorld};
 use jiff::{SignedDuration, Timestamp};
 
@@ -125,19 +126,19 @@ fn labels(checks: &[ReadyCheck]) -> Vec<&str> {
 }
 
 fn rally_point(max: &str) -> Verify {
-    Verify::RecoveryPointYoungerThan {
+    Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: Some("rally-prod-db".into()),
         region: None,
         max_age: dur(max),
-    }
+    })
 }
 
 fn rally_service() -> Verify {
-    Verify::EcsServiceExists {
+    Verify::EcsServiceExists(predicates::EcsServiceExists {
         cluster: "rally-prod-cluster".into(),
         service: "rally-prod-service-fargate".into(),
-    }
+    })
 }
 
 // ------------------------------------------------------------ derivation
@@ -159,10 +160,10 @@ fn rally_instance_failure_needs_pitr_a_recent_point_and_the_service() {
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::PitrCovers {
+            Verify::PitrCovers(predicates::PitrCovers {
                 instance: "rally-prod-db".into(),
                 before_incident: dur("5m"),
-            },
+            }),
             rally_point("4h"),
             rally_service(),
         ]
@@ -189,10 +190,10 @@ fn rally_data_corruption_uses_the_margin_its_step_states() {
     assert_eq!(
         verifies(&checks(&rally, "data-corruption")),
         vec![
-            Verify::PitrCovers {
+            Verify::PitrCovers(predicates::PitrCovers {
                 instance: "rally-prod-db".into(),
                 before_incident: dur("2h"),
-            },
+            }),
             rally_point("4h"),
             rally_service(),
         ]
@@ -224,24 +225,24 @@ fn promoting_a_replica_needs_it_to_exist_and_lag_within_the_rpo() {
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::RecoveryPointYoungerThan {
+            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
                 vault: None,
                 resource: Some("shop-db".into()),
                 region: None,
                 max_age: dur("5h"),
-            },
-            Verify::InstanceExists {
+            }),
+            Verify::InstanceExists(predicates::InstanceExists {
                 instance: "shop-db-replica".into()
-            },
-            Verify::ReplicaLagBelow {
+            }),
+            Verify::ReplicaLagBelow(predicates::ReplicaLagBelow {
                 instance: "shop-db-replica".into(),
                 max: dur("5h"),
-            },
+            }),
             // Named by ARN, by flag and by verify: one check.
-            Verify::EcsServiceExists {
+            Verify::EcsServiceExists(predicates::EcsServiceExists {
                 cluster: "shop-dr".into(),
                 service: "web".into(),
-            },
+            }),
         ]
     );
     assert_eq!(labels(&checks)[1], "replica shop-db-replica exists");
@@ -258,19 +259,19 @@ fn restoring_in_the_dr_region_needs_copies_there_but_not_what_it_creates() {
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::RecoveryPointYoungerThan {
+            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
                 vault: None,
                 resource: Some("shop-db".into()),
                 region: None,
                 max_age: dur("15m"),
-            },
+            }),
             // Existence, with the environment's staleness bound (26h default).
-            Verify::RecoveryPointYoungerThan {
+            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
                 vault: None,
                 resource: None,
                 region: Some("us-west-2".into()),
                 max_age: dur("26h"),
-            },
+            }),
         ]
     );
     assert_eq!(
@@ -286,13 +287,13 @@ fn an_explicit_ready_list_wins_over_derivation() {
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::InstanceExists {
+            Verify::InstanceExists(predicates::InstanceExists {
                 instance: "shop-db".into()
-            },
-            Verify::AlarmState {
+            }),
+            Verify::AlarmState(predicates::AlarmState {
                 alarm: "shop-5xx".into(),
                 state: AlarmStateName::Ok,
-            },
+            }),
         ],
         "no PITR check although a step restores to a point in time"
     );
@@ -342,7 +343,7 @@ fn replica_checks() -> Vec<ReadyCheck> {
         .filter(|c| {
             matches!(
                 c.check,
-                Verify::InstanceExists { .. } | Verify::ReplicaLagBelow { .. }
+                Verify::InstanceExists(_) | Verify::ReplicaLagBelow(_)
             )
         })
         .collect()

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Diagnostic, Severity};
 use drconsole::runbook::model::{AlarmStateName, RdsRole, Verify};
+use drconsole::runbook::predicates;
 use drconsole::runbook::validate_cmd;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {
@@ -400,10 +401,10 @@ fn every_predicate_loads_with_no_warnings() {
     let alarm = runbook.scenario("restore").unwrap().steps[3].verify.clone();
     assert_eq!(
         alarm,
-        Some(Verify::AlarmState {
+        Some(Verify::AlarmState(predicates::AlarmState {
             alarm: "main-db-cpu".into(),
             state: AlarmStateName::Ok,
-        })
+        }))
     );
 }
 
@@ -570,10 +571,10 @@ fn rally_runbook_is_valid_and_complete() {
         .clone();
     assert_eq!(
         restore_ready,
-        Some(Verify::InstanceStatus {
+        Some(Verify::InstanceStatus(predicates::InstanceStatus {
             instance: "rally-prod-db-restore".into(),
             status: "available".into(),
-        })
+        }))
     );
 }
 

@@ -15,6 +15,7 @@ use drconsole::runbook::model::{
     AlarmSpec, EcsSpec, Environment, RdsClusterSpec, RdsRole, RdsSpec, Regions, Step, VaultSpec,
     Verify,
 };
+use drconsole::runbook::predicates;
 use drconsole::sources::poller::Poller;
 use drconsole::sources::sim::{SimSource, SimWorld};
 use drconsole::sources::{Payload, Source, SourceUpdate};
@@ -312,10 +313,10 @@ fn declared_aurora_clusters_are_available_with_a_writer_a_reader_and_a_moving_wi
         later,
         SimWorld::new(&env, SEED, start()).rds_at(start() + mins(30))
     );
-    let ready = Verify::InstanceStatus {
+    let ready = Verify::InstanceStatus(predicates::InstanceStatus {
         instance: "regami-aurora-dr".into(),
         status: "available".into(),
-    };
+    });
     assert_eq!(check(&world, &ready, now), Outcome::Met);
 }
 
@@ -406,10 +407,10 @@ const RESTORE: &str = "aws rds restore-db-instance-to-point-in-time \\
 #[test]
 fn confirming_a_restore_creates_the_instance_then_makes_it_available() {
     let mut world = SimWorld::new(&single_region(), SEED, start());
-    let available = Verify::InstanceStatus {
+    let available = Verify::InstanceStatus(predicates::InstanceStatus {
         instance: "rally-prod-db-restore".into(),
         status: "available".into(),
-    };
+    });
     let confirmed = start() + mins(2);
     assert_eq!(check(&world, &available, confirmed), Outcome::NotMet);
     assert!(
@@ -507,9 +508,9 @@ fn restore_from_snapshot_uses_db_instance_identifier() {
 #[test]
 fn promote_turns_the_replica_into_a_standalone_instance() {
     let mut world = SimWorld::new(&multi_region(), SEED, start());
-    let promoted = Verify::InstancePromoted {
+    let promoted = Verify::InstancePromoted(predicates::InstancePromoted {
         instance: "regami-db-replica".into(),
-    };
+    });
     let confirmed = start() + mins(1);
     world.confirm(
         &step(&["aws rds promote-read-replica \\\n  --db-instance-identifier regami-db-replica \\\n  --region us-west-2"]),
@@ -661,12 +662,12 @@ fn an_on_demand_backup_runs_at_start_and_completes() {
         0,
         "all completed after a while"
     );
-    let fresh = Verify::RecoveryPointYoungerThan {
+    let fresh = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         region: None,
         vault: Some("rally-prod-vault".into()),
         resource: None,
         max_age: HumanDuration::from_mins(30),
-    };
+    });
     assert_eq!(check(&world, &fresh, start() + mins(40)), Outcome::Met);
 }
 
@@ -777,10 +778,10 @@ fn services_start_steady() {
 #[test]
 fn force_new_deployment_rolls_out_and_completes() {
     let mut world = SimWorld::new(&single_region(), SEED, start());
-    let stable = Verify::EcsStable {
+    let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "rally-prod-cluster".into(),
         service: "rally-prod-service-fargate".into(),
-    };
+    });
     let confirmed = start() + mins(1);
     assert_eq!(check(&world, &stable, confirmed), Outcome::Met);
     let old = world.ecs_at(confirmed).services[0].deployments[0].clone();
@@ -843,11 +844,11 @@ fn rollout_never_drops_below_desired_while_draining() {
 #[test]
 fn desired_count_scales_the_standby_up() {
     let mut world = SimWorld::new(&multi_region(), SEED, start());
-    let two_running = Verify::EcsRunningAtLeast {
+    let two_running = Verify::EcsRunningAtLeast(predicates::EcsRunningAtLeast {
         cluster: "regami-cluster-secondary".into(),
         service: "regami-service-secondary".into(),
         count: 2,
-    };
+    });
     world.confirm(
         &step(&["aws ecs update-service --cluster regami-cluster-secondary --service regami-service-secondary --desired-count 2 --region us-west-2"]),
         start(),
@@ -1057,12 +1058,12 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
 #[test]
 fn a_restored_instance_takes_its_first_backup() {
     let mut world = SimWorld::new(&single_region(), SEED, start());
-    let backed_up = Verify::RecoveryPointYoungerThan {
+    let backed_up = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: Some("rally-prod-db-restore".into()),
         region: None,
         max_age: HumanDuration::from_secs(3600),
-    };
+    });
     world.confirm(
         &step(&["aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier rally-prod-db --target-db-instance-identifier rally-prod-db-restore --use-latest-restorable-time"]),
         start(),
@@ -1130,22 +1131,22 @@ fn a_snapshot_restore_in_the_dr_region_lands_there() {
         Some("postgres"),
         "the environment's engine, though no source instance is named"
     );
-    let in_dr = Verify::RecoveryPointYoungerThan {
+    let in_dr = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: Some("regami-db-restored".into()),
         region: Some("us-west-2".into()),
         max_age: HumanDuration::from_secs(3600),
-    };
+    });
     assert_eq!(check(&world, &in_dr, later), Outcome::Met);
 }
 
 #[test]
 fn rolling_back_to_a_task_definition_deploys_that_revision() {
     let mut world = SimWorld::new(&multi_region(), SEED, start());
-    let stable = Verify::EcsStable {
+    let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "regami-cluster".into(),
         service: "regami-service".into(),
-    };
+    });
     let service = |world: &SimWorld, now| {
         world
             .ecs_at(now)
@@ -1196,9 +1197,9 @@ fn the_standby_can_be_started_on_a_fresh_deployment_and_stopped_again() {
     );
     let down = standby(&world, 25);
     assert_eq!((down.desired, down.running), (0, 0));
-    let stable = Verify::EcsStable {
+    let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "regami-cluster-secondary".into(),
         service: "regami-service-secondary".into(),
-    };
+    });
     assert_eq!(check(&world, &stable, start() + mins(25)), Outcome::Met);
 }

@@ -3,10 +3,15 @@
 //! outcome family; each row names the check, the clocks, the outcome and
 //! words the evidence must show.
 
+use drconsole::domain::readiness::label;
 use drconsole::domain::snapshot::*;
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::runbook::duration::HumanDuration;
-use drconsole::runbook::model::{AlarmStateName, Verify};
+use drconsole::runbook::load;
+use drconsole::runbook::model::{AlarmStateName, Runbook, Verify};
+use drconsole::runbook::predicates;
+use drconsole::runbook::predicates::Watched;
+use drconsole::sources::aws::watch::undeclared_instances;
 use jiff::{SignedDuration, Timestamp};
 
 const MIN: i64 = 60;
@@ -238,22 +243,22 @@ fn live_in_error() -> LiveState {
 // ------------------------------------------------------------ predicates
 
 fn instance_exists(i: &str) -> Verify {
-    Verify::InstanceExists { instance: i.into() }
+    Verify::InstanceExists(predicates::InstanceExists { instance: i.into() })
 }
 fn instance_status(i: &str, s: &str) -> Verify {
-    Verify::InstanceStatus {
+    Verify::InstanceStatus(predicates::InstanceStatus {
         instance: i.into(),
         status: s.into(),
-    }
+    })
 }
 fn promoted(i: &str) -> Verify {
-    Verify::InstancePromoted { instance: i.into() }
+    Verify::InstancePromoted(predicates::InstancePromoted { instance: i.into() })
 }
 fn lag_below(i: &str, max: &str) -> Verify {
-    Verify::ReplicaLagBelow {
+    Verify::ReplicaLagBelow(predicates::ReplicaLagBelow {
         instance: i.into(),
         max: dur(max),
-    }
+    })
 }
 fn point_younger(
     vault: Option<&str>,
@@ -261,43 +266,43 @@ fn point_younger(
     region: Option<&str>,
     max: &str,
 ) -> Verify {
-    Verify::RecoveryPointYoungerThan {
+    Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: vault.map(Into::into),
         resource: resource.map(Into::into),
         region: region.map(Into::into),
         max_age: dur(max),
-    }
+    })
 }
 fn pitr(i: &str, before: &str) -> Verify {
-    Verify::PitrCovers {
+    Verify::PitrCovers(predicates::PitrCovers {
         instance: i.into(),
         before_incident: dur(before),
-    }
+    })
 }
 fn ecs_exists(s: &str) -> Verify {
-    Verify::EcsServiceExists {
+    Verify::EcsServiceExists(predicates::EcsServiceExists {
         cluster: "c".into(),
         service: s.into(),
-    }
+    })
 }
 fn ecs_stable(s: &str) -> Verify {
-    Verify::EcsStable {
+    Verify::EcsStable(predicates::EcsStable {
         cluster: "c".into(),
         service: s.into(),
-    }
+    })
 }
 fn running_at_least(s: &str, count: u32) -> Verify {
-    Verify::EcsRunningAtLeast {
+    Verify::EcsRunningAtLeast(predicates::EcsRunningAtLeast {
         cluster: "c".into(),
         service: s.into(),
         count,
-    }
+    })
 }
 fn alarm(a: &str, state: AlarmStateName) -> Verify {
-    Verify::AlarmState {
+    Verify::AlarmState(predicates::AlarmState {
         alarm: a.into(),
         state,
-    }
+    })
 }
 
 /// Before any declaration (readiness, or a step before "declare").
@@ -726,10 +731,10 @@ fn ecs_predicates() {
             ),
             case(
                 "exists, other cluster",
-                Verify::EcsServiceExists {
+                Verify::EcsServiceExists(predicates::EcsServiceExists {
                     cluster: "other".into(),
                     service: "web".into(),
-                },
+                }),
                 NotMet,
                 &["not found"],
             ),
@@ -971,12 +976,12 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
         .push(SourceError::new("AccessDenied", "vault-c: not authorized"));
     let mut live = LiveState::default();
     live.backups.apply(now(), Ok(partial));
-    let too_young = Verify::RecoveryPointYoungerThan {
+    let too_young = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: None,
         region: None,
         max_age: HumanDuration::from_secs(1),
-    };
+    });
     let e = evaluate(
         &too_young,
         &live,
@@ -987,12 +992,12 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
     );
     assert_eq!(e.outcome, Outcome::Unknown, "{e:?}");
     assert!(e.seen.contains("AccessDenied"), "{e:?}");
-    let any_age = Verify::RecoveryPointYoungerThan {
+    let any_age = Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
         vault: None,
         resource: None,
         region: None,
         max_age: HumanDuration::from_hours(48),
-    };
+    });
     assert_eq!(
         evaluate(
             &any_age,
@@ -1006,4 +1011,115 @@ fn recovery_point_not_met_with_a_part_unavailable_is_unknown() {
         Outcome::Met,
         "what answered still meets it"
     );
+}
+
+// ------------------------------------------------- the registration list
+
+/// A runbook whose one step checks `verify.KEY = EXAMPLE`, with
+/// `environment` lines after `[environment]`; returns the text and the
+/// 1-based line of the check.
+fn runbook_with(key: &str, example: &str, environment: &str) -> (String, usize) {
+    let head = format!(
+        "name = \"t\"\n[objectives]\nrto = \"1h\"\nrpo = \"1h\"\n[environment]\n\
+         regions = {{ primary = \"us-east-1\" }}\n{environment}\
+         [[scenario]]\nid = \"s\"\ntitle = \"s\"\n[[scenario.step]]\nid = \"x\"\ntitle = \"x\"\n"
+    );
+    let line = head.lines().count() + 1;
+    (format!("{head}verify.{key} = {example}\n"), line)
+}
+
+/// `[environment]` lines declaring exactly what a check watches.
+fn declaring(watched: &[Watched]) -> String {
+    let mut out = String::new();
+    for w in watched {
+        out += &match w {
+            Watched::Database(id) => format!("[[environment.rds]]\nid = \"{id}\"\n"),
+            Watched::EcsService(c, s) => {
+                format!("[[environment.ecs]]\ncluster = \"{c}\"\nservice = \"{s}\"\n")
+            }
+            Watched::BackupVault(v) => format!("[[environment.backup_vaults]]\nname = \"{v}\"\n"),
+            Watched::Alarm(a) => format!("[environment.alarms]\nnames = [\"{a}\"]\n"),
+        };
+    }
+    out
+}
+
+fn the_check(runbook: &Runbook) -> &Verify {
+    runbook.scenarios[0].steps[0].verify.as_ref().unwrap()
+}
+
+/// Every registered predicate, through every path: parsed from TOML,
+/// written back and parsed again, validated (its undeclared names warned
+/// about where they are written, an unknown field an error on its line),
+/// judged met / not met / unknown, labelled, and watched.
+#[test]
+fn every_registered_predicate_through_every_path() {
+    let registered = predicates::examples();
+    assert!(registered.len() >= 10, "predicates went missing");
+    for (key, [met, not_met]) in registered {
+        for (example, outcome) in [(met, Outcome::Met), (not_met, Outcome::NotMet)] {
+            let what = format!("verify.{key} = {example}");
+            let (text, line) = runbook_with(key, example, "");
+            let (runbook, warnings) =
+                load::parse(&text, "t.toml").unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            let check = the_check(&runbook).clone();
+            assert_eq!(check.key(), key, "{what}");
+
+            // Written the way the importer writes it, it reads back the same.
+            let written = format!("verify.{}", check.to_inline_toml());
+            let again = text.replace(&format!("verify.{key} = {example}"), &written);
+            let (reread, _) =
+                load::parse(&again, "t.toml").unwrap_or_else(|e| panic!("{written}: {e:?}"));
+            assert_eq!(the_check(&reread), &check, "{written}");
+
+            // It names something; each name is warned about at its value
+            // until [environment] declares it.
+            let watched = check.watches();
+            assert!(!watched.is_empty(), "{what} watches nothing");
+            assert_eq!(warnings.len(), watched.len(), "{what}: {warnings:?}");
+            // 1-based columns of the values of the fields that name things.
+            let check_line = text.lines().nth(line - 1).unwrap();
+            let name_columns: Vec<usize> = ["instance", "service", "vault", "alarm"]
+                .iter()
+                .filter_map(|f| {
+                    check_line
+                        .find(&format!(" {f} = "))
+                        .map(|i| i + f.len() + 5)
+                })
+                .collect();
+            for warning in &warnings {
+                assert_eq!(warning.line, line, "{what}: {warning}");
+                assert!(name_columns.contains(&warning.column), "{what}: {warning}");
+            }
+            let (declared, _) = runbook_with(key, example, &declaring(&watched));
+            let (_, none) = load::parse(&declared, "t.toml").unwrap();
+            assert_eq!(none, [], "{what} with its names declared");
+            let databases: Vec<&str> = watched
+                .iter()
+                .filter_map(|w| match w {
+                    Watched::Database(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(undeclared_instances(&runbook), databases, "{what}");
+
+            // An unknown field is an error on the check's line.
+            let open = text.trim_end().strip_suffix(" }").unwrap();
+            let bad = format!("{open}, bogus = 1 }}\n");
+            let errors = load::parse(&bad, "t.toml").unwrap_err();
+            assert_eq!(errors.len(), 1, "{what}: {errors:?}");
+            assert_eq!(errors[0].line, line, "{what}: {}", errors[0]);
+            assert!(
+                errors[0].message.contains("unknown field `bogus`"),
+                "{}",
+                errors[0]
+            );
+
+            let judged = evaluate(&check, &live(), undeclared());
+            assert_eq!(judged.outcome, outcome, "{what}: {}", judged.seen);
+            let blind = evaluate(&check, &LiveState::default(), undeclared());
+            assert_eq!(blind.outcome, Outcome::Unknown, "{what}: {}", blind.seen);
+            assert!(!label(&check).trim().is_empty(), "{what}");
+        }
+    }
 }

@@ -13,6 +13,10 @@ use super::snapshot::LiveState;
 use super::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{RdsRole, Runbook, Scenario, Verify};
+use crate::runbook::predicates::{
+    EcsServiceExists, InstanceExists, InstancePromoted, Node, PitrCovers, RecoveryPointYoungerThan,
+    ReplicaLagBelow, Watched,
+};
 // The same reader the simulator uses to react to commands: one idea of what
 // an aws CLI line does. It is a plain parser with no simulation in it.
 use crate::runbook::aws_cli::{AwsCommand, parse_commands};
@@ -112,10 +116,10 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
         .collect();
 
     for (instance, margin) in &uses.pitr {
-        let check = Verify::PitrCovers {
+        let check = Verify::PitrCovers(PitrCovers {
             instance: instance.clone(),
             before_incident: *margin,
-        };
+        });
         checks.push(label(&check), check, true);
     }
 
@@ -123,35 +127,25 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     // data lost. An RPO tighter than the backup cadence fails here: that is
     // the truth about the environment, so it is judged, not softened.
     for primary in &primaries {
-        let check = Verify::RecoveryPointYoungerThan {
-            vault: None,
-            resource: Some(primary.to_string()),
-            region: None,
-            max_age: rpo,
-        };
+        let check = recovery_point(Some(primary), None, rpo);
         let text = format!("{} (RPO)", label(&check));
         checks.push(text, check, true);
     }
     if primaries.is_empty() && !env.backup_vaults.is_empty() {
-        let check = Verify::RecoveryPointYoungerThan {
-            vault: None,
-            resource: None,
-            region: None,
-            max_age: rpo,
-        };
+        let check = recovery_point(None, None, rpo);
         let text = format!("{} (RPO)", label(&check));
         checks.push(text, check, true);
     }
 
     for replica in &uses.promoted {
-        let exists = Verify::InstanceExists {
+        let exists = Verify::InstanceExists(InstanceExists {
             instance: replica.clone(),
-        };
+        });
         checks.push(format!("replica {replica} exists"), exists, true);
-        let lag = Verify::ReplicaLagBelow {
+        let lag = Verify::ReplicaLagBelow(ReplicaLagBelow {
             instance: replica.clone(),
             max: rpo,
-        };
+        });
         let text = format!("{} (RPO)", label(&lag));
         checks.push(text, lag, true);
     }
@@ -159,22 +153,28 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     if let Some(dr) = &uses.restores_in_dr {
         // Existence is the question here; the RPO check above already asks
         // how fresh the newest copy is, so the bound is the staleness one.
-        let check = Verify::RecoveryPointYoungerThan {
-            vault: None,
-            resource: None,
-            region: Some(dr.clone()),
-            max_age: Limits::from_runbook(runbook).recovery_point_age,
-        };
+        let max_age = Limits::from_runbook(runbook).recovery_point_age;
+        let check = recovery_point(None, Some(dr), max_age);
         checks.push(label(&check), check, true);
     }
 
     for (cluster, service) in &uses.ecs {
-        let check = Verify::EcsServiceExists {
+        let check = Verify::EcsServiceExists(EcsServiceExists {
             cluster: cluster.clone(),
             service: service.clone(),
-        };
+        });
         checks.push(label(&check), check, true);
     }
+}
+
+/// A completed recovery point of any vault, younger than `max_age`.
+fn recovery_point(resource: Option<&str>, region: Option<&str>, max_age: HumanDuration) -> Verify {
+    Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
+        vault: None,
+        resource: resource.map(str::to_string),
+        region: region.map(str::to_string),
+        max_age,
+    })
 }
 
 /// What a scenario's steps do, as far as readiness cares.
@@ -202,7 +202,7 @@ impl Uses {
             .steps
             .iter()
             .filter_map(|s| s.verify.as_ref())
-            .flat_map(leaves)
+            .flat_map(Verify::leaves)
             .collect();
         // What the scenario creates cannot be required to exist beforehand.
         let created: BTreeSet<String> = commands.iter().filter_map(created_by).collect();
@@ -217,10 +217,10 @@ impl Uses {
         // A margin a step states wins over the default for that instance.
         let mut stated: Vec<(String, HumanDuration)> = Vec::new();
         for v in &verifies {
-            if let Verify::PitrCovers {
+            if let Verify::PitrCovers(PitrCovers {
                 instance,
                 before_incident,
-            } = v
+            }) = v
             {
                 add(&mut stated, (instance.clone(), *before_incident));
             }
@@ -255,7 +255,7 @@ impl Uses {
             }
         }
         for v in &verifies {
-            if let Verify::InstancePromoted { instance } = v {
+            if let Verify::InstancePromoted(InstancePromoted { instance }) = v {
                 add(&mut uses.promoted, instance.clone());
             }
         }
@@ -285,14 +285,9 @@ impl Uses {
             };
             add(&mut uses.ecs, (cluster, service.to_string()));
         }
-        for v in &verifies {
-            if let Verify::EcsStable { cluster, service }
-            | Verify::EcsRunningAtLeast {
-                cluster, service, ..
-            }
-            | Verify::EcsServiceExists { cluster, service } = v
-            {
-                add(&mut uses.ecs, (cluster.clone(), service.clone()));
+        for watched in verifies.iter().flat_map(|v| v.watches()) {
+            if let Watched::EcsService(cluster, service) = watched {
+                add(&mut uses.ecs, (cluster.to_string(), service.to_string()));
             }
         }
         uses.ecs.retain(|(_, service)| !created.contains(service));
@@ -303,14 +298,6 @@ impl Uses {
 fn add<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
-    }
-}
-
-/// The predicates inside `all` / `any`, flattened.
-fn leaves(check: &Verify) -> Vec<&Verify> {
-    match check {
-        Verify::All(parts) | Verify::Any(parts) => parts.iter().flat_map(leaves).collect(),
-        other => vec![other],
     }
 }
 
@@ -349,63 +336,15 @@ fn short_name(id_or_arn: &str) -> &str {
     }
 }
 
-/// A readable sentence for any predicate, e.g.
+/// A readable sentence for any check, e.g.
 /// "PITR window of rally-prod-db covers now − 5m".
 pub fn label(check: &Verify) -> String {
-    match check {
-        Verify::InstanceExists { instance } => format!("instance {instance} exists"),
-        Verify::InstanceStatus { instance, status } => format!("{instance} is {status}"),
-        Verify::InstancePromoted { instance } => {
-            format!("{instance} is a standalone primary")
-        }
-        Verify::ReplicaLagBelow { instance, max } => {
-            format!("replica lag of {instance} below {max}")
-        }
-        Verify::RecoveryPointYoungerThan {
-            vault,
-            resource,
-            region,
-            max_age,
-        } => {
-            let mut text = "completed recovery point".to_string();
-            if let Some(resource) = resource {
-                text += &format!(" of {resource}");
-            }
-            if let Some(vault) = vault {
-                text += &format!(" in vault {vault}");
-            }
-            if let Some(region) = region {
-                text += &format!(" in {region}");
-            }
-            text + &format!(" younger than {max_age}")
-        }
-        Verify::PitrCovers {
-            instance,
-            before_incident,
-        } if before_incident.secs() == 0 => format!("PITR window of {instance} covers now"),
-        Verify::PitrCovers {
-            instance,
-            before_incident,
-        } => format!("PITR window of {instance} covers now − {before_incident}"),
-        Verify::EcsServiceExists { cluster, service } => {
-            format!("ECS service {cluster}/{service} exists")
-        }
-        Verify::EcsStable { cluster, service } => {
-            format!("ECS service {cluster}/{service} is stable")
-        }
-        Verify::EcsRunningAtLeast {
-            cluster,
-            service,
-            count,
-        } => format!("ECS service {cluster}/{service} runs at least {count}"),
-        Verify::AlarmState { alarm, state } => format!("alarm {alarm} is {}", state.as_str()),
-        Verify::All(parts) => format!("all of: {}", joined(parts)),
-        Verify::Any(parts) => format!("any of: {}", joined(parts)),
+    let joined = |parts: &[Verify]| parts.iter().map(label).collect::<Vec<_>>().join("; ");
+    match check.node() {
+        Node::Leaf(predicate) => predicate.label(),
+        Node::All(parts) => format!("all of: {}", joined(parts)),
+        Node::Any(parts) => format!("any of: {}", joined(parts)),
     }
-}
-
-fn joined(parts: &[Verify]) -> String {
-    parts.iter().map(label).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]
@@ -518,25 +457,26 @@ mod tests {
 
     #[test]
     fn labels_read_as_sentences() {
+        use crate::runbook::predicates::{EcsRunningAtLeast, InstanceStatus};
         let any = Verify::Any(vec![
-            Verify::InstanceStatus {
+            Verify::InstanceStatus(InstanceStatus {
                 instance: "db".into(),
                 status: "available".into(),
-            },
-            Verify::EcsRunningAtLeast {
+            }),
+            Verify::EcsRunningAtLeast(EcsRunningAtLeast {
                 cluster: "c".into(),
                 service: "s".into(),
                 count: 2,
-            },
+            }),
         ]);
         assert_eq!(
             label(&any),
             "any of: db is available; ECS service c/s runs at least 2"
         );
-        let pitr = Verify::PitrCovers {
+        let pitr = Verify::PitrCovers(PitrCovers {
             instance: "db".into(),
             before_incident: HumanDuration::from_secs(0),
-        };
+        });
         assert_eq!(label(&pitr), "PITR window of db covers now");
     }
 }

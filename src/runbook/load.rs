@@ -12,6 +12,7 @@ use std::path::Path;
 use toml::de::{DeArray, DeTable};
 
 use super::model::{Environment, RdsRole, Runbook, Verify};
+use super::predicates::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -400,8 +401,8 @@ impl Checker<'_> {
     /// Checks a verify predicate whose table is at `path` (the key that holds it).
     fn check_verify<'p>(&mut self, verify: &'p Verify, path: &mut Vec<Seg<'p>>, env: &Environment) {
         path.push(Key(verify.key()));
-        match verify {
-            Verify::All(checks) | Verify::Any(checks) => {
+        match verify.node() {
+            Node::All(checks) | Node::Any(checks) => {
                 if checks.is_empty() {
                     let key = verify.key();
                     self.error(
@@ -415,86 +416,10 @@ impl Checker<'_> {
                     path.pop();
                 }
             }
-            Verify::ReplicaLagBelow { instance, .. }
-                if env.rds(instance).is_none() && env.rds_cluster(instance).is_some() =>
-            {
-                path.push(Key("instance"));
-                self.warning(
-                    path,
-                    format!(
-                        "verify.replica_lag_below names Aurora cluster \"{instance}\"; \
-                         it judges a replica instance, so name one of its members"
-                    ),
-                );
-                path.pop();
-            }
-            Verify::InstanceExists { instance }
-            | Verify::InstanceStatus { instance, .. }
-            | Verify::InstancePromoted { instance }
-            | Verify::ReplicaLagBelow { instance, .. }
-            | Verify::PitrCovers { instance, .. } => {
-                // These checks judge a cluster when no instance has its id
-                // (a lag check naming a cluster was warned about above).
-                if env.rds(instance).is_none() && env.rds_cluster(instance).is_none() {
-                    path.push(Key("instance"));
-                    self.warning(
-                        path,
-                        format!(
-                            "verify names RDS instance \"{instance}\" which [environment] does not declare"
-                        ),
-                    );
-                    path.pop();
-                }
-            }
-            Verify::RecoveryPointYoungerThan { vault, .. } => {
-                // `resource` may be any protected resource (ARN or id), so only
-                // the vault is checked against the environment.
-                if let Some(vault) = vault
-                    && env.vault(vault).is_none()
-                {
-                    path.push(Key("vault"));
-                    self.warning(
-                        path,
-                        format!(
-                            "verify names backup vault \"{vault}\" which [environment] does not declare"
-                        ),
-                    );
-                    path.pop();
-                }
-            }
-            Verify::EcsStable { cluster, service }
-            | Verify::EcsServiceExists { cluster, service }
-            | Verify::EcsRunningAtLeast {
-                cluster, service, ..
-            } => {
-                if env.ecs(cluster, service).is_none() {
-                    path.push(Key("service"));
-                    self.warning(
-                        path,
-                        format!(
-                            "verify names ECS service \"{service}\" in cluster \"{cluster}\" \
-                             which [environment] does not declare"
-                        ),
-                    );
-                    path.pop();
-                }
-            }
-            Verify::AlarmState { alarm, .. } => {
-                let alarms = &env.alarms;
-                let declared = alarms.names.iter().any(|n| n == alarm)
-                    || alarms
-                        .prefixes
-                        .iter()
-                        .any(|p| alarm.starts_with(p.as_str()));
-                if !declared {
-                    path.push(Key("alarm"));
-                    self.warning(
-                        path,
-                        format!(
-                            "verify names alarm \"{alarm}\" which [environment] does not declare \
-                             by name or prefix"
-                        ),
-                    );
+            Node::Leaf(predicate) => {
+                for (field, message) in predicate.check(env) {
+                    path.push(Key(field));
+                    self.warning(path, message);
                     path.pop();
                 }
             }

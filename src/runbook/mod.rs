@@ -7,4 +7,5 @@ pub mod import;
 pub mod import_cmd;
 pub mod load;
 pub mod model;
+pub mod predicates;
 pub mod validate_cmd;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
+pub use super::predicates::{AlarmStateName, Verify};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,112 +228,4 @@ pub struct Step {
     pub expected: Option<HumanDuration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<Verify>,
-}
-
-/// A check on live state, written as a typed TOML table, e.g.
-/// `verify.instance_status = { instance = "db-restore", status = "available" }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Verify {
-    /// The RDS instance exists (in any state). Like every instance check
-    /// but `replica_lag_below`, it may name an Aurora cluster instead: an
-    /// instance with that id wins, else the cluster is judged.
-    InstanceExists {
-        instance: String,
-    },
-    /// The RDS instance reports this status, e.g. "available".
-    InstanceStatus {
-        instance: String,
-        status: String,
-    },
-    /// The instance is a standalone primary: no replication source.
-    InstancePromoted {
-        instance: String,
-    },
-    /// The replica's lag is below `max`.
-    ReplicaLagBelow {
-        instance: String,
-        max: HumanDuration,
-    },
-    /// The newest completed recovery point (of a vault, a resource and/or a
-    /// region) is younger than `max_age`.
-    RecoveryPointYoungerThan {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        vault: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        resource: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        region: Option<String>,
-        max_age: HumanDuration,
-    },
-    /// The instance's point-in-time window covers the incident start minus
-    /// `before_incident` (before a declaration: now minus it).
-    PitrCovers {
-        instance: String,
-        #[serde(default)]
-        before_incident: HumanDuration,
-    },
-    /// The ECS service exists (in any state, even scaled to zero).
-    EcsServiceExists {
-        cluster: String,
-        service: String,
-    },
-    /// One deployment, rollout COMPLETED, running == desired.
-    EcsStable {
-        cluster: String,
-        service: String,
-    },
-    /// At least `count` tasks running.
-    EcsRunningAtLeast {
-        cluster: String,
-        service: String,
-        count: u32,
-    },
-    /// The CloudWatch alarm is in this state.
-    AlarmState {
-        alarm: String,
-        state: AlarmStateName,
-    },
-    All(Vec<Verify>),
-    Any(Vec<Verify>),
-}
-
-impl Verify {
-    /// The predicate's TOML key (its snake_case variant name).
-    pub fn key(&self) -> &'static str {
-        match self {
-            Verify::InstanceExists { .. } => "instance_exists",
-            Verify::InstanceStatus { .. } => "instance_status",
-            Verify::InstancePromoted { .. } => "instance_promoted",
-            Verify::ReplicaLagBelow { .. } => "replica_lag_below",
-            Verify::RecoveryPointYoungerThan { .. } => "recovery_point_younger_than",
-            Verify::PitrCovers { .. } => "pitr_covers",
-            Verify::EcsServiceExists { .. } => "ecs_service_exists",
-            Verify::EcsStable { .. } => "ecs_stable",
-            Verify::EcsRunningAtLeast { .. } => "ecs_running_at_least",
-            Verify::AlarmState { .. } => "alarm_state",
-            Verify::All(_) => "all",
-            Verify::Any(_) => "any",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum AlarmStateName {
-    #[serde(rename = "OK", alias = "ok")]
-    Ok,
-    #[serde(rename = "ALARM", alias = "alarm")]
-    Alarm,
-    #[serde(rename = "INSUFFICIENT_DATA", alias = "insufficient_data")]
-    InsufficientData,
-}
-
-impl AlarmStateName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "OK",
-            Self::Alarm => "ALARM",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-        }
-    }
 }

@@ -221,108 +221,11 @@ fn step_body(w: &mut String, step: &Step, verify_inferred: bool) {
                 };
                 line(w, &format!("{key} = ["));
                 for check in checks {
-                    line(w, &format!("  {{ {} }},", verify_inline(check)));
+                    line(w, &format!("  {{ {} }},", check.to_inline_toml()));
                 }
                 line(w, "]");
             }
-            other => line(w, &format!("verify.{}", verify_inline(other))),
-        }
-    }
-}
-
-/// `name = { … }` for one predicate (nested `all`/`any` as inline arrays).
-fn verify_inline(check: &Verify) -> String {
-    let table = |pairs: &[(&str, String)]| {
-        let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        format!("{{ {} }}", inner.join(", "))
-    };
-    match check {
-        Verify::InstanceExists { instance } => {
-            format!(
-                "instance_exists = {}",
-                table(&[("instance", string(instance))])
-            )
-        }
-        Verify::InstanceStatus { instance, status } => format!(
-            "instance_status = {}",
-            table(&[("instance", string(instance)), ("status", string(status))])
-        ),
-        Verify::InstancePromoted { instance } => {
-            format!(
-                "instance_promoted = {}",
-                table(&[("instance", string(instance))])
-            )
-        }
-        Verify::ReplicaLagBelow { instance, max } => format!(
-            "replica_lag_below = {}",
-            table(&[
-                ("instance", string(instance)),
-                ("max", string(&max.to_string()))
-            ])
-        ),
-        Verify::RecoveryPointYoungerThan {
-            vault,
-            resource,
-            region,
-            max_age,
-        } => {
-            let mut pairs = Vec::new();
-            if let Some(v) = vault {
-                pairs.push(("vault", string(v)));
-            }
-            if let Some(r) = resource {
-                pairs.push(("resource", string(r)));
-            }
-            if let Some(r) = region {
-                pairs.push(("region", string(r)));
-            }
-            pairs.push(("max_age", string(&max_age.to_string())));
-            format!("recovery_point_younger_than = {}", table(&pairs))
-        }
-        Verify::PitrCovers {
-            instance,
-            before_incident,
-        } => format!(
-            "pitr_covers = {}",
-            table(&[
-                ("instance", string(instance)),
-                ("before_incident", string(&before_incident.to_string()))
-            ])
-        ),
-        Verify::EcsStable { cluster, service } | Verify::EcsServiceExists { cluster, service } => {
-            format!(
-                "{} = {}",
-                check.key(),
-                table(&[("cluster", string(cluster)), ("service", string(service))])
-            )
-        }
-        Verify::EcsRunningAtLeast {
-            cluster,
-            service,
-            count,
-        } => format!(
-            "ecs_running_at_least = {}",
-            table(&[
-                ("cluster", string(cluster)),
-                ("service", string(service)),
-                ("count", count.to_string())
-            ])
-        ),
-        Verify::AlarmState { alarm, state } => format!(
-            "alarm_state = {}",
-            table(&[("alarm", string(alarm)), ("state", string(state.as_str()))])
-        ),
-        Verify::All(checks) | Verify::Any(checks) => {
-            let key = if matches!(check, Verify::All(_)) {
-                "all"
-            } else {
-                "any"
-            };
-            let inner: Vec<String> = checks
-                .iter()
-                .map(|c| format!("{{ {} }}", verify_inline(c)))
-                .collect();
-            format!("{key} = [{}]", inner.join(", "))
+            other => line(w, &format!("verify.{}", other.to_inline_toml())),
         }
     }
 }

@@ -6,6 +6,7 @@ use super::commands::Invocation;
 use super::draft::DraftStep;
 use super::environment::is_concrete;
 use crate::runbook::model::Verify;
+use crate::runbook::predicates::{EcsStable, InstancePromoted, InstanceStatus};
 
 pub fn infer(step: &DraftStep) -> Vec<Verify> {
     let mut checks: Vec<Verify> = Vec::new();
@@ -15,11 +16,12 @@ pub fn infer(step: &DraftStep) -> Vec<Verify> {
             continue;
         };
         let available = |id: Option<&str>| {
-            id.filter(|i| is_concrete(i))
-                .map(|instance| Verify::InstanceStatus {
+            id.filter(|i| is_concrete(i)).map(|instance| {
+                Verify::InstanceStatus(InstanceStatus {
                     instance: instance.to_owned(),
                     status: "available".to_owned(),
                 })
+            })
         };
         let check = match (service, op) {
             ("rds", op) if op.starts_with("restore-db-instance") => available(
@@ -35,14 +37,18 @@ pub fn infer(step: &DraftStep) -> Vec<Verify> {
             ("rds", "promote-read-replica") => inv
                 .flag("--db-instance-identifier")
                 .filter(|i| is_concrete(i))
-                .map(|i| Verify::InstancePromoted {
-                    instance: i.to_owned(),
+                .map(|i| {
+                    Verify::InstancePromoted(InstancePromoted {
+                        instance: i.to_owned(),
+                    })
                 }),
             ("ecs", "update-service") => match (inv.flag("--cluster"), inv.flag("--service")) {
-                (Some(c), Some(s)) if is_concrete(c) && is_concrete(s) => Some(Verify::EcsStable {
-                    cluster: c.to_owned(),
-                    service: s.to_owned(),
-                }),
+                (Some(c), Some(s)) if is_concrete(c) && is_concrete(s) => {
+                    Some(Verify::EcsStable(EcsStable {
+                        cluster: c.to_owned(),
+                        service: s.to_owned(),
+                    }))
+                }
                 _ => None,
             },
             _ => None,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::runbook::model::{AlarmSpec, Environment, Runbook, Verify};
+use crate::runbook::predicates::Watched;
 
 /// A watched RDS instance. `region: None` means "look in every watched
 /// region": used for instances that verify checks name but the environment
@@ -123,38 +124,18 @@ pub fn undeclared_instances(runbook: &Runbook) -> Vec<String> {
     let mut out = Vec::new();
     for scenario in &runbook.scenarios {
         let checks = scenario.steps.iter().filter_map(|s| s.verify.as_ref());
-        for verify in checks.chain(&scenario.ready) {
-            collect_instances(verify, &mut out);
+        for watched in checks.chain(&scenario.ready).flat_map(Verify::watches) {
+            if let Watched::Database(id) = watched
+                && !out.iter().any(|known| known == id)
+            {
+                out.push(id.to_string());
+            }
         }
     }
     let env = &runbook.environment;
     // A declared Aurora cluster is watched as one; its id is no instance.
     out.retain(|id| env.rds(id).is_none() && env.rds_cluster(id).is_none());
     out
-}
-
-fn collect_instances(verify: &Verify, out: &mut Vec<String>) {
-    match verify {
-        Verify::InstanceExists { instance }
-        | Verify::InstanceStatus { instance, .. }
-        | Verify::InstancePromoted { instance }
-        | Verify::ReplicaLagBelow { instance, .. }
-        | Verify::PitrCovers { instance, .. } => {
-            if !out.contains(instance) {
-                out.push(instance.clone());
-            }
-        }
-        Verify::All(checks) | Verify::Any(checks) => {
-            for check in checks {
-                collect_instances(check, out);
-            }
-        }
-        Verify::RecoveryPointYoungerThan { .. }
-        | Verify::EcsServiceExists { .. }
-        | Verify::EcsStable { .. }
-        | Verify::EcsRunningAtLeast { .. }
-        | Verify::AlarmState { .. } => {}
-    }
 }
 
 #[cfg(test)]
