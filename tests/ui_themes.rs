@@ -1,14 +1,16 @@
-//! Under every shipped theme, the cells whose colour carries meaning get
-//! that theme's colour (tests/ui_panes.rs checks each pane under the dark
-//! theme only), read from the frame `drconsole screenshot` draws; and the
-//! help overlay shows every key of the key table.
+//! The shipped themes set every colour; under each, the cells whose colour
+//! carries meaning get that theme's colour (tests/ui_panes.rs checks each
+//! pane under the dark theme only), read from the frame `drconsole
+//! screenshot` draws; and the help overlay shows every key of the key table.
+
+use std::str::FromStr;
 
 use drconsole::keys::BINDINGS;
 use drconsole::runbook::builtin;
 use drconsole::screenshot::{ShotOptions, frame};
 use drconsole::ui::export::to_text;
 use drconsole::ui::popup;
-use drconsole::ui::theme::{BUILTIN, Theme};
+use drconsole::ui::theme::{BUILTIN, DARK, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
@@ -18,6 +20,57 @@ fn themes() -> Vec<(&'static str, Theme)> {
         .iter()
         .map(|(name, _)| (*name, Theme::load(name).unwrap()))
         .collect()
+}
+
+/// Every colour of the Theme with its key. Destructured without `..`, so
+/// a new colour does not compile until it is listed here too.
+fn keyed(theme: Theme) -> [(&'static str, Color); 11] {
+    let Theme {
+        bg,
+        fg,
+        muted,
+        accent,
+        ok,
+        warn,
+        critical,
+        drill,
+        selection,
+        border,
+        border_focused,
+    } = theme;
+    [
+        ("bg", bg),
+        ("fg", fg),
+        ("muted", muted),
+        ("accent", accent),
+        ("ok", ok),
+        ("warn", warn),
+        ("critical", critical),
+        ("drill", drill),
+        ("selection", selection),
+        ("border", border),
+        ("border_focused", border_focused),
+    ]
+}
+
+/// Loading fills missing keys from DARK, so a shipped file that forgot one
+/// would still load: read the files strictly instead.
+#[test]
+fn shipped_files_set_every_colour_and_dark_equals_compiled_default() {
+    assert_eq!(Theme::load("dark").unwrap(), DARK);
+    for (name, text) in BUILTIN {
+        let file: toml::Table = toml::from_str(text).unwrap();
+        let colors = file["colors"].as_table().unwrap();
+        for (key, colour) in keyed(Theme::load(name).unwrap()) {
+            let value = colors.get(key).and_then(|v| v.as_str());
+            let value = value.unwrap_or_else(|| panic!("themes/{name}.toml lacks colors.{key}"));
+            assert_eq!(
+                Color::from_str(value).ok(),
+                Some(colour),
+                "{name}: colors.{key}"
+            );
+        }
+    }
 }
 
 /// Foreground of the first `symbol` from where `text` starts, on the

@@ -186,59 +186,6 @@ impl Theme {
 mod tests {
     use super::*;
 
-    /// Every colour of the Theme with its key. Destructured without `..`,
-    /// so a new colour does not compile until it is listed here too.
-    fn keyed(theme: Theme) -> [(&'static str, Color); 11] {
-        let Theme {
-            bg,
-            fg,
-            muted,
-            accent,
-            ok,
-            warn,
-            critical,
-            drill,
-            selection,
-            border,
-            border_focused,
-        } = theme;
-        [
-            ("bg", bg),
-            ("fg", fg),
-            ("muted", muted),
-            ("accent", accent),
-            ("ok", ok),
-            ("warn", warn),
-            ("critical", critical),
-            ("drill", drill),
-            ("selection", selection),
-            ("border", border),
-            ("border_focused", border_focused),
-        ]
-    }
-
-    /// Loading fills missing keys from DARK, so a shipped file that forgot
-    /// one would still load; read the files strictly instead.
-    #[test]
-    fn shipped_files_set_every_colour_and_dark_equals_compiled_default() {
-        assert_eq!(Theme::load("dark").unwrap(), DARK);
-        for (name, text) in BUILTIN {
-            let file: toml::Table = toml::from_str(text).unwrap();
-            let colors = file["colors"].as_table().unwrap();
-            let loaded = keyed(Theme::load(name).unwrap());
-            for (key, colour) in loaded {
-                let value = colors.get(key).and_then(|v| v.as_str());
-                let value =
-                    value.unwrap_or_else(|| panic!("themes/{name}.toml lacks colors.{key}"));
-                assert_eq!(
-                    Color::from_str(value).ok(),
-                    Some(colour),
-                    "{name}: colors.{key}"
-                );
-            }
-        }
-    }
-
     #[test]
     fn every_builtin_theme_loads_and_differs() {
         let light = Theme::load("light").unwrap();
