@@ -70,6 +70,15 @@ pub fn render(
     theme: &Theme,
     format: ShotFormat,
 ) -> Result<String, String> {
+    let buf = frame(runbook, options, theme)?;
+    Ok(match format {
+        ShotFormat::Svg => to_svg(&buf),
+        ShotFormat::Txt => to_text(&buf),
+    })
+}
+
+/// The frame `render` writes out, with each cell's colours (for tests).
+pub fn frame(runbook: &Runbook, options: &ShotOptions, theme: &Theme) -> Result<Buffer, String> {
     if let Some(id) = &options.scenario
         && runbook.scenario(id).is_none()
     {
@@ -78,10 +87,7 @@ pub fn render(
     let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
     crate::ui::render(buf.area, &mut buf, &app, theme);
-    Ok(match format {
-        ShotFormat::Svg => to_svg(&buf),
-        ShotFormat::Txt => to_text(&buf),
-    })
+    Ok(buf)
 }
 
 /// Plays the first `confirm` steps over the first half of `at`, then lets

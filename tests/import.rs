@@ -1,71 +1,34 @@
-//! The importer on the two real plans beside the repository, on fixtures
-//! written for each plan shape, and on hostile input.
+//! The importer on fixtures written for each plan shape, and on hostile
+//! input. The real plans beside the repository are checked by
+//! tests/real_plans.rs, run from scripts/check-plans.
 
 use drconsole::runbook::duration::HumanDuration;
-use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import_bytes};
+use drconsole::runbook::import::{ImportError, NoteKind, import, import_bytes};
 use drconsole::runbook::import_cmd;
-use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
+use drconsole::runbook::model::{RdsRole, Runbook, Verify};
 use drconsole::runbook::predicates;
 
 #[path = "import/coverage.rs"]
 mod coverage;
+#[path = "import/helpers.rs"]
+mod helpers;
 
-/// A real plan from `../shared/plans`. Missing means a broken checkout:
-/// fail, never skip.
-fn real_plan(name: &str) -> String {
-    let path = format!("{}/../shared/plans/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("real plan {path} is required: {e}"))
-}
+use helpers::{drconsole, h, imported, m, scenario, step};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/plans/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn imported(text: &str, name: &str) -> Imported {
-    let imported = import(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    // Every import must read back exactly and come out the same twice.
-    let back: Runbook = toml::from_str(&imported.toml).expect("emitted TOML parses");
-    assert_eq!(back, imported.runbook, "{name}: round trip");
-    let again = import(text, name).expect("second import");
-    assert_eq!(again.toml, imported.toml, "{name}: stable output");
-    imported
-}
-
-fn scenario<'a>(runbook: &'a Runbook, title_part: &str) -> &'a Scenario {
-    runbook
-        .scenarios
-        .iter()
-        .find(|s| s.title.contains(title_part))
-        .unwrap_or_else(|| {
-            let titles: Vec<&str> = runbook.scenarios.iter().map(|s| s.title.as_str()).collect();
-            panic!("no scenario {title_part:?} in {titles:?}")
-        })
-}
-
-fn step<'a>(scenario: &'a Scenario, title_part: &str) -> &'a Step {
-    scenario
-        .steps
-        .iter()
-        .find(|s| s.title.contains(title_part))
-        .unwrap_or_else(|| {
-            let titles: Vec<&str> = scenario.steps.iter().map(|s| s.title.as_str()).collect();
-            panic!("no step {title_part:?} in {titles:?}")
-        })
-}
-
-fn h(hours: u64) -> HumanDuration {
-    HumanDuration::from_hours(hours)
-}
-fn m(mins: u64) -> HumanDuration {
-    HumanDuration::from_mins(mins)
-}
-
+/// One region, numbered top-level sections, an objectives table with a
+/// vague RPO, lettered scenarios of "Steps:" lists with nested bullets, a
+/// list that restarts at "1.", roles, and an appendix of commands.
 #[test]
-fn rally_plan() {
-    let imp = imported(&real_plan("rally-dr-plan.md"), "rally-dr-plan.md");
+fn single_region_plan_of_numbered_sections() {
+    let name = "single-region-numbered.md";
+    let imp = imported(&fixture(name), name);
     let rb = &imp.runbook;
-    assert_eq!(rb.objectives.rto, h(12));
+    assert_eq!(rb.objectives.rto, h(6));
     assert_eq!(rb.objectives.rpo, HumanDuration(0));
     assert!(
         imp.report
@@ -74,60 +37,59 @@ fn rally_plan() {
         "the vague RPO is flagged"
     );
     let env = &rb.environment;
-    assert_eq!(env.regions.primary, "us-east-1");
+    assert_eq!(env.regions.primary, "eu-west-2");
     assert_eq!(env.regions.dr, None);
     assert_eq!(env.ecs.len(), 1);
-    assert_eq!(env.ecs[0].cluster, "rally-prod-cluster");
-    assert_eq!(env.ecs[0].service, "rally-prod-service-fargate");
-    let db = env.rds("rally-prod-db").expect("rally-prod-db");
+    assert_eq!(env.ecs[0].cluster, "puffin-live");
+    assert_eq!(env.ecs[0].service, "puffin-web");
+    let db = env.rds("puffin-orders-db").expect("puffin-orders-db");
     assert_eq!(db.role, RdsRole::Primary);
     assert!(
-        env.rds("rally-prod-db-restore").is_none(),
+        env.rds("puffin-orders-db-recovered").is_none(),
         "restore target is not environment"
     );
 
     let a = scenario(rb, "Scenario A");
-    assert_eq!(a.rto, Some(h(12)));
+    assert_eq!(a.rto, Some(h(6)));
     let titles: Vec<&str> = a.steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(
         titles,
         [
-            "Incident handling",
+            "Open the incident",
             "Restore RDS",
-            "Validate database",
-            "Repoint application",
-            "Verify and scale",
-            "Post-recovery"
+            "Check the recovered data",
+            "Switch the box office over",
+            "Watch the first sales"
         ]
     );
-    let repoint = step(a, "Repoint application");
+    let switch = step(a, "Switch the box office over");
     assert_eq!(
-        repoint.commands,
+        switch.commands,
         [
-            "aws ecs update-service --cluster rally-prod-cluster --service rally-prod-service-fargate --force-new-deployment --region us-east-1"
+            "aws ecs update-service --cluster puffin-live --service puffin-web --force-new-deployment --region eu-west-2"
         ]
     );
-    assert_eq!(repoint.role.as_deref(), Some("Application Operations"));
-    assert!(matches!(repoint.verify, Some(Verify::EcsStable(_))));
+    assert_eq!(switch.role.as_deref(), Some("Application Operations"));
+    assert!(matches!(switch.verify, Some(Verify::EcsStable(_))));
     assert_eq!(
-        step(a, "Incident handling").role.as_deref(),
+        step(a, "Open the incident").role.as_deref(),
         Some("Incident Commander")
     );
     let restore = step(a, "Restore RDS");
-    assert_eq!(restore.role.as_deref(), Some("DB Operations"));
+    assert_eq!(restore.role.as_deref(), Some("Database Operations"));
     assert!(
         restore
             .detail
             .as_deref()
             .unwrap()
-            .contains("rally-prod-db-restore")
+            .contains("puffin-orders-db-recovered")
     );
     // The appendix's restore command names the same instance.
     assert!(restore.commands[0].starts_with("aws rds restore-db-instance-to-point-in-time"));
     assert_eq!(
         restore.verify,
         Some(Verify::InstanceStatus(predicates::InstanceStatus {
-            instance: "rally-prod-db-restore".into(),
+            instance: "puffin-orders-db-recovered".into(),
             status: "available".into()
         }))
     );
@@ -135,100 +97,99 @@ fn rally_plan() {
         a.description
             .as_deref()
             .unwrap()
-            .contains("Estimated timing: Typically 1–4 hours")
+            .contains("Typical duration: 90 minutes to 3 hours")
     );
 
-    // Scenario C's list restarts at "1." and still gives three steps.
+    // Scenario B's list restarts at "1." and still gives three steps.
+    let b = scenario(rb, "Scenario B");
+    assert_eq!(b.steps.len(), 3);
     let c = scenario(rb, "Scenario C");
     assert_eq!(c.steps.len(), 3);
-    let d = scenario(rb, "Scenario D");
-    assert_eq!(d.steps.len(), 4);
-    assert!(
-        d.description
-            .as_deref()
-            .unwrap()
-            .contains("Current limitation")
-    );
-    scenario(rb, "Scenario B");
+    assert!(c.description.as_deref().unwrap().contains("Known gap"));
     let appendix = scenario(rb, "Appendix");
     assert_eq!(appendix.steps.len(), 2);
+    assert_eq!(rb.scenarios.len(), 4);
     // Not scenarios.
     for not in [
-        "Overview",
+        "Recovery targets",
+        "What runs where",
         "Roles",
-        "Limitations",
-        "Objectives",
-        "Resource References",
+        "Known limits",
+        "Resource list",
     ] {
         assert!(!rb.scenarios.iter().any(|s| s.title.contains(not)), "{not}");
     }
 }
 
+/// Two regions with a cross-region replica: bold objectives, diagrams and
+/// infrastructure code kept as text, failover and failback as bash blocks
+/// with numbered comments, a drill checklist, a drill script that narrates
+/// with echo, and scenarios of bullet facts with their own RTO/RPO.
 #[test]
-fn regami_plan() {
-    let imp = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+fn two_region_plan_with_replica_failover_and_failback() {
+    let name = "two-region-replica.md";
+    let imp = imported(&fixture(name), name);
     let rb = &imp.runbook;
-    assert_eq!(rb.objectives.rto, m(15));
-    assert_eq!(rb.objectives.rpo, m(5));
+    assert_eq!(rb.objectives.rto, m(30));
+    assert_eq!(rb.objectives.rpo, m(2));
     let env = &rb.environment;
-    assert_eq!(env.regions.primary, "us-east-1");
-    assert_eq!(env.regions.dr.as_deref(), Some("us-west-2"));
-    let replica = env.rds("regami-db-replica").expect("replica");
+    assert_eq!(env.regions.primary, "eu-north-1");
+    assert_eq!(env.regions.dr.as_deref(), Some("eu-central-1"));
+    let replica = env.rds("atlas-db-standby").expect("replica");
     assert_eq!(replica.role, RdsRole::Replica);
-    assert_eq!(replica.region.as_deref(), Some("us-west-2"));
+    assert_eq!(replica.region.as_deref(), Some("eu-central-1"));
     assert!(
-        env.rds("regami-db-primary-new").is_none(),
+        env.rds("atlas-db-home").is_none(),
         "created by failback, not watched"
     );
     let ecs = env
-        .ecs("regami-cluster-secondary", "regami-service-secondary")
-        .expect("secondary service");
-    assert_eq!(ecs.region.as_deref(), Some("us-west-2"));
+        .ecs("atlas-dr", "atlas-tiles-dr")
+        .expect("standby service");
+    assert_eq!(ecs.region.as_deref(), Some("eu-central-1"));
 
     let manual = scenario(rb, "Manual Failover");
     assert_eq!(manual.steps.len(), 4);
-    let promote = step(manual, "Promote read replica");
+    let promote = step(manual, "Promote the standby");
     assert_eq!(
         promote.commands,
         [
-            "aws rds promote-read-replica --db-instance-identifier regami-db-replica --region us-west-2"
+            "aws rds promote-read-replica --db-instance-identifier atlas-db-standby --region eu-central-1"
         ]
     );
     assert_eq!(
         promote.verify,
         Some(Verify::InstancePromoted(predicates::InstancePromoted {
-            instance: "regami-db-replica".into()
+            instance: "atlas-db-standby".into()
         }))
     );
     assert_eq!(promote.role.as_deref(), Some("Database Lead"));
-    let failback = scenario(rb, "Failback to Primary");
-    assert_eq!(failback.steps.len(), 5);
+    let failback = scenario(rb, "Failback to eu-north-1");
+    assert_eq!(failback.steps.len(), 4);
     assert_eq!(
-        step(failback, "Ensure primary region").commands,
-        ["curl https://api-primary.regami.com/health?check=db"]
+        step(failback, "Check eu-north-1 answers").commands,
+        ["curl https://north.atlas.example/ready"]
     );
     let automatic = scenario(rb, "Automatic Failover");
+    assert_eq!(step(automatic, "health check fails").expected, Some(m(2)));
     assert_eq!(
-        step(automatic, "Primary health check").expected,
-        Some(HumanDuration(90))
+        step(automatic, "TTL runs out").expected,
+        Some(HumanDuration(30))
     );
 
-    let drill = scenario(rb, "Quarterly DR Drill");
-    assert_eq!(drill.steps.len(), 10);
-    let script = scenario(rb, "DR Drill Script");
+    let drill = scenario(rb, "Twice-Yearly DR Drill");
+    assert_eq!(drill.steps.len(), 7);
+    let script = scenario(rb, "Drill Script");
     let titles: Vec<&str> = script.steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(
         titles,
         [
-            "Health check primary",
-            "Promote replica",
-            "Wait for promotion",
-            "Scale up secondary ECS",
-            "Health check secondary",
-            "Verify application"
+            "Probe the serving region",
+            "Promote standby",
+            "Start DR tile servers",
+            "Render a test tile"
         ]
     );
-    assert!(step(script, "Scale up").commands[0].starts_with("aws ecs update-service"));
+    assert!(step(script, "Start DR").commands[0].starts_with("aws ecs update-service"));
     // Narration is kept as detail, not as commands.
     assert!(
         script
@@ -237,41 +198,41 @@ fn regami_plan() {
             .all(|s| s.commands.iter().all(|c| !c.starts_with("echo")))
     );
     assert!(
-        step(script, "Verify application")
+        step(script, "Render a test tile")
             .detail
             .as_deref()
             .unwrap()
-            .contains("DR Drill Complete")
+            .contains("Drill finished")
     );
 
-    let outage = scenario(rb, "Scenario 1: Primary Region Outage");
-    assert_eq!(outage.rto, Some(m(5)));
-    assert_eq!(outage.rpo, Some(m(5)));
-    assert_eq!(scenario(rb, "Scenario 2").rto, Some(m(30)));
-    assert_eq!(scenario(rb, "Scenario 2").rpo, Some(h(1)));
-    assert_eq!(scenario(rb, "Scenario 4").rpo, Some(h(24)));
+    let outage = scenario(rb, "Scenario 1: eu-north-1 Outage");
+    assert_eq!(outage.rto, Some(m(30)));
+    assert_eq!(outage.rpo, Some(m(2)));
+    assert_eq!(scenario(rb, "Scenario 2").rto, Some(h(2)));
+    assert_eq!(scenario(rb, "Scenario 2").rpo, Some(m(15)));
+    assert_eq!(scenario(rb, "Scenario 3").rpo, Some(h(24)));
     for not in [
-        "Architecture",
-        "Terraform",
-        "Cost",
-        "Compliance",
-        "Monitoring",
+        "Summary",
+        "Layout",
+        "Infrastructure",
+        "Rehearsals",
+        "Costs",
+        "Contacts",
         "Next Steps",
-        "Contact",
     ] {
         assert!(!rb.scenarios.iter().any(|s| s.title.contains(not)), "{not}");
     }
     assert!(
         imp.report
             .notes_of(NoteKind::Kept)
-            .any(|n| n.text.contains("Terraform Configuration"))
+            .any(|n| n.text.contains("Infrastructure Code"))
     );
 }
 
 #[test]
-fn real_plans_snapshots() {
-    for name in ["rally-dr-plan.md", "regami-dr-plan.md"] {
-        let imp = imported(&real_plan(name), name);
+fn plan_shape_snapshots() {
+    for name in ["single-region-numbered.md", "two-region-replica.md"] {
+        let imp = imported(&fixture(name), name);
         insta::assert_snapshot!(format!("{name}.toml"), imp.toml);
         insta::assert_snapshot!(format!("{name}.report"), imp.report.to_string());
     }
@@ -445,14 +406,15 @@ fn multi_region_with_cross_region_replica() {
 #[test]
 fn nothing_is_dropped_from_procedures() {
     // Every prose line of a scenario section ends up somewhere in the output.
-    let imp = imported(&real_plan("rally-dr-plan.md"), "rally-dr-plan.md");
+    let name = "single-region-numbered.md";
+    let imp = imported(&fixture(name), name);
     for phrase in [
-        "Goal: Restore data to a point before corruption",
-        "Note: This scenario is currently high risk",
-        "Contingent plan (best effort with current state):",
-        "Scale tasks if necessary.",
-        "If regional control plane degradation is suspected",
-        "Or provide --restore-time",
+        "Aim: checkout works again within the hour",
+        "Warning: practise this before relying on it.",
+        "Best effort:",
+        "Buy and refund a test ticket.",
+        "Scale the service to zero and show the maintenance page.",
+        "To pick a moment instead, pass --restore-time",
     ] {
         assert!(imp.toml.contains(phrase), "{phrase} is kept");
     }
@@ -646,12 +608,9 @@ fn nested_generic_sections_and_bare_commands() {
     assert!(rb.environment.ecs("acme", "web").is_some());
 }
 
-/// Every plan the tests know: the real ones and each fixture that imports.
+/// Every fixture that imports, read lossily: some hold mis-encoded text on
+/// purpose, and the importer's own decoder would refuse only non-UTF-8.
 fn all_plans() -> Vec<(String, String)> {
-    let mut plans: Vec<(String, String)> = ["rally-dr-plan.md", "regami-dr-plan.md"]
-        .iter()
-        .map(|name| (name.to_string(), real_plan(name)))
-        .collect();
     let dir = format!("{}/tests/fixtures/plans", env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{dir}: {e}"))
@@ -659,26 +618,21 @@ fn all_plans() -> Vec<(String, String)> {
         .filter(|n| n.ends_with(".md") && n != "no-procedures.md")
         .collect();
     names.sort();
-    for name in names {
-        let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
-        // Fixtures may hold mis-encoded text on purpose: read them lossily,
-        // as the importer's own decoder would refuse only non-UTF-8.
-        plans.push((name, String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    plans
+    names
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(format!("{dir}/{name}")).unwrap();
+            (name, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
 }
 
 #[test]
 fn every_line_of_every_plan_is_kept() {
-    let mut report = String::new();
-    for (name, plan) in all_plans() {
-        let imp = imported(&plan, &name);
-        let missing =
-            coverage::missing_lines(&drconsole::runbook::import::normalize(&plan), &imp.toml);
-        for (line, text) in missing {
-            report.push_str(&format!("{name}:{line}: {text}\n"));
-        }
-    }
+    let report: String = all_plans()
+        .iter()
+        .map(|(name, plan)| helpers::dropped_lines(name, plan))
+        .collect();
     assert!(report.is_empty(), "lines missing from the TOML:\n{report}");
 }
 
@@ -710,148 +664,51 @@ fn non_procedure_text_goes_to_the_description_or_the_appendix() {
         k.starts_with("section \"On-call contacts\" (lines 24–28) read for roles; kept verbatim")
     }));
 
-    let regami = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
-    assert!(regami.toml.contains(
-        "# ── Kept from the plan, not imported: \"Terraform Configuration\" (lines 35–162) ──\n#   ## Terraform Configuration\n#\n#   ```hcl\n"
+    let name = "two-region-replica.md";
+    let two = imported(&fixture(name), name);
+    assert!(two.toml.contains(
+        "# ── Kept from the plan, not imported: \"Infrastructure Code\" (lines 21–30) ──\n#   ## Infrastructure Code\n#\n#   ```hcl\n"
     ));
     assert!(
-        regami
-            .runbook
+        two.runbook
             .description
             .as_deref()
             .unwrap()
-            .starts_with("Multi-region disaster recovery strategy")
+            .starts_with("Atlas Tiles serves map tiles")
     );
     assert!(
-        !regami
-            .runbook
+        !two.runbook
             .scenarios
             .iter()
-            .any(|s| s.title.contains("Terraform"))
+            .any(|s| s.title.contains("Infrastructure"))
     );
-}
-
-/// Instances a runbook's steps create: restore targets, new replicas, new
-/// instances. Verify may name them though [environment] does not.
-fn created_instances(runbook: &Runbook) -> Vec<String> {
-    let mut out = Vec::new();
-    for command in runbook
-        .scenarios
-        .iter()
-        .flat_map(|s| &s.steps)
-        .flat_map(|s| &s.commands)
-    {
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let creates = words.iter().any(|w| {
-            w.starts_with("restore-db-instance")
-                || *w == "create-db-instance"
-                || *w == "create-db-instance-read-replica"
-        });
-        for pair in words.windows(2) {
-            let flag = pair[0];
-            if flag == "--target-db-instance-identifier"
-                || (creates && flag == "--db-instance-identifier")
-            {
-                out.push(pair[1].to_owned());
-            }
-        }
-    }
-    out
 }
 
 #[test]
 fn every_import_passes_the_validator() {
-    use drconsole::runbook::load;
-    let mut problems = String::new();
-    for (name, plan) in all_plans() {
-        let imp = imported(&plan, &name);
-        let created = created_instances(&imp.runbook);
-        match load::parse(&imp.toml, &name) {
-            Err(diagnostics) => {
-                for d in diagnostics {
-                    problems.push_str(&format!("{d}\n"));
-                }
-            }
-            Ok((back, warnings)) => {
-                assert_eq!(
-                    back, imp.runbook,
-                    "{name}: the validator reads the same runbook"
-                );
-                for w in warnings {
-                    let expected = created.iter().any(|c| {
-                        w.message
-                            .starts_with(&format!("verify names RDS instance \"{c}\" which"))
-                    }) || (w.message.starts_with("RDS replica \"")
-                        && w.message.contains("\" has no source"));
-                    if !expected {
-                        problems.push_str(&format!("unexpected: {w}\n"));
-                    }
-                }
-            }
-        }
-    }
+    let problems: String = all_plans()
+        .iter()
+        .map(|(name, plan)| helpers::validator_problems(name, plan))
+        .collect();
     assert!(problems.is_empty(), "{problems}");
 }
 
-/// Runs the built binary; returns its exit code, stdout and stderr.
-fn drconsole(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the drconsole binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
+/// The imported runbook runs in the console on the simulated source.
 #[test]
-fn binary_imports_validates_and_runs_the_regami_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = format!(
-        "{}/../shared/plans/regami-dr-plan.md",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    assert!(std::path::Path::new(&plan).exists(), "{plan} is required");
-    let out = dir.path().join("out.toml");
-    let (code, _, err) = drconsole(&[
-        "import".as_ref(),
-        plan.as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(code, 0, "import: {err}");
-    assert!(err.contains("Scenarios:"), "the report goes to stderr");
-    let (code, stdout, err) = drconsole(&["validate".as_ref(), out.as_os_str()]);
-    assert_eq!(code, 0, "validate: {stdout}{err}");
-
-    // The imported runbook runs in the console on the simulated source.
-    let manual = imported(&real_plan("regami-dr-plan.md"), "regami-dr-plan.md");
+fn binary_imports_validates_and_runs_a_two_region_plan() {
+    let name = "two-region-replica.md";
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/plans")
+        .join(name);
+    let manual = imported(&fixture(name), name);
     let scenario = scenario(&manual.runbook, "Manual Failover");
-    let frame_file = dir.path().join("frame.txt");
-    let (code, stdout, err) = drconsole(&[
-        "screenshot".as_ref(),
-        "--runbook".as_ref(),
-        plan.as_ref(),
-        "--scenario".as_ref(),
-        scenario.id.as_ref(),
-        "--size".as_ref(),
-        "100x30".as_ref(),
-        "--format".as_ref(),
-        "txt".as_ref(),
-        "--out".as_ref(),
-        frame_file.as_os_str(),
-    ]);
-    assert_eq!(code, 0, "screenshot: {stdout}{err}");
-    let frame = std::fs::read_to_string(&frame_file).unwrap();
+    let frame = helpers::binary_imports_validates_and_draws(&plan, &scenario.id);
     assert!(
         frame.contains(&scenario.title),
         "scenario title in:\n{frame}"
     );
     assert!(
-        frame.contains("regami-db-replica"),
+        frame.contains("atlas-db-standby"),
         "the replica in:\n{frame}"
     );
 }

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Diagnostic, Severity};
 use drconsole::runbook::model::{AlarmStateName, RdsRole, Verify};
 use drconsole::runbook::predicates;
@@ -576,13 +575,6 @@ fn rally_runbook_is_valid_and_complete() {
             status: "available".into(),
         }))
     );
-}
-
-#[test]
-fn embedded_rally_matches_the_file() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/rally.toml");
-    let (from_file, _) = load::load(&path).unwrap();
-    assert_eq!(builtin::rally(), from_file);
 }
 
 #[test]

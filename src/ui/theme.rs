@@ -187,11 +187,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shipped_dark_file_equals_compiled_default() {
-        assert_eq!(Theme::load("dark").unwrap(), DARK);
-    }
-
-    #[test]
     fn every_builtin_theme_loads_and_differs() {
         let light = Theme::load("light").unwrap();
         let contrast = Theme::load("high-contrast").unwrap();

@@ -1,0 +1,172 @@
+//! The shipped themes set every colour; under each, the cells whose colour
+//! carries meaning get that theme's colour (tests/ui_panes.rs checks each
+//! pane under the dark theme only), read from the frame `drconsole
+//! screenshot` draws; and the help overlay shows every key of the key table.
+
+use std::str::FromStr;
+
+use drconsole::keys::BINDINGS;
+use drconsole::runbook::builtin;
+use drconsole::screenshot::{ShotOptions, frame};
+use drconsole::ui::export::to_text;
+use drconsole::ui::popup;
+use drconsole::ui::theme::{BUILTIN, DARK, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+
+fn themes() -> Vec<(&'static str, Theme)> {
+    BUILTIN
+        .iter()
+        .map(|(name, _)| (*name, Theme::load(name).unwrap()))
+        .collect()
+}
+
+/// Every colour of the Theme with its key. Destructured without `..`, so
+/// a new colour does not compile until it is listed here too.
+fn keyed(theme: Theme) -> [(&'static str, Color); 11] {
+    let Theme {
+        bg,
+        fg,
+        muted,
+        accent,
+        ok,
+        warn,
+        critical,
+        drill,
+        selection,
+        border,
+        border_focused,
+    } = theme;
+    [
+        ("bg", bg),
+        ("fg", fg),
+        ("muted", muted),
+        ("accent", accent),
+        ("ok", ok),
+        ("warn", warn),
+        ("critical", critical),
+        ("drill", drill),
+        ("selection", selection),
+        ("border", border),
+        ("border_focused", border_focused),
+    ]
+}
+
+/// Loading fills missing keys from DARK, so a shipped file that forgot one
+/// would still load: read the files strictly instead.
+#[test]
+fn shipped_files_set_every_colour_and_dark_equals_compiled_default() {
+    assert_eq!(Theme::load("dark").unwrap(), DARK);
+    for (name, text) in BUILTIN {
+        let file: toml::Table = toml::from_str(text).unwrap();
+        let colors = file["colors"].as_table().unwrap();
+        for (key, colour) in keyed(Theme::load(name).unwrap()) {
+            let value = colors.get(key).and_then(|v| v.as_str());
+            let value = value.unwrap_or_else(|| panic!("themes/{name}.toml lacks colors.{key}"));
+            assert_eq!(
+                Color::from_str(value).ok(),
+                Some(colour),
+                "{name}: colors.{key}"
+            );
+        }
+    }
+}
+
+/// Foreground of the first `symbol` from where `text` starts, on the
+/// first row that holds `text`.
+fn colour_in(buf: &Buffer, text: &str, symbol: &str) -> Color {
+    let screen = to_text(buf);
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains(text))
+        .unwrap_or_else(|| panic!("{text:?} not on screen:\n{screen}"));
+    let from = line.find(text).unwrap_or_default();
+    let byte = line[from..]
+        .find(symbol)
+        .map(|b| from + b)
+        .unwrap_or_else(|| panic!("no {symbol:?} from {text:?} in {line:?}"));
+    let x = line[..byte].chars().count() as u16;
+    buf[(x, y as u16)].fg
+}
+
+/// Rally's database-failure scenario 26 minutes in, two steps confirmed.
+/// The simulator is seeded: at that moment rally-prod-5xx is firing, the
+/// restore is under way and the restored instance is not yet available.
+fn rally_at_26_minutes(theme: &Theme) -> Buffer {
+    let options = ShotOptions::parse("120x40", "26m", Some("instance-failure".into()), 2).unwrap();
+    frame(&builtin::rally(), &options, theme).unwrap()
+}
+
+#[test]
+fn critical_ok_and_warn_cells_carry_each_themes_colours() {
+    for (name, theme) in themes() {
+        let buf = rally_at_26_minutes(&theme);
+        // A firing alarm, and a step whose check is not met.
+        let critical = [
+            colour_in(&buf, "● ALARM rally-prod-5xx", "●"),
+            colour_in(&buf, "ALARM rally-prod-5xx", "ALARM"),
+            colour_in(&buf, "3. Wait until", "✗"),
+        ];
+        assert_eq!(critical, [theme.critical; 3], "{name}");
+        // A quiet alarm, an available primary, a step done with its check met.
+        let ok = [
+            colour_in(&buf, "● OK    rally-prod-high-cpu", "●"),
+            colour_in(&buf, "● rally-prod-db  ", "●"),
+            colour_in(&buf, "✓  1. Declare", "✓"),
+            colour_in(&buf, "2. Start a point-in-time", "●"),
+        ];
+        assert_eq!(ok, [theme.ok; 4], "{name}");
+        // An instance still being created, a backup still running.
+        let warn = [
+            colour_in(&buf, "rally-prod-db-restore backing-up", "backing-up"),
+            colour_in(&buf, "ago running", "running"),
+        ];
+        assert_eq!(warn, [theme.warn; 2], "{name}");
+    }
+}
+
+/// The overlay's text between its borders, rows joined and whitespace
+/// collapsed, so that help lines wrapped over two rows read as one.
+fn overlay_text(buf: &Buffer) -> String {
+    let text = to_text(buf);
+    let inner: Vec<&str> = text
+        .lines()
+        .filter_map(|line| {
+            let start = line.find('║')? + '║'.len_utf8();
+            let end = line.rfind('║')?;
+            line.get(start..end)
+        })
+        .collect();
+    inner
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn help_shows_every_key_of_the_table_in_the_accent_colour() {
+    for (name, theme) in themes() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 40));
+        popup::help(buf.area, &mut buf, &theme);
+        let shown = overlay_text(&buf);
+        for binding in BINDINGS {
+            let row = format!("{} {}", binding.shown, binding.help);
+            let row = row.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                shown.contains(&row),
+                "{name}: no {row:?} in\n{}",
+                to_text(&buf)
+            );
+            let keys = format!("║{} ", binding.shown);
+            assert_eq!(
+                colour_in(&buf, &keys, binding.shown),
+                theme.accent,
+                "{name}: {}",
+                binding.shown
+            );
+        }
+    }
+}
