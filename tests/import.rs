@@ -1,9 +1,9 @@
 //! The importer on the two real plans beside the repository, on fixtures
 //! written for each plan shape, and on hostile input.
 
+use drconsole::commands::import as import_cmd;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::import::{ImportError, Imported, NoteKind, import, import_bytes};
-use drconsole::runbook::import_cmd;
 use drconsole::runbook::model::{RdsRole, Runbook, Scenario, Step, Verify};
 
 #[path = "import/coverage.rs"]

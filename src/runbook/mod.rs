@@ -4,7 +4,5 @@ pub mod aws_cli;
 pub mod builtin;
 pub mod duration;
 pub mod import;
-pub mod import_cmd;
 pub mod load;
 pub mod model;
-pub mod validate_cmd;

@@ -2,12 +2,18 @@
 //! environment, drawn headless. Time runs on a paused tokio clock from a
 //! fixed start, so the same arguments always give the same picture.
 
+use std::process::ExitCode;
+
 use clap::ValueEnum;
+use color_eyre::Result;
+use color_eyre::eyre::eyre;
 use jiff::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use super::common::load_runbook_or_rally;
 use crate::app::{Action, App, Origin};
+use crate::cli::ScreenshotArgs;
 use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::duration::HumanDuration;
@@ -62,6 +68,17 @@ impl ShotOptions {
             confirm,
         })
     }
+}
+
+pub fn run(args: ScreenshotArgs) -> Result<ExitCode> {
+    let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
+    let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
+    let options = ShotOptions::parse(&args.size, &args.at, args.scenario, args.confirm)
+        .map_err(|e| eyre!(e))?;
+    let frame = render(&runbook, &options, &theme, args.format).map_err(|e| eyre!(e))?;
+    std::fs::write(&args.out, frame)
+        .map_err(|e| eyre!("cannot write {}: {e}", args.out.display()))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn render(
