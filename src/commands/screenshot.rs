@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::common::load_runbook_or_rally;
+use super::common::{find_scenario, load_runbook_or_rally};
 use crate::app::{Action, App, Origin};
 use crate::cli::ScreenshotArgs;
 use crate::domain::snapshot::SourceKind;
@@ -87,10 +87,8 @@ pub fn render(
     theme: &Theme,
     format: ShotFormat,
 ) -> Result<String, String> {
-    if let Some(id) = &options.scenario
-        && runbook.scenario(id).is_none()
-    {
-        return Err(format!("no scenario {id:?} in {}", runbook.name));
+    if let Some(id) = &options.scenario {
+        find_scenario(runbook, id)?;
     }
     let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
