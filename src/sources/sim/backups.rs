@@ -12,10 +12,9 @@ use super::world::{HISTORY_DAYS, Reaction, SimWorld, db_id};
 use crate::domain::snapshot::{
     BackupSnapshot, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus,
 };
+use crate::runbook::duration::{DAY, HOUR};
 use crate::runbook::model::RdsRole;
 
-const HOUR: i64 = 3_600;
-const DAY: i64 = 86_400;
 const SNAPSHOT_RETENTION_DAYS: i64 = 7;
 const BACKUP_RETENTION_DAYS: i64 = 35;
 const BACKUP_EVERY: i64 = 4 * HOUR;
