@@ -50,21 +50,15 @@ pub enum Command {
 impl Cli {
     /// The command given, or `demo` with its defaults when none was.
     pub fn command_or_demo(self) -> Command {
-        self.command.unwrap_or_else(|| {
-            #[derive(Parser)]
-            struct Defaults {
-                #[command(flatten)]
-                demo: DemoArgs,
-            }
-            Command::Demo(Defaults::parse_from(["drconsole"]).demo)
-        })
+        self.command
+            .unwrap_or_else(|| Command::Demo(DemoArgs::parse_from(["drconsole"])))
     }
 }
 
 // The argument structs carry no doc comment of their own: the variant's
 // comment above is the command's help.
 
-#[derive(Debug, Args)]
+#[derive(Debug, Parser)]
 pub struct DemoArgs {
     /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami); rally if omitted
     pub runbook: Option<PathBuf>,
