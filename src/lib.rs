@@ -3,14 +3,12 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod domain;
 pub mod journal;
 pub mod keys;
-pub mod ready;
 pub mod runbook;
 pub mod runtime;
-pub mod screenshot;
 pub mod sources;
-pub mod status;
 pub mod tui;
 pub mod ui;

@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use drconsole::cli::{Cli, run};
+use drconsole::cli::Cli;
+use drconsole::commands::run;
 
 fn main() -> ExitCode {
     // color-eyre's panic and error hooks first; the console adds ratatui's

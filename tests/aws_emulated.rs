@@ -309,7 +309,8 @@ async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
     };
     let mut live = drconsole::domain::snapshot::LiveState::default();
     live.rds.apply(Timestamp::now(), Ok(seen));
-    let findings = drconsole::domain::assess::assess(&runbook, &live, Timestamp::now()).findings;
+    let findings =
+        drconsole::domain::assess::runbook_health(&runbook, &live, Timestamp::now()).findings;
     let missing = findings.iter().find(|f| f.resource == absent).unwrap();
     assert_eq!(missing.health, drconsole::domain::health::Health::Critical);
     assert_eq!(missing.region.as_deref(), Some(PRIMARY));

@@ -159,6 +159,20 @@ fn log_export_of_a_journal_file() {
     );
 }
 
+/// `drconsole` alone is `drconsole demo` with demo's own defaults.
+#[test]
+fn no_command_is_demo_with_its_defaults() {
+    use clap::Parser;
+    use drconsole::cli::{Cli, Command};
+    let Command::Demo(demo) = Cli::parse_from(["drconsole"]).command_or_demo() else {
+        panic!("no command should run demo");
+    };
+    let console = &demo.console;
+    assert_eq!(demo.runbook, None);
+    assert_eq!((console.theme.as_str(), console.seed), ("dark", 7));
+    assert_eq!((console.scenario.as_deref(), console.resume), (None, false));
+}
+
 #[test]
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");

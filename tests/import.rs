@@ -2,9 +2,9 @@
 //! input. The real plans beside the repository are checked by
 //! tests/real_plans.rs, run from scripts/check-plans.
 
+use drconsole::commands::import as import_cmd;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::import::{ImportError, NoteKind, import, import_bytes};
-use drconsole::runbook::import_cmd;
 use drconsole::runbook::model::{RdsRole, Runbook, Verify};
 use drconsole::runbook::predicates;
 

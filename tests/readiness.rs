@@ -8,10 +8,11 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use drconsole::clock::Clock;
+use drconsole::commands::common::find_scenario;
+use drconsole::commands::ready;
 use drconsole::domain::readiness::{ReadyCheck, checks_for, judge};
 use drconsole::domain::snapshot::{DbInstance, LiveState, RdsSnapshot, SourceError, SourceKind};
 use drconsole::domain::verify::{Outcome, VerifyContext};
-use drconsole::ready;
 use drconsole::runbook::builtin;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::runbook::model::{AlarmStateName, Runbook, Verify};
@@ -407,7 +408,7 @@ async fn check_on(
     world: SimWorld,
 ) -> drconsole::domain::readiness::Readiness {
     let source = SimSource::from_world(world, Clock::Fixed(at()));
-    let scenario = ready::find_scenario(runbook, scenario).unwrap();
+    let scenario = find_scenario(runbook, scenario).unwrap();
     ready::check(runbook, scenario, &source, Duration::from_secs(5), at()).await
 }
 

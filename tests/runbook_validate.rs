@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use drconsole::commands::validate as validate_cmd;
 use drconsole::runbook::load::{self, Diagnostic, Severity};
 use drconsole::runbook::model::{AlarmStateName, RdsRole, Verify};
 use drconsole::runbook::predicates;
-use drconsole::runbook::validate_cmd;
 
 fn fixture(kind: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use drconsole::commands::screenshot::{ShotFormat, ShotOptions, render};
 use drconsole::runbook::builtin;
 use drconsole::runbook::model::Runbook;
-use drconsole::screenshot::{ShotFormat, ShotOptions, render};
 use drconsole::ui::theme::Theme;
 
 fn check(file: &str, options: ShotOptions, theme: &str) {

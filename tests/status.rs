@@ -2,14 +2,15 @@
 //! code follow the live state, and the JSON reports every resource.
 
 use drconsole::clock::Clock;
-use drconsole::domain::assess::{Overall, assess};
+use drconsole::commands::common::refresh;
+use drconsole::commands::status::report;
+use drconsole::domain::assess::{Overall, runbook_health};
 use drconsole::domain::health::Health;
 use drconsole::domain::snapshot::{AlarmState, SourceError, SourceKind};
 use drconsole::runbook::builtin;
 use drconsole::runbook::model::RdsClusterSpec;
 use drconsole::sources::sim::SimSource;
 use drconsole::sources::sim::world::SimWorld;
-use drconsole::status::{refresh, report};
 use jiff::Timestamp;
 use std::time::Duration;
 
@@ -135,7 +136,7 @@ async fn aurora_clusters_are_reported_and_judged() {
     let mut rds = live.rds.data.clone().unwrap();
     rds.clusters[0].status = "failing-over".into();
     live.rds.apply(at, Ok(rds));
-    let assessed = assess(&runbook, &live, at);
+    let assessed = runbook_health(&runbook, &live, at);
     let health = |id: &str| {
         let f = assessed.findings.iter().find(|f| f.resource == id).unwrap();
         (f.health, f.region.clone().unwrap())

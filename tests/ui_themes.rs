@@ -5,9 +5,9 @@
 
 use std::str::FromStr;
 
+use drconsole::commands::screenshot::{ShotOptions, frame};
 use drconsole::keys::BINDINGS;
 use drconsole::runbook::builtin;
-use drconsole::screenshot::{ShotOptions, frame};
 use drconsole::ui::export::to_text;
 use drconsole::ui::popup;
 use drconsole::ui::theme::{BUILTIN, DARK, Theme};

@@ -56,7 +56,9 @@ pub struct Assessment {
     pub failures: Vec<SourceFailure>,
 }
 
-pub fn assess(runbook: &Runbook, live: &LiveState, now: Timestamp) -> Assessment {
+/// The health of every resource the runbook watches, and one verdict.
+/// (A scenario's readiness is `readiness::assess`.)
+pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> Assessment {
     let limits = Limits::from_runbook(runbook);
     let env = &runbook.environment;
     let mut findings = Vec::new();

@@ -31,20 +31,21 @@ pub fn markdown(entries: &[Entry], runbook: Option<&Runbook>) -> String {
     if entries.is_empty() {
         return "# Incident timeline\n\nThe journal holds no entries.\n".to_string();
     }
-    let session = Session::new(entries, runbook);
+    let incident = Incident::new(entries, runbook);
     let mut out = String::new();
-    session.write_summary(&mut out);
-    session.write_steps(&mut out);
-    session.write_timeline(&mut out);
-    session.write_evidence(&mut out);
+    incident.write_summary(&mut out);
+    incident.write_steps(&mut out);
+    incident.write_timeline(&mut out);
+    incident.write_evidence(&mut out);
     // Sections end with a blank line; the document ends with one newline.
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
 }
 
-/// What the entries add up to, computed once for every section.
-struct Session<'a> {
+/// The incident as a session's entries tell it, computed once for every
+/// section.
+struct Incident<'a> {
     entries: &'a [Entry],
     runbook: Option<&'a Runbook>,
     scenario_id: Option<&'a str>,
@@ -74,7 +75,7 @@ struct StepOutcome<'a> {
     took: Option<u64>,
 }
 
-impl<'a> Session<'a> {
+impl<'a> Incident<'a> {
     fn new(entries: &'a [Entry], runbook: Option<&'a Runbook>) -> Self {
         let scenario_id = entries.iter().find_map(|e| e.scenario.as_deref());
         let scenario = runbook.zip(scenario_id).and_then(|(r, id)| r.scenario(id));
@@ -93,7 +94,7 @@ impl<'a> Session<'a> {
         let multi_day = entries
             .iter()
             .any(|e| e.time.strftime("%F").to_string() != first_day);
-        let mut session = Session {
+        let mut incident = Incident {
             entries,
             runbook,
             scenario_id,
@@ -104,8 +105,8 @@ impl<'a> Session<'a> {
             steps: Vec::new(),
             multi_day,
         };
-        session.steps = session.step_outcomes();
-        session
+        incident.steps = incident.step_outcomes();
+        incident
     }
 
     fn step_outcomes(&self) -> Vec<StepOutcome<'a>> {

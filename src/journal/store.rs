@@ -159,10 +159,6 @@ impl Journal {
         &self.path
     }
 
-    pub fn meta(&self) -> &SessionMeta {
-        &self.meta
-    }
-
     /// The seq the next appended entry will get.
     pub fn next_seq(&self) -> u64 {
         self.next_seq

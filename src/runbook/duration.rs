@@ -1,10 +1,18 @@
 //! Human durations in runbook files ("12h", "5m", "1h 30m", or plain seconds),
-//! normalized to whole seconds everywhere else (JSON output, journal).
+//! normalized to whole seconds everywhere else (JSON output, journal). The
+//! one parser of written durations: runbooks, `screenshot --at`, the
+//! console's incident-start prompt, and (for unit words) plan import.
 
 use std::fmt;
-use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+/// Seconds per unit. Signed like `Timestamp::as_second`, so timestamp
+/// arithmetic (the simulator's) uses them as they are.
+pub const MINUTE: i64 = 60;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
+pub const WEEK: i64 = 7 * DAY;
 
 /// A non-negative duration with one-second resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -15,22 +23,20 @@ impl HumanDuration {
         Self(secs)
     }
     pub const fn from_mins(mins: u64) -> Self {
-        Self(mins * 60)
+        Self(mins.saturating_mul(MINUTE.unsigned_abs()))
     }
     pub const fn from_hours(hours: u64) -> Self {
-        Self(hours * 3600)
+        Self(hours.saturating_mul(HOUR.unsigned_abs()))
     }
     pub const fn secs(self) -> u64 {
         self.0
     }
-    pub fn as_std(self) -> Duration {
-        Duration::from_secs(self.0)
-    }
     pub fn as_signed(self) -> jiff::SignedDuration {
-        jiff::SignedDuration::from_secs(self.0 as i64)
+        jiff::SignedDuration::from_secs(i64::try_from(self.0).unwrap_or(i64::MAX))
     }
 
-    /// Parses "12h", "5m", "1h 30m", "90s", "2d" or a bare number of seconds.
+    /// Parses "12h", "5m", "1h 30m", "1h30m", "90s", "2d", "1.5h",
+    /// "2 hours 15 minutes" or a bare number of seconds.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.is_empty() {
@@ -39,36 +45,67 @@ impl HumanDuration {
         if let Ok(secs) = text.parse::<u64>() {
             return Ok(Self(secs));
         }
-        humantime::parse_duration(text)
-            .map(|d| Self(d.as_secs()))
-            .map_err(|e| {
-                format!(
-                    "invalid duration {text:?} ({e}); write it like \"5m\", \"12h\" or \"1h 30m\""
-                )
-            })
+        sum_of_terms(text).map(Self).ok_or_else(|| {
+            format!("invalid duration {text:?}; write it like \"5m\", \"12h\" or \"1h 30m\"")
+        })
     }
+}
+
+/// Seconds per unit for a unit word, any case: s/sec/second(s),
+/// m/min/minute(s), h/hr/hour(s), d/day(s), w/wk/week(s).
+pub fn unit_secs(word: &str) -> Option<u64> {
+    let unit = match word.to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => MINUTE,
+        "h" | "hr" | "hrs" | "hour" | "hours" => HOUR,
+        "d" | "day" | "days" => DAY,
+        "w" | "wk" | "wks" | "week" | "weeks" => WEEK,
+        _ => return None,
+    };
+    Some(unit.unsigned_abs())
+}
+
+/// Terms of a number and a unit, with or without spaces or commas between
+/// them; the total rounded to the second. None if anything else is there.
+fn sum_of_terms(text: &str) -> Option<u64> {
+    let mut rest = text;
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..number_end].parse().ok()?;
+        rest = rest[number_end..].trim_start();
+        let unit_end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let secs = (number * unit_secs(&rest[..unit_end])? as f64).round();
+        // Below 2^53 every whole number of seconds is exact in an f64.
+        if !(0.0..9e15).contains(&secs) {
+            return None;
+        }
+        total = total.checked_add(secs as u64)?;
+        rest = rest[unit_end..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    }
+    Some(total)
 }
 
 impl fmt::Display for HumanDuration {
     /// Compact form that parses back: "0s", "45s", "5m", "1h30m", "2d4h".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        format_compact(self.0, f)
-    }
-}
-
-fn format_compact(secs: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    if secs == 0 {
-        return f.write_str("0s");
-    }
-    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
-    let mut rest = secs;
-    for (size, suffix) in units {
-        if rest >= size {
-            write!(f, "{}{suffix}", rest / size)?;
-            rest %= size;
+        if self.0 == 0 {
+            return f.write_str("0s");
         }
+        let mut rest = self.0;
+        for (unit, suffix) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (1, "s")] {
+            let size = unit.unsigned_abs();
+            if rest >= size {
+                write!(f, "{}{suffix}", rest / size)?;
+                rest %= size;
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 impl Serialize for HumanDuration {
@@ -106,17 +143,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_human_forms() {
-        assert_eq!(HumanDuration::parse("12h").unwrap().secs(), 43_200);
-        assert_eq!(HumanDuration::parse("5m").unwrap().secs(), 300);
-        assert_eq!(HumanDuration::parse("1h 30m").unwrap().secs(), 5_400);
-        assert_eq!(HumanDuration::parse("90").unwrap().secs(), 90);
+    fn parses_every_written_form() {
+        for (text, secs) in [
+            ("45s", 45),
+            ("5m", 300),
+            ("12h", 43_200),
+            ("1h 30m", 5_400),
+            ("90", 90),
+            ("90 seconds", 90),
+            ("15m", 900),
+            ("2 mins", 120),
+            ("1h30m", 5_400),
+            ("1 hour, 30 minutes", 5_400),
+            ("1.5h", 5_400),
+            ("26H", 93_600),
+            ("2d", 172_800),
+            ("8 days", 691_200),
+            ("1w", 604_800),
+            (" 900 ", 900),
+        ] {
+            assert_eq!(
+                HumanDuration::parse(text),
+                Ok(HumanDuration(secs)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_duration() {
         assert!(
-            HumanDuration::parse("soon")
+            HumanDuration::parse("")
                 .unwrap_err()
-                .contains("invalid duration")
+                .contains("empty duration")
         );
-        assert!(HumanDuration::parse("").is_err());
+        for text in [
+            "soon",
+            "12 hrs later",
+            "5m ago",
+            "-5m",
+            "1h 30",
+            "5.5",
+            "1.2.3h",
+            "5 fortnights",
+            "h",
+            "inf h",
+            "99999999999999999999d",
+            "5µs",
+        ] {
+            let error = HumanDuration::parse(text).unwrap_err();
+            assert!(error.contains("invalid duration"), "{text}: {error}");
+        }
     }
 
     #[test]

@@ -4,8 +4,6 @@ pub mod aws_cli;
 pub mod builtin;
 pub mod duration;
 pub mod import;
-pub mod import_cmd;
 pub mod load;
 pub mod model;
 pub mod predicates;
-pub mod validate_cmd;

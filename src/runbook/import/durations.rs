@@ -2,7 +2,7 @@
 //! hours", "~3-5 min", "12-hour", "1h 30m", "Up to 1 day". A range counts as
 //! its upper bound: a target should be met even on a slow day.
 
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, unit_secs};
 
 /// A duration found in text, with the byte range it covered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,20 +31,7 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
 /// Seconds per unit for a unit word, and whether it must touch the number
 /// ("5m" yes, "5 m" no: a lone letter after a space is too ambiguous).
 fn unit(word: &str) -> Option<(u64, bool)> {
-    let w = word.to_ascii_lowercase();
-    Some(match w.as_str() {
-        "s" => (1, true),
-        "sec" | "secs" | "second" | "seconds" => (1, false),
-        "m" => (60, true),
-        "min" | "mins" | "minute" | "minutes" => (60, false),
-        "h" => (3600, true),
-        "hr" | "hrs" | "hour" | "hours" => (3600, false),
-        "d" => (86_400, true),
-        "day" | "days" => (86_400, false),
-        "w" => (604_800, true),
-        "wk" | "wks" | "week" | "weeks" => (604_800, false),
-        _ => return None,
-    })
+    unit_secs(word).map(|secs| (secs, word.len() == 1))
 }
 
 fn is_range_dash(c: char) -> bool {

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use super::noise::ts;
 use super::world::{SimWorld, override_at};
 use crate::domain::snapshot::{Alarm, AlarmSnapshot, AlarmState};
+use crate::runbook::duration::DAY;
 
-const DAY: i64 = 86_400;
 /// Suffixes of the alarms invented for each declared prefix.
 const INVENTED: &[&str] = &["high-cpu", "5xx", "unhealthy-hosts"];
 /// The flapping alarm may fire once in each window of this many seconds.

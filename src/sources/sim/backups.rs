@@ -12,10 +12,9 @@ use super::world::{HISTORY_DAYS, Reaction, SimWorld, db_id};
 use crate::domain::snapshot::{
     BackupSnapshot, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus,
 };
+use crate::runbook::duration::{DAY, HOUR};
 use crate::runbook::model::RdsRole;
 
-const HOUR: i64 = 3_600;
-const DAY: i64 = 86_400;
 const SNAPSHOT_RETENTION_DAYS: i64 = 7;
 const BACKUP_RETENTION_DAYS: i64 = 35;
 const BACKUP_EVERY: i64 = 4 * HOUR;
@@ -61,15 +60,18 @@ fn protected(world: &SimWorld) -> Vec<Protected> {
             let region = env.region_of(r.region.as_deref()).to_string();
             Protected {
                 arn: format!("arn:aws:rds:{region}:{account}:db:{}", r.id),
-                size_gib: world
-                    .noise
-                    .range(&format!("size:{}", r.id), 0, 20, 400)
-                    .unsigned_abs(),
+                size_gib: size_gib(&world.noise, &r.id),
                 id: r.id.clone(),
                 region,
             }
         })
         .collect()
+}
+
+fn size_gib(noise: &Noise, instance: &str) -> u64 {
+    noise
+        .range(&format!("size:{instance}"), 0, 20, 400)
+        .unsigned_abs()
 }
 
 /// Points completed by `now` are `Completed`; the others are still `Running`.
@@ -90,20 +92,35 @@ fn automated_snapshots(noise: &Noise, db: &Protected, now: i64, out: &mut Vec<Re
         }
         let key = format!("snap:{}", db.id);
         let completed = created + noise.range(&key, day, 4 * 60, 12 * 60);
-        let (status, completed) = status_at(completed, now);
-        out.push(RecoveryPoint {
-            id: format!("rds:{}-{}", db.id, ts(created).strftime("%Y-%m-%d-%H-%M")),
-            kind: RecoveryPointKind::AutomatedSnapshot,
-            vault: None,
-            region: db.region.clone(),
-            resource: db.id.clone(),
-            status,
-            created: ts(created),
-            completed,
-            size_bytes: completed.map(|_| db.size_gib * GIB),
-            delete_at: Some(ts(created + SNAPSHOT_RETENTION_DAYS * DAY)),
-            cold_storage_at: None,
-        });
+        let size = db.size_gib;
+        out.push(automated_snapshot(
+            &db.id, &db.region, created, completed, size, now,
+        ));
+    }
+}
+
+/// An automated RDS snapshot of `instance` taken at `created`.
+fn automated_snapshot(
+    instance: &str,
+    region: &str,
+    created: i64,
+    completed: i64,
+    size_gib: u64,
+    now: i64,
+) -> RecoveryPoint {
+    let (status, completed) = status_at(completed, now);
+    RecoveryPoint {
+        id: format!("rds:{instance}-{}", ts(created).strftime("%Y-%m-%d-%H-%M")),
+        kind: RecoveryPointKind::AutomatedSnapshot,
+        vault: None,
+        region: region.to_string(),
+        resource: instance.to_string(),
+        status,
+        created: ts(created),
+        completed,
+        size_bytes: completed.map(|_| size_gib * GIB),
+        delete_at: Some(ts(created + SNAPSHOT_RETENTION_DAYS * DAY)),
+        cold_storage_at: None,
     }
 }
 
@@ -215,28 +232,14 @@ fn operator_snapshots(
 /// comes up, so a restore has a recovery point of its own.
 fn first_backups(world: &SimWorld, now: Timestamp, out: &mut Vec<RecoveryPoint>) {
     for backup in rds::first_backups(world, now) {
-        let (status, completed) = status_at(backup.completed, now.as_second());
-        let size_gib = world
-            .noise
-            .range(&format!("size:{}", backup.instance), 0, 20, 400)
-            .unsigned_abs();
-        out.push(RecoveryPoint {
-            id: format!(
-                "rds:{}-{}",
-                backup.instance,
-                ts(backup.started).strftime("%Y-%m-%d-%H-%M")
-            ),
-            kind: RecoveryPointKind::AutomatedSnapshot,
-            vault: None,
-            region: backup.region,
-            resource: backup.instance,
-            status,
-            created: ts(backup.started),
-            completed,
-            size_bytes: completed.map(|_| size_gib * GIB),
-            delete_at: Some(ts(backup.started + SNAPSHOT_RETENTION_DAYS * DAY)),
-            cold_storage_at: None,
-        });
+        out.push(automated_snapshot(
+            &backup.instance,
+            &backup.region,
+            backup.started,
+            backup.completed,
+            size_gib(&world.noise, &backup.instance),
+            now.as_second(),
+        ));
     }
 }
 

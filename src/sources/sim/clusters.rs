@@ -5,9 +5,10 @@
 
 use jiff::Timestamp;
 
-use super::rds::{DAY, pitr_window};
+use super::rds::pitr_window;
 use super::world::{HISTORY_DAYS, SimWorld};
 use crate::domain::snapshot::DbCluster;
+use crate::runbook::duration::DAY;
 
 pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> Vec<DbCluster> {
     let env = &world.env;

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use super::noise::{Noise, ts};
 use super::world::{Reaction, SimWorld};
 use crate::domain::snapshot::{Deployment, EcsEvent, EcsService, EcsSnapshot, RolloutState};
+use crate::runbook::duration::HOUR;
 
-const HOUR: i64 = 3_600;
 /// ECS repeats "has reached a steady state." about every six hours.
 const STEADY_EVERY: i64 = 6 * HOUR;
 const EVENTS_SHOWN: usize = 10;

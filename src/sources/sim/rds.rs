@@ -9,9 +9,8 @@ use super::world::{
     HISTORY_DAYS, LAG_HISTORY_LEN, LAG_SAMPLE_SECS, Reaction, SimWorld, db_id, override_at,
 };
 use crate::domain::snapshot::{DbInstance, RdsSnapshot};
+use crate::runbook::duration::DAY;
 use crate::runbook::model::RdsRole;
-
-pub(super) const DAY: i64 = 86_400;
 
 /// One instance's life as folded from the declared spec and the reactions.
 #[derive(Debug, Clone)]

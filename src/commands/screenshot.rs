@@ -2,12 +2,18 @@
 //! environment, drawn headless. Time runs on a paused tokio clock from a
 //! fixed start, so the same arguments always give the same picture.
 
+use std::process::ExitCode;
+
 use clap::ValueEnum;
+use color_eyre::Result;
+use color_eyre::eyre::eyre;
 use jiff::Timestamp;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use super::common::{find_scenario, load_runbook_or_rally};
 use crate::app::{Action, App, Origin};
+use crate::cli::ScreenshotArgs;
 use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::duration::HumanDuration;
@@ -64,6 +70,17 @@ impl ShotOptions {
     }
 }
 
+pub fn run(args: ScreenshotArgs) -> Result<ExitCode> {
+    let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
+    let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
+    let options = ShotOptions::parse(&args.size, &args.at, args.scenario, args.confirm)
+        .map_err(|e| eyre!(e))?;
+    let frame = render(&runbook, &options, &theme, args.format).map_err(|e| eyre!(e))?;
+    std::fs::write(&args.out, frame)
+        .map_err(|e| eyre!("cannot write {}: {e}", args.out.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn render(
     runbook: &Runbook,
     options: &ShotOptions,
@@ -79,10 +96,8 @@ pub fn render(
 
 /// The frame `render` writes out, with each cell's colours (for tests).
 pub fn frame(runbook: &Runbook, options: &ShotOptions, theme: &Theme) -> Result<Buffer, String> {
-    if let Some(id) = &options.scenario
-        && runbook.scenario(id).is_none()
-    {
-        return Err(format!("no scenario {id:?} in {}", runbook.name));
+    if let Some(id) = &options.scenario {
+        find_scenario(runbook, id)?;
     }
     let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::import::{Imported, import_bytes};
+use crate::runbook::import::{Imported, import_bytes};
 
 /// Imports a plan file; the error names the file.
 pub fn import_path(path: &Path) -> Result<Imported, String> {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::load::{self, Diagnostic};
+use crate::runbook::load::{self, Diagnostic};
 
 /// Exit status when the file has errors (or cannot be read).
 pub const EXIT_INVALID: i32 = 2;

@@ -4,32 +4,42 @@
 //! say the same words.
 
 use std::io::{self, Write};
+use std::process::ExitCode;
 use std::time::Duration;
 
+use color_eyre::Result;
+use color_eyre::eyre::eyre;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::domain::readiness::{Readiness, checks_for, judge, lines, outcome_word, verdict};
+use super::common::{connect, find_scenario, load_runbook, refresh};
+use crate::cli::ReadyArgs;
+use crate::domain::readiness::{Readiness, assess, lines, outcome_word, verdict};
 use crate::domain::verify::{Outcome, VerifyContext};
 use crate::runbook::model::{Runbook, Scenario, Verify};
 use crate::sources::Source;
-use crate::status::refresh;
 
 /// Exit code when every check is met.
 pub const EXIT_READY: u8 = 0;
 /// Exit code when a check is not met or could not be judged.
 pub const EXIT_NOT_READY: u8 = 1;
 
-/// The scenario with this id, or a message listing the ones there are.
-pub fn find_scenario<'a>(runbook: &'a Runbook, id: &str) -> Result<&'a Scenario, String> {
-    runbook.scenario(id).ok_or_else(|| {
-        let ids: Vec<&str> = runbook.scenarios.iter().map(|s| s.id.as_str()).collect();
-        format!(
-            "no scenario {id:?} in {}; it has: {}",
-            runbook.name,
-            ids.join(", ")
-        )
-    })
+pub async fn run(args: ReadyArgs) -> Result<ExitCode> {
+    let runbook = load_runbook(&args.runbook)?;
+    let scenario = find_scenario(&runbook, &args.scenario).map_err(|e| eyre!(e))?;
+    let source = connect(&args.source, &runbook).await?;
+    let at = Timestamp::now();
+    let readiness = check(&runbook, scenario, &*source, source.fetch_timeout(), at).await;
+    report(
+        &runbook,
+        scenario,
+        source.label(),
+        at,
+        &readiness,
+        args.json,
+        &mut io::stdout(),
+    )?;
+    Ok(ExitCode::from(exit_code(&readiness)))
 }
 
 /// One refresh of `source`, then the scenario's checks judged at `at`
@@ -46,7 +56,7 @@ pub async fn check(
         now: at,
         incident_start: None,
     };
-    judge(&checks_for(runbook, scenario), &live, ctx)
+    assess(runbook, scenario, &live, ctx)
 }
 
 pub fn exit_code(readiness: &Readiness) -> u8 {

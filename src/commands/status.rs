@@ -2,26 +2,33 @@
 //! and an exit code (0 healthy, 1 degraded, 2 could not tell).
 
 use std::io::{self, Write};
-use std::time::Duration;
+use std::process::ExitCode;
 
+use color_eyre::Result;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::domain::assess::{Assessment, Overall, assess};
+use super::common::{connect, load_runbook, refresh};
+use crate::cli::StatusArgs;
+use crate::domain::assess::{Assessment, Finding, Overall, SourceFailure, runbook_health};
 use crate::domain::health::Health;
 use crate::domain::snapshot::{LiveState, SourceKind};
 use crate::runbook::model::Runbook;
-use crate::sources::{Source, apply, fetch_within};
 
-/// Fetches every kind at once, each bounded by `timeout`.
-pub async fn refresh(source: &dyn Source, timeout: Duration, at: Timestamp) -> LiveState {
-    let fetches = SourceKind::ALL
-        .map(|kind| async move { (kind, fetch_within(source, kind, timeout).await) });
-    let mut live = LiveState::default();
-    for (kind, result) in futures::future::join_all(fetches).await {
-        apply(&mut live, kind, at, result);
-    }
-    live
+pub async fn run(args: StatusArgs) -> Result<ExitCode> {
+    let runbook = load_runbook(&args.runbook)?;
+    let source = connect(&args.source, &runbook).await?;
+    let at = Timestamp::now();
+    let live = refresh(&*source, source.fetch_timeout(), at).await;
+    let overall = report(
+        &runbook,
+        source.label(),
+        &live,
+        at,
+        args.json,
+        &mut io::stdout(),
+    )?;
+    Ok(ExitCode::from(overall.exit_code()))
 }
 
 /// The `--json` document; its shape is described in docs/status.md.
@@ -32,8 +39,8 @@ struct Report<'a> {
     at: Timestamp,
     overall: Overall,
     exit_code: u8,
-    findings: &'a [crate::domain::assess::Finding],
-    failures: &'a [crate::domain::assess::SourceFailure],
+    findings: &'a [Finding],
+    failures: &'a [SourceFailure],
     live: &'a LiveState,
 }
 
@@ -45,7 +52,7 @@ pub fn report(
     json: bool,
     out: &mut dyn Write,
 ) -> io::Result<Overall> {
-    let assessment = assess(runbook, live, at);
+    let assessment = runbook_health(runbook, live, at);
     if json {
         let report = Report {
             runbook: &runbook.name,
