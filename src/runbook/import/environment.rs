@@ -43,12 +43,9 @@ fn region_in(text: &str) -> Option<String> {
     region_mentions(text).into_iter().next().map(|(_, r)| r)
 }
 
-/// An RDS instance id from an ARN ("arn:aws:rds:…:db:name") or a plain id.
+/// An RDS instance id from an ARN or a plain id.
 fn instance_id(value: &str) -> String {
-    value
-        .rsplit_once(":db:")
-        .map_or(value, |(_, id)| id)
-        .to_owned()
+    crate::arn::id_of(value).to_owned()
 }
 
 const REGION_PREFIXES: &[&str] = &[
