@@ -265,26 +265,25 @@ impl Uses {
         if let Some(dr) = dr
             && commands
                 .iter()
-                .any(|c| restores_from_copy(c) && c.flag("region") == Some(dr))
+                .any(|c| restores_from_copy(c) && c.region() == Some(dr))
         {
             uses.restores_in_dr = Some(dr.to_string());
         }
 
         for cmd in commands.iter().filter(|c| c.service == "ecs") {
-            let Some(service) = cmd.flag("service").or_else(|| cmd.flag("services")) else {
-                continue;
-            };
-            let service = id_of(service);
-            let cluster = match cmd.flag("cluster") {
-                Some(cluster) => id_of(cluster).to_string(),
-                // AWS's default cluster, unless the environment places the service.
-                None => env
-                    .ecs
-                    .iter()
-                    .find(|e| e.service == service)
-                    .map_or_else(|| "default".to_string(), |e| e.cluster.clone()),
-            };
-            add(&mut uses.ecs, (cluster, service.to_string()));
+            let services = cmd.values_of_any(&["service", "services"]);
+            for service in services.iter().map(|s| id_of(s)) {
+                let cluster = match cmd.flag("cluster") {
+                    Some(cluster) => id_of(cluster).to_string(),
+                    // AWS's default cluster, unless the environment places the service.
+                    None => env
+                        .ecs
+                        .iter()
+                        .find(|e| e.service == service)
+                        .map_or_else(|| "default".to_string(), |e| e.cluster.clone()),
+                };
+                add(&mut uses.ecs, (cluster, service.to_string()));
+            }
         }
         for v in &verifies {
             if let Verify::EcsStable { cluster, service }

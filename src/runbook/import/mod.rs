@@ -42,6 +42,7 @@ use self::source::SourceLines;
 use self::text::{UniqueIds, slug, strip_section_number, words};
 use super::duration::HumanDuration;
 use super::model::{Objectives, Runbook, Scenario, Step};
+use crate::runbook::aws_cli::simple_commands;
 
 /// A successful import: the runbook, its TOML, and the report.
 #[derive(Debug, Clone)]
@@ -739,7 +740,7 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
             let names = s
                 .commands
                 .iter()
-                .flat_map(|c| commands::Invocation::parse(&c.text).words)
+                .flat_map(|c| simple_commands(&c.text).concat())
                 .filter(|w| !w.starts_with('-') && w.contains('-') && environment::is_concrete(w))
                 .map(|w| format!("`{w}`"))
                 .collect();

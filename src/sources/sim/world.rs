@@ -68,7 +68,7 @@ pub enum Reaction {
 impl Reaction {
     /// The reaction to one aws CLI invocation, if the simulation models it.
     pub fn from_command(cmd: &AwsCommand) -> Option<Self> {
-        let region = cmd.flag("region").map(str::to_string);
+        let region = cmd.region().map(str::to_string);
         let owned = |name: &str| cmd.flag(name).map(str::to_string);
         match (cmd.service.as_str(), cmd.operation.as_str()) {
             (
