@@ -220,9 +220,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         scenarios: scenarios_out,
     };
     let toml = emit::emit(&runbook, &prov);
-    if cfg!(debug_assertions) || toml.len() <= SELF_CHECK_LIMIT {
-        self_check(&toml, &runbook, &source)?;
-    }
+    self_check(&toml, &runbook, &source)?;
     let mut notes = notes.0;
     notes.sort_by_key(|n| (n.kind, n.line.unwrap_or(0)));
     Ok(Imported {
@@ -235,11 +233,6 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         },
     })
 }
-
-/// Output up to this size is read back before it is returned (real plans
-/// are far smaller; generated megabyte plans skip it in release builds, as
-/// the parse would double the import time; debug builds always check).
-const SELF_CHECK_LIMIT: usize = 256 * 1024;
 
 /// Reads the emitted TOML back: it must be exactly the runbook.
 fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportError> {
