@@ -31,7 +31,7 @@ use std::fmt;
 pub use report::{Note, NoteKind, Report, ScenarioSummary};
 
 use self::commands::{LineKind, parse_shell};
-use self::draft::{DraftScenario, ScenarioOrigin};
+use self::draft::{DraftScenario, DraftStep, ScenarioOrigin};
 use self::environment::{CommandSite, Created};
 use self::markdown::{Block, BlockKind};
 use self::objectives::{Stated, TableRow, Which};
@@ -796,65 +796,48 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
     }
 }
 
-/// Turns a draft into the model: ids, roles, verify predicates, text.
-fn finish_scenario(
-    draft: &DraftScenario,
+/// A draft step in the model: its id, role and verify predicate, and where
+/// it came from.
+fn finish_step(
+    step: &DraftStep,
+    scenario: &str,
     roles: &[roles::Role],
     src: &SourceLines<'_>,
-    scenario_ids: &mut UniqueIds,
+    step_ids: &mut UniqueIds,
     notes: &mut Notes,
-) -> (Scenario, Vec<emit::StepProvenance>) {
-    let id_base = {
-        let core = scenario_core_title(&draft.title);
-        let s = slug(&core, 40);
-        if s.is_empty() {
-            "scenario".to_owned()
-        } else {
-            s
-        }
-    };
-    let id = scenario_ids.claim(&id_base);
-    let mut step_ids = UniqueIds::default();
-    let mut steps_out = Vec::new();
-    let mut prov = Vec::new();
-    let mut without_command = Vec::new();
-    for step in &draft.steps {
-        let base = {
-            let s = slug(&step.title, 32);
-            if s.is_empty() { "step".to_owned() } else { s }
-        };
-        let step_id = step_ids.claim(&base);
-        let checks = verify::infer(step);
-        if !checks.is_empty() {
-            notes.inferred(
-                step.line,
-                format!(
-                    "verify for step \"{}\" of \"{}\" from its commands",
-                    step.title, draft.title
-                ),
-            );
-        }
-        let verify = verify::combine(checks);
-        if step.commands.is_empty() {
-            without_command.push(step_id.clone());
-        }
-        let detail = join_text(&step.detail);
-        prov.push(step_provenance(
-            step,
-            detail.as_deref(),
-            verify.is_some(),
-            src,
-        ));
-        steps_out.push(Step {
-            id: step_id,
-            title: step.title.clone(),
-            detail,
-            role: roles::assign(step, roles),
-            commands: step.commands.iter().map(|c| c.text.clone()).collect(),
-            expected: step.expected,
-            verify,
-        });
+) -> (Step, emit::StepProvenance) {
+    let base = slug(&step.title, 32);
+    let id = step_ids.claim(if base.is_empty() { "step" } else { &base });
+    let checks = verify::infer(step);
+    if !checks.is_empty() {
+        let title = &step.title;
+        notes.inferred(
+            step.line,
+            format!("verify for step \"{title}\" of \"{scenario}\" from its commands"),
+        );
     }
+    let verify = verify::combine(checks);
+    let detail = join_text(&step.detail);
+    let prov = step_provenance(step, detail.as_deref(), verify.is_some(), src);
+    let step = Step {
+        id,
+        title: step.title.clone(),
+        detail,
+        role: roles::assign(step, roles),
+        commands: step.commands.iter().map(|c| c.text.clone()).collect(),
+        expected: step.expected,
+        verify,
+    };
+    (step, prov)
+}
+
+/// What the report says about a finished scenario as a whole.
+fn scenario_notes(draft: &DraftScenario, steps: &[Step], notes: &mut Notes) {
+    let without_command: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.commands.is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
     if draft.placeholder_steps {
         notes.check(
             Some(draft.line),
@@ -885,6 +868,33 @@ fn finish_scenario(
             ),
         );
     }
+}
+
+/// Turns a draft into the model: ids, roles, verify predicates, text.
+fn finish_scenario(
+    draft: &DraftScenario,
+    roles: &[roles::Role],
+    src: &SourceLines<'_>,
+    scenario_ids: &mut UniqueIds,
+    notes: &mut Notes,
+) -> (Scenario, Vec<emit::StepProvenance>) {
+    let id_base = {
+        let core = scenario_core_title(&draft.title);
+        let s = slug(&core, 40);
+        if s.is_empty() {
+            "scenario".to_owned()
+        } else {
+            s
+        }
+    };
+    let id = scenario_ids.claim(&id_base);
+    let mut step_ids = UniqueIds::default();
+    let (steps_out, prov): (Vec<Step>, Vec<_>) = draft
+        .steps
+        .iter()
+        .map(|step| finish_step(step, &draft.title, roles, src, &mut step_ids, notes))
+        .unzip();
+    scenario_notes(draft, &steps_out, notes);
     let scenario = Scenario {
         id,
         title: draft.title.clone(),
