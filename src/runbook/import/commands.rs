@@ -42,45 +42,11 @@ pub fn language(lang: &str) -> BlockLanguage {
 }
 
 /// Programs whose invocations we recognise as commands in unlabelled blocks
-/// and inline code.
-const PROGRAMS: &[&str] = &[
-    "aws",
-    "kubectl",
-    "eksctl",
-    "helm",
-    "terraform",
-    "psql",
-    "pg_dump",
-    "pg_restore",
-    "pg_basebackup",
-    "mysql",
-    "mysqldump",
-    "redis-cli",
-    "curl",
-    "wget",
-    "ssh",
-    "scp",
-    "docker",
-    "systemctl",
-    "sudo",
-    "gcloud",
-    "az",
-    "git",
-    "make",
-    "ansible-playbook",
-    "pytest",
-    "python",
-    "python3",
-    "bash",
-    "sh",
-    "dig",
-    "nslookup",
-    "jq",
-    "sam",
-    "cdk",
-    "copilot",
-    "ecs-cli",
-];
+/// and inline code, separated by blanks.
+const PROGRAMS: &str = "aws kubectl eksctl helm terraform psql pg_dump pg_restore \
+    pg_basebackup mysql mysqldump redis-cli curl wget ssh scp docker \
+    systemctl sudo gcloud az git make ansible-playbook pytest python \
+    python3 bash sh dig nslookup jq sam cdk copilot ecs-cli";
 
 /// Whether a line of an unlabelled block, or an inline code span, reads as
 /// a command: a known program with at least one argument, or a `./script`.
@@ -90,7 +56,7 @@ pub fn looks_like_command(text: &str) -> bool {
     let Some((program, args)) = commands.iter().find_map(|words| program(words)) else {
         return false;
     };
-    (PROGRAMS.contains(&program) && !args.is_empty())
+    (PROGRAMS.split_whitespace().any(|p| p == program) && !args.is_empty())
         || (program.starts_with("./") && program.len() > 2)
 }
 

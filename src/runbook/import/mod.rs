@@ -662,43 +662,10 @@ fn infer_environment(
     environment::infer(&sites, &borrowed, notes)
 }
 
-/// Words that say little about what a step does.
-const STOPWORDS: &[&str] = &[
-    "the",
-    "and",
-    "for",
-    "with",
-    "within",
-    "after",
-    "from",
-    "into",
-    "new",
-    "use",
-    "via",
-    "any",
-    "all",
-    "are",
-    "this",
-    "that",
-    "then",
-    "when",
-    "your",
-    "our",
-    "its",
-    "east",
-    "west",
-    "aws",
-    "step",
-    "run",
-    "if",
-    "necessary",
-    "available",
-    "current",
-    "most",
-    "recent",
-    "as",
-    "above",
-];
+/// Words that say little about what a step does, separated by blanks.
+const STOPWORDS: &str = "the and for with within after from into new use via any all are this \
+    that then when your our its east west aws step run if necessary \
+    available current most recent as above";
 
 fn significant_words(text: &str) -> HashSet<String> {
     let lower = text
@@ -708,7 +675,7 @@ fn significant_words(text: &str) -> HashSet<String> {
         .into_iter()
         .filter(|w| {
             w.len() >= 3
-                && !STOPWORDS.contains(&w.as_str())
+                && !STOPWORDS.split_whitespace().any(|s| s == w)
                 && !w.chars().all(|c| c.is_ascii_digit())
         })
         .collect()
