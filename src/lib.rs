@@ -1,6 +1,7 @@
 //! drconsole: a terminal incident console for AWS disaster recovery.
 
 pub mod app;
+pub mod arn;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -1066,7 +1066,8 @@ fn every_registered_predicate_through_every_path() {
             assert_eq!(check.key(), key, "{what}");
 
             // Written the way the importer writes it, it reads back the same.
-            let written = format!("verify.{}", check.to_inline_toml());
+            let (written_key, value) = check.to_toml().expect("a predicate writes as TOML");
+            let written = format!("verify.{written_key} = {value}");
             let again = text.replace(&format!("verify.{key} = {example}"), &written);
             let (reread, _) =
                 load::parse(&again, "t.toml").unwrap_or_else(|e| panic!("{written}: {e:?}"));

@@ -19,6 +19,7 @@ use crate::runbook::predicates::{
 };
 // The same reader the simulator uses to react to commands: one idea of what
 // an aws CLI line does. It is a plain parser with no simulation in it.
+use crate::arn::id_of;
 use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 
 /// How far back a point-in-time restore must reach when the scenario does
@@ -231,7 +232,7 @@ impl Uses {
             .filter(|c| c.is("rds", "restore-db-instance-to-point-in-time"))
         {
             let sources: Vec<String> = match cmd.flag("source-db-instance-identifier") {
-                Some(id) => vec![short_name(id).to_string()],
+                Some(id) => vec![id_of(id).to_string()],
                 None => env
                     .rds
                     .iter()
@@ -251,7 +252,7 @@ impl Uses {
             .filter(|c| c.is("rds", "promote-read-replica"))
         {
             if let Some(id) = cmd.flag("db-instance-identifier") {
-                add(&mut uses.promoted, short_name(id).to_string());
+                add(&mut uses.promoted, id_of(id).to_string());
             }
         }
         for v in &verifies {
@@ -264,26 +265,25 @@ impl Uses {
         if let Some(dr) = dr
             && commands
                 .iter()
-                .any(|c| restores_from_copy(c) && c.flag("region") == Some(dr))
+                .any(|c| restores_from_copy(c) && c.region() == Some(dr))
         {
             uses.restores_in_dr = Some(dr.to_string());
         }
 
         for cmd in commands.iter().filter(|c| c.service == "ecs") {
-            let Some(service) = cmd.flag("service").or_else(|| cmd.flag("services")) else {
-                continue;
-            };
-            let service = short_name(service);
-            let cluster = match cmd.flag("cluster") {
-                Some(cluster) => short_name(cluster).to_string(),
-                // AWS's default cluster, unless the environment places the service.
-                None => env
-                    .ecs
-                    .iter()
-                    .find(|e| e.service == service)
-                    .map_or_else(|| "default".to_string(), |e| e.cluster.clone()),
-            };
-            add(&mut uses.ecs, (cluster, service.to_string()));
+            let services = cmd.values_of_any(&["service", "services"]);
+            for service in services.iter().map(|s| id_of(s)) {
+                let cluster = match cmd.flag("cluster") {
+                    Some(cluster) => id_of(cluster).to_string(),
+                    // AWS's default cluster, unless the environment places the service.
+                    None => env
+                        .ecs
+                        .iter()
+                        .find(|e| e.service == service)
+                        .map_or_else(|| "default".to_string(), |e| e.cluster.clone()),
+                };
+                add(&mut uses.ecs, (cluster, service.to_string()));
+            }
         }
         for watched in verifies.iter().flat_map(|v| v.watches()) {
             if let Watched::EcsService(cluster, service) = watched {
@@ -317,7 +317,7 @@ fn created_by(cmd: &AwsCommand) -> Option<String> {
             cmd.flag("db-instance-identifier")
                 .filter(|_| cmd.service == "rds")
         })
-        .map(|id| short_name(id).to_string())
+        .map(|id| id_of(id).to_string())
 }
 
 /// A restore from a snapshot or a backup (not from a live instance's log).
@@ -325,15 +325,6 @@ fn restores_from_copy(cmd: &AwsCommand) -> bool {
     cmd.is("rds", "restore-db-instance-from-db-snapshot")
         || cmd.is("rds", "restore-db-cluster-from-snapshot")
         || cmd.is("backup", "start-restore-job")
-}
-
-/// The name at the end of an ARN, or the name itself.
-fn short_name(id_or_arn: &str) -> &str {
-    if id_or_arn.starts_with("arn:") {
-        id_or_arn.rsplit([':', '/']).next().unwrap_or(id_or_arn)
-    } else {
-        id_or_arn
-    }
 }
 
 /// A readable sentence for any check, e.g.

@@ -258,10 +258,7 @@ impl RecoveryPoint {
     }
     /// The resource's short name: the last part of an ARN.
     pub fn resource_name(&self) -> &str {
-        self.resource
-            .rsplit([':', '/'])
-            .next()
-            .unwrap_or(&self.resource)
+        crate::arn::id_of(&self.resource)
     }
 }
 

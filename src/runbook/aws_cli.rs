@@ -1,224 +1,531 @@
-//! Just enough of a shell reader to see what `aws` CLI lines in a step would
-//! do: joins `\` continuations, splits on `;`, `&&`, `||` and `|`, honours
-//! simple quotes, drops comments, and splits flags from their values.
-//! Anything that is not an `aws` invocation is ignored.
+//! The one reader of shell command text, and the one model of an `aws` CLI
+//! invocation; the importer, the simulated world and readiness all use it.
+//!
+//! Shell: single quotes are literal, double quotes honour `\"`, `\\`, `\$`
+//! and `` \` ``, and both may span lines (multi-line JSON or SQL); `\` at
+//! the end of a line continues it; `;`, `&&`, `||`, `|`, `&`, newlines,
+//! `(`, `)`, backquotes and `$(` separate commands (and redirections end
+//! one, so `> out.json` is no flag value), so `X=$(aws …)` is an
+//! `aws` command of its own; a `#` starting a word begins a comment. A
+//! quote opened right after a letter or digit (`don't`) and not closed on
+//! its line is read as an apostrophe, so careless prose in a plan does not
+//! swallow the lines after it.
+//!
+//! aws CLI: `[VAR=value …] [sudo|time|…] [path/]aws [global options]
+//! service operation [positional words] [--flag [value …]] …`. A global
+//! option before the service takes one value unless it is a known switch.
+//! After the operation, every word up to the next `--flag` is a value of
+//! the flag before it: a flag with none is a switch (`--force-new-deployment`),
+//! a list flag keeps all of them (`--alarm-names a b c`). As in the aws CLI,
+//! a repeated flag's last occurrence wins. Flag names are kept without
+//! their dashes and looked up with or without them.
 
-/// One `aws <service> <operation> --flag value …` invocation.
+use std::ops::Range;
+
+/// What a stretch of shell text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A word with its quotes and escapes resolved.
+    Word(String),
+    /// Something that ends a simple command: `;`, `&&`, `|`, `$(`, `)`, …
+    Separator,
+    /// A newline that ends a logical line.
+    LineEnd,
+    /// A `#` comment, without the `#`.
+    Comment(String),
+    /// `\` at the end of a line, with the blanks around the line break.
+    Continuation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: Kind,
+    /// Bytes of the source text it came from.
+    pub span: Range<usize>,
+}
+
+/// Splits shell text into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut lexer = Lexer {
+        text,
+        at: 0,
+        tokens: Vec::new(),
+        word: String::new(),
+        word_start: None,
+    };
+    lexer.run();
+    lexer.tokens
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    at: usize,
+    tokens: Vec<Token>,
+    word: String,
+    word_start: Option<usize>,
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<char> {
+        self.text.get(self.at..)?.chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.at += c.len_utf8();
+        Some(c)
+    }
+
+    fn push(&mut self, kind: Kind, start: usize) {
+        self.tokens.push(Token {
+            kind,
+            span: start..self.at,
+        });
+    }
+
+    /// Adds `c` to the current word, starting one at `start` if needed.
+    fn word_char(&mut self, c: char, start: usize) {
+        self.word_start.get_or_insert(start);
+        self.word.push(c);
+    }
+
+    fn end_word(&mut self, end: usize) {
+        if let Some(start) = self.word_start.take() {
+            self.tokens.push(Token {
+                kind: Kind::Word(std::mem::take(&mut self.word)),
+                span: start..end,
+            });
+        }
+    }
+
+    fn run(&mut self) {
+        while let Some(c) = self.peek() {
+            let start = self.at;
+            match c {
+                '\\' => self.backslash(start),
+                '\'' | '"' => self.quoted(c, start),
+                '#' if self.word_start.is_none() => {
+                    let len = self.text[start..]
+                        .find('\n')
+                        .unwrap_or(self.text.len() - start);
+                    self.at = start + len;
+                    let comment = self.text[start + 1..self.at].trim_end().to_owned();
+                    self.push(Kind::Comment(comment), start);
+                }
+                '\n' => {
+                    self.end_word(start);
+                    self.bump();
+                    self.push(Kind::LineEnd, start);
+                }
+                ';' | '&' | '|' | '(' | ')' | '`' | '<' | '>' => {
+                    self.end_word(start);
+                    self.bump();
+                    // `&&` and `||` are one separator.
+                    if matches!(c, '&' | '|') && self.peek() == Some(c) {
+                        self.bump();
+                    }
+                    self.push(Kind::Separator, start);
+                }
+                '$' if self.text[start..].starts_with("$(") => {
+                    self.end_word(start);
+                    self.at += 2;
+                    self.push(Kind::Separator, start);
+                }
+                c if c.is_whitespace() => {
+                    self.end_word(start);
+                    self.bump();
+                }
+                c => {
+                    self.bump();
+                    self.word_char(c, start);
+                }
+            }
+        }
+        self.end_word(self.at);
+    }
+
+    /// A line continuation, or an escaped character.
+    fn backslash(&mut self, start: usize) {
+        let rest = &self.text[start + 1..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
+        if rest[blanks..].starts_with('\n') {
+            self.end_word(start);
+            let next = &rest[blanks + 1..];
+            let indent = next.len() - next.trim_start_matches([' ', '\t']).len();
+            self.at = start + 1 + blanks + 1 + indent;
+            self.push(Kind::Continuation, start);
+            return;
+        }
+        self.bump();
+        match self.bump() {
+            Some(c) => self.word_char(c, start),
+            None => self.word_char('\\', start),
+        }
+    }
+
+    /// A quoted string; an apostrophe inside a word that is not closed on
+    /// its line stays a literal character.
+    fn quoted(&mut self, quote: char, start: usize) {
+        let after_letter = self.word_start.is_some()
+            && self.text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        let Some(len) = closing(&self.text[start + 1..], quote)
+            .filter(|&len| !after_letter || !self.text[start + 1..start + 1 + len].contains('\n'))
+        else {
+            self.bump();
+            self.word_char(quote, start);
+            return;
+        };
+        self.word_start.get_or_insert(start);
+        let inner = &self.text[start + 1..start + 1 + len];
+        if quote == '\'' {
+            self.word.push_str(inner);
+        } else {
+            let mut chars = inner.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, chars.peek()) {
+                    ('\\', Some(&next @ ('"' | '\\' | '$' | '`'))) => {
+                        self.word.push(next);
+                        chars.next();
+                    }
+                    _ => self.word.push(c),
+                }
+            }
+        }
+        self.at = start + 1 + len + 1;
+    }
+}
+
+/// Bytes up to the quote closing a string that starts at `text`, if any.
+fn closing(text: &str, quote: char) -> Option<usize> {
+    if quote == '\'' {
+        return text.find('\'');
+    }
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == quote => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One logical line of shell text: continuations joined with a space,
+/// quoted line breaks kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogicalLine {
+    /// Index of the physical line it starts on.
+    pub line: usize,
+    pub text: String,
+}
+
+/// The logical lines of shell text, blank ones dropped.
+pub fn logical_lines(text: &str) -> Vec<LogicalLine> {
+    let tokens = tokenize(text);
+    tokens
+        .split(|t| t.kind == Kind::LineEnd)
+        .filter_map(|line| {
+            let first = line.iter().find(|t| t.kind != Kind::Continuation)?;
+            let last = line.last()?;
+            let mut joined = String::new();
+            let mut from = first.span.start;
+            for cont in line.iter().filter(|t| t.kind == Kind::Continuation) {
+                push_part(&mut joined, text.get(from..cont.span.start).unwrap_or(""));
+                from = cont.span.end;
+            }
+            push_part(&mut joined, text.get(from..last.span.end).unwrap_or(""));
+            Some(LogicalLine {
+                line: text[..first.span.start].matches('\n').count(),
+                text: joined,
+            })
+            .filter(|l| !l.text.is_empty())
+        })
+        .collect()
+}
+
+fn push_part(joined: &mut String, part: &str) {
+    let part = part.trim();
+    if part.is_empty() {
+        return;
+    }
+    if !joined.is_empty() {
+        joined.push(' ');
+    }
+    joined.push_str(part);
+}
+
+/// The simple commands in shell text: the words between separators.
+pub fn simple_commands(text: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut current = Vec::new();
+    for token in tokenize(text) {
+        match token.kind {
+            Kind::Word(word) => current.push(word),
+            Kind::Separator | Kind::LineEnd => commands.push(std::mem::take(&mut current)),
+            Kind::Comment(_) | Kind::Continuation => {}
+        }
+    }
+    commands.push(current);
+    commands.retain(|c| !c.is_empty());
+    commands
+}
+
+/// Words that only run the command after them.
+const WRAPPERS: &[&str] = &["$", "sudo", "time", "command", "exec", "nohup"];
+
+/// The program a simple command runs and its arguments, after any
+/// `VAR=value` assignments and wrappers such as `sudo`.
+pub fn program(words: &[String]) -> Option<(&str, &[String])> {
+    let assignment = |w: &str| w.contains('=') && !w.starts_with('-');
+    let at = words
+        .iter()
+        .position(|w| !WRAPPERS.contains(&w.as_str()) && !assignment(w))?;
+    Some((words[at].as_str(), &words[at + 1..]))
+}
+
+/// One `aws <service> <operation> …` invocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsCommand {
     pub service: String,
     pub operation: String,
-    /// Flags without their leading dashes, in order; `None` for switches
-    /// such as `--force-new-deployment`.
-    pub flags: Vec<(String, Option<String>)>,
+    /// Words between the operation and the first flag, e.g. a waiter name.
+    pub positional: Vec<String>,
+    /// Flags without their dashes, in order, each with all its values;
+    /// global options are included.
+    pub flags: Vec<(String, Vec<String>)>,
 }
 
 impl AwsCommand {
-    /// The value of `--name`, the last one if repeated.
-    pub fn flag(&self, name: &str) -> Option<&str> {
+    /// Reads one simple command; `None` unless it runs `aws` with a service
+    /// and an operation.
+    pub fn from_words(words: &[String]) -> Option<Self> {
+        let (program, args) = program(words)?;
+        if program.rsplit('/').next() != Some("aws") {
+            return None;
+        }
+        let mut flags = Vec::new();
+        let mut rest = args.iter().peekable();
+        // Global options come before the service.
+        while let Some(word) = rest.next_if(|w| w.starts_with("--")) {
+            let (name, mut values) = split_flag(word);
+            if values.is_empty()
+                && !GLOBAL_SWITCHES.contains(&name)
+                && let Some(value) = rest.next_if(|w| !w.starts_with("--"))
+            {
+                values.push(value.clone());
+            }
+            flags.push((name.to_owned(), values));
+        }
+        let globals = flags.len();
+        let service = rest.next()?.clone();
+        let operation = rest.next()?.clone();
+        let mut positional = Vec::new();
+        for word in rest {
+            if word.starts_with("--") {
+                let (name, values) = split_flag(word);
+                flags.push((name.to_owned(), values));
+            } else if flags.len() > globals
+                && let Some((_, values)) = flags.last_mut()
+            {
+                values.push(word.clone());
+            } else {
+                positional.push(word.clone());
+            }
+        }
+        Some(Self {
+            service,
+            operation,
+            positional,
+            flags,
+        })
+    }
+
+    /// The values of the last `--name`; empty for a switch or when absent.
+    pub fn values(&self, name: &str) -> &[String] {
+        let name = name.trim_start_matches('-');
         self.flags
             .iter()
             .rev()
             .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.as_deref())
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// The values of the first of several spellings that is present, e.g.
+    /// `--service` or `--services`.
+    pub fn values_of_any(&self, names: &[&str]) -> &[String] {
+        names
+            .iter()
+            .map(|n| self.values(n))
+            .find(|v| !v.is_empty())
+            .unwrap_or(&[])
+    }
+
+    /// The value of `--name` (its first, for a list flag), the last
+    /// occurrence if repeated.
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        self.values(name).first().map(String::as_str)
     }
 
     /// Whether `--name` appears, with or without a value.
     pub fn has(&self, name: &str) -> bool {
+        let name = name.trim_start_matches('-');
         self.flags.iter().any(|(n, _)| n == name)
     }
 
     pub fn is(&self, service: &str, operation: &str) -> bool {
         self.service == service && self.operation == operation
     }
+
+    /// The region it runs in, if `--region` names one.
+    pub fn region(&self) -> Option<&str> {
+        self.flag("region")
+    }
+}
+
+/// `--name=value` or `--name`: the name without dashes and any inline value.
+fn split_flag(word: &str) -> (&str, Vec<String>) {
+    let raw = word.trim_start_matches('-');
+    match raw.split_once('=') {
+        Some((name, value)) => (name, vec![value.to_owned()]),
+        None => (raw, Vec::new()),
+    }
 }
 
 /// Global options of the aws CLI that take no value; every other global
 /// option before the service name is assumed to take one.
 const GLOBAL_SWITCHES: &[&str] = &[
-    "--debug",
-    "--no-verify-ssl",
-    "--no-paginate",
-    "--no-cli-pager",
-    "--no-sign-request",
-    "--no-cli-auto-prompt",
-    "--cli-auto-prompt",
+    "debug",
+    "no-verify-ssl",
+    "no-paginate",
+    "no-cli-pager",
+    "no-sign-request",
+    "no-cli-auto-prompt",
+    "cli-auto-prompt",
 ];
 
-/// Every `aws` invocation in a step's command strings, in order.
+/// Every `aws` invocation in shell text, in order.
+pub fn parse_text(text: &str) -> Vec<AwsCommand> {
+    simple_commands(text)
+        .iter()
+        .filter_map(|words| AwsCommand::from_words(words))
+        .collect()
+}
+
+/// Every `aws` invocation in a step's command strings, in order; a `\` or
+/// an open quote at the end of one string carries on into the next.
 pub fn parse_commands<S: AsRef<str>>(lines: &[S]) -> Vec<AwsCommand> {
     let text = lines
         .iter()
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join("\n");
-    join_continuations(&text)
-        .lines()
-        .flat_map(|line| split_pipeline(&tokenize(line)))
-        .filter_map(|words| parse_aws(&words))
-        .collect()
-}
-
-/// A backslash at the end of a line (trailing blanks allowed) continues it.
-fn join_continuations(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let trimmed = line.trim_end();
-        match trimmed.strip_suffix('\\') {
-            Some(head) => {
-                out.push_str(head);
-                out.push(' ');
-            }
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-/// A word, or a command separator (`;`, `&&`, `||`, `|`) seen outside quotes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Word(String),
-    Separator,
-}
-
-/// Splits a line into words: single quotes are literal, double quotes allow
-/// `\"`, a `#` starting a word begins a comment.
-fn tokenize(line: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for q in chars.by_ref() {
-                    if q == '\'' {
-                        break;
-                    }
-                    word.push(q);
-                }
-            }
-            '"' => {
-                in_word = true;
-                while let Some(q) = chars.next() {
-                    match q {
-                        '"' => break,
-                        '\\' if chars.peek() == Some(&'"') => {
-                            word.push('"');
-                            chars.next();
-                        }
-                        _ => word.push(q),
-                    }
-                }
-            }
-            '#' if !in_word => break,
-            ';' | '|' | '&' => {
-                if in_word {
-                    tokens.push(Token::Word(std::mem::take(&mut word)));
-                    in_word = false;
-                }
-                // `&&`, `||` count once; a lone `&` (background) separates too.
-                if chars.peek() == Some(&c) {
-                    chars.next();
-                }
-                tokens.push(Token::Separator);
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    tokens.push(Token::Word(std::mem::take(&mut word)));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        tokens.push(Token::Word(word));
-    }
-    tokens
-}
-
-fn split_pipeline(tokens: &[Token]) -> Vec<Vec<String>> {
-    tokens
-        .split(|t| *t == Token::Separator)
-        .map(|part| {
-            part.iter()
-                .filter_map(|t| match t {
-                    Token::Word(w) => Some(w.clone()),
-                    Token::Separator => None,
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Reads one simple command; `None` unless it runs `aws`.
-fn parse_aws(words: &[String]) -> Option<AwsCommand> {
-    // Skip leading `VAR=value` assignments.
-    let mut rest = words
-        .iter()
-        .skip_while(|w| !w.starts_with('-') && w.contains('='));
-    if rest.next().map(String::as_str) != Some("aws") {
-        return None;
-    }
-    let rest: Vec<&String> = rest.collect();
-    let mut i = 0;
-    let mut global = Vec::new();
-    while let Some(word) = rest.get(i).filter(|w| w.starts_with("--")) {
-        let (name, value, used) = flag_at(&rest, i);
-        if GLOBAL_SWITCHES.contains(&word.as_str()) {
-            global.push((name, None));
-            i += 1;
-        } else {
-            global.push((name, value));
-            i += used;
-        }
-    }
-    let service = rest.get(i)?.to_string();
-    let operation = rest.get(i + 1)?.to_string();
-    i += 2;
-    let mut flags = global;
-    while i < rest.len() {
-        if rest[i].starts_with("--") {
-            let (name, value, used) = flag_at(&rest, i);
-            flags.push((name, value));
-            i += used;
-        } else {
-            // A stray positional word: nothing the simulation needs.
-            i += 1;
-        }
-    }
-    Some(AwsCommand {
-        service,
-        operation,
-        flags,
-    })
-}
-
-/// The flag at `i`: its name, its value (inline `--a=b` or the next word if
-/// that is not itself a flag), and how many words it used.
-fn flag_at(words: &[&String], i: usize) -> (String, Option<String>, usize) {
-    let raw = words[i].trim_start_matches('-');
-    if let Some((name, value)) = raw.split_once('=') {
-        return (name.to_string(), Some(value.to_string()), 1);
-    }
-    match words.get(i + 1) {
-        Some(next) if !next.starts_with("--") => (raw.to_string(), Some(next.to_string()), 2),
-        _ => (raw.to_string(), None, 1),
-    }
+    parse_text(&text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one(line: &str) -> AwsCommand {
+        let mut cmds = parse_text(line);
+        assert_eq!(cmds.len(), 1, "{line}: {cmds:?}");
+        cmds.remove(0)
+    }
+
+    /// `service operation [positional] --flag=value|value … @region`.
+    fn summary(cmd: &AwsCommand) -> String {
+        let mut out = format!("{} {} {:?}", cmd.service, cmd.operation, cmd.positional);
+        for (name, values) in &cmd.flags {
+            out.push_str(&format!(" --{name}={}", values.join("|")));
+        }
+        out + &format!(" @{}", cmd.region().unwrap_or("-"))
+    }
+
+    #[test]
+    fn hard_cases() {
+        let table = [
+            (
+                "aws --no-cli-pager rds describe-db-instances --db-instance-identifier a",
+                "rds describe-db-instances [] --no-cli-pager= --db-instance-identifier=a @-",
+            ),
+            (
+                "/usr/local/bin/aws --region eu-west-1 --output json ecs list-services --cluster c",
+                "ecs list-services [] --region=eu-west-1 --output=json --cluster=c @eu-west-1",
+            ),
+            (
+                "ARN=$(aws rds describe-db-instances --query 'DBInstances[0].Arn' --output text)",
+                "rds describe-db-instances [] --query=DBInstances[0].Arn --output=text @-",
+            ),
+            (
+                "aws rds wait db-instance-available --db-instance-identifier x --region a --region b",
+                "rds wait [\"db-instance-available\"] --db-instance-identifier=x --region=a --region=b @b",
+            ),
+            (
+                "aws cloudwatch describe-alarms --alarm-names a b c --state-value ALARM > out.json",
+                "cloudwatch describe-alarms [] --alarm-names=a|b|c --state-value=ALARM @-",
+            ),
+            (
+                "aws ecs describe-services --cluster=c1 --services a b",
+                "ecs describe-services [] --cluster=c1 --services=a|b @-",
+            ),
+            (
+                "aws ecs update-service --cluster c \\\n    --service 's 1' \\  \n    --force-new-deployment",
+                "ecs update-service [] --cluster=c --service=s 1 --force-new-deployment= @-",
+            ),
+            (
+                "aws rds-data execute-statement --sql \"SELECT *\n  FROM t\n  WHERE a = \\\"x\\\"\" --database d",
+                "rds-data execute-statement [] --sql=SELECT *\n  FROM t\n  WHERE a = \"x\" --database=d @-",
+            ),
+            (
+                "sudo AWS_PAGER= aws sns publish --message '{\n  \"a\": 1\n}' # notify",
+                "sns publish [] --message={\n  \"a\": 1\n} @-",
+            ),
+        ];
+        for (line, expected) in table {
+            assert_eq!(summary(&one(line)), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn parses_invocations() {
+        let inv = one(
+            "aws --region us-east-1 rds restore-db-instance-to-point-in-time --target-db-instance-identifier=new --source-db-instance-identifier 'old'",
+        );
+        assert!(inv.is("rds", "restore-db-instance-to-point-in-time"));
+        assert_eq!(inv.flag("--target-db-instance-identifier"), Some("new"));
+        assert_eq!(inv.flag("--source-db-instance-identifier"), Some("old"));
+        assert_eq!(inv.flag("--region"), Some("us-east-1"));
+        let wait = one("aws rds wait db-instance-available --db-instance-identifier x");
+        assert!(wait.is("rds", "wait"));
+        assert_eq!(wait.positional, ["db-instance-available"]);
+    }
+
+    #[test]
+    fn separators_split_commands() {
+        let cmds = parse_text(
+            "echo start; aws rds a --x 1 && aws ecs b | jq . || aws backup c & aws s3 ls\naws sts get-caller-identity",
+        );
+        let calls: Vec<_> = cmds
+            .iter()
+            .map(|c| (c.service.as_str(), c.operation.as_str()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("rds", "a"),
+                ("ecs", "b"),
+                ("backup", "c"),
+                ("s3", "ls"),
+                ("sts", "get-caller-identity")
+            ]
+        );
+        assert_eq!(cmds[0].flag("x"), Some("1"));
+    }
 
     #[test]
     fn joins_continuations_and_reads_flags() {
@@ -257,5 +564,45 @@ mod tests {
     #[test]
     fn incomplete_or_foreign_lines_yield_nothing() {
         assert!(parse_commands(&["aws", "aws rds", "kubectl get pods", ""]).is_empty());
+    }
+
+    #[test]
+    fn logical_lines_join_continuations_and_quotes() {
+        let text =
+            "# 1. Start\naws a b \\  \n  --c d\n\necho don't stop\naws x y --j '{\n \"k\": 1\n}'\n";
+        let lines: Vec<_> = logical_lines(text)
+            .into_iter()
+            .map(|l| (l.line, l.text))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (0, "# 1. Start".to_owned()),
+                (1, "aws a b --c d".to_owned()),
+                (4, "echo don't stop".to_owned()),
+                (5, "aws x y --j '{\n \"k\": 1\n}'".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn never_panics_on_generated_input() {
+        let alphabet = [
+            "aws", " ", "'", "\"", "\\", "\n", "$(", ")", "#", "--a", "é", "=", "|",
+        ];
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            inputs = inputs
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            for text in &inputs {
+                let breaks = text.matches('\n').count();
+                for line in logical_lines(text) {
+                    assert!(!line.text.is_empty() && line.line <= breaks, "{text:?}");
+                }
+                parse_text(text);
+            }
+        }
     }
 }

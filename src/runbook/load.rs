@@ -276,7 +276,7 @@ impl Checker<'_> {
                         rds.id
                     ),
                 ),
-                (RdsRole::Replica, Some(source)) if env.rds(rds_id(source)).is_none() => self
+                (RdsRole::Replica, Some(source)) if env.rds(crate::arn::id_of(source)).is_none() => self
                     .warning(
                         &at("source"),
                         format!(
@@ -428,16 +428,6 @@ impl Checker<'_> {
     }
 }
 
-/// A replica's source may be an identifier or, across regions, an ARN
-/// (`arn:aws:rds:us-east-1:123456789012:db:name`); compare by identifier.
-fn rds_id(source: &str) -> &str {
-    if source.starts_with("arn:") {
-        source.rsplit(':').next().unwrap_or(source)
-    } else {
-        source
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,8 +449,11 @@ mod tests {
 
     #[test]
     fn arn_sources_compare_by_identifier() {
-        assert_eq!(rds_id("arn:aws:rds:us-east-1:123456789012:db:main"), "main");
-        assert_eq!(rds_id("main"), "main");
+        assert_eq!(
+            crate::arn::id_of("arn:aws:rds:us-east-1:123456789012:db:main"),
+            "main"
+        );
+        assert_eq!(crate::arn::id_of("main"), "main");
     }
 
     #[test]

@@ -74,10 +74,7 @@ pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<EcsSnapshot>, ctx: &Pane
                             d.running,
                             d.desired,
                             d.failed_tasks,
-                            d.task_definition
-                                .rsplit('/')
-                                .next()
-                                .unwrap_or(&d.task_definition)
+                            crate::arn::id_of(&d.task_definition)
                         );
                         lines.push(Line::styled(fit(&text, width), t.muted()));
                     }

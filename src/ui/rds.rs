@@ -157,5 +157,5 @@ fn load_text(m: &DbMetrics) -> Option<String> {
 
 /// An ARN's last part: replicas often name their source by ARN.
 fn short_id(source: &str) -> &str {
-    source.rsplit(':').next().unwrap_or(source)
+    crate::arn::id_of(source)
 }

@@ -1,5 +1,8 @@
 //! Commands in plans: fenced shell blocks (with `\` continuations, numbered
 //! comments that mark steps, `echo` narration) and inline `aws …` spans.
+//! Words and lines are read by [`crate::runbook::aws_cli`].
+
+use crate::runbook::aws_cli::{logical_lines, program, simple_commands};
 
 /// One logical line of a shell block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,120 +42,34 @@ pub fn language(lang: &str) -> BlockLanguage {
 }
 
 /// Programs whose invocations we recognise as commands in unlabelled blocks
-/// and inline code.
-const PROGRAMS: &[&str] = &[
-    "aws",
-    "kubectl",
-    "eksctl",
-    "helm",
-    "terraform",
-    "psql",
-    "pg_dump",
-    "pg_restore",
-    "pg_basebackup",
-    "mysql",
-    "mysqldump",
-    "redis-cli",
-    "curl",
-    "wget",
-    "ssh",
-    "scp",
-    "docker",
-    "systemctl",
-    "sudo",
-    "gcloud",
-    "az",
-    "git",
-    "make",
-    "ansible-playbook",
-    "pytest",
-    "python",
-    "python3",
-    "bash",
-    "sh",
-    "dig",
-    "nslookup",
-    "jq",
-    "sam",
-    "cdk",
-    "copilot",
-    "ecs-cli",
-];
-
-fn program_of(command: &str) -> &str {
-    let command = command.trim_start_matches("$ ").trim_start();
-    let first = command.split_whitespace().next().unwrap_or("");
-    // `VAR=$(aws …)` runs aws.
-    match first.split_once("=$(") {
-        Some((_, inner)) => inner,
-        None => first,
-    }
-}
+/// and inline code, separated by blanks.
+const PROGRAMS: &str = "aws kubectl eksctl helm terraform psql pg_dump pg_restore \
+    pg_basebackup mysql mysqldump redis-cli curl wget ssh scp docker \
+    systemctl sudo gcloud az git make ansible-playbook pytest python \
+    python3 bash sh dig nslookup jq sam cdk copilot ecs-cli";
 
 /// Whether a line of an unlabelled block, or an inline code span, reads as
 /// a command: a known program with at least one argument, or a `./script`.
+/// In `X=$(aws …)` the program is `aws`.
 pub fn looks_like_command(text: &str) -> bool {
-    let text = text.trim().trim_start_matches("$ ");
-    let program = program_of(text);
-    let has_args = text.split_whitespace().nth(1).is_some();
-    (PROGRAMS.contains(&program) && has_args) || (program.starts_with("./") && program.len() > 2)
+    let commands = simple_commands(text);
+    let Some((program, args)) = commands.iter().find_map(|words| program(words)) else {
+        return false;
+    };
+    (PROGRAMS.split_whitespace().any(|p| p == program) && !args.is_empty())
+        || (program.starts_with("./") && program.len() > 2)
 }
 
 /// Splits a shell block into logical lines: continuations joined, comments
 /// and narration told apart, blank lines dropped.
 pub fn parse_shell(body: &str, first_line: usize) -> Vec<ShellLine> {
-    let mut out = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
-    for (offset, raw) in body.lines().enumerate() {
-        let line_no = first_line + offset;
-        let line = raw.trim_end();
-        if let Some((start, mut joined)) = pending.take() {
-            let part = line.trim();
-            if let Some(more) = part.strip_suffix('\\') {
-                push_part(&mut joined, more);
-                pending = Some((start, joined));
-            } else {
-                push_part(&mut joined, part);
-                out.push(ShellLine {
-                    line: start,
-                    kind: classify(&joined),
-                });
-            }
-            continue;
-        }
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        if !trimmed.starts_with('#')
-            && let Some(head) = trimmed.strip_suffix('\\')
-        {
-            pending = Some((line_no, head.trim_end().to_owned()));
-            continue;
-        }
-        out.push(ShellLine {
-            line: line_no,
-            kind: classify(trimmed),
-        });
-    }
-    if let Some((start, joined)) = pending {
-        out.push(ShellLine {
-            line: start,
-            kind: classify(&joined),
-        });
-    }
-    out
-}
-
-fn push_part(joined: &mut String, part: &str) {
-    let part = part.trim();
-    if part.is_empty() {
-        return;
-    }
-    if !joined.is_empty() {
-        joined.push(' ');
-    }
-    joined.push_str(part);
+    logical_lines(body)
+        .into_iter()
+        .map(|l| ShellLine {
+            line: first_line + l.line,
+            kind: classify(&l.text),
+        })
+        .collect()
 }
 
 fn classify(line: &str) -> LineKind {
@@ -249,114 +166,6 @@ pub fn code_spans(text: &str) -> Vec<&str> {
     spans
 }
 
-/// The AWS service an `aws …` command calls, without parsing it fully.
-pub fn aws_service(command: &str) -> Option<&str> {
-    let mut words = command.split_whitespace();
-    words.find(|w| *w == "aws" || w.ends_with("/aws") || w.ends_with("$(aws"))?;
-    let mut skip_value = false;
-    for w in words {
-        if skip_value {
-            skip_value = false;
-        } else if w.starts_with("--") {
-            skip_value = !w.contains('=');
-        } else {
-            return Some(w);
-        }
-    }
-    None
-}
-
-/// A parsed command line: words with quotes removed, and `--flag value`
-/// pairs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Invocation {
-    pub words: Vec<String>,
-}
-
-impl Invocation {
-    pub fn parse(command: &str) -> Self {
-        Self {
-            words: shell_words(command),
-        }
-    }
-
-    /// For `aws [global flags] service operation …`: (service, operation).
-    /// For `aws rds wait db-instance-available`, the operation is "wait".
-    pub fn aws_call(&self) -> Option<(&str, &str)> {
-        let start = self.words.iter().position(|w| {
-            w == "aws" || w.ends_with("/aws") || w.ends_with("=$(aws") || w == "$(aws"
-        })?;
-        let mut positional = self.words[start + 1..]
-            .iter()
-            .scan(false, |skip_value, w| {
-                if *skip_value {
-                    *skip_value = false;
-                    return Some(None);
-                }
-                if w.starts_with("--") {
-                    *skip_value = !w.contains('=');
-                    return Some(None);
-                }
-                Some(Some(w.as_str()))
-            })
-            .flatten();
-        Some((positional.next()?, positional.next()?))
-    }
-
-    /// The second positional word after the operation, e.g. the waiter name.
-    pub fn aws_subcommand(&self) -> Option<&str> {
-        let (_, op) = self.aws_call()?;
-        let at = self.words.iter().position(|w| w == op)?;
-        self.words.get(at + 1).map(String::as_str)
-    }
-
-    /// The value of `--flag value` or `--flag=value`.
-    pub fn flag(&self, name: &str) -> Option<&str> {
-        self.words.iter().enumerate().find_map(|(i, w)| {
-            if w == name {
-                self.words
-                    .get(i + 1)
-                    .filter(|v| !v.starts_with("--"))
-                    .map(String::as_str)
-            } else {
-                w.strip_prefix(name).and_then(|v| v.strip_prefix('='))
-            }
-        })
-    }
-}
-
-/// Splits a command line into words, honouring single and double quotes.
-pub fn shell_words(command: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    for c in command.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,21 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_invocations() {
-        let inv = Invocation::parse(
-            "aws --region us-east-1 rds restore-db-instance-to-point-in-time --target-db-instance-identifier=new --source-db-instance-identifier 'old'",
-        );
-        assert_eq!(
-            inv.aws_call(),
-            Some(("rds", "restore-db-instance-to-point-in-time"))
-        );
-        assert_eq!(inv.flag("--target-db-instance-identifier"), Some("new"));
-        assert_eq!(inv.flag("--source-db-instance-identifier"), Some("old"));
-        assert_eq!(inv.flag("--region"), Some("us-east-1"));
-        let wait =
-            Invocation::parse("aws rds wait db-instance-available --db-instance-identifier x");
-        assert_eq!(wait.aws_call(), Some(("rds", "wait")));
-        assert_eq!(wait.aws_subcommand(), Some("db-instance-available"));
+    fn reads_code_spans() {
         assert_eq!(code_spans("run `a b` then `c`"), vec!["a b", "c"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The importer's working form of scenarios and steps: like the model, plus
 //! the source lines everything came from, for the report and comments.
 
+use super::objectives::Which;
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::Verify;
 
@@ -71,6 +72,21 @@ pub struct DraftScenario {
 }
 
 impl DraftScenario {
+    /// Where the scenario's RTO or RPO goes, with the line it came from.
+    pub fn objective_mut(&mut self, which: Which) -> &mut Option<(HumanDuration, usize)> {
+        match which {
+            Which::Rto => &mut self.rto,
+            Which::Rpo => &mut self.rpo,
+        }
+    }
+
+    pub fn objective(&self, which: Which) -> Option<(HumanDuration, usize)> {
+        match which {
+            Which::Rto => self.rto,
+            Which::Rpo => self.rpo,
+        }
+    }
+
     pub fn new(
         title: impl Into<String>,
         line: usize,

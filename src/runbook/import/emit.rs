@@ -2,9 +2,10 @@
 //! saying where things came from, multi-line strings for long text, and
 //! durations as "12h". Same input, same bytes.
 
-use std::fmt::Write;
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, Value};
 
-use crate::runbook::model::{Runbook, Step, Verify};
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::{RdsRole, Runbook, Step, Verify};
 
 /// Where the runbook's parts came from, for comments.
 #[derive(Debug, Clone, Default)]
@@ -41,297 +42,224 @@ pub struct StepProvenance {
 }
 
 pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
-    let mut out = String::new();
-    let w = &mut out;
-    line(
-        w,
-        &format!(
-            "# Imported from {} by `drconsole import`.",
-            one_line(&prov.source)
-        ),
-    );
-    line(
-        w,
-        "# Review it: objectives, the environment and every `verify` were inferred;",
-    );
-    line(
-        w,
-        "# the import report lists what to check. Validate with `drconsole validate`.",
-    );
-    line(w, "");
-    kv(w, "name", &string(&runbook.name));
+    let mut doc = DocumentMut::new();
+    doc.decor_mut().set_prefix(format!(
+        "# Imported from {} by `drconsole import`.\n\
+         # Review it: objectives, the environment and every `verify` were inferred;\n\
+         # the import report lists what to check. Validate with `drconsole validate`.\n\n",
+        one_line(&prov.source)
+    ));
+    let root = doc.as_table_mut();
+    put(root, "name", runbook.name.as_str(), String::new());
     if let Some(d) = &runbook.description {
-        if let Some(origin) = &prov.description {
-            line(w, &format!("# From {}", one_line(origin)));
-        }
-        kv(w, "description", &string(d));
+        let origin = prov.description.as_deref().map(one_line);
+        let comment = origin.map_or_else(String::new, |o| format!("# From {o}\n"));
+        put(root, "description", d.as_str(), comment);
     }
-    line(w, "");
-    line(w, "[objectives]");
-    if !prov.objectives.is_empty() {
-        for part in prov.objectives.lines() {
-            line(w, &format!("# {part}"));
-        }
-    }
-    kv(w, "rto", &string(&runbook.objectives.rto.to_string()));
-    kv(w, "rpo", &string(&runbook.objectives.rpo.to_string()));
-    environment(w, runbook);
+    let mut objectives = table("\n");
+    let comments: String = prov
+        .objectives
+        .lines()
+        .map(|l| format!("# {l}\n"))
+        .collect();
+    put(
+        &mut objectives,
+        "rto",
+        runbook.objectives.rto.to_string(),
+        comments,
+    );
+    put(
+        &mut objectives,
+        "rpo",
+        runbook.objectives.rpo.to_string(),
+        String::new(),
+    );
+    root.insert("objectives", Item::Table(objectives));
+    root.insert("environment", Item::Table(environment(runbook)));
+    let mut scenarios = ArrayOfTables::new();
     for (i, scenario) in runbook.scenarios.iter().enumerate() {
-        line(w, "");
+        let mut head = String::from("\n");
         if let Some(p) = prov.scenarios.get(i) {
-            for comment in &p.before {
-                line(w, comment);
-            }
-            line(
-                w,
-                &format!("# {} lines {}-{}", one_line(&prov.source), p.from, p.to),
-            );
+            p.before
+                .iter()
+                .for_each(|c| head.push_str(&format!("{c}\n")));
+            let source = one_line(&prov.source);
+            head.push_str(&format!("# {source} lines {}-{}\n", p.from, p.to));
         }
-        line(w, "[[scenario]]");
-        kv(w, "id", &string(&scenario.id));
-        kv(w, "title", &string(&scenario.title));
+        let mut t = table(&head);
+        put(&mut t, "id", scenario.id.as_str(), String::new());
+        put(&mut t, "title", scenario.title.as_str(), String::new());
         if let Some(rto) = scenario.rto {
-            kv(w, "rto", &string(&rto.to_string()));
+            put(&mut t, "rto", rto.to_string(), String::new());
         }
         if let Some(rpo) = scenario.rpo {
-            kv(w, "rpo", &string(&rpo.to_string()));
+            put(&mut t, "rpo", rpo.to_string(), String::new());
         }
         if let Some(d) = &scenario.description {
-            kv(w, "description", &string(d));
+            put(&mut t, "description", d.as_str(), String::new());
         }
+        let mut steps = ArrayOfTables::new();
         for (j, step) in scenario.steps.iter().enumerate() {
-            let p = prov.steps.get(i).and_then(|s| s.get(j));
-            line(w, "");
-            if let Some(p) = p {
-                for comment in &p.context {
-                    line(w, comment);
-                }
-                match &p.quote {
-                    Some(quote) => line(w, quote),
-                    None if p.line > 0 => {
-                        let _ = writeln!(w, "# line {}", p.line);
-                    }
-                    None => {}
-                }
-            }
-            line(w, "[[scenario.step]]");
-            step_body(w, step, p.is_some_and(|p| p.verify_inferred));
+            steps.push(step_table(step, prov.steps.get(i).and_then(|s| s.get(j))));
         }
+        if !steps.is_empty() {
+            t.insert("step", Item::ArrayOfTables(steps));
+        }
+        scenarios.push(t);
     }
-    out.push_str(&prov.appendix);
-    out
+    if !scenarios.is_empty() {
+        root.insert("scenario", Item::ArrayOfTables(scenarios));
+    }
+    doc.set_trailing(&prov.appendix);
+    doc.to_string()
 }
 
-fn environment(w: &mut String, runbook: &Runbook) {
+/// A table whose header has `prefix` (blank lines, comments) before it.
+fn table(prefix: &str) -> Table {
+    let mut t = Table::new();
+    t.decor_mut().set_prefix(prefix);
+    t
+}
+
+/// `key = value`, with comment lines before it.
+fn put(t: &mut Table, key: &str, value: impl Into<Value>, comments: String) {
+    let mut k = Key::new(key);
+    k.leaf_decor_mut().set_prefix(comments);
+    t.insert_formatted(&k, Item::Value(value.into()));
+}
+
+fn environment(runbook: &Runbook) -> Table {
     let env = &runbook.environment;
-    line(w, "");
-    line(w, "[environment]");
-    let mut regions = format!("{{ primary = {}", string(&env.regions.primary));
+    let mut t = table("\n");
+    let mut regions = InlineTable::new();
+    regions.insert("primary", env.regions.primary.as_str().into());
     if let Some(dr) = &env.regions.dr {
-        let _ = write!(regions, ", dr = {}", string(dr));
+        regions.insert("dr", dr.as_str().into());
     }
-    regions.push_str(" }");
-    kv(w, "regions", &regions);
+    put(&mut t, "regions", regions, String::new());
     if let Some(account) = &env.account {
-        kv(w, "account", &string(account));
+        put(&mut t, "account", account.as_str(), String::new());
     }
-    for rds in &env.rds {
-        line(w, "");
-        line(w, "[[environment.rds]]");
-        kv(w, "id", &string(&rds.id));
-        if let Some(r) = &rds.region {
-            kv(w, "region", &string(r));
-        }
-        let role = match rds.role {
-            crate::runbook::model::RdsRole::Primary => "primary",
-            crate::runbook::model::RdsRole::Replica => "replica",
+    let mut rds = ArrayOfTables::new();
+    for r in &env.rds {
+        let mut e = table("\n");
+        put(&mut e, "id", r.id.as_str(), String::new());
+        optional(&mut e, "region", &r.region);
+        let role = match r.role {
+            RdsRole::Primary => "primary",
+            RdsRole::Replica => "replica",
         };
-        kv(w, "role", &string(role));
-        if let Some(s) = &rds.source {
-            kv(w, "source", &string(s));
-        }
-        if let Some(e) = &rds.engine {
-            kv(w, "engine", &string(e));
-        }
+        put(&mut e, "role", role, String::new());
+        optional(&mut e, "source", &r.source);
+        optional(&mut e, "engine", &r.engine);
+        rds.push(e);
     }
-    for ecs in &env.ecs {
-        line(w, "");
-        line(w, "[[environment.ecs]]");
-        kv(w, "cluster", &string(&ecs.cluster));
-        kv(w, "service", &string(&ecs.service));
-        if let Some(r) = &ecs.region {
-            kv(w, "region", &string(r));
-        }
+    let mut ecs = ArrayOfTables::new();
+    for s in &env.ecs {
+        let mut e = table("\n");
+        put(&mut e, "cluster", s.cluster.as_str(), String::new());
+        put(&mut e, "service", s.service.as_str(), String::new());
+        optional(&mut e, "region", &s.region);
+        ecs.push(e);
     }
-    for vault in &env.backup_vaults {
-        line(w, "");
-        line(w, "[[environment.backup_vaults]]");
-        kv(w, "name", &string(&vault.name));
-        if let Some(r) = &vault.region {
-            kv(w, "region", &string(r));
+    let mut vaults = ArrayOfTables::new();
+    for v in &env.backup_vaults {
+        let mut e = table("\n");
+        put(&mut e, "name", v.name.as_str(), String::new());
+        optional(&mut e, "region", &v.region);
+        vaults.push(e);
+    }
+    for (key, list) in [("rds", rds), ("ecs", ecs), ("backup_vaults", vaults)] {
+        if !list.is_empty() {
+            t.insert(key, Item::ArrayOfTables(list));
         }
     }
     if !env.alarms.names.is_empty() || !env.alarms.prefixes.is_empty() {
-        line(w, "");
-        line(w, "[environment.alarms]");
-        kv(w, "names", &array(&env.alarms.names));
-        kv(w, "prefixes", &array(&env.alarms.prefixes));
+        let mut a = table("\n");
+        put(&mut a, "names", lines(&env.alarms.names), String::new());
+        put(
+            &mut a,
+            "prefixes",
+            lines(&env.alarms.prefixes),
+            String::new(),
+        );
+        t.insert("alarms", Item::Table(a));
     }
-    let t = &env.thresholds;
-    if t.replica_lag.is_some() || t.recovery_point_age.is_some() {
-        line(w, "");
-        line(w, "[environment.thresholds]");
-        if let Some(d) = t.replica_lag {
-            kv(w, "replica_lag", &string(&d.to_string()));
-        }
-        if let Some(d) = t.recovery_point_age {
-            kv(w, "recovery_point_age", &string(&d.to_string()));
-        }
+    let th = &env.thresholds;
+    if th.replica_lag.is_some() || th.recovery_point_age.is_some() {
+        let mut e = table("\n");
+        let text = |d: Option<HumanDuration>| d.map(|d| d.to_string());
+        optional(&mut e, "replica_lag", &text(th.replica_lag));
+        optional(&mut e, "recovery_point_age", &text(th.recovery_point_age));
+        t.insert("thresholds", Item::Table(e));
+    }
+    t
+}
+
+fn optional(t: &mut Table, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        put(t, key, v.as_str(), String::new());
     }
 }
 
-fn step_body(w: &mut String, step: &Step, verify_inferred: bool) {
-    kv(w, "id", &string(&step.id));
-    kv(w, "title", &string(&step.title));
-    if let Some(role) = &step.role {
-        kv(w, "role", &string(role));
+fn step_table(step: &Step, p: Option<&StepProvenance>) -> Table {
+    let mut head = String::from("\n");
+    if let Some(p) = p {
+        p.context
+            .iter()
+            .for_each(|c| head.push_str(&format!("{c}\n")));
+        match &p.quote {
+            Some(quote) => head.push_str(&format!("{quote}\n")),
+            None if p.line > 0 => head.push_str(&format!("# line {}\n", p.line)),
+            None => {}
+        }
     }
-    if let Some(expected) = step.expected {
-        kv(w, "expected", &string(&expected.to_string()));
-    }
-    if let Some(detail) = &step.detail {
-        kv(w, "detail", &string(detail));
-    }
+    let mut t = table(&head);
+    put(&mut t, "id", step.id.as_str(), String::new());
+    put(&mut t, "title", step.title.as_str(), String::new());
+    optional(&mut t, "role", &step.role);
+    optional(&mut t, "expected", &step.expected.map(|e| e.to_string()));
+    optional(&mut t, "detail", &step.detail);
     if !step.commands.is_empty() {
-        kv(w, "commands", &array(&step.commands));
+        put(&mut t, "commands", lines(&step.commands), String::new());
     }
-    if let Some(verify) = &step.verify {
-        if verify_inferred {
-            line(
-                w,
-                "# verify inferred from the commands above; adjust or remove",
-            );
+    if let Some((key, mut check)) = step.verify.as_ref().and_then(Verify::to_toml) {
+        if let Value::Array(list) = &mut check {
+            one_per_line(list);
         }
-        match verify {
-            Verify::All(checks) | Verify::Any(checks) => {
-                let key = if matches!(verify, Verify::All(_)) {
-                    "verify.all"
-                } else {
-                    "verify.any"
-                };
-                line(w, &format!("{key} = ["));
-                for check in checks {
-                    line(w, &format!("  {{ {} }},", check.to_inline_toml()));
-                }
-                line(w, "]");
-            }
-            other => line(w, &format!("verify.{}", other.to_inline_toml())),
-        }
+        let comment = match p.is_some_and(|p| p.verify_inferred) {
+            true => "# verify inferred from the commands above; adjust or remove\n",
+            false => "",
+        };
+        let mut verify = Table::new();
+        verify.set_dotted(true);
+        put(&mut verify, &key, check, comment.to_owned());
+        t.insert("verify", Item::Table(verify));
     }
+    t
 }
 
-fn line(w: &mut String, text: &str) {
-    w.push_str(text);
-    w.push('\n');
+/// An array written one item a line, as people edit lists of commands.
+fn lines(items: &[String]) -> Array {
+    let mut list: Array = items.iter().map(String::as_str).collect();
+    one_per_line(&mut list);
+    list
 }
 
-fn kv(w: &mut String, key: &str, value: &str) {
-    let _ = writeln!(w, "{key} = {value}");
+fn one_per_line(list: &mut Array) {
+    if list.is_empty() {
+        return;
+    }
+    list.iter_mut()
+        .for_each(|v| v.decor_mut().set_prefix("\n  "));
+    list.set_trailing_comma(true);
+    list.set_trailing("\n");
 }
 
 fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-fn array(items: &[String]) -> String {
-    if items.is_empty() {
-        return "[]".to_owned();
-    }
-    let mut out = String::from("[\n");
-    for item in items {
-        let _ = writeln!(out, "  {},", string(item));
-    }
-    out.push(']');
-    out
-}
-
-/// A TOML string: plain when nothing needs escaping, literal ('…') when
-/// only quotes or backslashes would, a multi-line string for text with line
-/// breaks, escaped otherwise.
-pub fn string(text: &str) -> String {
-    let awkward = |c: char| (c.is_control() && c != '\t') || c == '\u{7f}';
-    if text.contains('\n') && !text.chars().any(|c| awkward(c) && c != '\n') {
-        return multi_line(text);
-    }
-    let needs_escape = text.contains(['"', '\\']);
-    if !needs_escape && !text.chars().any(awkward) {
-        return format!("\"{text}\"");
-    }
-    if !text.contains('\'') && !text.chars().any(awkward) {
-        return format!("'{text}'");
-    }
-    escaped(text)
-}
-
-fn escape_char(c: char, out: &mut String) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push('\t'),
-        c if c.is_control() || c == '\u{7f}' => {
-            let _ = write!(out, "\\u{:04X}", c as u32);
-        }
-        c => out.push(c),
-    }
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        escape_char(c, &mut out);
-    }
-    out.push('"');
-    out
-}
-
-/// `"""` string starting on its own line. Backslashes are escaped, and a
-/// quote is escaped when it follows another so no `"""` can form.
-fn multi_line(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    out.push_str("\"\"\"\n");
-    let mut prev_quote = false;
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '"' if prev_quote || i + 1 == chars.len() => {
-                out.push_str("\\\"");
-                prev_quote = false;
-            }
-            '"' => {
-                out.push('"');
-                prev_quote = true;
-            }
-            '\\' => {
-                out.push_str("\\\\");
-                prev_quote = false;
-            }
-            '\n' => {
-                out.push('\n');
-                prev_quote = false;
-            }
-            c => {
-                escape_char(c, &mut out);
-                prev_quote = false;
-            }
-        }
-    }
-    out.push_str("\"\"\"");
-    out
 }
 
 #[cfg(test)]
@@ -361,9 +289,29 @@ mod tests {
             "",
         ];
         for case in cases {
-            let doc = format!("v = {}\n", string(case));
+            let mut doc = DocumentMut::new();
+            put(doc.as_table_mut(), "v", case, String::new());
+            let doc = doc.to_string();
             let back: Wrap = toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
             assert_eq!(back.v, case, "{doc}");
         }
+    }
+
+    #[test]
+    fn nested_checks_are_written_one_a_line_and_read_back() {
+        let text = "id = \"a\"\ntitle = \"t\"\nverify.all = [\n  { instance_promoted = { instance = \"x\" } },\n  { any = [{ instance_exists = { instance = \"y\" } }, { alarm_state = { alarm = \"z\", state = \"OK\" } }] },\n]\n";
+        let step: Step = toml::from_str(text).unwrap();
+        let mut doc = DocumentMut::new();
+        let mut steps = ArrayOfTables::new();
+        steps.push(step_table(&step, None));
+        doc.insert("step", Item::ArrayOfTables(steps));
+        let written = doc.to_string();
+        assert_eq!(written, format!("\n[[step]]\n{text}"));
+        #[derive(serde::Deserialize)]
+        struct Steps {
+            step: Vec<Step>,
+        }
+        let back: Steps = toml::from_str(&written).unwrap();
+        assert_eq!(back.step, [step]);
     }
 }

@@ -6,8 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use super::commands::{Invocation, code_spans};
+use super::commands::code_spans;
 use super::report::Notes;
+use crate::runbook::aws_cli::{AwsCommand, parse_text};
 use crate::runbook::model::{EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec};
 
 /// A command and where it is.
@@ -43,12 +44,9 @@ fn region_in(text: &str) -> Option<String> {
     region_mentions(text).into_iter().next().map(|(_, r)| r)
 }
 
-/// An RDS instance id from an ARN ("arn:aws:rds:…:db:name") or a plain id.
+/// An RDS instance id from an ARN or a plain id.
 fn instance_id(value: &str) -> String {
-    value
-        .rsplit_once(":db:")
-        .map_or(value, |(_, id)| id)
-        .to_owned()
+    crate::arn::id_of(value).to_owned()
 }
 
 const REGION_PREFIXES: &[&str] = &[
@@ -334,28 +332,26 @@ impl Builder<'_> {
 fn created_by_steps(commands: &[CommandSite<'_>]) -> Created {
     let mut created = Created::default();
     for site in commands.iter().filter(|c| c.in_step) {
-        let inv = Invocation::parse(site.text);
-        let Some((service, op)) = inv.aws_call() else {
-            continue;
-        };
-        match (service, op) {
-            ("rds", op) if op.starts_with("restore-db-instance") => {
-                let target = inv
-                    .flag("--target-db-instance-identifier")
-                    .or_else(|| inv.flag("--db-instance-identifier"));
-                created.instances.extend(target.map(instance_id));
-            }
-            ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
-                created
-                    .instances
-                    .extend(inv.flag("--db-instance-identifier").map(instance_id));
-            }
-            ("ecs", "create-service") => {
-                if let (Some(c), Some(s)) = (inv.flag("--cluster"), inv.flag("--service-name")) {
-                    created.services.insert((c.to_owned(), s.to_owned()));
+        for cmd in parse_text(site.text) {
+            match (cmd.service.as_str(), cmd.operation.as_str()) {
+                ("rds", op) if op.starts_with("restore-db-instance") => {
+                    let target = cmd
+                        .flag("target-db-instance-identifier")
+                        .or_else(|| cmd.flag("db-instance-identifier"));
+                    created.instances.extend(target.map(instance_id));
                 }
+                ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
+                    created
+                        .instances
+                        .extend(cmd.flag("db-instance-identifier").map(instance_id));
+                }
+                ("ecs", "create-service") => {
+                    if let (Some(c), Some(s)) = (cmd.flag("cluster"), cmd.flag("service-name")) {
+                        created.services.insert((c.to_owned(), s.to_owned()));
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     created
@@ -383,7 +379,9 @@ pub fn infer(
         seen: Default::default(),
     };
     for site in commands {
-        from_command(&mut b, site);
+        for cmd in parse_text(site.text) {
+            from_command(&mut b, &cmd, site);
+        }
     }
     for &(line, line_no, code) in lines {
         vote_from_line(&mut b.regions, line, line_no);
@@ -407,56 +405,55 @@ pub fn infer(
     (b.env, b.created)
 }
 
-fn from_command(b: &mut Builder<'_>, site: &CommandSite<'_>) {
-    let inv = Invocation::parse(site.text);
-    let Some((service, op)) = inv.aws_call() else {
-        return;
-    };
-    let region = inv.flag("--region").filter(|r| is_region(r));
+fn from_command(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
+    let (service, op) = (cmd.service.as_str(), cmd.operation.as_str());
+    let region = cmd.region().filter(|r| is_region(r));
     let line = site.line;
     let how = |flag: &str| format!("{flag} in `aws {service} {op}`");
     if let Some(r) = region {
         b.regions.mention(r, line);
     }
-    if let Some(src) = inv.flag("--source-region").filter(|r| is_region(r)) {
+    if let Some(src) = cmd.flag("source-region").filter(|r| is_region(r)) {
         b.regions.primary(src, line, 3);
     }
     match service {
-        "rds" => rds_command(b, &inv, op, region, site),
+        "rds" => rds_command(b, cmd, region, site),
         "ecs" => {
-            let cluster = inv.flag("--cluster");
-            let svc = inv.flag("--service").or_else(|| inv.flag("--services"));
-            match (cluster, svc) {
-                (Some(c), Some(s)) => {
-                    b.ecs(c, s, region, line, &how("--cluster/--service"));
+            let services = cmd.values_of_any(&["service", "services"]);
+            match cmd.flag("cluster") {
+                Some(c) if !services.is_empty() => {
+                    for s in services {
+                        b.ecs(c, s, region, line, &how("--cluster/--service"));
+                    }
                     if let Some(r) = region
                         && (c.contains("secondary") || c.contains("-dr"))
                     {
                         b.regions.dr(r, line, 2);
                     }
                 }
-                (Some(c), None) if is_concrete(c) => b.clusters.push((c.to_owned(), line)),
+                Some(c) if is_concrete(c) => b.clusters.push((c.to_owned(), line)),
                 _ => {}
             }
         }
         "backup" => {
-            if let Some(v) = inv.flag("--backup-vault-name") {
+            if let Some(v) = cmd.flag("backup-vault-name") {
                 b.vault(v, region, line, &how("--backup-vault-name"));
             }
         }
         "cloudwatch" => {
-            if let Some(n) = inv.flag("--alarm-name") {
+            for n in cmd
+                .values("alarm-name")
+                .iter()
+                .chain(cmd.values("alarm-names"))
+            {
                 b.alarm(n, false, line);
             }
-            if let Some(n) = inv.flag("--alarm-names") {
-                b.alarm(n, false, line);
-            }
-            if let Some(n) = inv.flag("--alarm-name-prefix") {
+            if let Some(n) = cmd.flag("alarm-name-prefix") {
                 b.alarm(n, true, line);
             }
         }
         "route53" => {
-            if let Some(zone) = inv.flag("--hosted-zone-id")
+            if let Some(zone) = cmd.flag("hosted-zone-id")
                 && is_concrete(zone)
                 && b.zones.insert(zone.to_owned())
             {
@@ -472,16 +469,15 @@ fn from_command(b: &mut Builder<'_>, site: &CommandSite<'_>) {
 
 fn rds_command(
     b: &mut Builder<'_>,
-    inv: &Invocation,
-    op: &str,
+    cmd: &AwsCommand,
     region: Option<&str>,
     site: &CommandSite<'_>,
 ) {
-    let line = site.line;
+    let (op, line) = (cmd.operation.as_str(), site.line);
     let how = |flag: &str| format!("{flag} in `aws rds {op}`");
-    let id = inv.flag("--db-instance-identifier");
-    let source = inv.flag("--source-db-instance-identifier");
-    if let Some(engine) = inv.flag("--engine") {
+    let id = cmd.flag("db-instance-identifier");
+    let source = cmd.flag("source-db-instance-identifier");
+    if let Some(engine) = cmd.flag("engine") {
         b.engines.insert(engine_family(engine));
     }
     match op {
@@ -496,8 +492,8 @@ fn rds_command(
             }
         }
         "create-db-instance-read-replica" => {
-            let source_region = inv
-                .flag("--source-region")
+            let source_region = cmd
+                .flag("source-region")
                 .map(str::to_owned)
                 .or_else(|| source.and_then(region_in));
             if let Some(src) = source {
@@ -525,9 +521,9 @@ fn rds_command(
             }
         }
         op if op.starts_with("restore-db-cluster") || op == "failover-db-cluster" => {
-            let cluster = inv
-                .flag("--source-db-cluster-identifier")
-                .or_else(|| inv.flag("--db-cluster-identifier"));
+            let cluster = cmd
+                .flag("source-db-cluster-identifier")
+                .or_else(|| cmd.flag("db-cluster-identifier"));
             if let Some(c) = cluster.filter(|c| is_concrete(c)) {
                 b.notes.check(
                     Some(line),

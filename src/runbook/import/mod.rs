@@ -31,10 +31,10 @@ use std::fmt;
 pub use report::{Note, NoteKind, Report, ScenarioSummary};
 
 use self::commands::{LineKind, parse_shell};
-use self::draft::{DraftScenario, ScenarioOrigin};
+use self::draft::{DraftScenario, DraftStep, ScenarioOrigin};
 use self::environment::{CommandSite, Created};
 use self::markdown::{Block, BlockKind};
-use self::objectives::{Stated, Which};
+use self::objectives::{Stated, TableRow, Which};
 use self::report::Notes;
 use self::scenarios::Outline;
 use self::sections::{HeadingClass, Section, classify};
@@ -42,6 +42,7 @@ use self::source::SourceLines;
 use self::text::{UniqueIds, slug, strip_section_number, words};
 use super::duration::HumanDuration;
 use super::model::{Objectives, Runbook, Scenario, Step};
+use crate::runbook::aws_cli::simple_commands;
 
 /// A successful import: the runbook, its TOML, and the report.
 #[derive(Debug, Clone)]
@@ -178,13 +179,13 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         ..Default::default()
     };
     let src = SourceLines::new(&text);
-    let draft_refs: Vec<&DraftScenario> = drafts.iter().map(|(d, _, _)| d).collect();
+    let draft_refs: Vec<&DraftScenario> = drafts.iter().map(|d| &d.scenario).collect();
     let plan_text = plan_text::place(&outline, &blocks, &src, &draft_refs, &mut notes);
     let mut headings_above = plan_text::container_headings(&outline, &draft_refs, &src);
     let description = join_text(&plan_text.lines);
     let mut summaries = Vec::new();
     let mut scenario_ids = UniqueIds::default();
-    for (i, (draft, _, _)) in drafts.iter().enumerate() {
+    for (i, draft) in drafts.iter().map(|d| &d.scenario).enumerate() {
         let (mut scenario, step_prov) =
             finish_scenario(draft, &roles, &src, &mut scenario_ids, &mut notes);
         summaries.push(ScenarioSummary {
@@ -219,9 +220,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         scenarios: scenarios_out,
     };
     let toml = emit::emit(&runbook, &prov);
-    if cfg!(debug_assertions) || toml.len() <= SELF_CHECK_LIMIT {
-        self_check(&toml, &runbook, &source)?;
-    }
+    self_check(&toml, &runbook, &source)?;
     let mut notes = notes.0;
     notes.sort_by_key(|n| (n.kind, n.line.unwrap_or(0)));
     Ok(Imported {
@@ -234,11 +233,6 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         },
     })
 }
-
-/// Output up to this size is read back before it is returned (real plans
-/// are far smaller; generated megabyte plans skip it in release builds, as
-/// the parse would double the import time; debug builds always check).
-const SELF_CHECK_LIMIT: usize = 256 * 1024;
 
 /// Reads the emitted TOML back: it must be exactly the runbook.
 fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportError> {
@@ -255,7 +249,13 @@ fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportE
     }
 }
 
-type Draft<'a> = (DraftScenario, Vec<&'a Block>, Vec<(String, usize)>);
+/// A scenario's draft with the plan text it came from.
+struct Draft<'a> {
+    scenario: DraftScenario,
+    blocks: Vec<&'a Block>,
+    /// Headings above and inside it, with their lines (read for objectives).
+    headings: Vec<(String, usize)>,
+}
 
 /// A scenario's draft, its blocks and its headings (for objectives).
 fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes) -> Draft<'a> {
@@ -264,7 +264,11 @@ fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes
     section.all_blocks(&mut blocks);
     let mut headings = Vec::new();
     collect_headings(section, &mut headings);
-    (draft, blocks, headings)
+    Draft {
+        scenario: draft,
+        blocks,
+        headings,
+    }
 }
 
 fn collect_headings(section: &Section<'_>, out: &mut Vec<(String, usize)>) {
@@ -372,179 +376,165 @@ fn settle_objectives(
     if let Some((title, line)) = &outline.title {
         objectives::scan_line(title, *line, &mut global);
     }
-    for (draft, blocks, headings) in drafts.iter_mut() {
-        if draft.origin == ScenarioOrigin::WholePlan {
-            // Its text is the plan's own: its objectives are the plan's.
+    for draft in drafts.iter_mut() {
+        scenario_objectives(draft, notes);
+    }
+    let mut all_blocks: Vec<&Block> = context.to_vec();
+    for d in drafts.iter() {
+        all_blocks.extend(d.blocks.iter().copied());
+    }
+    let rows = objectives::scan_tables(&all_blocks);
+    let unmatched = objectives_from_rows(rows, drafts, notes);
+    let mut plan = PlanObjectives {
+        global: &global,
+        unmatched: &unmatched,
+        drafts,
+        notes,
+        comment: Vec::new(),
+    };
+    let rto = plan.pick(Which::Rto, DEFAULT_RTO);
+    let rpo = plan.pick(Which::Rpo, DEFAULT_RPO);
+    (Objectives { rto, rpo }, plan.comment.join("\n"))
+}
+
+/// A scenario's objectives stated in its headings and text.
+fn scenario_objectives(draft: &mut Draft<'_>, notes: &mut Notes) {
+    if draft.scenario.origin == ScenarioOrigin::WholePlan {
+        // Its text is the plan's own: its objectives are the plan's.
+        return;
+    }
+    let mut found = Vec::new();
+    for (heading, line) in &draft.headings {
+        objectives::scan_line(heading, *line, &mut found);
+    }
+    objectives::scan_blocks(&draft.blocks, &mut found);
+    let scenario = &mut draft.scenario;
+    for which in [Which::Rto, Which::Rpo] {
+        let Some(s) = found.iter().find(|s| s.which == which) else {
             continue;
-        }
-        let mut found = Vec::new();
-        for (heading, line) in headings.iter() {
-            objectives::scan_line(heading, *line, &mut found);
-        }
-        objectives::scan_blocks(blocks, &mut found);
-        for which in [Which::Rto, Which::Rpo] {
-            if let Some(s) = found.iter().find(|s| s.which == which) {
-                let slot = match which {
-                    Which::Rto => &mut draft.rto,
-                    Which::Rpo => &mut draft.rpo,
-                };
-                *slot = Some((s.value, s.line));
-                notes.inferred(
-                    s.line,
-                    format!(
-                        "{} {} for \"{}\" from \"{}\"",
-                        which.name(),
-                        s.value,
-                        draft.title,
-                        s.text
-                    ),
-                );
-                if s.vague {
-                    notes.check(
-                        Some(s.line),
-                        format!(
-                            "{} of \"{}\" read as 0 from \"{}\"",
-                            which.name(),
-                            draft.title,
-                            s.text
-                        ),
-                    );
-                }
-            }
+        };
+        *scenario.objective_mut(which) = Some((s.value, s.line));
+        let (name, title) = (which.name(), &scenario.title);
+        notes.inferred(
+            s.line,
+            format!("{name} {} for \"{title}\" from \"{}\"", s.value, s.text),
+        );
+        if s.vague {
+            notes.check(
+                Some(s.line),
+                format!("{name} of \"{title}\" read as 0 from \"{}\"", s.text),
+            );
         }
     }
-    // Tables with RTO/RPO columns: rows name scenarios (or categories).
-    let all_blocks: Vec<&Block> = {
-        let mut v: Vec<&Block> = context.to_vec();
-        for (_, blocks, _) in drafts.iter() {
-            v.extend(blocks.iter().copied());
-        }
-        v
-    };
-    let rows = objectives::scan_tables(&all_blocks);
+}
+
+/// Gives each RTO/RPO table row to the scenario it names; returns the rows
+/// that name none (categories, the plan as a whole).
+fn objectives_from_rows(
+    rows: Vec<TableRow>,
+    drafts: &mut [Draft<'_>],
+    notes: &mut Notes,
+) -> Vec<TableRow> {
+    // Matching every row against every scenario is quadratic; a plan this
+    // large is generated, not written, so its rows stay plan-wide.
     let row_budget = rows.len().saturating_mul(drafts.len()) <= 2_000_000;
     let mut unmatched = Vec::new();
     for row in rows {
-        // Matching every row against every scenario is quadratic; a plan
-        // this large is generated, not written, so its rows stay plan-wide.
         let target = drafts
             .iter_mut()
             .take(if row_budget { usize::MAX } else { 0 })
-            .find(|(d, _, _)| row_names_scenario(&row.key, &d.title));
-        match target {
-            Some((draft, _, _)) => {
-                for (which, value) in [(Which::Rto, row.rto), (Which::Rpo, row.rpo)] {
-                    let slot = match which {
-                        Which::Rto => &mut draft.rto,
-                        Which::Rpo => &mut draft.rpo,
-                    };
-                    if let Some((v, vague)) = value
-                        && slot.is_none()
-                    {
-                        *slot = Some((v, row.line));
-                        notes.inferred(
-                            row.line,
-                            format!(
-                                "{} {v} for \"{}\" from a table row \"{}\"",
-                                which.name(),
-                                draft.title,
-                                row.key
-                            ),
-                        );
-                        if vague {
-                            notes.check(
-                                Some(row.line),
-                                format!("{} of \"{}\" read as 0", which.name(), draft.title),
-                            );
-                        }
-                    }
-                }
+            .find(|d| row_names_scenario(&row.key, &d.scenario.title));
+        let Some(Draft { scenario, .. }) = target else {
+            unmatched.push(row);
+            continue;
+        };
+        for which in [Which::Rto, Which::Rpo] {
+            let slot = scenario.objective_mut(which);
+            let Some((v, vague)) = row.value(which).filter(|_| slot.is_none()) else {
+                continue;
+            };
+            *slot = Some((v, row.line));
+            let (name, title) = (which.name(), &scenario.title);
+            notes.inferred(
+                row.line,
+                format!(
+                    "{name} {v} for \"{title}\" from a table row \"{}\"",
+                    row.key
+                ),
+            );
+            if vague {
+                notes.check(Some(row.line), format!("{name} of \"{title}\" read as 0"));
             }
-            None => unmatched.push(row),
         }
     }
-    let mut comment = Vec::new();
-    let mut pick = |which: Which, default: HumanDuration| -> HumanDuration {
-        if let Some(s) = global.iter().find(|s| s.which == which) {
-            notes.inferred(
-                s.line,
-                format!("plan {} {} from \"{}\"", which.name(), s.value, s.text),
-            );
-            comment.push(format!("{} from line {}: {}", which.name(), s.line, s.text));
+    unmatched
+}
+
+/// Settles a plan-wide objective: stated in the plan's context, else the
+/// largest in an objectives table, else the largest scenario's, else a
+/// default; each choice noted for the report and the TOML comment.
+struct PlanObjectives<'x, 'a> {
+    global: &'x [Stated],
+    unmatched: &'x [TableRow],
+    drafts: &'x [Draft<'a>],
+    notes: &'x mut Notes,
+    comment: Vec<String>,
+}
+
+impl PlanObjectives<'_, '_> {
+    fn pick(&mut self, which: Which, default: HumanDuration) -> HumanDuration {
+        let name = which.name();
+        if let Some(s) = self.global.iter().find(|s| s.which == which) {
+            let text = &s.text;
+            self.notes
+                .inferred(s.line, format!("plan {name} {} from \"{text}\"", s.value));
+            self.comment
+                .push(format!("{name} from line {}: {text}", s.line));
             if s.vague {
-                notes.check(
+                self.notes.check(
                     Some(s.line),
-                    format!(
-                        "plan {} read as 0 from \"{}\"; set the figure you actually commit to",
-                        which.name(),
-                        s.text
-                    ),
+                    format!("plan {name} read as 0 from \"{text}\"; set the figure you actually commit to"),
                 );
             }
             return s.value;
         }
-        let from_rows = unmatched
+        let from_rows = self
+            .unmatched
             .iter()
-            .filter_map(|r| {
-                match which {
-                    Which::Rto => r.rto,
-                    Which::Rpo => r.rpo,
-                }
-                .map(|(v, _)| (v, r.line))
-            })
+            .filter_map(|r| r.value(which).map(|(v, _)| (v, r.line)))
             .max();
         if let Some((v, line)) = from_rows {
-            notes.check(
+            self.notes.check(
                 Some(line),
-                format!(
-                    "plan {} {v}: the largest value in an objectives table",
-                    which.name()
-                ),
+                format!("plan {name} {v}: the largest value in an objectives table"),
             );
-            comment.push(format!(
-                "{}: largest value in the table at line {line}",
-                which.name()
-            ));
+            self.comment
+                .push(format!("{name}: largest value in the table at line {line}"));
             return v;
         }
-        let per_scenario = drafts
+        let per_scenario = self
+            .drafts
             .iter()
-            .filter_map(|(d, _, _)| match which {
-                Which::Rto => d.rto,
-                Which::Rpo => d.rpo,
-            })
+            .filter_map(|d| d.scenario.objective(which))
             .max();
         if let Some((v, line)) = per_scenario {
-            notes.check(
+            self.notes.check(
                 Some(line),
-                format!(
-                    "no plan-wide {}; used the largest scenario {} ({v})",
-                    which.name(),
-                    which.name()
-                ),
+                format!("no plan-wide {name}; used the largest scenario {name} ({v})"),
             );
-            comment.push(format!(
-                "{}: no plan-wide value; the largest scenario value",
-                which.name()
+            self.comment.push(format!(
+                "{name}: no plan-wide value; the largest scenario value"
             ));
             return v;
         }
-        notes.check(
+        self.notes.check(
             None,
-            format!(
-                "no {} found; assumed {default} — set your real objective",
-                which.name()
-            ),
+            format!("no {name} found; assumed {default} — set your real objective"),
         );
-        comment.push(format!(
-            "{}: not stated in the plan; assumed {default}",
-            which.name()
-        ));
+        self.comment
+            .push(format!("{name}: not stated in the plan; assumed {default}"));
         default
-    };
-    let rto = pick(Which::Rto, DEFAULT_RTO);
-    let rpo = pick(Which::Rpo, DEFAULT_RPO);
-    (Objectives { rto, rpo }, comment.join("\n"))
+    }
 }
 
 /// Whether a table row's first cell names a scenario: "Category 1" matches
@@ -629,7 +619,7 @@ fn infer_environment(
     notes: &mut Notes,
 ) -> (super::model::Environment, Created) {
     let mut sites: Vec<CommandSite<'_>> = Vec::new();
-    for (draft, _, _) in drafts {
+    for draft in drafts.iter().map(|d| &d.scenario) {
         let in_step = draft.origin != ScenarioOrigin::Reference;
         for step in &draft.steps {
             for c in &step.commands {
@@ -672,43 +662,10 @@ fn infer_environment(
     environment::infer(&sites, &borrowed, notes)
 }
 
-/// Words that say little about what a step does.
-const STOPWORDS: &[&str] = &[
-    "the",
-    "and",
-    "for",
-    "with",
-    "within",
-    "after",
-    "from",
-    "into",
-    "new",
-    "use",
-    "via",
-    "any",
-    "all",
-    "are",
-    "this",
-    "that",
-    "then",
-    "when",
-    "your",
-    "our",
-    "its",
-    "east",
-    "west",
-    "aws",
-    "step",
-    "run",
-    "if",
-    "necessary",
-    "available",
-    "current",
-    "most",
-    "recent",
-    "as",
-    "above",
-];
+/// Words that say little about what a step does, separated by blanks.
+const STOPWORDS: &str = "the and for with within after from into new use via any all are this \
+    that then when your our its east west aws step run if necessary \
+    available current most recent as above";
 
 fn significant_words(text: &str) -> HashSet<String> {
     let lower = text
@@ -718,7 +675,7 @@ fn significant_words(text: &str) -> HashSet<String> {
         .into_iter()
         .filter(|w| {
             w.len() >= 3
-                && !STOPWORDS.contains(&w.as_str())
+                && !STOPWORDS.split_whitespace().any(|s| s == w)
                 && !w.chars().all(|c| c.is_ascii_digit())
         })
         .collect()
@@ -727,25 +684,40 @@ fn significant_words(text: &str) -> HashSet<String> {
 /// Reference-section commands ("Appendix: Example Commands") also go to
 /// the steps without commands that they plainly belong to: the step names
 /// the same resource, or shares two or more telling words.
-fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
-    // Per reference entry: its telling words, the names its commands use
-    // (as they would appear backticked in prose), and the commands.
-    let references: Vec<(HashSet<String>, Vec<String>, Vec<draft::Command>)> = drafts
+/// A step of a reference section that has commands, as other steps can
+/// borrow them.
+struct Reference {
+    /// Its telling words.
+    words: HashSet<String>,
+    /// Names its commands use, as they would appear backticked in prose.
+    names: Vec<String>,
+    commands: Vec<draft::Command>,
+}
+
+fn references(drafts: &[Draft<'_>]) -> Vec<Reference> {
+    drafts
         .iter()
-        .filter(|(d, _, _)| d.origin == ScenarioOrigin::Reference)
-        .flat_map(|(d, _, _)| d.steps.iter())
+        .filter(|d| d.scenario.origin == ScenarioOrigin::Reference)
+        .flat_map(|d| d.scenario.steps.iter())
         .filter(|s| !s.commands.is_empty())
-        .map(|s| {
-            let names = s
+        .map(|s| Reference {
+            words: significant_words(&s.all_text()),
+            names: s
                 .commands
                 .iter()
-                .flat_map(|c| commands::Invocation::parse(&c.text).words)
+                .flat_map(|c| simple_commands(&c.text).concat())
                 .filter(|w| !w.starts_with('-') && w.contains('-') && environment::is_concrete(w))
                 .map(|w| format!("`{w}`"))
-                .collect();
-            (significant_words(&s.all_text()), names, s.commands.clone())
+                .collect(),
+            commands: s.commands.clone(),
         })
-        .collect();
+        .collect()
+}
+
+/// Steps without commands take a reference step's commands when they name
+/// the same resource or share its wording.
+fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
+    let references = references(drafts);
     if references.is_empty() {
         return;
     }
@@ -756,99 +728,83 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
         );
         return;
     }
-    for (draft, _, _) in drafts
+    for draft in drafts
         .iter_mut()
-        .filter(|(d, _, _)| d.origin != ScenarioOrigin::Reference)
+        .map(|d| &mut d.scenario)
+        .filter(|d| d.origin != ScenarioOrigin::Reference)
     {
         for step in draft.steps.iter_mut().filter(|s| s.commands.is_empty()) {
             let text = step.all_text();
             let step_words = significant_words(&text);
-            for (ref_words, ref_names, ref_commands) in &references {
-                let shares_name = ref_names.iter().any(|name| text.contains(name.as_str()));
-                let overlap = ref_words.intersection(&step_words).count();
-                if shares_name || overlap >= 2 {
-                    let why = if shares_name {
-                        "names the same resource"
-                    } else {
-                        "same wording"
-                    };
-                    for c in ref_commands {
-                        notes.check(
-                            Some(step.line),
-                            format!(
-                                "step \"{}\" of \"{}\" got the reference command from line {} ({why}); check it fits",
-                                step.title, draft.title, c.line
-                            ),
-                        );
-                    }
-                    step.commands.extend(ref_commands.iter().cloned());
-                    step.borrowed_commands += ref_commands.len();
-                    break;
+            for r in &references {
+                let shares_name = r.names.iter().any(|name| text.contains(name.as_str()));
+                if !shares_name && r.words.intersection(&step_words).count() < 2 {
+                    continue;
                 }
+                let why = if shares_name {
+                    "names the same resource"
+                } else {
+                    "same wording"
+                };
+                for c in &r.commands {
+                    notes.check(
+                        Some(step.line),
+                        format!(
+                            "step \"{}\" of \"{}\" got the reference command from line {} ({why}); check it fits",
+                            step.title, draft.title, c.line
+                        ),
+                    );
+                }
+                step.commands.extend(r.commands.iter().cloned());
+                step.borrowed_commands += r.commands.len();
+                break;
             }
         }
     }
 }
 
-/// Turns a draft into the model: ids, roles, verify predicates, text.
-fn finish_scenario(
-    draft: &DraftScenario,
+/// A draft step in the model: its id, role and verify predicate, and where
+/// it came from.
+fn finish_step(
+    step: &DraftStep,
+    scenario: &str,
     roles: &[roles::Role],
     src: &SourceLines<'_>,
-    scenario_ids: &mut UniqueIds,
+    step_ids: &mut UniqueIds,
     notes: &mut Notes,
-) -> (Scenario, Vec<emit::StepProvenance>) {
-    let id_base = {
-        let core = scenario_core_title(&draft.title);
-        let s = slug(&core, 40);
-        if s.is_empty() {
-            "scenario".to_owned()
-        } else {
-            s
-        }
-    };
-    let id = scenario_ids.claim(&id_base);
-    let mut step_ids = UniqueIds::default();
-    let mut steps_out = Vec::new();
-    let mut prov = Vec::new();
-    let mut without_command = Vec::new();
-    for step in &draft.steps {
-        let base = {
-            let s = slug(&step.title, 32);
-            if s.is_empty() { "step".to_owned() } else { s }
-        };
-        let step_id = step_ids.claim(&base);
-        let checks = verify::infer(step);
-        if !checks.is_empty() {
-            notes.inferred(
-                step.line,
-                format!(
-                    "verify for step \"{}\" of \"{}\" from its commands",
-                    step.title, draft.title
-                ),
-            );
-        }
-        let verify = verify::combine(checks);
-        if step.commands.is_empty() {
-            without_command.push(step_id.clone());
-        }
-        let detail = join_text(&step.detail);
-        prov.push(step_provenance(
-            step,
-            detail.as_deref(),
-            verify.is_some(),
-            src,
-        ));
-        steps_out.push(Step {
-            id: step_id,
-            title: step.title.clone(),
-            detail,
-            role: roles::assign(step, roles),
-            commands: step.commands.iter().map(|c| c.text.clone()).collect(),
-            expected: step.expected,
-            verify,
-        });
+) -> (Step, emit::StepProvenance) {
+    let base = slug(&step.title, 32);
+    let id = step_ids.claim(if base.is_empty() { "step" } else { &base });
+    let checks = verify::infer(step);
+    if !checks.is_empty() {
+        let title = &step.title;
+        notes.inferred(
+            step.line,
+            format!("verify for step \"{title}\" of \"{scenario}\" from its commands"),
+        );
     }
+    let verify = verify::combine(checks);
+    let detail = join_text(&step.detail);
+    let prov = step_provenance(step, detail.as_deref(), verify.is_some(), src);
+    let step = Step {
+        id,
+        title: step.title.clone(),
+        detail,
+        role: roles::assign(step, roles),
+        commands: step.commands.iter().map(|c| c.text.clone()).collect(),
+        expected: step.expected,
+        verify,
+    };
+    (step, prov)
+}
+
+/// What the report says about a finished scenario as a whole.
+fn scenario_notes(draft: &DraftScenario, steps: &[Step], notes: &mut Notes) {
+    let without_command: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.commands.is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
     if draft.placeholder_steps {
         notes.check(
             Some(draft.line),
@@ -879,6 +835,33 @@ fn finish_scenario(
             ),
         );
     }
+}
+
+/// Turns a draft into the model: ids, roles, verify predicates, text.
+fn finish_scenario(
+    draft: &DraftScenario,
+    roles: &[roles::Role],
+    src: &SourceLines<'_>,
+    scenario_ids: &mut UniqueIds,
+    notes: &mut Notes,
+) -> (Scenario, Vec<emit::StepProvenance>) {
+    let id_base = {
+        let core = scenario_core_title(&draft.title);
+        let s = slug(&core, 40);
+        if s.is_empty() {
+            "scenario".to_owned()
+        } else {
+            s
+        }
+    };
+    let id = scenario_ids.claim(&id_base);
+    let mut step_ids = UniqueIds::default();
+    let (steps_out, prov): (Vec<Step>, Vec<_>) = draft
+        .steps
+        .iter()
+        .map(|step| finish_step(step, &draft.title, roles, src, &mut step_ids, notes))
+        .unzip();
+    scenario_notes(draft, &steps_out, notes);
     let scenario = Scenario {
         id,
         title: draft.title.clone(),

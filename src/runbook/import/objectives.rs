@@ -184,6 +184,16 @@ pub struct TableRow {
     pub rpo: Option<(HumanDuration, bool)>,
 }
 
+impl TableRow {
+    /// The row's RTO or RPO, and whether it was only a vague "0".
+    pub fn value(&self, which: Which) -> Option<(HumanDuration, bool)> {
+        match which {
+            Which::Rto => self.rto,
+            Which::Rpo => self.rpo,
+        }
+    }
+}
+
 /// Rows of tables whose header names RTO or RPO columns.
 pub fn scan_tables(blocks: &[&Block]) -> Vec<TableRow> {
     let mut rows_out = Vec::new();

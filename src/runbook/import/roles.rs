@@ -1,10 +1,10 @@
 //! Roles named in a roles/contacts section ("Incident Commander: …", "DB
 //! Operations: …") and a keyword guess of which role does each step.
 
-use super::commands::aws_service;
 use super::draft::DraftStep;
 use super::markdown::{Block, BlockKind, Item};
 use super::text::words;
+use crate::runbook::aws_cli::parse_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Duty {
@@ -258,8 +258,8 @@ pub fn assign(step: &DraftStep, roles: &[Role]) -> Option<String> {
         score(line, 1, &mut scores);
     }
     for command in &step.commands {
-        if let Some(service) = aws_service(&command.text) {
-            let duty = match service {
+        if let Some(cmd) = parse_text(&command.text).first() {
+            let duty = match cmd.service.as_str() {
                 "rds" | "backup" | "dynamodb" => Some(Duty::Database),
                 "ecs" | "ecr" | "elbv2" | "route53" | "autoscaling" => Some(Duty::Application),
                 _ => None,

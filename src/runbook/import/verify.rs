@@ -2,19 +2,16 @@
 //! instance should become `available`, a promoted replica should stand
 //! alone, an updated ECS service should settle.
 
-use super::commands::Invocation;
 use super::draft::DraftStep;
 use super::environment::is_concrete;
+use crate::runbook::aws_cli::parse_text;
 use crate::runbook::model::Verify;
 use crate::runbook::predicates::{EcsStable, InstancePromoted, InstanceStatus};
 
 pub fn infer(step: &DraftStep) -> Vec<Verify> {
     let mut checks: Vec<Verify> = Vec::new();
-    for command in &step.commands {
-        let inv = Invocation::parse(&command.text);
-        let Some((service, op)) = inv.aws_call() else {
-            continue;
-        };
+    for inv in step.commands.iter().flat_map(|c| parse_text(&c.text)) {
+        let (service, op) = (inv.service.as_str(), inv.operation.as_str());
         let available = |id: Option<&str>| {
             id.filter(|i| is_concrete(i)).map(|instance| {
                 Verify::InstanceStatus(InstanceStatus {
@@ -25,24 +22,29 @@ pub fn infer(step: &DraftStep) -> Vec<Verify> {
         };
         let check = match (service, op) {
             ("rds", op) if op.starts_with("restore-db-instance") => available(
-                inv.flag("--target-db-instance-identifier")
-                    .or_else(|| inv.flag("--db-instance-identifier")),
+                inv.flag("target-db-instance-identifier")
+                    .or_else(|| inv.flag("db-instance-identifier")),
             ),
             ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
-                available(inv.flag("--db-instance-identifier"))
+                available(inv.flag("db-instance-identifier"))
             }
-            ("rds", "wait") if inv.aws_subcommand() == Some("db-instance-available") => {
-                available(inv.flag("--db-instance-identifier"))
+            ("rds", "wait")
+                if inv
+                    .positional
+                    .first()
+                    .is_some_and(|w| w == "db-instance-available") =>
+            {
+                available(inv.flag("db-instance-identifier"))
             }
             ("rds", "promote-read-replica") => inv
-                .flag("--db-instance-identifier")
+                .flag("db-instance-identifier")
                 .filter(|i| is_concrete(i))
                 .map(|i| {
                     Verify::InstancePromoted(InstancePromoted {
                         instance: i.to_owned(),
                     })
                 }),
-            ("ecs", "update-service") => match (inv.flag("--cluster"), inv.flag("--service")) {
+            ("ecs", "update-service") => match (inv.flag("cluster"), inv.flag("service")) {
                 (Some(c), Some(s)) if is_concrete(c) && is_concrete(s) => {
                     Some(Verify::EcsStable(EcsStable {
                         cluster: c.to_owned(),

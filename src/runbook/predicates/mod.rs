@@ -170,20 +170,13 @@ impl Verify {
         }
     }
 
-    /// `key = { … }` as written after `verify.` (nested `all` / `any` as
-    /// inline arrays), through the serde shape: no predicate is spelled out.
-    pub fn to_inline_toml(&self) -> String {
-        let mut value = String::new();
-        match self.serialize(toml::ser::ValueSerializer::new(&mut value)) {
-            // An externally tagged enum is a one-key table: drop its braces.
-            Ok(_) => value
-                .strip_prefix("{ ")
-                .and_then(|v| v.strip_suffix(" }"))
-                .unwrap_or(&value)
-                .to_string(),
-            // Only maps with non-string keys fail, and predicates have none.
-            Err(_) => format!("{} = {{}}", self.key()),
-        }
+    /// Its TOML key and value (nested `all` / `any` as inline arrays),
+    /// through the serde shape: no predicate is spelled out. `None` only if
+    /// serde fails, which a predicate (string keys only) cannot.
+    pub fn to_toml(&self) -> Option<(String, toml_edit::Value)> {
+        let doc = toml_edit::ser::to_document(self).ok()?;
+        let (key, item) = doc.as_table().iter().next()?;
+        Some((key.to_owned(), item.clone().into_value().ok()?))
     }
 
     /// What every predicate in it watches.

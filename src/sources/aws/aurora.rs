@@ -6,7 +6,8 @@ use aws_sdk_rds::types;
 
 use super::errors::Call;
 use super::rds::each_filtered;
-use super::{db_id, timestamp};
+use super::timestamp;
+use crate::arn::id_of;
 use crate::domain::snapshot::{DbCluster, SourceError};
 
 /// `DescribeDBClusters` for these identifiers, up to 100 a call, every
@@ -65,7 +66,7 @@ pub fn cluster(region: &str, raw: &types::DbCluster) -> Option<DbCluster> {
         replica_of: raw
             .replication_source_identifier()
             .filter(|s| !s.is_empty())
-            .map(|s| db_id(s).to_string()),
+            .map(|s| id_of(s).to_string()),
     })
 }
 

@@ -156,7 +156,7 @@ fn deployment(raw: &types::Deployment) -> Deployment {
     Deployment {
         id: raw.id().unwrap_or_default().to_string(),
         status: raw.status().unwrap_or_default().to_string(),
-        task_definition: short_task_definition(raw.task_definition().unwrap_or_default()),
+        task_definition: crate::arn::id_of(raw.task_definition().unwrap_or_default()).to_string(),
         rollout: raw.rollout_state().and_then(|r| match r {
             DeploymentRolloutState::InProgress => Some(RolloutState::InProgress),
             DeploymentRolloutState::Completed => Some(RolloutState::Completed),
@@ -169,11 +169,6 @@ fn deployment(raw: &types::Deployment) -> Deployment {
         failed_tasks: count(raw.failed_tasks()),
         updated: raw.updated_at().or(raw.created_at()).and_then(timestamp),
     }
-}
-
-/// "family:revision" from a task definition ARN.
-fn short_task_definition(arn: &str) -> String {
-    arn.rsplit('/').next().unwrap_or(arn).to_string()
 }
 
 /// (service name, task) for recently stopped tasks of these services,
@@ -265,7 +260,7 @@ pub fn stopped_task(raw: &types::Task) -> StoppedTask {
         reason = format!("{reason} ({detail})");
     }
     StoppedTask {
-        id: arn.rsplit('/').next().unwrap_or(arn).to_string(),
+        id: crate::arn::id_of(arn).to_string(),
         stopped_at: raw.stopped_at().and_then(timestamp),
         reason,
     }

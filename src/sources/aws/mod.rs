@@ -481,13 +481,3 @@ pub(crate) fn timestamp(at: &aws_smithy_types::DateTime) -> Option<Timestamp> {
     let nanos = i32::try_from(at.subsec_nanos()).ok()?;
     Timestamp::new(at.secs(), nanos).ok()
 }
-
-/// The identifier in an RDS ARN (`arn:aws:rds:region:account:db:name`), or
-/// the identifier itself.
-pub(crate) fn db_id(id_or_arn: &str) -> &str {
-    if id_or_arn.starts_with("arn:") {
-        id_or_arn.rsplit(':').next().unwrap_or(id_or_arn)
-    } else {
-        id_or_arn
-    }
-}

@@ -14,7 +14,8 @@ use futures::future::try_join_all;
 use jiff::{SignedDuration, Timestamp};
 
 use super::errors::{Call, from_sdk};
-use super::{db_id, timestamp};
+use super::timestamp;
+use crate::arn::id_of;
 use crate::domain::snapshot::{
     DbInstance, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus, SourceError,
 };
@@ -88,7 +89,7 @@ pub fn instance(region: &str, raw: &types::DbInstance) -> Option<DbInstance> {
         region: region.to_string(),
         replica_of: raw
             .read_replica_source_db_instance_identifier()
-            .map(|source| db_id(source).to_string()),
+            .map(|source| id_of(source).to_string()),
         status: raw
             .db_instance_status()
             .unwrap_or("unknown")

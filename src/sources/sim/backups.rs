@@ -8,7 +8,8 @@ use jiff::Timestamp;
 
 use super::noise::{Noise, ts};
 use super::rds;
-use super::world::{HISTORY_DAYS, Reaction, SimWorld, db_id};
+use super::world::{HISTORY_DAYS, Reaction, SimWorld};
+use crate::arn::id_of;
 use crate::domain::snapshot::{
     BackupSnapshot, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus,
 };
@@ -261,7 +262,7 @@ fn operator_backup_jobs(
         let region = env.vault(vault).map_or(env.regions.primary.as_str(), |v| {
             env.region_of(v.region.as_deref())
         });
-        let instance = db_id(resource);
+        let instance = id_of(resource);
         let unknown;
         let db = match protected.iter().find(|p| p.id == instance) {
             Some(db) => db,

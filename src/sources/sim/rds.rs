@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::noise::ts;
 use super::world::{
-    HISTORY_DAYS, LAG_HISTORY_LEN, LAG_SAMPLE_SECS, Reaction, SimWorld, db_id, override_at,
+    HISTORY_DAYS, LAG_HISTORY_LEN, LAG_SAMPLE_SECS, Reaction, SimWorld, override_at,
 };
 use crate::domain::snapshot::{DbInstance, RdsSnapshot};
 use crate::runbook::duration::DAY;
@@ -87,7 +87,7 @@ fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
                 RdsRole::Replica => spec
                     .source
                     .as_deref()
-                    .map(|s| db_id(s).to_string())
+                    .map(|s| crate::arn::id_of(s).to_string())
                     .or_else(|| first_primary.clone()),
             };
             Instance {

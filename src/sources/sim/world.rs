@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::noise::Noise;
 use super::{alarms, backups, ecs, rds};
+use crate::arn::id_of;
 use crate::domain::snapshot::{
     AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
 };
@@ -67,7 +68,7 @@ pub enum Reaction {
 impl Reaction {
     /// The reaction to one aws CLI invocation, if the simulation models it.
     pub fn from_command(cmd: &AwsCommand) -> Option<Self> {
-        let region = cmd.flag("region").map(str::to_string);
+        let region = cmd.region().map(str::to_string);
         let owned = |name: &str| cmd.flag(name).map(str::to_string);
         match (cmd.service.as_str(), cmd.operation.as_str()) {
             (
@@ -76,12 +77,14 @@ impl Reaction {
             ) => Some(Self::Restore {
                 instance: owned("target-db-instance-identifier")
                     .or_else(|| owned("db-instance-identifier"))?,
-                source: owned("source-db-instance-identifier").map(|s| db_id(&s).to_string()),
+                source: cmd
+                    .flag("source-db-instance-identifier")
+                    .map(|s| id_of(s).to_string()),
                 region,
             }),
             ("rds", "create-db-instance-read-replica") => Some(Self::CreateReplica {
                 instance: owned("db-instance-identifier")?,
-                source: db_id(cmd.flag("source-db-instance-identifier")?).to_string(),
+                source: id_of(cmd.flag("source-db-instance-identifier")?).to_string(),
                 region,
             }),
             ("rds", "promote-read-replica") => Some(Self::Promote {
@@ -101,14 +104,14 @@ impl Reaction {
             }),
             ("ecs", "update-service") => {
                 let desired = cmd.flag("desired-count").and_then(|n| n.parse().ok());
-                let task_definition = cmd.flag("task-definition").map(last_segment);
+                let task_definition = cmd.flag("task-definition").map(|t| id_of(t).to_string());
                 let new_deployment = cmd.has("force-new-deployment") || task_definition.is_some();
                 if !new_deployment && desired.is_none() {
                     return None;
                 }
                 Some(Self::EcsUpdate {
-                    cluster: cmd.flag("cluster").map_or("default".into(), last_segment),
-                    service: last_segment(cmd.flag("service")?),
+                    cluster: cmd.flag("cluster").map_or("default", id_of).to_string(),
+                    service: id_of(cmd.flag("service")?).to_string(),
                     new_deployment,
                     task_definition,
                     desired,
@@ -116,28 +119,6 @@ impl Reaction {
             }
             _ => None,
         }
-    }
-}
-
-/// An RDS identifier from an identifier or an ARN (`arn:…:db:<id>`).
-pub fn db_id(id_or_arn: &str) -> &str {
-    if id_or_arn.starts_with("arn:") {
-        id_or_arn.rsplit(':').next().unwrap_or(id_or_arn)
-    } else {
-        id_or_arn
-    }
-}
-
-/// The name in an ECS ARN (`…:service/cluster/name`), or the name itself.
-fn last_segment(name_or_arn: &str) -> String {
-    if name_or_arn.starts_with("arn:") {
-        name_or_arn
-            .rsplit('/')
-            .next()
-            .unwrap_or(name_or_arn)
-            .to_string()
-    } else {
-        name_or_arn.to_string()
     }
 }
 
