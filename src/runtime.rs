@@ -123,7 +123,7 @@ impl Session {
     /// The operator quits from outside the app (a signal): record the pause.
     pub fn pause_and_exit(&mut self) {
         if self.journal.is_some() {
-            let mut draft = Draft::new(self.app.now, EntryKind::SessionPaused);
+            let mut draft = Draft::new(self.app.now(), EntryKind::SessionPaused);
             draft.scenario = self.app.current().map(|s| s.id.clone());
             draft.note = Some("terminated by signal".into());
             let effects = self.append(draft);
@@ -136,7 +136,7 @@ impl Session {
     /// a new file; then records the start.
     fn begin(&mut self, scenario: &str) -> Vec<Effect> {
         let meta = SessionMeta {
-            runbook: self.app.runbook.name.clone(),
+            runbook: self.app.runbook().name.clone(),
             scenario: scenario.to_string(),
             actor: self.settings.actor.clone(),
             drill: self.source.is_simulated(),
@@ -158,7 +158,7 @@ impl Session {
             }
         }
         if self.journal.is_none() {
-            match Journal::create(&self.settings.dir, meta, self.app.now) {
+            match Journal::create(&self.settings.dir, meta, self.app.now()) {
                 Ok(journal) => self.journal = Some(journal),
                 Err(e) => {
                     return self.app.update(Action::JournalFailed(format!(
@@ -168,14 +168,14 @@ impl Session {
                 }
             }
         }
-        let mut draft = Draft::new(self.app.now, kind);
+        let mut draft = Draft::new(self.app.now(), kind);
         draft.scenario = Some(scenario.to_string());
         // Opening the console declares the incident: record what it sees.
-        draft.evidence = Some(self.app.live_evidence(self.app.now));
+        draft.evidence = Some(self.app.live_evidence(self.app.now()));
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {
-            self.app.message = Some(self.warnings.join("; "));
+            self.app.show_message(self.warnings.join("; "));
         }
         effects
     }

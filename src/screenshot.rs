@@ -77,7 +77,7 @@ pub fn render(
     }
     let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
-    crate::ui::render(buf.area, &mut buf, &app, theme);
+    crate::ui::render(buf.area, &mut buf, &app.view(), theme);
     Ok(match format {
         ShotFormat::Svg => to_svg(&buf),
         ShotFormat::Txt => to_text(&buf),
@@ -103,7 +103,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 time,
                 actor: ACTOR.into(),
                 kind,
-                runbook: app.runbook.name.clone(),
+                runbook: app.runbook().name.clone(),
                 scenario: app.current().map(|s| s.id.clone()),
                 step,
                 note: None,

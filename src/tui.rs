@@ -72,8 +72,8 @@ pub async fn run(
     while !session.exit {
         tokio::select! {
             _ = sleep_until(last_frame + FRAME), if dirty => {
-                let app = &session.app;
-                guard.terminal.draw(|frame| ui::draw(frame, app, theme))?;
+                let view = session.app.view();
+                guard.terminal.draw(|frame| ui::draw(frame, &view, theme))?;
                 last_frame = Instant::now();
                 dirty = false;
             }
@@ -107,7 +107,7 @@ fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Key(key)),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                ui::layout::step_at(area, &session.app, mouse.column, mouse.row)
+                ui::layout::step_at(area, &session.app.view(), mouse.column, mouse.row)
                     .map(Action::SelectStep)
             }
             MouseEventKind::ScrollDown => Some(Action::Key(KeyEvent::new(

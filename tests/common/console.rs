@@ -95,7 +95,7 @@ impl Console {
     }
 
     pub fn outcome(&self, id: &str) -> Outcome {
-        self.app().evidence[self.step_index(id)]
+        self.app().evidence()[self.step_index(id)]
             .as_ref()
             .expect("step has a check")
             .outcome
