@@ -6,14 +6,12 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedReceiver;
-
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
 use crate::journal::entry::{Draft, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
-use crate::sources::poller::Poller;
-use crate::sources::{Source, SourceUpdate};
+use crate::sources::Source;
+use crate::sources::poller::{Poller, Updates};
 
 /// Where and as whom the session is journaled.
 #[derive(Debug, Clone)]
@@ -39,7 +37,8 @@ pub struct Session {
 /// both begin here. Dropping the poller stops the polling tasks.
 pub struct Launched {
     pub session: Session,
-    pub updates: UnboundedReceiver<SourceUpdate>,
+    /// The latest poll result of each kind, not yet taken.
+    pub updates: Updates,
     pub poller: Arc<Poller>,
 }
 
@@ -50,8 +49,8 @@ pub fn launch(
     settings: JournalSettings,
 ) -> Launched {
     let mut session = Session::new(app, source.clone(), settings);
-    let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
-    let poller = Arc::new(Poller::spawn(source, clock, tx));
+    let (poller, updates) = Poller::spawn(source, clock);
+    let poller = Arc::new(poller);
     let refresher = poller.clone();
     session.on_refresh(move || refresher.refresh_now());
     session.start();

@@ -14,13 +14,12 @@ use crossterm::execute;
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
-use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
 use crate::app::Action;
 use crate::clock::Clock;
 use crate::runtime::Session;
-use crate::sources::SourceUpdate;
+use crate::sources::poller::Updates;
 use crate::ui::{self, theme::Theme};
 
 /// At most one frame per this long, however fast events arrive.
@@ -59,7 +58,7 @@ pub async fn run(
     session: &mut Session,
     theme: &Theme,
     clock: Clock,
-    mut updates: UnboundedReceiver<SourceUpdate>,
+    mut updates: Updates,
 ) -> Result<()> {
     let mut guard = TerminalGuard::enter()?;
     let mut events = EventStream::new();

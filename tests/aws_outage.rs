@@ -20,8 +20,8 @@ use drconsole::runbook::model::Runbook;
 use drconsole::runtime::{JournalSettings, Launched, Session, launch};
 use drconsole::sources::SourceUpdate;
 use drconsole::sources::aws::{AwsSource, AwsTuning, Watchlist};
+use drconsole::sources::poller::Updates;
 use emulators::*;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 const REGION: &str = "ap-southeast-2";
 
@@ -136,7 +136,7 @@ fn runbook(db: &str, cluster: &str, alarm: &str) -> Runbook {
 
 struct Console {
     session: Session,
-    updates: UnboundedReceiver<SourceUpdate>,
+    updates: Updates,
     _launched_poller: Arc<drconsole::sources::poller::Poller>,
 }
 

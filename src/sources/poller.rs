@@ -1,12 +1,15 @@
-//! Polls a `Source`: one task per kind, each fetching with a timeout,
-//! reporting `Unchanged` when the data is the same as last time (so the app
-//! does not redraw), then sleeping the source's interval unless woken by
-//! `refresh_now`. Dropping the `Poller` aborts every task.
+//! Polls a `Source`: one task per kind, each fetching with a timeout into
+//! its kind's latest-wins slot, then sleeping the source's interval unless
+//! woken by `refresh_now`. The reader (`Updates`) gets `Unchanged` when the
+//! data is the same as what it last took (so the app does not redraw).
+//! Dropping the `Poller` aborts every task.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, mpsc};
+use futures::future::select_all;
+use jiff::Timestamp;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use super::{Payload, Source, SourceUpdate, fetch_within};
@@ -22,39 +25,51 @@ pub struct Poller {
     wakers: Vec<Arc<Notify>>,
 }
 
+/// A kind's latest fetch. `version` moves only when the data changed (or
+/// failed again), so a reader that skipped fetches still knows whether
+/// anything it has not seen happened.
+#[derive(Debug, Clone)]
+struct Latest {
+    at: Timestamp,
+    version: u64,
+    result: Result<Payload, SourceError>,
+}
+
 impl Poller {
     /// Starts polling every kind at once with the source's fetch timeout.
-    pub fn spawn(
-        source: Arc<dyn Source>,
-        clock: Clock,
-        tx: mpsc::UnboundedSender<SourceUpdate>,
-    ) -> Self {
+    pub fn spawn(source: Arc<dyn Source>, clock: Clock) -> (Self, Updates) {
         let timeout = source.fetch_timeout();
-        Self::spawn_with_timeout(source, clock, tx, timeout)
+        Self::spawn_with_timeout(source, clock, timeout)
     }
 
     pub fn spawn_with_timeout(
         source: Arc<dyn Source>,
         clock: Clock,
-        tx: mpsc::UnboundedSender<SourceUpdate>,
         timeout: Duration,
-    ) -> Self {
+    ) -> (Self, Updates) {
         let mut tasks = Vec::new();
         let mut wakers = Vec::new();
+        let mut slots = Vec::new();
         for kind in SourceKind::ALL {
             let wake = Arc::new(Notify::new());
+            let (tx, rx) = watch::channel(None);
             let job = PollJob {
                 source: Arc::clone(&source),
                 clock,
-                tx: tx.clone(),
+                tx,
                 kind,
                 timeout,
                 wake: Arc::clone(&wake),
             };
             tasks.push(tokio::spawn(job.run()));
             wakers.push(wake);
+            slots.push(Slot {
+                kind,
+                rx,
+                delivered: 0,
+            });
         }
-        Self { tasks, wakers }
+        (Self { tasks, wakers }, Updates { slots })
     }
 
     /// Every kind fetches again now instead of waiting out its interval.
@@ -85,10 +100,61 @@ impl Drop for Poller {
     }
 }
 
+/// The poller's results as the console takes them: one latest-wins slot per
+/// kind, so a slow reader never works through stale snapshots and no kind
+/// crowds out another.
+pub struct Updates {
+    slots: Vec<Slot>,
+}
+
+struct Slot {
+    kind: SourceKind,
+    rx: watch::Receiver<Option<Latest>>,
+    /// The version last handed out: the same version again is `Unchanged`.
+    delivered: u64,
+}
+
+impl Updates {
+    /// The latest fetch of a kind with news, waiting until one has some;
+    /// `None` once the poller is gone. Cancel-safe (for `select!`).
+    pub async fn recv(&mut self) -> Option<SourceUpdate> {
+        loop {
+            if self.slots.is_empty() {
+                return None;
+            }
+            let (changed, index) = {
+                let waits = self.slots.iter_mut().map(|s| Box::pin(s.rx.changed()));
+                let (changed, index, _) = select_all(waits).await;
+                (changed, index)
+            };
+            if changed.is_err() {
+                // The poller is gone and this kind's last result was taken.
+                self.slots.remove(index);
+                continue;
+            }
+            let slot = &mut self.slots[index];
+            let Some(latest) = slot.rx.borrow_and_update().clone() else {
+                continue;
+            };
+            let kind = slot.kind;
+            let at = latest.at;
+            if latest.version == slot.delivered {
+                return Some(SourceUpdate::Unchanged { kind, at });
+            }
+            slot.delivered = latest.version;
+            return Some(SourceUpdate::Fetched {
+                kind,
+                at,
+                result: latest.result,
+            });
+        }
+    }
+}
+
 struct PollJob {
     source: Arc<dyn Source>,
     clock: Clock,
-    tx: mpsc::UnboundedSender<SourceUpdate>,
+    tx: watch::Sender<Option<Latest>>,
     kind: SourceKind,
     timeout: Duration,
     wake: Arc<Notify>,
@@ -97,24 +163,24 @@ struct PollJob {
 impl PollJob {
     async fn run(self) {
         let kind = self.kind;
-        let mut last: Option<Result<Payload, SourceError>> = None;
         loop {
             let result = fetch_within(&*self.source, kind, self.timeout).await;
             let at = self.clock.now();
-            // Only good data repeats as `Unchanged`: a repeated error still
-            // goes out so the app keeps the error's time current.
-            let unchanged = result.is_ok() && last.as_ref() == Some(&result);
-            let update = if unchanged {
-                SourceUpdate::Unchanged { kind, at }
-            } else {
-                SourceUpdate::Fetched {
-                    kind,
-                    at,
-                    result: result.clone(),
+            // Overwrites whatever the reader has not taken yet: latest wins.
+            self.tx.send_modify(|slot| match slot {
+                // Only good data repeats as unchanged: a repeated error
+                // still counts as news so the app keeps its time current.
+                Some(last) if result.is_ok() && last.result == result => last.at = at,
+                _ => {
+                    let version = slot.as_ref().map_or(1, |l| l.version.wrapping_add(1));
+                    *slot = Some(Latest {
+                        at,
+                        version,
+                        result,
+                    });
                 }
-            };
-            last = Some(result);
-            if self.tx.send(update).is_err() {
+            });
+            if self.tx.is_closed() {
                 return; // Nobody listens any more.
             }
             tokio::select! {
@@ -209,11 +275,10 @@ mod tests {
         Clock::sim("2025-03-10T14:00:00Z".parse::<Timestamp>().unwrap())
     }
 
-    fn start(source: &Arc<FakeSource>) -> (Poller, mpsc::UnboundedReceiver<SourceUpdate>, Clock) {
-        let (tx, rx) = mpsc::unbounded_channel();
+    fn start(source: &Arc<FakeSource>) -> (Poller, Updates, Clock) {
         let clock = clock();
-        let poller = Poller::spawn(source.clone(), clock, tx);
-        (poller, rx, clock)
+        let (poller, updates) = Poller::spawn(source.clone(), clock);
+        (poller, updates, clock)
     }
 
     fn kind_of(update: &SourceUpdate) -> SourceKind {
@@ -223,10 +288,7 @@ mod tests {
     }
 
     /// The next update of `kind`, skipping the other kinds.
-    async fn next_of(
-        rx: &mut mpsc::UnboundedReceiver<SourceUpdate>,
-        kind: SourceKind,
-    ) -> SourceUpdate {
+    async fn next_of(rx: &mut Updates, kind: SourceKind) -> SourceUpdate {
         loop {
             let update = rx.recv().await.expect("poller stopped early");
             if kind_of(&update) == kind {
@@ -389,7 +451,7 @@ mod tests {
             rx.recv().await.unwrap();
         }
         drop(poller);
-        // Every task held a sender: the channel closes once all are gone.
+        // Every task held a sender: the slots close once all are gone.
         // Bounded, so that a broken cancel fails instead of hanging.
         let mut leftover = 0;
         while leftover <= 4 && rx.recv().await.is_some() {
@@ -400,6 +462,86 @@ mod tests {
         tokio::time::advance(Duration::from_secs(30)).await;
         assert_eq!(source.calls(SourceKind::Rds), calls);
         assert_eq!(Arc::strong_count(&source), 1, "tasks released the source");
+    }
+
+    /// Lets `by` pass and the tasks it wakes run, without reading updates.
+    async fn pass(by: Duration) {
+        tokio::time::advance(by).await;
+        for _ in 0..16 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn alarms_named(name: &str) -> Payload {
+        Payload::Alarms(AlarmSnapshot {
+            alarms: vec![crate::domain::snapshot::Alarm {
+                name: name.into(),
+                region: "r".into(),
+                state: crate::domain::snapshot::AlarmState::Ok,
+                reason: String::new(),
+                updated: Timestamp::UNIX_EPOCH,
+                metric: None,
+            }],
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_reader_gets_only_the_latest_of_each_kind() {
+        let source = FakeSource::new(Duration::from_secs(10));
+        let (_poller, mut rx, clock) = start(&source);
+        // Three different alarm snapshots, 10 s apart, while nobody reads.
+        for name in ["first", "second", "third"] {
+            source.set(SourceKind::Alarms, Answer::Data(alarms_named(name)));
+            pass(Duration::from_secs(10)).await;
+        }
+        assert_eq!(source.calls(SourceKind::Alarms), 3);
+        let mut seen = HashMap::new();
+        for _ in 0..4 {
+            let update = rx.recv().await.unwrap();
+            assert!(
+                seen.insert(kind_of(&update), update).is_none(),
+                "one update per kind, not one per fetch"
+            );
+        }
+        match &seen[&SourceKind::Alarms] {
+            SourceUpdate::Fetched { at, result, .. } => {
+                assert_eq!(result, &Ok(alarms_named("third")));
+                assert_eq!(*at, clock.now());
+            }
+            other => panic!("the latest alarms must be Fetched: {other:?}"),
+        }
+        // The other kinds are not lost: their first (and only) data is news.
+        for kind in [SourceKind::Rds, SourceKind::Backups, SourceKind::Ecs] {
+            assert!(
+                matches!(seen[&kind], SourceUpdate::Fetched { .. }),
+                "{kind:?}: {:?}",
+                seen[&kind]
+            );
+        }
+        // Nothing stale is queued behind them.
+        let more = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await;
+        assert!(more.is_err(), "stale updates queued: {more:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn new_data_followed_by_the_same_data_is_still_news() {
+        let source = FakeSource::new(Duration::from_secs(10));
+        let (_poller, mut rx, clock) = start(&source);
+        for _ in 0..4 {
+            rx.recv().await.unwrap();
+        }
+        // New alarms at 10 s, the same again at 20 s, both unread.
+        source.set(SourceKind::Alarms, Answer::Data(alarms_named("new")));
+        pass(Duration::from_secs(10)).await;
+        pass(Duration::from_secs(10)).await;
+        assert_eq!(source.calls(SourceKind::Alarms), 3);
+        match next_of(&mut rx, SourceKind::Alarms).await {
+            SourceUpdate::Fetched { at, result, .. } => {
+                assert_eq!(result, Ok(alarms_named("new")));
+                assert_eq!(at, clock.now(), "the latest fetch's time");
+            }
+            other => panic!("unread new data must not become Unchanged: {other:?}"),
+        }
     }
 
     #[tokio::test(start_paused = true)]

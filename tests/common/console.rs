@@ -12,16 +12,14 @@ use drconsole::domain::verify::Outcome;
 use drconsole::runbook::builtin;
 use drconsole::runbook::model::Runbook;
 use drconsole::runtime::{JournalSettings, Launched, Session, launch};
-use drconsole::sources::SourceUpdate;
-use drconsole::sources::poller::Poller;
+use drconsole::sources::poller::{Poller, Updates};
 use drconsole::sources::sim::SimSource;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 pub const SCENARIO: &str = "instance-failure";
 
 pub struct Console {
     pub session: Session,
-    pub updates: UnboundedReceiver<SourceUpdate>,
+    pub updates: Updates,
     pub clock: Clock,
     _poller: Arc<Poller>,
 }
