@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use crate::domain::health::Limits;
+use crate::domain::health::{Limits, newest_completed_age};
 use crate::domain::rpo::{self, RpoEstimate};
 use crate::domain::snapshot::LiveState;
 use crate::domain::summary::state_lines;
@@ -160,6 +160,8 @@ pub struct App {
     declared_rpo: Option<RpoEstimate>,
     /// What a recovery started now would lose, re-estimated with the live state.
     rpo_now: Option<RpoEstimate>,
+    /// Age in seconds of the newest completed recovery point, likewise.
+    newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
     /// When each step was started (`x`), if it was.
     started: Vec<Option<Timestamp>>,
@@ -192,6 +194,7 @@ impl App {
             incident_start: None,
             declared_rpo: None,
             rpo_now: None,
+            newest_backup_age: None,
             statuses: Vec::new(),
             started: Vec::new(),
             evidence: Vec::new(),
@@ -337,6 +340,7 @@ impl App {
                 feed: &self.live.backups,
                 rds: &self.live.rds,
                 limits: &self.limits,
+                newest_age: self.newest_backup_age,
             },
             ecs: EcsView {
                 feed: &self.live.ecs,
@@ -464,9 +468,12 @@ impl App {
         }
     }
 
-    /// Re-judges every step's check against the live state and clocks.
+    /// Re-estimates the live figures (RPO, newest backup's age) and
+    /// re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
         self.rpo_now = rpo::estimate(&self.live, self.now);
+        let backups = self.live.backups.data.as_ref();
+        self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));
         let ctx = VerifyContext {
             now: self.now,
             incident_start: self.incident_start,

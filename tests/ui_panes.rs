@@ -4,7 +4,7 @@
 mod common;
 
 use drconsole::app::{Action, App, Origin};
-use drconsole::domain::health::Limits;
+use drconsole::domain::health::{Limits, newest_completed_age};
 use drconsole::domain::snapshot::{Feed, SourceError};
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::ui::export::to_text;
@@ -121,6 +121,7 @@ fn backups_pane_shows_a_primary_clusters_restore_window() {
             feed: &feed,
             rds: &rds_feed,
             limits: &limits(),
+            newest_age: newest_completed_age(&common::backups(), common::now()),
         },
         &ctx(),
     );
@@ -177,6 +178,7 @@ fn backups_pane() {
             feed: &feed,
             rds: &rds_feed,
             limits: &limits(),
+            newest_age: newest_completed_age(&common::backups(), common::now()),
         },
         &ctx(),
     );
@@ -198,6 +200,7 @@ fn backups_pane_without_completed_point_is_critical() {
             feed: &feed,
             rds: &Feed::default(),
             limits: &limits(),
+            newest_age: None,
         },
         &ctx(),
     );

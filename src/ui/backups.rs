@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::view::BackupsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
-use crate::domain::health::{age_health, newest_completed_age};
+use crate::domain::health::age_health;
 use crate::domain::snapshot::{Feed, RdsSnapshot, RecoveryPointKind, RecoveryPointStatus};
 use crate::domain::verify::short_age;
 
@@ -24,8 +24,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
     let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
     match &feed.data {
         Some(backups) => {
-            let newest = newest_completed_age(backups, ctx.now);
-            let (text, color) = match newest {
+            let (text, color) = match view.newest_age {
                 Some(age) => (
                     format!(
                         "newest completed {} old (max {})",

@@ -71,6 +71,8 @@ pub struct BackupsView<'a> {
     pub feed: &'a Feed<BackupSnapshot>,
     pub rds: &'a Feed<RdsSnapshot>,
     pub limits: &'a Limits,
+    /// Seconds since the newest completed recovery point, if there is one.
+    pub newest_age: Option<u64>,
 }
 
 pub struct EcsView<'a> {
