@@ -133,11 +133,12 @@ impl Updates {
                 continue;
             }
             let slot = &mut self.slots[index];
-            let Some(latest) = slot.rx.borrow_and_update().clone() else {
+            let latest = slot.rx.borrow_and_update();
+            let Some(latest) = latest.as_ref() else {
                 continue;
             };
-            let kind = slot.kind;
-            let at = latest.at;
+            let (kind, at) = (slot.kind, latest.at);
+            // Same data as last taken: only its time moves, nothing is copied.
             if latest.version == slot.delivered {
                 return Some(SourceUpdate::Unchanged { kind, at });
             }
@@ -145,7 +146,7 @@ impl Updates {
             return Some(SourceUpdate::Fetched {
                 kind,
                 at,
-                result: latest.result,
+                result: latest.result.clone(),
             });
         }
     }
