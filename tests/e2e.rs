@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::console::{Console, SCENARIO};
 use crossterm::event::KeyCode;
-use drconsole::app::{Action, Mode, StepStatus};
+use drconsole::app::{Action, App, Effect, Mode, Origin, StepStatus};
 use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::EntryKind;
 use drconsole::journal::store;
@@ -253,4 +253,38 @@ async fn nothing_redraws_while_nothing_changes() {
         unchanged > 0,
         "the simulated backups stay the same between polls"
     );
+}
+
+/// Appends are synchronous, so a second write never waits on the first:
+/// each action that records something asks for its own append at once.
+#[test]
+fn every_write_is_asked_for_at_once() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let now = "2026-03-14T02:00:00Z".parse().unwrap();
+    let mut app = App::new(
+        drconsole::runbook::builtin::rally(),
+        origin,
+        now,
+        Some(SCENARIO),
+    );
+    let mut key = |code| app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let appends = |effects: Vec<Effect>| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Append(_)))
+            .count()
+    };
+    assert_eq!(appends(key(KeyCode::Enter)), 1, "confirm the first step");
+    key(KeyCode::Char('n'));
+    key(KeyCode::Char('x'));
+    assert_eq!(
+        appends(key(KeyCode::Enter)),
+        1,
+        "a note before the confirm is back"
+    );
+    assert_eq!(app.message(), None);
 }
