@@ -134,7 +134,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("full frame 200x60 (50 db, 200 svc, 2000 rp)", |b| {
         b.iter(|| {
             buf.reset();
-            drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+            drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
         })
     });
     let mut idle = app.clone();

@@ -6,7 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use crate::domain::health::Limits;
+use crate::domain::health::{Limits, newest_completed_age};
 use crate::domain::rpo::{self, RpoEstimate};
 use crate::domain::snapshot::LiveState;
 use crate::domain::summary::state_lines;
@@ -16,6 +16,10 @@ use crate::keys::{Command, command_for};
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
+use crate::ui::view::{
+    AlarmsView, BackupsView, ChecklistView, EcsView, FooterView, FrameView, HeaderView, LogView,
+    PopupView, RdsView,
+};
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,34 +145,38 @@ pub struct Origin {
     pub simulated: bool,
 }
 
+/// The console's state. Private: panes draw from `view`, tests read it
+/// through the accessors below.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub runbook: Runbook,
-    pub origin: Origin,
-    pub limits: Limits,
-    pub now: Timestamp,
-    pub live: LiveState,
-    pub scenario: Option<usize>,
-    pub incident_start: Option<Timestamp>,
+    runbook: Runbook,
+    origin: Origin,
+    limits: Limits,
+    now: Timestamp,
+    live: LiveState,
+    scenario: Option<usize>,
+    incident_start: Option<Timestamp>,
     /// The RPO estimate recorded when the incident was declared.
-    pub declared_rpo: Option<RpoEstimate>,
-    pub statuses: Vec<StepStatus>,
+    declared_rpo: Option<RpoEstimate>,
+    /// What a recovery started now would lose, re-estimated with the live state.
+    rpo_now: Option<RpoEstimate>,
+    /// Age in seconds of the newest completed recovery point, likewise.
+    newest_backup_age: Option<u64>,
+    statuses: Vec<StepStatus>,
     /// When each step was started (`x`), if it was.
-    pub started: Vec<Option<Timestamp>>,
+    started: Vec<Option<Timestamp>>,
     /// The live check of each step, re-judged on every new snapshot and tick.
-    pub evidence: Vec<Option<Evidence>>,
-    pub log: Vec<Entry>,
-    pub selected: usize,
-    pub focus: Pane,
-    pub zoomed: bool,
-    pub scroll: [usize; 6],
-    pub mode: Mode,
+    evidence: Vec<Option<Evidence>>,
+    log: Vec<Entry>,
+    selected: usize,
+    focus: Pane,
+    zoomed: bool,
+    scroll: [usize; 6],
+    mode: Mode,
     /// One line for the operator: a journal failure, "nothing to undo", …
-    pub message: Option<String>,
-    /// A journal write is in flight: further writes wait so order holds.
-    pub writing: bool,
+    message: Option<String>,
     /// The readiness overlay's content, re-judged while it is open.
-    pub readiness_view: Option<crate::domain::readiness::Readiness>,
+    readiness_view: Option<crate::domain::readiness::Readiness>,
     dirty: bool,
 }
 
@@ -185,6 +193,8 @@ impl App {
             scenario: None,
             incident_start: None,
             declared_rpo: None,
+            rpo_now: None,
+            newest_backup_age: None,
             statuses: Vec::new(),
             started: Vec::new(),
             evidence: Vec::new(),
@@ -195,7 +205,6 @@ impl App {
             scroll: [0; 6],
             mode: Mode::Picker { selected: 0 },
             message: None,
-            writing: false,
             readiness_view: None,
             dirty: true,
         };
@@ -232,6 +241,148 @@ impl App {
         std::mem::take(&mut self.dirty)
     }
 
+    pub fn runbook(&self) -> &Runbook {
+        &self.runbook
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn live(&self) -> &LiveState {
+        &self.live
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn statuses(&self) -> &[StepStatus] {
+        &self.statuses
+    }
+
+    /// When each step was started, if it was.
+    pub fn started(&self) -> &[Option<Timestamp>] {
+        &self.started
+    }
+
+    /// Each step's live check, as last judged.
+    pub fn evidence(&self) -> &[Option<Evidence>] {
+        &self.evidence
+    }
+
+    pub fn log(&self) -> &[Entry] {
+        &self.log
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Shows one line to the operator (warnings met outside the app).
+    pub fn show_message(&mut self, message: String) {
+        self.message = Some(message);
+        self.dirty = true;
+    }
+
+    pub fn incident_start(&self) -> Option<Timestamp> {
+        self.incident_start
+    }
+
+    pub fn declared_rpo(&self) -> Option<&RpoEstimate> {
+        self.declared_rpo.as_ref()
+    }
+
+    /// Everything the next frame shows, borrowed from the state: drawing
+    /// reads this and nothing else.
+    pub fn view(&self) -> FrameView<'_> {
+        let objectives = &self.runbook.objectives;
+        let scenario = self.current();
+        let regions = &self.runbook.environment.regions;
+        FrameView {
+            now: self.now,
+            focus: self.focus,
+            zoomed: self.zoomed,
+            scroll: self.scroll,
+            header: HeaderView {
+                origin: &self.origin,
+                runbook: &self.runbook.name,
+                scenario: scenario.map(|s| s.title.as_str()),
+                primary_region: &regions.primary,
+                dr_region: regions.dr.as_deref(),
+                rto_target: scenario.map_or(objectives.rto, |s| s.rto(objectives)),
+                rto_elapsed: self
+                    .incident_start
+                    .map(|start| self.now.duration_since(start).as_secs().max(0) as u64),
+                rpo_target: scenario.map_or(objectives.rpo, |s| s.rpo(objectives)),
+                rpo: self.rpo_now.as_ref(),
+                done: self.statuses.len().saturating_sub(self.remaining()),
+                total: self.statuses.len(),
+            },
+            checklist: ChecklistView {
+                title: scenario.map_or("Checklist".into(), |s| format!("Checklist · {}", s.title)),
+                steps: self.steps(),
+                statuses: &self.statuses,
+                evidence: &self.evidence,
+                started: &self.started,
+                selected: self.selected,
+                selected_time: self.step_time(self.selected),
+            },
+            rds: RdsView {
+                feed: &self.live.rds,
+                limits: &self.limits,
+            },
+            backups: BackupsView {
+                feed: &self.live.backups,
+                rds: &self.live.rds,
+                limits: &self.limits,
+                newest_age: self.newest_backup_age,
+            },
+            ecs: EcsView {
+                feed: &self.live.ecs,
+            },
+            alarms: AlarmsView {
+                feed: &self.live.alarms,
+            },
+            log: LogView { entries: &self.log },
+            footer: self.footer_view(),
+            popup: match &self.mode {
+                Mode::Picker { selected } => Some(PopupView::Picker {
+                    runbook: &self.runbook,
+                    selected: *selected,
+                }),
+                Mode::Help => Some(PopupView::Help),
+                Mode::Readiness => self.readiness_view.as_ref().map(PopupView::Readiness),
+                _ => None,
+            },
+        }
+    }
+
+    fn footer_view(&self) -> FooterView<'_> {
+        match &self.mode {
+            Mode::Input { prompt, text } => FooterView::Input { prompt, text },
+            Mode::ConfirmAgainst { step } => FooterView::ConfirmAgainst {
+                seen: self
+                    .evidence
+                    .get(*step)
+                    .and_then(Option::as_ref)
+                    .map_or("", |e| e.seen.as_str()),
+            },
+            Mode::ConfirmQuit => FooterView::ConfirmQuit {
+                remaining: self.remaining(),
+            },
+            Mode::Picker { .. } => FooterView::Picker,
+            _ => self
+                .message
+                .as_deref()
+                .map_or(FooterView::Hints, FooterView::Message),
+        }
+    }
+
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(key) => {
@@ -260,7 +411,6 @@ impl App {
                 Vec::new()
             }
             Action::Journaled(entry) => {
-                self.writing = false;
                 self.dirty = true;
                 self.apply_entry(entry, true)
             }
@@ -277,7 +427,6 @@ impl App {
                 effects
             }
             Action::JournalFailed(error) => {
-                self.writing = false;
                 self.message = Some(format!("journal write failed, nothing recorded: {error}"));
                 self.dirty = true;
                 Vec::new()
@@ -319,8 +468,12 @@ impl App {
         }
     }
 
-    /// Re-judges every step's check against the live state and clocks.
+    /// Re-estimates the live figures (RPO, newest backup's age) and
+    /// re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
+        self.rpo_now = rpo::estimate(&self.live, self.now);
+        let backups = self.live.backups.data.as_ref();
+        self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));
         let ctx = VerifyContext {
             now: self.now,
             incident_start: self.incident_start,
@@ -350,7 +503,7 @@ impl App {
             Mode::ConfirmAgainst { step } => match key.code {
                 KeyCode::Char('y' | 'Y') => {
                     self.mode = Mode::Normal;
-                    self.write(self.confirm_draft(step, true))
+                    append(self.confirm_draft(step, true))
                 }
                 _ => {
                     self.mode = Mode::Normal;
@@ -360,7 +513,7 @@ impl App {
             Mode::ConfirmQuit => match key.code {
                 KeyCode::Char('y' | 'Y') => {
                     self.mode = Mode::Normal;
-                    self.write(self.draft(EntryKind::SessionPaused))
+                    append(self.draft(EntryKind::SessionPaused))
                 }
                 _ => {
                     self.mode = Mode::Normal;
@@ -413,7 +566,7 @@ impl App {
                         }
                         Prompt::Declare => {
                             self.mode = Mode::Normal;
-                            return self.write(self.declare_draft(self.now));
+                            return append(self.declare_draft(self.now));
                         }
                     }
                     return Vec::new();
@@ -422,7 +575,7 @@ impl App {
                     return match parse_start(&text, self.now) {
                         Ok(start) => {
                             self.mode = Mode::Normal;
-                            self.write(self.declare_draft(start))
+                            append(self.declare_draft(start))
                         }
                         Err(e) => {
                             self.message = Some(e);
@@ -446,7 +599,7 @@ impl App {
                     }
                     Prompt::Declare => unreachable!("handled above"),
                 };
-                return self.write(draft);
+                return append(draft);
             }
             KeyCode::Backspace => {
                 text.pop();
@@ -486,7 +639,7 @@ impl App {
                 self.started.get(self.selected),
             ) {
                 (Some(StepStatus::Pending), Some(None)) => {
-                    return self.write(self.step_draft(EntryKind::StepStarted, self.selected));
+                    return append(self.step_draft(EntryKind::StepStarted, self.selected));
                 }
                 (Some(StepStatus::Pending), Some(Some(_))) => {
                     self.message = Some("this step is already started; Enter confirms it".into())
@@ -533,7 +686,7 @@ impl App {
                 if self.remaining() > 0 {
                     self.mode = Mode::ConfirmQuit;
                 } else {
-                    return self.write(self.draft(EntryKind::SessionCompleted));
+                    return append(self.draft(EntryKind::SessionCompleted));
                 }
             }
         }
@@ -559,7 +712,7 @@ impl App {
             self.mode = Mode::ConfirmAgainst { step };
             return Vec::new();
         }
-        self.write(self.confirm_draft(step, false))
+        append(self.confirm_draft(step, false))
     }
 
     /// Takes back the latest confirm or skip still standing.
@@ -577,17 +730,7 @@ impl App {
         self.selected = step;
         let mut draft = self.step_draft(EntryKind::Undone, step);
         draft.undoes = Some(seq);
-        self.write(draft)
-    }
-
-    /// Asks for a journal write unless one is in flight (order must hold).
-    fn write(&mut self, draft: Draft) -> Vec<Effect> {
-        if self.writing {
-            self.message = Some("still writing the previous entry".into());
-            return Vec::new();
-        }
-        self.writing = true;
-        vec![Effect::Append(draft)]
+        append(draft)
     }
 
     fn draft(&self, kind: EntryKind) -> Draft {
@@ -760,6 +903,12 @@ impl App {
             self.selected = next;
         }
     }
+}
+
+/// Asks for a journal write. Appends are synchronous (the runtime fsyncs
+/// before it answers), so no write is ever in flight and order holds.
+fn append(draft: Draft) -> Vec<Effect> {
+    vec![Effect::Append(draft)]
 }
 
 /// A step's elapsed time against its expected duration.

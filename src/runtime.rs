@@ -6,14 +6,12 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::mpsc::UnboundedReceiver;
-
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
 use crate::journal::entry::{Draft, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
-use crate::sources::poller::Poller;
-use crate::sources::{Source, SourceUpdate};
+use crate::sources::Source;
+use crate::sources::poller::{Poller, Updates};
 
 /// Where and as whom the session is journaled.
 #[derive(Debug, Clone)]
@@ -39,7 +37,8 @@ pub struct Session {
 /// both begin here. Dropping the poller stops the polling tasks.
 pub struct Launched {
     pub session: Session,
-    pub updates: UnboundedReceiver<SourceUpdate>,
+    /// The latest poll result of each kind, not yet taken.
+    pub updates: Updates,
     pub poller: Arc<Poller>,
 }
 
@@ -50,8 +49,8 @@ pub fn launch(
     settings: JournalSettings,
 ) -> Launched {
     let mut session = Session::new(app, source.clone(), settings);
-    let (tx, updates) = tokio::sync::mpsc::unbounded_channel();
-    let poller = Arc::new(Poller::spawn(source, clock, tx));
+    let (poller, updates) = Poller::spawn(source, clock);
+    let poller = Arc::new(poller);
     let refresher = poller.clone();
     session.on_refresh(move || refresher.refresh_now());
     session.start();
@@ -123,7 +122,7 @@ impl Session {
     /// The operator quits from outside the app (a signal): record the pause.
     pub fn pause_and_exit(&mut self) {
         if self.journal.is_some() {
-            let mut draft = Draft::new(self.app.now, EntryKind::SessionPaused);
+            let mut draft = Draft::new(self.app.now(), EntryKind::SessionPaused);
             draft.scenario = self.app.current().map(|s| s.id.clone());
             draft.note = Some("terminated by signal".into());
             let effects = self.append(draft);
@@ -136,7 +135,7 @@ impl Session {
     /// a new file; then records the start.
     fn begin(&mut self, scenario: &str) -> Vec<Effect> {
         let meta = SessionMeta {
-            runbook: self.app.runbook.name.clone(),
+            runbook: self.app.runbook().name.clone(),
             scenario: scenario.to_string(),
             actor: self.settings.actor.clone(),
             drill: self.source.is_simulated(),
@@ -158,7 +157,7 @@ impl Session {
             }
         }
         if self.journal.is_none() {
-            match Journal::create(&self.settings.dir, meta, self.app.now) {
+            match Journal::create(&self.settings.dir, meta, self.app.now()) {
                 Ok(journal) => self.journal = Some(journal),
                 Err(e) => {
                     return self.app.update(Action::JournalFailed(format!(
@@ -168,14 +167,14 @@ impl Session {
                 }
             }
         }
-        let mut draft = Draft::new(self.app.now, kind);
+        let mut draft = Draft::new(self.app.now(), kind);
         draft.scenario = Some(scenario.to_string());
         // Opening the console declares the incident: record what it sees.
-        draft.evidence = Some(self.app.live_evidence(self.app.now));
+        draft.evidence = Some(self.app.live_evidence(self.app.now()));
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {
-            self.app.message = Some(self.warnings.join("; "));
+            self.app.show_message(self.warnings.join("; "));
         }
         effects
     }

@@ -14,13 +14,12 @@ use crossterm::execute;
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
-use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
 use crate::app::Action;
 use crate::clock::Clock;
 use crate::runtime::Session;
-use crate::sources::SourceUpdate;
+use crate::sources::poller::Updates;
 use crate::ui::{self, theme::Theme};
 
 /// At most one frame per this long, however fast events arrive.
@@ -59,7 +58,7 @@ pub async fn run(
     session: &mut Session,
     theme: &Theme,
     clock: Clock,
-    mut updates: UnboundedReceiver<SourceUpdate>,
+    mut updates: Updates,
 ) -> Result<()> {
     let mut guard = TerminalGuard::enter()?;
     let mut events = EventStream::new();
@@ -72,8 +71,8 @@ pub async fn run(
     while !session.exit {
         tokio::select! {
             _ = sleep_until(last_frame + FRAME), if dirty => {
-                let app = &session.app;
-                guard.terminal.draw(|frame| ui::draw(frame, app, theme))?;
+                let view = session.app.view();
+                guard.terminal.draw(|frame| ui::draw(frame, &view, theme))?;
                 last_frame = Instant::now();
                 dirty = false;
             }
@@ -107,7 +106,7 @@ fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Key(key)),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                ui::layout::step_at(area, &session.app, mouse.column, mouse.row)
+                ui::layout::step_at(area, &session.app.view(), mouse.column, mouse.row)
                     .map(Action::SelectStep)
             }
             MouseEventKind::ScrollDown => Some(Action::Key(KeyEvent::new(

@@ -20,8 +20,8 @@ use drconsole::runbook::model::Runbook;
 use drconsole::runtime::{JournalSettings, Launched, Session, launch};
 use drconsole::sources::SourceUpdate;
 use drconsole::sources::aws::{AwsSource, AwsTuning, Watchlist};
+use drconsole::sources::poller::Updates;
 use emulators::*;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 const REGION: &str = "ap-southeast-2";
 
@@ -136,7 +136,7 @@ fn runbook(db: &str, cluster: &str, alarm: &str) -> Runbook {
 
 struct Console {
     session: Session,
-    updates: UnboundedReceiver<SourceUpdate>,
+    updates: Updates,
     _launched_poller: Arc<drconsole::sources::poller::Poller>,
 }
 
@@ -211,13 +211,13 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
 
     console
         .until("every pane with data", |app| {
-            app.live.rds.data.is_some()
-                && app.live.ecs.data.is_some()
-                && app.live.backups.data.is_some()
-                && app.live.alarms.data.is_some()
+            app.live().rds.data.is_some()
+                && app.live().ecs.data.is_some()
+                && app.live().backups.data.is_some()
+                && app.live().alarms.data.is_some()
         })
         .await;
-    let live = &console.session.app.live;
+    let live = console.session.app.live();
     assert_eq!(live.rds.data.as_ref().unwrap().instances[0].id, db);
     assert_eq!(live.ecs.data.as_ref().unwrap().services[0].status, "ACTIVE");
     assert!(live.alarms.data.as_ref().unwrap().alarm(&alarm).is_some());
@@ -226,13 +226,13 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
     let stopped = Instant::now();
     let alarms_meanwhile = console
         .until("RDS, ECS and recovery points failing", |app| {
-            failing(&app.live.rds).is_some()
-                && failing(&app.live.ecs).is_some()
-                && failing(&app.live.backups).is_some()
+            failing(&app.live().rds).is_some()
+                && failing(&app.live().ecs).is_some()
+                && failing(&app.live().backups).is_some()
         })
         .await;
     let noticed = stopped.elapsed();
-    let live = &console.session.app.live;
+    let live = console.session.app.live();
     assert_eq!(
         failing(&live.rds),
         Some("Unreachable"),
@@ -257,17 +257,17 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
     );
     console
         .until("the alarms pane updating during the outage", |app| {
-            failing(&app.live.alarms).is_none()
+            failing(&app.live().alarms).is_none()
         })
         .await;
-    let before = console.session.app.live.alarms.last_good;
+    let before = console.session.app.live().alarms.last_good;
     let more_alarms = console
         .until("a newer good alarms fetch", move |app| {
-            app.live.alarms.last_good > before
+            app.live().alarms.last_good > before
         })
         .await;
     assert!(alarms_meanwhile + more_alarms > 0);
-    assert!(failing(&console.session.app.live.alarms).is_none());
+    assert!(failing(&console.session.app.live().alarms).is_none());
     eprintln!("outage noticed after {noticed:?}");
 
     let moto = PrivateMoto::start(port);
@@ -276,25 +276,25 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
     console
         .until("RDS, ECS and recovery points recovered", |app| {
             let seeded = app
-                .live
+                .live()
                 .rds
                 .data
                 .as_ref()
                 .is_some_and(|r| !r.instances.is_empty())
                 && app
-                    .live
+                    .live()
                     .ecs
                     .data
                     .as_ref()
                     .is_some_and(|e| e.services[0].status == "ACTIVE");
             seeded
-                && failing(&app.live.rds).is_none()
-                && failing(&app.live.ecs).is_none()
-                && failing(&app.live.backups).is_none()
+                && failing(&app.live().rds).is_none()
+                && failing(&app.live().ecs).is_none()
+                && failing(&app.live().backups).is_none()
         })
         .await;
     eprintln!("recovered after {:?}", restarted.elapsed());
-    let live = &console.session.app.live;
+    let live = console.session.app.live();
     assert_eq!(live.rds.data.as_ref().unwrap().instances[0].id, db);
     assert_eq!(live.ecs.data.as_ref().unwrap().services[0].desired, 2);
 }

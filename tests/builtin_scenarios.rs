@@ -63,11 +63,11 @@ async fn walk(name: &str, runbook: &Runbook, scenario: &str) -> Walk {
 
     for (index, step) in steps.iter().enumerate() {
         let at = format!("{name}/{scenario}/{}", step.id);
-        assert_eq!(console.app().selected, index, "{at}: cursor on the step");
+        assert_eq!(console.app().selected(), index, "{at}: cursor on the step");
         let mut seen_unmet = step.verify.is_some() && console.outcome(&step.id) != Outcome::Met;
 
         console.press(KeyCode::Char('x'));
-        assert!(console.app().started[index].is_some(), "{at}: started");
+        assert!(console.app().started()[index].is_some(), "{at}: started");
         console.run_for(SETTLE).await;
 
         if step.verify.is_some() {
@@ -78,7 +78,7 @@ async fn walk(name: &str, runbook: &Runbook, scenario: &str) -> Walk {
                 console.run_for(LOOK_EVERY).await;
                 waited += LOOK_EVERY;
             }
-            let evidence = console.app().evidence[index].clone().unwrap();
+            let evidence = console.app().evidence()[index].clone().unwrap();
             assert_eq!(
                 evidence.outcome,
                 Outcome::Met,
@@ -92,17 +92,21 @@ async fn walk(name: &str, runbook: &Runbook, scenario: &str) -> Walk {
         }
 
         console.press(KeyCode::Enter);
-        assert_eq!(console.app().mode, Mode::Normal, "{at}: confirmed at once");
+        assert_eq!(
+            *console.app().mode(),
+            Mode::Normal,
+            "{at}: confirmed at once"
+        );
         assert!(
             matches!(
-                console.app().statuses[index],
+                console.app().statuses()[index],
                 StepStatus::Confirmed {
                     against_evidence: false,
                     ..
                 }
             ),
             "{at}: {:?}",
-            console.app().statuses[index]
+            console.app().statuses()[index]
         );
     }
 

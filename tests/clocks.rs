@@ -47,28 +47,28 @@ async fn declaring_sets_the_start_back_and_records_the_rpo() {
     let mut console = Console::open(dir.path(), false);
     console.run_for(Duration::from_secs(10)).await;
     // Opening the console declares the incident at the session's start.
-    let opened = console.app().incident_start.unwrap();
+    let opened = console.app().incident_start().unwrap();
 
     console.press(KeyCode::Char('d'));
     console.type_text("soon");
     console.press(KeyCode::Enter);
     assert!(
-        matches!(console.app().mode, Mode::Input { .. }),
+        matches!(console.app().mode(), Mode::Input { .. }),
         "a bad time is refused"
     );
-    assert!(console.app().message.as_deref().unwrap().contains("-25m"));
+    assert!(console.app().message().unwrap().contains("-25m"));
     console.press(KeyCode::Esc);
     console.press(KeyCode::Char('d'));
     console.type_text("-30m");
     console.press(KeyCode::Enter);
 
-    let start = console.app().incident_start.unwrap();
+    let start = console.app().incident_start().unwrap();
     assert_eq!(start, console.clock.now() - SignedDuration::from_mins(30));
     assert!(start < opened);
     let declared_rpo = console
         .app()
-        .declared_rpo
-        .clone()
+        .declared_rpo()
+        .cloned()
         .expect("an RPO as of the start");
     // 30 minutes before the sim began, the newest restore point is older
     // than the latest restorable time now.
@@ -111,10 +111,10 @@ async fn starting_a_step_runs_it_and_times_it() {
     // Start the restore: the simulated world begins it, the check turns met,
     // and confirming asks nothing.
     let restore = console.step_index("restore");
-    assert_eq!(console.app().selected, restore);
+    assert_eq!(console.app().selected(), restore);
     assert_eq!(console.outcome("restore"), Outcome::NotMet);
     console.press(KeyCode::Char('x'));
-    assert!(console.app().started[restore].is_some());
+    assert!(console.app().started()[restore].is_some());
     console.run_for(Duration::from_secs(7 * 60)).await;
     assert_eq!(console.outcome("restore"), Outcome::Met);
     let time = console.app().step_time(restore).unwrap();
@@ -122,7 +122,7 @@ async fn starting_a_step_runs_it_and_times_it() {
     assert!(!time.over(), "10m expected");
     console.press(KeyCode::Enter);
     assert_eq!(
-        console.app().mode,
+        *console.app().mode(),
         Mode::Normal,
         "no question: the check is met"
     );

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::console::{Console, SCENARIO};
 use crossterm::event::KeyCode;
-use drconsole::app::{Action, Mode, StepStatus};
+use drconsole::app::{Action, App, Effect, Mode, Origin, StepStatus};
 use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::EntryKind;
 use drconsole::journal::store;
@@ -19,18 +19,18 @@ async fn walk_a_scenario_and_resume_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut console = Console::open(dir.path(), false);
     console.run_for(Duration::from_secs(5)).await;
-    assert!(console.app().live.rds.data.is_some(), "live data arrived");
+    assert!(console.app().live().rds.data.is_some(), "live data arrived");
 
     // 1. declare: no check, confirmed at once.
-    assert_eq!(console.app().selected, console.step_index("declare"));
+    assert_eq!(console.app().selected(), console.step_index("declare"));
     console.press(KeyCode::Enter);
     // 2. restore: its check (the restore instance exists) is not met yet, so
     //    the console asks once more; confirming records it against the evidence.
-    assert_eq!(console.app().selected, console.step_index("restore"));
+    assert_eq!(console.app().selected(), console.step_index("restore"));
     assert_eq!(console.outcome("restore"), Outcome::NotMet);
     console.press(KeyCode::Enter);
     assert_eq!(
-        console.app().mode,
+        *console.app().mode(),
         Mode::ConfirmAgainst {
             step: console.step_index("restore")
         }
@@ -46,24 +46,24 @@ async fn walk_a_scenario_and_resume_it() {
     assert_eq!(console.outcome("restore-available"), Outcome::Met);
     // 3. restore-available: met, confirmed without a question.
     console.press(KeyCode::Enter);
-    assert_eq!(console.app().mode, Mode::Normal);
+    assert_eq!(*console.app().mode(), Mode::Normal);
 
     // 4. validate-db: skipped with a reason, then the skip is undone.
-    assert_eq!(console.app().selected, console.step_index("validate-db"));
+    assert_eq!(console.app().selected(), console.step_index("validate-db"));
     console.press(KeyCode::Char('s'));
     console.press(KeyCode::Enter); // an empty reason is refused
-    assert!(matches!(console.app().mode, Mode::Input { .. }));
+    assert!(matches!(console.app().mode(), Mode::Input { .. }));
     console.type_text("psql not installed on the jump host");
     console.press(KeyCode::Enter);
     console.press(KeyCode::Char('u'));
-    assert!(console.app().statuses[console.step_index("validate-db")].is_pending());
+    assert!(console.app().statuses()[console.step_index("validate-db")].is_pending());
     console.press(KeyCode::Char('n'));
     console.type_text("restored instance looks healthy");
     console.press(KeyCode::Enter);
 
     // Quit asks first while steps remain.
     console.press(KeyCode::Char('q'));
-    assert_eq!(console.app().mode, Mode::ConfirmQuit);
+    assert_eq!(*console.app().mode(), Mode::ConfirmQuit);
     console.press(KeyCode::Char('y'));
     assert!(console.session.exit);
 
@@ -143,7 +143,7 @@ async fn walk_a_scenario_and_resume_it() {
     // --resume shows the same steps done and carries on in the same file.
     let mut resumed = Console::open(dir.path(), true);
     assert_eq!(resumed.session.journal_path().unwrap(), path);
-    let statuses = &resumed.app().statuses;
+    let statuses = resumed.app().statuses();
     for id in ["declare", "restore", "restore-available"] {
         assert!(
             matches!(
@@ -155,13 +155,13 @@ async fn walk_a_scenario_and_resume_it() {
     }
     assert!(statuses[resumed.step_index("validate-db")].is_pending());
     assert_eq!(
-        resumed.app().selected,
+        resumed.app().selected(),
         resumed.step_index("validate-db"),
         "cursor on the first pending step"
     );
-    assert_eq!(resumed.app().log.len(), 9, "8 replayed + resumed");
+    assert_eq!(resumed.app().log().len(), 9, "8 replayed + resumed");
     assert_eq!(
-        resumed.app().log.last().unwrap().kind,
+        resumed.app().log().last().unwrap().kind,
         EntryKind::SessionResumed
     );
     resumed.run_for(Duration::from_secs(3)).await;
@@ -179,7 +179,7 @@ async fn three_confirmed_one_skipped_is_exactly_what_the_journal_holds() {
     console.run_for(Duration::from_secs(3)).await;
     for _ in 0..3 {
         console.press(KeyCode::Char(' '));
-        if matches!(console.app().mode, Mode::ConfirmAgainst { .. }) {
+        if matches!(console.app().mode(), Mode::ConfirmAgainst { .. }) {
             console.press(KeyCode::Char('y'));
         }
     }
@@ -223,8 +223,8 @@ async fn a_journal_that_cannot_be_written_leaves_steps_pending() {
     let mut console = Console::open(&blocked, false);
     console.run_for(Duration::from_secs(3)).await;
     console.press(KeyCode::Enter);
-    assert!(console.app().statuses.iter().all(StepStatus::is_pending));
-    let message = console.app().message.clone().unwrap_or_default();
+    assert!(console.app().statuses().iter().all(StepStatus::is_pending));
+    let message = console.app().message().unwrap_or_default().to_string();
     assert!(message.contains("journal"), "{message}");
     assert!(console.session.journal_path().is_none());
 }
@@ -253,4 +253,38 @@ async fn nothing_redraws_while_nothing_changes() {
         unchanged > 0,
         "the simulated backups stay the same between polls"
     );
+}
+
+/// Appends are synchronous, so a second write never waits on the first:
+/// each action that records something asks for its own append at once.
+#[test]
+fn every_write_is_asked_for_at_once() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let now = "2026-03-14T02:00:00Z".parse().unwrap();
+    let mut app = App::new(
+        drconsole::runbook::builtin::rally(),
+        origin,
+        now,
+        Some(SCENARIO),
+    );
+    let mut key = |code| app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let appends = |effects: Vec<Effect>| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Append(_)))
+            .count()
+    };
+    assert_eq!(appends(key(KeyCode::Enter)), 1, "confirm the first step");
+    key(KeyCode::Char('n'));
+    key(KeyCode::Char('x'));
+    assert_eq!(
+        appends(key(KeyCode::Enter)),
+        1,
+        "a note before the confirm is back"
+    );
+    assert_eq!(app.message(), None);
 }

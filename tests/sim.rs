@@ -16,7 +16,7 @@ use drconsole::runbook::model::{
     Verify,
 };
 use drconsole::runbook::predicates;
-use drconsole::sources::poller::Poller;
+use drconsole::sources::poller::{Poller, Updates};
 use drconsole::sources::sim::{SimSource, SimWorld};
 use drconsole::sources::{Payload, Source, SourceUpdate};
 use jiff::{SignedDuration, Timestamp};
@@ -1004,17 +1004,17 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     let source = Arc::new(SimSource::new(&single_region(), SEED, clock));
     assert!(source.is_simulated());
     assert_eq!(source.label(), "simulated");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let poller = Poller::spawn(source.clone(), clock, tx);
+    let (poller, mut rx) = Poller::spawn(source.clone(), clock);
 
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    // Updates are latest-wins: read them as they come, as the console does.
+    let mut received = read_for(&mut rx, Duration::from_secs(60)).await;
     source.step_run(&step(&[RESTORE]));
-    tokio::time::sleep(Duration::from_secs(20 * 60)).await;
+    received.extend(read_for(&mut rx, Duration::from_secs(20 * 60)).await);
 
     let mut statuses = Vec::new();
     let mut polled_at = Vec::new();
     let mut unchanged = 0;
-    while let Ok(update) = rx.try_recv() {
+    for update in received {
         match update {
             SourceUpdate::Fetched {
                 kind: SourceKind::Rds,
@@ -1051,6 +1051,16 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     assert!(statuses.contains(&"backing-up".to_string()));
     assert_eq!(statuses.last().map(String::as_str), Some("available"));
     poller.shutdown().await;
+}
+
+/// Every update that arrives within `period`, read as it arrives.
+async fn read_for(rx: &mut Updates, period: Duration) -> Vec<SourceUpdate> {
+    let deadline = tokio::time::Instant::now() + period;
+    let mut received = Vec::new();
+    while let Ok(Some(update)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+        received.push(update);
+    }
+    received
 }
 
 // ------------------------------------------------------------ built-in scenarios

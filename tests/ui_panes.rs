@@ -4,11 +4,12 @@
 mod common;
 
 use drconsole::app::{Action, App, Origin};
-use drconsole::domain::health::Limits;
+use drconsole::domain::health::{Limits, newest_completed_age};
 use drconsole::domain::snapshot::{Feed, SourceError};
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::DARK;
+use drconsole::ui::view::{AlarmsView, BackupsView, EcsView, LogView, RdsView};
 use drconsole::ui::widgets::PaneCtx;
 use drconsole::ui::{alarms, backups, checklist, ecs, log, rds};
 use ratatui::buffer::Buffer;
@@ -61,7 +62,15 @@ fn rds_pane() {
     let mut buf = canvas(64, 8);
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(common::rds()));
-    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &feed,
+            limits: &limits(),
+        },
+        &ctx(),
+    );
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(
         dot_on_row_of(&buf, "shop-db "),
@@ -78,7 +87,15 @@ fn rds_pane_lists_aurora_clusters_after_instances() {
     let mut buf = canvas(64, 8);
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(common::rds_with_clusters()));
-    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &feed,
+            limits: &limits(),
+        },
+        &ctx(),
+    );
     insta::assert_snapshot!(to_text(&buf));
     let text = to_text(&buf);
     let row = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap();
@@ -97,7 +114,17 @@ fn backups_pane_shows_a_primary_clusters_restore_window() {
     feed.apply(common::now(), Ok(common::backups()));
     let mut rds_feed = Feed::default();
     rds_feed.apply(common::now(), Ok(common::rds_with_clusters()));
-    backups::render(buf.area, &mut buf, &feed, &rds_feed, &limits(), &ctx());
+    backups::render(
+        buf.area,
+        &mut buf,
+        &BackupsView {
+            feed: &feed,
+            rds: &rds_feed,
+            limits: &limits(),
+            newest_age: newest_completed_age(&common::backups(), common::now()),
+        },
+        &ctx(),
+    );
     let text = to_text(&buf);
     assert!(
         text.contains("PITR shop-aurora: 03-11 02:00 … 2m ago"),
@@ -119,7 +146,15 @@ fn rds_pane_shows_error_and_keeps_last_good_data() {
             "not authorized to rds:DescribeDBInstances",
         )),
     );
-    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &feed,
+            limits: &limits(),
+        },
+        &ctx(),
+    );
     let text = to_text(&buf);
     assert!(text.contains("last good 2m ago"), "{text}");
     assert!(
@@ -136,7 +171,17 @@ fn backups_pane() {
     feed.apply(common::now(), Ok(common::backups()));
     let mut rds_feed = Feed::default();
     rds_feed.apply(common::now(), Ok(common::rds()));
-    backups::render(buf.area, &mut buf, &feed, &rds_feed, &limits(), &ctx());
+    backups::render(
+        buf.area,
+        &mut buf,
+        &BackupsView {
+            feed: &feed,
+            rds: &rds_feed,
+            limits: &limits(),
+            newest_age: newest_completed_age(&common::backups(), common::now()),
+        },
+        &ctx(),
+    );
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(colour_of(&buf, "newest completed"), DARK.ok);
     assert_eq!(colour_of(&buf, "running"), DARK.warn);
@@ -151,9 +196,12 @@ fn backups_pane_without_completed_point_is_critical() {
     backups::render(
         buf.area,
         &mut buf,
-        &feed,
-        &Feed::default(),
-        &limits(),
+        &BackupsView {
+            feed: &feed,
+            rds: &Feed::default(),
+            limits: &limits(),
+            newest_age: None,
+        },
         &ctx(),
     );
     assert_eq!(
@@ -167,7 +215,7 @@ fn ecs_pane() {
     let mut buf = canvas(72, 10);
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(common::ecs()));
-    ecs::render(buf.area, &mut buf, &feed, &ctx());
+    ecs::render(buf.area, &mut buf, &EcsView { feed: &feed }, &ctx());
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(
         dot_on_row_of(&buf, "shop-web"),
@@ -182,7 +230,7 @@ fn alarms_pane_puts_firing_first() {
     let mut buf = canvas(60, 6);
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(common::alarms()));
-    alarms::render(buf.area, &mut buf, &feed, &ctx());
+    alarms::render(buf.area, &mut buf, &AlarmsView { feed: &feed }, &ctx());
     insta::assert_snapshot!(to_text(&buf));
     let text = to_text(&buf);
     let first = text.lines().nth(1).unwrap();
@@ -254,7 +302,7 @@ fn checklist_pane() {
         None,
     )));
     let mut buf = canvas(70, 16);
-    checklist::render(buf.area, &mut buf, &checklist::view(&app), &ctx());
+    checklist::render(buf.area, &mut buf, &app.view().checklist, &ctx());
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(colour_of(&buf, "✓"), DARK.ok, "confirmed step");
     // The restore target does not exist yet: its check is not met.
@@ -293,7 +341,7 @@ fn log_pane() {
         ),
     ];
     let mut buf = canvas(70, 6);
-    log::render(buf.area, &mut buf, &entries, &ctx());
+    log::render(buf.area, &mut buf, &LogView { entries: &entries }, &ctx());
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(colour_of(&buf, "confirmed"), DARK.ok);
     assert_eq!(colour_of(&buf, "skipped"), DARK.warn);
@@ -303,7 +351,7 @@ fn log_pane() {
 fn whole_screen_at_80x24_keeps_checklist_and_state_readable() {
     let app = app_with_live();
     let mut buf = canvas(80, 24);
-    drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+    drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
     insta::assert_snapshot!(to_text(&buf));
     let text = to_text(&buf);
     for must in [
@@ -324,30 +372,31 @@ fn tiny_and_huge_screens_do_not_panic() {
     let app = app_with_live();
     for (w, h) in [(1, 1), (10, 3), (40, 10), (79, 23), (300, 100)] {
         let mut buf = canvas(w, h);
-        drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+        drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
     }
 }
 
 #[test]
 fn a_click_on_a_step_row_selects_that_step() {
     let app = app_with_live();
+    let view = app.view();
     let area = Rect::new(0, 0, 80, 24);
     // Header is 2 rows, the checklist border 1: row 3 is step 1, row 5 step 3.
-    assert_eq!(drconsole::ui::layout::step_at(area, &app, 10, 3), Some(0));
-    assert_eq!(drconsole::ui::layout::step_at(area, &app, 10, 5), Some(2));
+    assert_eq!(drconsole::ui::layout::step_at(area, &view, 10, 3), Some(0));
+    assert_eq!(drconsole::ui::layout::step_at(area, &view, 10, 5), Some(2));
     assert_eq!(
-        drconsole::ui::layout::step_at(area, &app, 10, 2),
+        drconsole::ui::layout::step_at(area, &view, 10, 2),
         None,
         "border"
     );
     assert_eq!(
-        drconsole::ui::layout::step_at(area, &app, 60, 5),
+        drconsole::ui::layout::step_at(area, &view, 60, 5),
         None,
         "RDS pane"
     );
     let mut app = app;
     app.update(Action::SelectStep(2));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.selected(), 2);
 }
 
 #[test]
@@ -357,9 +406,9 @@ fn readiness_overlay_shows_each_check_and_the_verdict() {
         crossterm::event::KeyCode::Char('c'),
         crossterm::event::KeyModifiers::NONE,
     )));
-    assert_eq!(app.mode, drconsole::app::Mode::Readiness);
+    assert_eq!(*app.mode(), drconsole::app::Mode::Readiness);
     let mut buf = canvas(110, 30);
-    drconsole::ui::render(buf.area, &mut buf, &app, &DARK);
+    drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
     let text = to_text(&buf);
     // Backups were never fetched in this fixture: not ready, shown as unknown.
     assert!(text.contains("NOT READY"), "{text}");
@@ -384,7 +433,15 @@ fn primary_load_and_why_tasks_stopped_are_shown() {
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(rds_data));
     let mut buf = canvas(72, 8);
-    rds::render(buf.area, &mut buf, &feed, &limits(), &ctx());
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &feed,
+            limits: &limits(),
+        },
+        &ctx(),
+    );
     let text = to_text(&buf);
     assert!(
         text.contains("↳ cpu 87% · 120 connections · 42.0 GiB free"),
@@ -400,7 +457,7 @@ fn primary_load_and_why_tasks_stopped_are_shown() {
     let mut feed = Feed::default();
     feed.apply(common::now(), Ok(ecs_data));
     let mut buf = canvas(90, 12);
-    ecs::render(buf.area, &mut buf, &feed, &ctx());
+    ecs::render(buf.area, &mut buf, &EcsView { feed: &feed }, &ctx());
     let text = to_text(&buf);
     assert!(
         text.contains(

@@ -101,7 +101,7 @@ pub fn frame(runbook: &Runbook, options: &ShotOptions, theme: &Theme) -> Result<
     }
     let app = simulate(runbook.clone(), options);
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
-    crate::ui::render(buf.area, &mut buf, &app, theme);
+    crate::ui::render(buf.area, &mut buf, &app.view(), theme);
     Ok(buf)
 }
 
@@ -124,7 +124,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 time,
                 actor: ACTOR.into(),
                 kind,
-                runbook: app.runbook.name.clone(),
+                runbook: app.runbook().name.clone(),
                 scenario: app.current().map(|s| s.id.clone()),
                 step,
                 note: None,

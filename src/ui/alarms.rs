@@ -6,11 +6,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::view::AlarmsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
 use crate::domain::health::{Health, alarm_health};
-use crate::domain::snapshot::{AlarmSnapshot, Feed};
 
-pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<AlarmSnapshot>, ctx: &PaneCtx) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
+    let feed = view.feed;
     let t = ctx.theme;
     let firing = feed.data.as_ref().map_or(0, |a| {
         a.alarms

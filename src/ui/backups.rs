@@ -7,21 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::view::BackupsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
-use crate::domain::health::{Limits, age_health, newest_completed_age};
-use crate::domain::snapshot::{
-    BackupSnapshot, Feed, RdsSnapshot, RecoveryPointKind, RecoveryPointStatus,
-};
+use crate::domain::health::age_health;
+use crate::domain::snapshot::{Feed, RdsSnapshot, RecoveryPointKind, RecoveryPointStatus};
 use crate::domain::verify::short_age;
 
-pub fn render(
-    area: Rect,
-    buf: &mut Buffer,
-    feed: &Feed<BackupSnapshot>,
-    rds: &Feed<RdsSnapshot>,
-    limits: &Limits,
-    ctx: &PaneCtx,
-) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
+    let (feed, limits) = (view.feed, view.limits);
     let t = ctx.theme;
     let block = ctx.block("Backups", ctx.feed_age(feed));
     let inner = block.inner(area);
@@ -31,8 +24,7 @@ pub fn render(
     let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
     match &feed.data {
         Some(backups) => {
-            let newest = newest_completed_age(backups, ctx.now);
-            let (text, color) = match newest {
+            let (text, color) = match view.newest_age {
                 Some(age) => (
                     format!(
                         "newest completed {} old (max {})",
@@ -50,7 +42,7 @@ pub fn render(
                     Style::default().fg(color),
                 ),
             ]));
-            pitr_lines(&mut lines, rds, width, ctx);
+            pitr_lines(&mut lines, view.rds, width, ctx);
             for point in backups.recovery_points.iter() {
                 if lines.len() >= rows {
                     break;

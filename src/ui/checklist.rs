@@ -7,37 +7,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::view::ChecklistView;
 use super::widgets::{PaneCtx, fit};
-use crate::app::{App, StepStatus, StepTime};
-use crate::domain::verify::{Evidence, Outcome};
+use crate::app::StepStatus;
+use crate::domain::verify::Outcome;
 use crate::runbook::duration::HumanDuration;
-use crate::runbook::model::Step;
-
-/// The pane's snapshot: borrowed slices of the app state, nothing live.
-pub struct ChecklistView<'a> {
-    pub title: String,
-    pub steps: &'a [Step],
-    pub statuses: &'a [StepStatus],
-    pub evidence: &'a [Option<Evidence>],
-    pub started: &'a [Option<jiff::Timestamp>],
-    pub selected: usize,
-    /// The selected step's time against its expected duration.
-    pub selected_time: Option<StepTime>,
-}
-
-pub fn view(app: &App) -> ChecklistView<'_> {
-    ChecklistView {
-        title: app
-            .current()
-            .map_or("Checklist".into(), |s| format!("Checklist · {}", s.title)),
-        steps: app.steps(),
-        statuses: &app.statuses,
-        evidence: &app.evidence,
-        started: &app.started,
-        selected: app.selected,
-        selected_time: app.step_time(app.selected),
-    }
-}
 
 /// Rows given to the step list; the rest shows the selected step.
 pub fn list_rows(area: Rect, view: &ChecklistView) -> usize {

@@ -7,11 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::view::EcsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
 use crate::domain::health::service_health;
-use crate::domain::snapshot::{EcsSnapshot, Feed, RolloutState};
+use crate::domain::snapshot::RolloutState;
 
-pub fn render(area: Rect, buf: &mut Buffer, feed: &Feed<EcsSnapshot>, ctx: &PaneCtx) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
+    let feed = view.feed;
     let t = ctx.theme;
     let block = ctx.block("ECS", ctx.feed_age(feed));
     let inner = block.inner(area);

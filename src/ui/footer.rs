@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::{App, Mode, Prompt};
+use super::view::FooterView;
+use crate::app::Prompt;
 use crate::keys::BINDINGS;
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
     let t = theme;
-    let line = match &app.mode {
-        Mode::Input { prompt, text } => {
+    let line = match view {
+        FooterView::Input { prompt, text } => {
             let label = match prompt {
                 Prompt::Skip(_) => " Skip reason: ",
                 Prompt::Note => " Note: ",
@@ -26,26 +27,19 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
                 Span::styled("  Enter save · Esc cancel", t.muted()),
             ])
         }
-        Mode::ConfirmAgainst { step } => {
-            let seen = app
-                .evidence
-                .get(*step)
-                .and_then(Option::as_ref)
-                .map_or(String::new(), |e| e.seen.clone());
-            Line::from(vec![
-                Span::styled(" Check not met: ", Style::default().fg(t.critical)),
-                Span::styled(seen, Style::default().fg(t.fg)),
-                Span::styled(" — confirm anyway? y/n", t.title()),
-            ])
-        }
-        Mode::ConfirmQuit => Line::from(vec![
+        FooterView::ConfirmAgainst { seen } => Line::from(vec![
+            Span::styled(" Check not met: ", Style::default().fg(t.critical)),
+            Span::styled(seen.to_string(), Style::default().fg(t.fg)),
+            Span::styled(" — confirm anyway? y/n", t.title()),
+        ]),
+        FooterView::ConfirmQuit { remaining } => Line::from(vec![
             Span::styled(
-                format!(" {} steps remain.", app.remaining()),
+                format!(" {remaining} steps remain."),
                 Style::default().fg(t.warn),
             ),
             Span::styled(" Quit and keep the session for --resume? y/n", t.title()),
         ]),
-        Mode::Picker { .. } => Line::from(vec![
+        FooterView::Picker => Line::from(vec![
             Span::styled(" ↑↓", t.accent()),
             Span::styled(" choose  ", t.muted()),
             Span::styled("Enter", t.accent()),
@@ -53,10 +47,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
             Span::styled("q", t.accent()),
             Span::styled(" quit", t.muted()),
         ]),
-        _ => match &app.message {
-            Some(message) => Line::styled(format!(" {message}"), Style::default().fg(t.warn)),
-            None => hints(t),
-        },
+        FooterView::Message(message) => {
+            Line::styled(format!(" {message}"), Style::default().fg(t.warn))
+        }
+        FooterView::Hints => hints(t),
     };
     Paragraph::new(line).render(area, buf);
 }

@@ -7,16 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::App;
-use crate::domain::rpo;
+use super::view::HeaderView;
 use crate::domain::verify::short_age;
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     let t = theme;
     let sep = || Span::styled(" │ ", t.muted());
     let mut top = vec![Span::styled(" drconsole", t.title()), sep()];
     // The drill tag comes first so that no screen is too narrow to show it.
-    if app.origin.simulated {
+    if view.origin.simulated {
         top.push(Span::styled(
             " SIMULATED ",
             Style::default()
@@ -25,47 +24,42 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
                 .add_modifier(Modifier::BOLD),
         ));
     } else {
-        top.push(Span::styled(app.origin.source.clone(), t.muted()));
+        top.push(Span::styled(view.origin.source.clone(), t.muted()));
     }
     top.push(sep());
     top.push(Span::styled(
-        app.runbook.name.clone(),
+        view.runbook.to_string(),
         Style::default().fg(t.fg).add_modifier(Modifier::BOLD),
     ));
     top.push(sep());
-    top.push(match app.current() {
-        Some(s) => Span::styled(s.title.clone(), Style::default().fg(t.fg)),
+    top.push(match view.scenario {
+        Some(title) => Span::styled(title.to_string(), Style::default().fg(t.fg)),
         None => Span::styled("choose a scenario", t.muted()),
     });
     top.push(sep());
-    let env = &app.runbook.environment;
-    let mut regions = env.regions.primary.clone();
-    if let Some(dr) = &env.regions.dr {
+    let mut regions = view.primary_region.to_string();
+    if let Some(dr) = view.dr_region {
         regions.push_str(&format!(" → {dr} (DR)"));
     }
     top.push(Span::styled(regions, t.accent()));
 
     let mut bottom = vec![Span::raw(" ")];
-    bottom.extend(rto_spans(app, t));
+    bottom.extend(rto_spans(view, t));
     bottom.push(sep());
-    let total = app.statuses.len();
     bottom.push(Span::styled(
-        format!("{}/{total} steps", total - app.remaining()),
+        format!("{}/{} steps", view.done, view.total),
         Style::default().fg(t.fg),
     ));
     bottom.push(sep());
-    bottom.extend(rpo_spans(app, t));
+    bottom.extend(rpo_spans(view, t));
     Paragraph::new(vec![Line::from(top), Line::from(bottom)]).render(area, buf);
 }
 
-fn rto_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
-    let target = app.current().map_or(app.runbook.objectives.rto, |s| {
-        s.rto(&app.runbook.objectives)
-    });
-    let Some(start) = app.incident_start else {
+fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
+    let target = view.rto_target;
+    let Some(elapsed) = view.rto_elapsed else {
         return vec![Span::styled(format!("RTO --:--:-- / {target}"), t.muted())];
     };
-    let elapsed = app.now.duration_since(start).as_secs().max(0) as u64;
     let ratio = elapsed as f64 / target.secs().max(1) as f64;
     let color = match ratio {
         r if r >= 1.0 => t.critical,
@@ -87,12 +81,10 @@ fn rto_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
     ]
 }
 
-fn rpo_spans(app: &App, t: &Theme) -> Vec<Span<'static>> {
-    let target = app.current().map_or(app.runbook.objectives.rpo, |s| {
-        s.rpo(&app.runbook.objectives)
-    });
+fn rpo_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
+    let target = view.rpo_target;
     // What a recovery started now would lose.
-    match rpo::estimate(&app.live, app.now) {
+    match view.rpo {
         Some(est) => {
             let color = if est.secs <= target.secs() {
                 t.ok

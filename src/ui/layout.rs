@@ -1,9 +1,10 @@
-//! Where each pane goes, as a pure function of the screen size and the app
-//! state, so drawing and mouse hit-testing agree.
+//! Where each pane goes, as a pure function of the screen size, the focus
+//! and the zoom, so drawing and mouse hit-testing agree.
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 
-use crate::app::{App, Pane};
+use super::view::FrameView;
+use crate::app::Pane;
 
 pub struct Areas {
     pub header: Rect,
@@ -12,15 +13,15 @@ pub struct Areas {
 }
 
 /// A zoomed pane takes the whole body.
-pub fn areas(area: Rect, app: &App) -> Areas {
+pub fn areas(area: Rect, focus: Pane, zoomed: bool) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
-    let panes = if app.zoomed {
-        vec![(app.focus, body)]
+    let panes = if zoomed {
+        vec![(focus, body)]
     } else {
         let [checklist, rds, backups, ecs, alarms, log] = columns(body);
         vec![
@@ -79,14 +80,14 @@ fn split_log(column: Rect) -> [Rect; 2] {
 }
 
 /// The step under a mouse click, if the click landed on a step row.
-pub fn step_at(area: Rect, app: &App, column: u16, row: u16) -> Option<usize> {
-    let areas = areas(area, app);
+pub fn step_at(area: Rect, frame: &FrameView, column: u16, row: u16) -> Option<usize> {
+    let areas = areas(area, frame.focus, frame.zoomed);
     let (_, rect) = areas.panes.iter().find(|(p, _)| *p == Pane::Checklist)?;
     if !rect.contains(Position::new(column, row)) {
         return None;
     }
-    let view = super::checklist::view(app);
-    let rows = super::checklist::list_rows(*rect, &view);
+    let view = &frame.checklist;
+    let rows = super::checklist::list_rows(*rect, view);
     let offset = super::checklist::list_offset(rows, view.selected);
     let line = row.checked_sub(rect.y + 1)? as usize;
     (line < rows)

@@ -6,10 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::view::LogView;
 use super::widgets::{PaneCtx, fit, inner_rows};
 use crate::journal::entry::{Entry, EntryKind};
 
-pub fn render(area: Rect, buf: &mut Buffer, log: &[Entry], ctx: &PaneCtx) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
+    let log = view.entries;
     let t = ctx.theme;
     let block = ctx.block("Log", Some(format!("· {} entries", log.len())));
     let inner = block.inner(area);

@@ -1,5 +1,5 @@
-//! Drawing. Every function here reads plain data (the app state, a pane's
-//! snapshot, the theme); none reads a clock or does I/O.
+//! Drawing. Every function here reads the frame's view (see `view`) and the
+//! theme; none reads a clock, takes a lock or does I/O.
 
 pub mod alarms;
 pub mod backups;
@@ -13,6 +13,7 @@ pub mod log;
 pub mod popup;
 pub mod rds;
 pub mod theme;
+pub mod view;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -20,51 +21,43 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Widget};
 
-use crate::app::{App, Mode, Pane};
+use crate::app::Pane;
 use theme::Theme;
+use view::{FrameView, PopupView};
 use widgets::PaneCtx;
 
 /// Draws the whole console into the frame.
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    render(frame.area(), frame.buffer_mut(), app, theme);
+pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
+    render(frame.area(), frame.buffer_mut(), view, theme);
 }
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
     Block::default().style(theme.base()).render(area, buf);
-    let areas = layout::areas(area, app);
-    header::render(areas.header, buf, app, theme);
-    footer::render(areas.footer, buf, app, theme);
+    let areas = layout::areas(area, view.focus, view.zoomed);
+    header::render(areas.header, buf, &view.header, theme);
+    footer::render(areas.footer, buf, &view.footer, theme);
     for (pane, rect) in areas.panes {
         let ctx = PaneCtx {
             theme,
-            now: app.now,
-            focused: app.focus == pane,
-            scroll: app.scroll[Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0)],
+            now: view.now,
+            focused: view.focus == pane,
+            scroll: view.scroll[Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0)],
         };
         match pane {
-            Pane::Checklist => checklist::render(rect, buf, &checklist::view(app), &ctx),
-            Pane::Rds => rds::render(rect, buf, &app.live.rds, &app.limits, &ctx),
-            Pane::Backups => backups::render(
-                rect,
-                buf,
-                &app.live.backups,
-                &app.live.rds,
-                &app.limits,
-                &ctx,
-            ),
-            Pane::Ecs => ecs::render(rect, buf, &app.live.ecs, &ctx),
-            Pane::Alarms => alarms::render(rect, buf, &app.live.alarms, &ctx),
-            Pane::Log => log::render(rect, buf, &app.log, &ctx),
+            Pane::Checklist => checklist::render(rect, buf, &view.checklist, &ctx),
+            Pane::Rds => rds::render(rect, buf, &view.rds, &ctx),
+            Pane::Backups => backups::render(rect, buf, &view.backups, &ctx),
+            Pane::Ecs => ecs::render(rect, buf, &view.ecs, &ctx),
+            Pane::Alarms => alarms::render(rect, buf, &view.alarms, &ctx),
+            Pane::Log => log::render(rect, buf, &view.log, &ctx),
         }
     }
-    match &app.mode {
-        Mode::Picker { selected } => popup::picker(area, buf, &app.runbook, *selected, theme),
-        Mode::Help => popup::help(area, buf, theme),
-        Mode::Readiness => {
-            if let Some(readiness) = &app.readiness_view {
-                popup::readiness(area, buf, readiness, theme);
-            }
+    match &view.popup {
+        Some(PopupView::Picker { runbook, selected }) => {
+            popup::picker(area, buf, runbook, *selected, theme)
         }
-        _ => {}
+        Some(PopupView::Help) => popup::help(area, buf, theme),
+        Some(PopupView::Readiness(readiness)) => popup::readiness(area, buf, readiness, theme),
+        None => {}
     }
 }

@@ -8,17 +8,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::view::RdsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
-use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, Feed, RdsSnapshot};
+use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics};
 
-pub fn render(
-    area: Rect,
-    buf: &mut Buffer,
-    feed: &Feed<RdsSnapshot>,
-    limits: &Limits,
-    ctx: &PaneCtx,
-) {
+pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
+    let (feed, limits) = (view.feed, view.limits);
     let block = ctx.block("RDS", ctx.feed_age(feed));
     let inner = block.inner(area);
     block.render(area, buf);

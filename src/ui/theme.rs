@@ -102,7 +102,7 @@ impl Theme {
         Self::from_toml(&text, &path.display().to_string())
     }
 
-    /// Applies a theme file's overrides to the dark default.
+    /// Lays a theme file's overrides over the dark default.
     pub fn from_toml(text: &str, file: &str) -> Result<Self, String> {
         let parsed: ThemeFile = toml::from_str(text).map_err(|e| {
             let at = e

@@ -12,16 +12,14 @@ use drconsole::domain::verify::Outcome;
 use drconsole::runbook::builtin;
 use drconsole::runbook::model::Runbook;
 use drconsole::runtime::{JournalSettings, Launched, Session, launch};
-use drconsole::sources::SourceUpdate;
-use drconsole::sources::poller::Poller;
+use drconsole::sources::poller::{Poller, Updates};
 use drconsole::sources::sim::SimSource;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 pub const SCENARIO: &str = "instance-failure";
 
 pub struct Console {
     pub session: Session,
-    pub updates: UnboundedReceiver<SourceUpdate>,
+    pub updates: Updates,
     pub clock: Clock,
     _poller: Arc<Poller>,
 }
@@ -95,7 +93,7 @@ impl Console {
     }
 
     pub fn outcome(&self, id: &str) -> Outcome {
-        self.app().evidence[self.step_index(id)]
+        self.app().evidence()[self.step_index(id)]
             .as_ref()
             .expect("step has a check")
             .outcome

@@ -1,0 +1,116 @@
+//! What one frame shows, as plain data: the app builds a `FrameView` once
+//! per frame and each pane draws from its own part of it. Everything here
+//! is borrowed or already computed: no clock, lock or domain rule is left
+//! for drawing.
+
+use jiff::Timestamp;
+
+use crate::app::{Origin, Pane, Prompt, StepStatus, StepTime};
+use crate::domain::health::Limits;
+use crate::domain::readiness::Readiness;
+use crate::domain::rpo::RpoEstimate;
+use crate::domain::snapshot::{AlarmSnapshot, BackupSnapshot, EcsSnapshot, Feed, RdsSnapshot};
+use crate::domain::verify::Evidence;
+use crate::journal::entry::Entry;
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::{Runbook, Step};
+
+pub struct FrameView<'a> {
+    pub now: Timestamp,
+    pub focus: Pane,
+    pub zoomed: bool,
+    /// Scroll offset of each pane, in `Pane::ALL` order.
+    pub scroll: [usize; 6],
+    pub header: HeaderView<'a>,
+    pub checklist: ChecklistView<'a>,
+    pub rds: RdsView<'a>,
+    pub backups: BackupsView<'a>,
+    pub ecs: EcsView<'a>,
+    pub alarms: AlarmsView<'a>,
+    pub log: LogView<'a>,
+    pub footer: FooterView<'a>,
+    pub popup: Option<PopupView<'a>>,
+}
+
+/// What is being run where, and the two objectives against their targets.
+pub struct HeaderView<'a> {
+    pub origin: &'a Origin,
+    pub runbook: &'a str,
+    pub scenario: Option<&'a str>,
+    pub primary_region: &'a str,
+    pub dr_region: Option<&'a str>,
+    pub rto_target: HumanDuration,
+    /// Seconds since the incident began, once it has.
+    pub rto_elapsed: Option<u64>,
+    pub rpo_target: HumanDuration,
+    /// What a recovery started now would lose.
+    pub rpo: Option<&'a RpoEstimate>,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The scenario's steps with their state and live check.
+pub struct ChecklistView<'a> {
+    pub title: String,
+    pub steps: &'a [Step],
+    pub statuses: &'a [StepStatus],
+    pub evidence: &'a [Option<Evidence>],
+    pub started: &'a [Option<Timestamp>],
+    pub selected: usize,
+    /// The selected step's time against its expected duration.
+    pub selected_time: Option<StepTime>,
+}
+
+pub struct RdsView<'a> {
+    pub feed: &'a Feed<RdsSnapshot>,
+    pub limits: &'a Limits,
+}
+
+/// Recovery points, and the RDS feed for each primary's restore window.
+pub struct BackupsView<'a> {
+    pub feed: &'a Feed<BackupSnapshot>,
+    pub rds: &'a Feed<RdsSnapshot>,
+    pub limits: &'a Limits,
+    /// Seconds since the newest completed recovery point, if there is one.
+    pub newest_age: Option<u64>,
+}
+
+pub struct EcsView<'a> {
+    pub feed: &'a Feed<EcsSnapshot>,
+}
+
+pub struct AlarmsView<'a> {
+    pub feed: &'a Feed<AlarmSnapshot>,
+}
+
+/// The journal so far, oldest first.
+pub struct LogView<'a> {
+    pub entries: &'a [Entry],
+}
+
+/// The footer's one line.
+pub enum FooterView<'a> {
+    Input {
+        prompt: &'a Prompt,
+        text: &'a str,
+    },
+    /// The step's check is not met: this is what it saw.
+    ConfirmAgainst {
+        seen: &'a str,
+    },
+    ConfirmQuit {
+        remaining: usize,
+    },
+    Picker,
+    Message(&'a str),
+    Hints,
+}
+
+pub enum PopupView<'a> {
+    Picker {
+        runbook: &'a Runbook,
+        selected: usize,
+    },
+    Help,
+    Readiness(&'a Readiness),
+}
