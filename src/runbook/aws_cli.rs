@@ -31,8 +31,8 @@ pub enum Kind {
     Separator,
     /// A newline that ends a logical line.
     LineEnd,
-    /// A `#` comment, without the `#`.
-    Comment(String),
+    /// A `#` comment.
+    Comment,
     /// `\` at the end of a line, with the blanks around the line break.
     Continuation,
 }
@@ -109,8 +109,7 @@ impl Lexer<'_> {
                         .find('\n')
                         .unwrap_or(self.text.len() - start);
                     self.at = start + len;
-                    let comment = self.text[start + 1..self.at].trim_end().to_owned();
-                    self.push(Kind::Comment(comment), start);
+                    self.push(Kind::Comment, start);
                 }
                 '\n' => {
                     self.end_word(start);
@@ -267,7 +266,7 @@ pub fn simple_commands(text: &str) -> Vec<Vec<String>> {
         match token.kind {
             Kind::Word(word) => current.push(word),
             Kind::Separator | Kind::LineEnd => commands.push(std::mem::take(&mut current)),
-            Kind::Comment(_) | Kind::Continuation => {}
+            Kind::Comment | Kind::Continuation => {}
         }
     }
     commands.push(current);

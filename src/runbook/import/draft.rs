@@ -3,7 +3,6 @@
 
 use super::objectives::Which;
 use crate::runbook::duration::HumanDuration;
-use crate::runbook::model::Verify;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Command {
@@ -18,10 +17,6 @@ pub struct DraftStep {
     pub detail: Vec<String>,
     pub commands: Vec<Command>,
     pub expected: Option<HumanDuration>,
-    pub role: Option<String>,
-    pub verify: Vec<Verify>,
-    /// Commands added from a reference section (not where the step is).
-    pub borrowed_commands: usize,
     /// Plan lines that introduced the step but whose text it does not
     /// carry ("Steps:", a "#### Procedure" heading): quoted in comments.
     pub context_lines: Vec<usize>,
@@ -47,9 +42,10 @@ impl DraftStep {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ScenarioOrigin {
     /// A heading naming a scenario, procedure or recovery action.
+    #[default]
     Heading,
     /// A reference/appendix section of commands.
     Reference,
@@ -57,7 +53,7 @@ pub enum ScenarioOrigin {
     WholePlan,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftScenario {
     pub title: String,
     pub line: usize,
@@ -98,11 +94,7 @@ impl DraftScenario {
             line,
             end_line,
             origin,
-            description: Vec::new(),
-            rto: None,
-            rpo: None,
-            steps: Vec::new(),
-            placeholder_steps: false,
+            ..Self::default()
         }
     }
 }

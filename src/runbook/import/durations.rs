@@ -77,15 +77,8 @@ fn word_number_at(s: &str, i: usize) -> Option<(f64, usize)> {
         .map(|&(_, n)| (n, end))
 }
 
-fn skip_spaces(s: &str, mut i: usize) -> usize {
-    while let Some(c) = s[i..].chars().next() {
-        if c == ' ' || c == '\t' {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    i
+fn skip_spaces(s: &str, i: usize) -> usize {
+    s.len() - s[i..].trim_start_matches([' ', '\t']).len()
 }
 
 /// Reads a unit word at `i`, returning seconds per unit and the end.

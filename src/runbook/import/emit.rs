@@ -50,11 +50,11 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
         one_line(&prov.source)
     ));
     let root = doc.as_table_mut();
-    put(root, "name", runbook.name.as_str(), String::new());
+    put(root, "name", runbook.name.as_str());
     if let Some(d) = &runbook.description {
         let origin = prov.description.as_deref().map(one_line);
         let comment = origin.map_or_else(String::new, |o| format!("# From {o}\n"));
-        put(root, "description", d.as_str(), comment);
+        put_commented(root, "description", d.as_str(), comment);
     }
     let mut objectives = table("\n");
     let comments: String = prov
@@ -62,18 +62,9 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
         .lines()
         .map(|l| format!("# {l}\n"))
         .collect();
-    put(
-        &mut objectives,
-        "rto",
-        runbook.objectives.rto.to_string(),
-        comments,
-    );
-    put(
-        &mut objectives,
-        "rpo",
-        runbook.objectives.rpo.to_string(),
-        String::new(),
-    );
+    let rto = runbook.objectives.rto.to_string();
+    put_commented(&mut objectives, "rto", rto, comments);
+    put(&mut objectives, "rpo", runbook.objectives.rpo.to_string());
     root.insert("objectives", Item::Table(objectives));
     root.insert("environment", Item::Table(environment(runbook)));
     let mut scenarios = ArrayOfTables::new();
@@ -87,17 +78,11 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
             head.push_str(&format!("# {source} lines {}-{}\n", p.from, p.to));
         }
         let mut t = table(&head);
-        put(&mut t, "id", scenario.id.as_str(), String::new());
-        put(&mut t, "title", scenario.title.as_str(), String::new());
-        if let Some(rto) = scenario.rto {
-            put(&mut t, "rto", rto.to_string(), String::new());
-        }
-        if let Some(rpo) = scenario.rpo {
-            put(&mut t, "rpo", rpo.to_string(), String::new());
-        }
-        if let Some(d) = &scenario.description {
-            put(&mut t, "description", d.as_str(), String::new());
-        }
+        put(&mut t, "id", scenario.id.as_str());
+        put(&mut t, "title", scenario.title.as_str());
+        optional(&mut t, "rto", scenario.rto.map(|d| d.to_string()));
+        optional(&mut t, "rpo", scenario.rpo.map(|d| d.to_string()));
+        optional(&mut t, "description", scenario.description.as_deref());
         let mut steps = ArrayOfTables::new();
         for (j, step) in scenario.steps.iter().enumerate() {
             steps.push(step_table(step, prov.steps.get(i).and_then(|s| s.get(j))));
@@ -121,8 +106,12 @@ fn table(prefix: &str) -> Table {
     t
 }
 
+fn put(t: &mut Table, key: &str, value: impl Into<Value>) {
+    put_commented(t, key, value, String::new());
+}
+
 /// `key = value`, with comment lines before it.
-fn put(t: &mut Table, key: &str, value: impl Into<Value>, comments: String) {
+fn put_commented(t: &mut Table, key: &str, value: impl Into<Value>, comments: String) {
     let mut k = Key::new(key);
     k.leaf_decor_mut().set_prefix(comments);
     t.insert_formatted(&k, Item::Value(value.into()));
@@ -136,37 +125,35 @@ fn environment(runbook: &Runbook) -> Table {
     if let Some(dr) = &env.regions.dr {
         regions.insert("dr", dr.as_str().into());
     }
-    put(&mut t, "regions", regions, String::new());
-    if let Some(account) = &env.account {
-        put(&mut t, "account", account.as_str(), String::new());
-    }
+    put(&mut t, "regions", regions);
+    optional(&mut t, "account", env.account.as_deref());
     let mut rds = ArrayOfTables::new();
     for r in &env.rds {
         let mut e = table("\n");
-        put(&mut e, "id", r.id.as_str(), String::new());
-        optional(&mut e, "region", &r.region);
+        put(&mut e, "id", r.id.as_str());
+        optional(&mut e, "region", r.region.as_deref());
         let role = match r.role {
             RdsRole::Primary => "primary",
             RdsRole::Replica => "replica",
         };
-        put(&mut e, "role", role, String::new());
-        optional(&mut e, "source", &r.source);
-        optional(&mut e, "engine", &r.engine);
+        put(&mut e, "role", role);
+        optional(&mut e, "source", r.source.as_deref());
+        optional(&mut e, "engine", r.engine.as_deref());
         rds.push(e);
     }
     let mut ecs = ArrayOfTables::new();
     for s in &env.ecs {
         let mut e = table("\n");
-        put(&mut e, "cluster", s.cluster.as_str(), String::new());
-        put(&mut e, "service", s.service.as_str(), String::new());
-        optional(&mut e, "region", &s.region);
+        put(&mut e, "cluster", s.cluster.as_str());
+        put(&mut e, "service", s.service.as_str());
+        optional(&mut e, "region", s.region.as_deref());
         ecs.push(e);
     }
     let mut vaults = ArrayOfTables::new();
     for v in &env.backup_vaults {
         let mut e = table("\n");
-        put(&mut e, "name", v.name.as_str(), String::new());
-        optional(&mut e, "region", &v.region);
+        put(&mut e, "name", v.name.as_str());
+        optional(&mut e, "region", v.region.as_deref());
         vaults.push(e);
     }
     for (key, list) in [("rds", rds), ("ecs", ecs), ("backup_vaults", vaults)] {
@@ -176,29 +163,24 @@ fn environment(runbook: &Runbook) -> Table {
     }
     if !env.alarms.names.is_empty() || !env.alarms.prefixes.is_empty() {
         let mut a = table("\n");
-        put(&mut a, "names", lines(&env.alarms.names), String::new());
-        put(
-            &mut a,
-            "prefixes",
-            lines(&env.alarms.prefixes),
-            String::new(),
-        );
+        put(&mut a, "names", lines(&env.alarms.names));
+        put(&mut a, "prefixes", lines(&env.alarms.prefixes));
         t.insert("alarms", Item::Table(a));
     }
     let th = &env.thresholds;
     if th.replica_lag.is_some() || th.recovery_point_age.is_some() {
         let mut e = table("\n");
         let text = |d: Option<HumanDuration>| d.map(|d| d.to_string());
-        optional(&mut e, "replica_lag", &text(th.replica_lag));
-        optional(&mut e, "recovery_point_age", &text(th.recovery_point_age));
+        optional(&mut e, "replica_lag", text(th.replica_lag));
+        optional(&mut e, "recovery_point_age", text(th.recovery_point_age));
         t.insert("thresholds", Item::Table(e));
     }
     t
 }
 
-fn optional(t: &mut Table, key: &str, value: &Option<String>) {
+fn optional(t: &mut Table, key: &str, value: Option<impl Into<Value>>) {
     if let Some(v) = value {
-        put(t, key, v.as_str(), String::new());
+        put(t, key, v);
     }
 }
 
@@ -215,13 +197,13 @@ fn step_table(step: &Step, p: Option<&StepProvenance>) -> Table {
         }
     }
     let mut t = table(&head);
-    put(&mut t, "id", step.id.as_str(), String::new());
-    put(&mut t, "title", step.title.as_str(), String::new());
-    optional(&mut t, "role", &step.role);
-    optional(&mut t, "expected", &step.expected.map(|e| e.to_string()));
-    optional(&mut t, "detail", &step.detail);
+    put(&mut t, "id", step.id.as_str());
+    put(&mut t, "title", step.title.as_str());
+    optional(&mut t, "role", step.role.as_deref());
+    optional(&mut t, "expected", step.expected.map(|e| e.to_string()));
+    optional(&mut t, "detail", step.detail.as_deref());
     if !step.commands.is_empty() {
-        put(&mut t, "commands", lines(&step.commands), String::new());
+        put(&mut t, "commands", lines(&step.commands));
     }
     if let Some((key, mut check)) = step.verify.as_ref().and_then(Verify::to_toml) {
         if let Value::Array(list) = &mut check {
@@ -233,7 +215,7 @@ fn step_table(step: &Step, p: Option<&StepProvenance>) -> Table {
         };
         let mut verify = Table::new();
         verify.set_dotted(true);
-        put(&mut verify, &key, check, comment.to_owned());
+        put_commented(&mut verify, &key, check, comment.to_owned());
         t.insert("verify", Item::Table(verify));
     }
     t
@@ -290,7 +272,7 @@ mod tests {
         ];
         for case in cases {
             let mut doc = DocumentMut::new();
-            put(doc.as_table_mut(), "v", case, String::new());
+            put(doc.as_table_mut(), "v", case);
             let doc = doc.to_string();
             let back: Wrap = toml::from_str(&doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
             assert_eq!(back.v, case, "{doc}");

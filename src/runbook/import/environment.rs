@@ -265,16 +265,10 @@ impl Builder<'_> {
     }
 
     fn ecs(&mut self, cluster: &str, service: &str, region: Option<&str>, line: usize, how: &str) {
-        if !is_concrete(cluster)
-            || !is_concrete(service)
-            || self
-                .created
-                .services
-                .contains(&(cluster.to_owned(), service.to_owned()))
-        {
+        let key = (cluster.to_owned(), service.to_owned());
+        if !is_concrete(cluster) || !is_concrete(service) || self.created.services.contains(&key) {
             return;
         }
-        let key = (cluster.to_owned(), service.to_owned());
         match self.ecs_index.get(&key) {
             Some(&at) => {
                 let spec = &mut self.env.ecs[at];
@@ -665,13 +659,7 @@ fn settle_regions(b: &mut Builder<'_>) {
     let votes = &b.regions.votes;
     let primary = votes
         .iter()
-        .max_by(|x, y| {
-            (x.primary, x.mentions, std::cmp::Reverse(x.first_line)).cmp(&(
-                y.primary,
-                y.mentions,
-                std::cmp::Reverse(y.first_line),
-            ))
-        })
+        .max_by_key(|v| (v.primary, v.mentions, std::cmp::Reverse(v.first_line)))
         .cloned();
     let Some(primary) = primary else {
         b.notes.check(
@@ -687,7 +675,7 @@ fn settle_regions(b: &mut Builder<'_>) {
     let dr = votes
         .iter()
         .filter(|v| v.name != primary.name && v.dr > 0)
-        .max_by(|x, y| (x.dr, x.mentions).cmp(&(y.dr, y.mentions)))
+        .max_by_key(|v| (v.dr, v.mentions))
         .cloned();
     let why = if primary.primary > 0 {
         "described as primary"
@@ -712,11 +700,7 @@ fn settle_regions(b: &mut Builder<'_>) {
         ),
     }
     let chosen = [Some(&primary.name), dr.as_ref().map(|d| &d.name)];
-    let others: Vec<&RegionVote> = votes
-        .iter()
-        .filter(|v| !chosen.contains(&Some(&v.name)))
-        .collect();
-    for other in others {
+    for other in votes.iter().filter(|v| !chosen.contains(&Some(&v.name))) {
         b.notes.check(
             Some(other.first_line),
             format!(
@@ -779,18 +763,9 @@ fn engines(found: &mut BTreeSet<&'static str>, line: &str) {
         return;
     }
     let lower = line.to_ascii_lowercase();
-    for word in [
-        "postgresql",
-        "postgres",
-        "mysql",
-        "mariadb",
-        "aurora",
-        "sql server",
-    ] {
-        if lower.contains(word) {
-            found.insert(engine_family(&lower));
-            return;
-        }
+    let engine_words = ["postgres", "mysql", "mariadb", "aurora", "sql server"];
+    if engine_words.iter().any(|w| lower.contains(w)) {
+        found.insert(engine_family(&lower));
     }
 }
 

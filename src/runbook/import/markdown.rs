@@ -56,6 +56,16 @@ impl Item {
             _ => None,
         }
     }
+
+    /// Its bullet as Markdown writes it: a task box, `n.` or `-`.
+    pub fn marker(&self, ordered: bool, index: usize) -> String {
+        match (self.task, ordered) {
+            (Some(true), _) => "- [x] ".to_owned(),
+            (Some(false), _) => "- [ ] ".to_owned(),
+            (None, true) => format!("{}. ", index + 1),
+            (None, false) => "- ".to_owned(),
+        }
+    }
 }
 
 /// Lists nested deeper than this are flattened into their parent item, so a
@@ -70,7 +80,7 @@ pub struct Lines {
 impl Lines {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text));
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self { starts }
     }
     pub fn line_of(&self, offset: usize) -> usize {
@@ -81,47 +91,13 @@ impl Lines {
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
-}
-
+/// What is open while parsing: a block being filled (its text or items
+/// still growing), a list item, or a table cell.
 enum Frame {
     Root(Vec<Block>),
-    List {
-        line: usize,
-        ordered: bool,
-        items: Vec<Item>,
-    },
+    Block(Block),
     Item(Item),
-    Paragraph {
-        line: usize,
-        text: String,
-    },
-    Heading {
-        line: usize,
-        level: u8,
-        text: String,
-    },
-    Code {
-        line: usize,
-        body_line: usize,
-        lang: String,
-        text: String,
-    },
-    Table {
-        line: usize,
-        head: Vec<String>,
-        rows: Vec<Vec<String>>,
-        in_head: bool,
-    },
     Cell(String),
-    Html {
-        line: usize,
-        text: String,
-    },
 }
 
 struct Builder {
@@ -144,22 +120,29 @@ impl Builder {
         }
     }
 
+    /// Opens a block after closing the implicit paragraph of a tight item.
+    fn open(&mut self, line: usize, kind: BlockKind) {
+        self.close_implicit_paragraph();
+        self.stack.push(Frame::Block(Block { line, kind }));
+    }
+
     /// Where inline text goes: the innermost paragraph, heading, cell or
     /// tight list item (which gets an implicit paragraph).
     fn inline_target(&mut self, line: usize) -> Option<&mut String> {
-        let needs_implicit = matches!(self.stack.last(), Some(Frame::Item(_)));
-        if needs_implicit {
-            self.stack.push(Frame::Paragraph {
-                line,
-                text: String::new(),
-            });
+        if matches!(self.stack.last(), Some(Frame::Item(_))) {
+            let kind = BlockKind::Paragraph(String::new());
+            self.stack.push(Frame::Block(Block { line, kind }));
         }
         match self.stack.last_mut()? {
-            Frame::Paragraph { text, .. }
-            | Frame::Heading { text, .. }
-            | Frame::Code { text, .. }
-            | Frame::Cell(text)
-            | Frame::Html { text, .. } => Some(text),
+            Frame::Block(Block {
+                kind:
+                    BlockKind::Paragraph(text)
+                    | BlockKind::Heading { text, .. }
+                    | BlockKind::Code { text, .. }
+                    | BlockKind::Html(text),
+                ..
+            })
+            | Frame::Cell(text) => Some(text),
             _ => None,
         }
     }
@@ -172,10 +155,26 @@ impl Builder {
 
     /// Closes an implicit paragraph of a tight item before a nested block.
     fn close_implicit_paragraph(&mut self) {
-        if matches!(self.stack.last(), Some(Frame::Paragraph { .. }))
-            && matches!(self.stack.iter().rev().nth(1), Some(Frame::Item(_)))
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Block(Block {
+                kind: BlockKind::Paragraph(_),
+                ..
+            }))
+        ) && matches!(self.stack.iter().rev().nth(1), Some(Frame::Item(_)))
         {
             self.end_frame();
+        }
+    }
+
+    /// The innermost open table.
+    fn table(&mut self) -> Option<(&mut Vec<String>, &mut Vec<Vec<String>>)> {
+        match self.stack.last_mut()? {
+            Frame::Block(Block {
+                kind: BlockKind::Table { head, rows },
+                ..
+            }) => Some((head, rows)),
+            _ => None,
         }
     }
 
@@ -183,80 +182,41 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        let block = match frame {
-            Frame::Paragraph { line, text } => {
-                let text = text.trim().to_owned();
-                if text.is_empty() {
-                    return;
-                }
-                Block {
-                    line,
-                    kind: BlockKind::Paragraph(text),
-                }
-            }
-            Frame::Heading { line, level, text } => Block {
-                line,
-                kind: BlockKind::Heading {
-                    level,
-                    text: text.trim().to_owned(),
-                },
-            },
-            Frame::Code {
-                line,
-                body_line,
-                lang,
-                text,
-            } => Block {
-                line,
-                kind: BlockKind::Code {
-                    body_line,
-                    lang,
-                    text,
-                },
-            },
-            Frame::List {
-                line,
-                ordered,
-                items,
-            } => Block {
-                line,
-                kind: BlockKind::List { ordered, items },
-            },
+        let mut block = match frame {
+            Frame::Block(block) => block,
             Frame::Item(item) => {
-                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Block(Block {
+                    kind: BlockKind::List { items, .. },
+                    ..
+                })) = self.stack.last_mut()
+                {
                     items.push(item);
                 }
                 return;
             }
-            Frame::Table {
-                line, head, rows, ..
-            } => Block {
-                line,
-                kind: BlockKind::Table { head, rows },
-            },
             Frame::Cell(text) => {
-                if let Some(Frame::Table {
-                    head,
-                    rows,
-                    in_head,
-                    ..
-                }) = self.stack.last_mut()
-                {
+                // Cells before the first body row are the header's.
+                if let Some((head, rows)) = self.table() {
                     let text = text.trim().to_owned();
-                    if *in_head {
-                        head.push(text);
-                    } else if let Some(row) = rows.last_mut() {
-                        row.push(text);
+                    match rows.last_mut() {
+                        Some(row) => row.push(text),
+                        None => head.push(text),
                     }
                 }
                 return;
             }
-            Frame::Html { line, text } => Block {
-                line,
-                kind: BlockKind::Html(text.trim_end().to_owned()),
-            },
             Frame::Root(_) => unreachable!("root is never popped"),
         };
+        match &mut block.kind {
+            BlockKind::Paragraph(text) | BlockKind::Heading { text, .. } => {
+                *text = text.trim().to_owned();
+                if text.is_empty() && matches!(block.kind, BlockKind::Paragraph(_)) {
+                    return;
+                }
+            }
+            BlockKind::Html(text) => *text = text.trim_end().to_owned(),
+            _ => {}
+        }
         self.push_block(block);
     }
 }
@@ -314,23 +274,18 @@ pub fn parse(text: &str) -> Vec<Block> {
 
 fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
     match tag {
-        Tag::Paragraph => {
-            b.close_implicit_paragraph();
-            b.stack.push(Frame::Paragraph {
-                line,
-                text: String::new(),
-            });
-        }
+        Tag::Paragraph => b.open(line, BlockKind::Paragraph(String::new())),
         Tag::Heading { level, .. } => {
-            b.close_implicit_paragraph();
-            b.stack.push(Frame::Heading {
+            let text = String::new();
+            b.open(
                 line,
-                level: level as u8,
-                text: String::new(),
-            });
+                BlockKind::Heading {
+                    level: level as u8,
+                    text,
+                },
+            );
         }
         Tag::CodeBlock(kind) => {
-            b.close_implicit_paragraph();
             let (lang, fenced) = match kind {
                 CodeBlockKind::Fenced(info) => (
                     info.split(|c: char| c.is_whitespace() || c == ',' || c == '{')
@@ -341,12 +296,16 @@ fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
                 ),
                 CodeBlockKind::Indented => (String::new(), false),
             };
-            b.stack.push(Frame::Code {
+            let body_line = line + usize::from(fenced);
+            let text = String::new();
+            b.open(
                 line,
-                body_line: line + usize::from(fenced),
-                lang,
-                text: String::new(),
-            });
+                BlockKind::Code {
+                    lang,
+                    text,
+                    body_line,
+                },
+            );
         }
         Tag::List(first) => {
             if b.list_depth >= MAX_LIST_DEPTH {
@@ -354,13 +313,9 @@ fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
                 b.push_text(line, "\n");
                 return;
             }
-            b.close_implicit_paragraph();
             b.list_depth += 1;
-            b.stack.push(Frame::List {
-                line,
-                ordered: first.is_some(),
-                items: Vec::new(),
-            });
+            let (ordered, items) = (first.is_some(), Vec::new());
+            b.open(line, BlockKind::List { ordered, items });
         }
         Tag::Item => {
             if b.flattened > 0 {
@@ -375,32 +330,16 @@ fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
             }));
         }
         Tag::Table(_) => {
-            b.close_implicit_paragraph();
-            b.stack.push(Frame::Table {
-                line,
-                head: Vec::new(),
-                rows: Vec::new(),
-                in_head: false,
-            });
-        }
-        Tag::TableHead => {
-            if let Some(Frame::Table { in_head, .. }) = b.stack.last_mut() {
-                *in_head = true;
-            }
+            let (head, rows) = (Vec::new(), Vec::new());
+            b.open(line, BlockKind::Table { head, rows });
         }
         Tag::TableRow => {
-            if let Some(Frame::Table { rows, .. }) = b.stack.last_mut() {
+            if let Some((_, rows)) = b.table() {
                 rows.push(Vec::new());
             }
         }
         Tag::TableCell => b.stack.push(Frame::Cell(String::new())),
-        Tag::HtmlBlock => {
-            b.close_implicit_paragraph();
-            b.stack.push(Frame::Html {
-                line,
-                text: String::new(),
-            });
-        }
+        Tag::HtmlBlock => b.open(line, BlockKind::Html(String::new())),
         Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
             b.links.push(dest_url.to_string())
         }
@@ -409,7 +348,8 @@ fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
         | Tag::DefinitionList
         | Tag::DefinitionListTitle
         | Tag::DefinitionListDefinition => b.close_implicit_paragraph(),
-        Tag::Emphasis
+        Tag::TableHead
+        | Tag::Emphasis
         | Tag::Strong
         | Tag::Strikethrough
         | Tag::Superscript
@@ -438,11 +378,6 @@ fn end(b: &mut Builder, tag: TagEnd) {
         | TagEnd::Table
         | TagEnd::TableCell
         | TagEnd::HtmlBlock => b.end_frame(),
-        TagEnd::TableHead => {
-            if let Some(Frame::Table { in_head, .. }) = b.stack.last_mut() {
-                *in_head = false;
-            }
-        }
         TagEnd::Link | TagEnd::Image => {
             if let Some(url) = b.links.pop()
                 && !url.is_empty()
@@ -471,12 +406,7 @@ fn render_at(block: &Block, indent: usize, out: &mut Vec<String>) {
         }
         BlockKind::List { ordered, items } => {
             for (n, item) in items.iter().enumerate() {
-                let marker = match (item.task, ordered) {
-                    (Some(true), _) => "- [x] ".to_owned(),
-                    (Some(false), _) => "- [ ] ".to_owned(),
-                    (None, true) => format!("{}. ", n + 1),
-                    (None, false) => "- ".to_owned(),
-                };
+                let marker = item.marker(*ordered, n);
                 render_item(item, &format!("{pad}{marker}"), indent + 1, out);
             }
         }

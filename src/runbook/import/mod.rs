@@ -154,10 +154,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
     let (objectives, objective_note) =
         settle_objectives(&context, &outline, &mut drafts, &mut notes);
 
-    let mut role_blocks = Vec::new();
-    for s in &outline.roles {
-        s.all_blocks(&mut role_blocks);
-    }
+    let role_blocks: Vec<_> = outline.roles.iter().flat_map(|s| s.all_blocks()).collect();
     let mut roles = roles::find_roles(&role_blocks);
     if roles.is_empty() {
         roles = roles::find_roles_anywhere(&context);
@@ -236,17 +233,15 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
 
 /// Reads the emitted TOML back: it must be exactly the runbook.
 fn self_check(toml: &str, runbook: &Runbook, source: &str) -> Result<(), ImportError> {
-    match toml::from_str::<Runbook>(toml) {
-        Ok(back) if back == *runbook => Ok(()),
-        Ok(_) => Err(ImportError::Internal {
-            source: source.to_owned(),
-            why: "it read back different".into(),
-        }),
-        Err(e) => Err(ImportError::Internal {
-            source: source.to_owned(),
-            why: e.to_string(),
-        }),
-    }
+    let why = match toml::from_str::<Runbook>(toml) {
+        Ok(back) if back == *runbook => return Ok(()),
+        Ok(_) => "it read back different".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    Err(ImportError::Internal {
+        source: source.to_owned(),
+        why,
+    })
 }
 
 /// A scenario's draft with the plan text it came from.
@@ -260,8 +255,7 @@ struct Draft<'a> {
 /// A scenario's draft, its blocks and its headings (for objectives).
 fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes) -> Draft<'a> {
     let draft = steps::build_scenario(section, origin, notes);
-    let mut blocks = Vec::new();
-    section.all_blocks(&mut blocks);
+    let blocks = section.all_blocks();
     let mut headings = Vec::new();
     collect_headings(section, &mut headings);
     Draft {
@@ -281,12 +275,13 @@ fn collect_headings(section: &Section<'_>, out: &mut Vec<(String, usize)>) {
 /// A plan without scenario headings: its procedure-bearing sections as one
 /// scenario named after the plan.
 fn whole_plan<'a>(outline: &Outline<'_, 'a>, root: &Section<'a>, source_name: &str) -> Section<'a> {
-    let mut children: Vec<Section<'a>> = Vec::new();
-    for s in outline.skipped.iter().chain(&outline.loose_steps) {
-        if !matches!(classify(&s.title), HeadingClass::NotProcedure) {
-            children.push((*s).clone());
-        }
-    }
+    let mut children: Vec<Section<'a>> = outline
+        .skipped
+        .iter()
+        .chain(&outline.loose_steps)
+        .filter(|s| classify(&s.title) != HeadingClass::NotProcedure)
+        .map(|s| (*s).clone())
+        .collect();
     children.sort_by_key(|s| s.line);
     Section {
         title: outline
@@ -756,7 +751,6 @@ fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
                     );
                 }
                 step.commands.extend(r.commands.iter().cloned());
-                step.borrowed_commands += r.commands.len();
                 break;
             }
         }
@@ -845,16 +839,8 @@ fn finish_scenario(
     scenario_ids: &mut UniqueIds,
     notes: &mut Notes,
 ) -> (Scenario, Vec<emit::StepProvenance>) {
-    let id_base = {
-        let core = scenario_core_title(&draft.title);
-        let s = slug(&core, 40);
-        if s.is_empty() {
-            "scenario".to_owned()
-        } else {
-            s
-        }
-    };
-    let id = scenario_ids.claim(&id_base);
+    let base = slug(&scenario_core_title(&draft.title), 40);
+    let id = scenario_ids.claim(if base.is_empty() { "scenario" } else { &base });
     let mut step_ids = UniqueIds::default();
     let (steps_out, prov): (Vec<Step>, Vec<_>) = draft
         .steps

@@ -4,7 +4,7 @@
 //! columns.
 
 use super::durations;
-use super::markdown::{Block, BlockKind, Item};
+use super::markdown::{Block, BlockKind};
 use crate::runbook::duration::HumanDuration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,7 +151,11 @@ fn scan_block(block: &Block, out: &mut Vec<Stated>) {
                 scan_line(line, block.line + i, out);
             }
         }
-        BlockKind::List { items, .. } => items.iter().for_each(|item| scan_item(item, out)),
+        BlockKind::List { items, .. } => {
+            for block in items.iter().flat_map(|i| &i.blocks) {
+                scan_block(block, out);
+            }
+        }
         // "| RTO | 90 minutes |" rows read like "RTO: 90 minutes".
         BlockKind::Table { rows, .. } => {
             for (n, row) in rows.iter().enumerate() {
@@ -165,12 +169,6 @@ fn scan_block(block: &Block, out: &mut Vec<Stated>) {
             }
         }
         _ => {}
-    }
-}
-
-fn scan_item(item: &Item, out: &mut Vec<Stated>) {
-    for block in &item.blocks {
-        scan_block(block, out);
     }
 }
 

@@ -2,7 +2,7 @@
 //! Operations: …") and a keyword guess of which role does each step.
 
 use super::draft::DraftStep;
-use super::markdown::{Block, BlockKind, Item};
+use super::markdown::{Block, BlockKind};
 use super::text::words;
 use crate::runbook::aws_cli::parse_text;
 
@@ -123,7 +123,11 @@ fn collect_lines(block: &Block, out: &mut Vec<(String, usize)>) {
                 .enumerate()
                 .map(|(i, l)| (l.to_owned(), block.line + i)),
         ),
-        BlockKind::List { items, .. } => items.iter().for_each(|i| collect_item(i, out)),
+        BlockKind::List { items, .. } => {
+            for block in items.iter().flat_map(|i| &i.blocks) {
+                collect_lines(block, out);
+            }
+        }
         BlockKind::Table { rows, .. } => {
             for (n, row) in rows.iter().enumerate() {
                 if row.len() >= 2 {
@@ -132,12 +136,6 @@ fn collect_lines(block: &Block, out: &mut Vec<(String, usize)>) {
             }
         }
         _ => {}
-    }
-}
-
-fn collect_item(item: &Item, out: &mut Vec<(String, usize)>) {
-    for block in &item.blocks {
-        collect_lines(block, out);
     }
 }
 

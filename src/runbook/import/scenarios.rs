@@ -32,7 +32,7 @@ impl<'t, 'a> Outline<'t, 'a> {
     pub fn context_blocks(&self) -> Vec<&'a Block> {
         let mut out: Vec<&'a Block> = self.intro.clone();
         for s in self.skipped.iter().chain(&self.roles) {
-            s.all_blocks(&mut out);
+            out.extend(s.all_blocks());
         }
         for s in &self.containers {
             out.extend(s.blocks.iter().copied());

@@ -20,11 +20,12 @@ pub struct Section<'a> {
 impl<'a> Section<'a> {
     /// Every block in the section and its sub-sections, headings included,
     /// in source order.
-    pub fn all_blocks(&self, out: &mut Vec<&'a Block>) {
-        out.extend(self.blocks.iter().copied());
+    pub fn all_blocks(&self) -> Vec<&'a Block> {
+        let mut out = self.blocks.clone();
         for child in &self.children {
-            child.all_blocks(out);
+            out.extend(child.all_blocks());
         }
+        out
     }
 }
 

@@ -33,8 +33,7 @@ pub fn build_scenario(
     for child in &section.children {
         add_child(&mut sc, child, notes);
     }
-    let mut blocks = Vec::new();
-    section.all_blocks(&mut blocks);
+    let blocks = section.all_blocks();
     if !sc.steps.is_empty() {
         timeline::apply(&mut sc, &blocks, notes);
         return sc;
@@ -73,9 +72,7 @@ fn block_has_steps(block: &Block) -> bool {
 
 /// Whether a section (or its sub-sections) has shell commands.
 pub fn has_commands(section: &Section<'_>) -> bool {
-    let mut blocks = Vec::new();
-    section.all_blocks(&mut blocks);
-    blocks.iter().any(|b| match &b.kind {
+    section.all_blocks().iter().any(|b| match &b.kind {
         BlockKind::Code { lang, text, .. } => shell_commands(lang, text),
         _ => false,
     })
@@ -141,9 +138,7 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
         );
         match &block.kind {
             BlockKind::List { items, .. } if is_step_list(block) => {
-                if let Some((text, _)) = pending.take() {
-                    prose.extend(text.lines().map(str::to_owned));
-                }
+                flush(&mut pending, &mut prose);
                 let first = sc.steps.len();
                 for item in items {
                     sc.steps.push(step_from_item(item, notes));
@@ -159,17 +154,13 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
             }
             // "- Force redeploy after updating the config:" then a code block.
             BlockKind::List { items, .. } if next_is_code && items.len() == 1 => {
-                if let Some((text, _)) = pending.take() {
-                    prose.extend(text.lines().map(str::to_owned));
-                }
+                flush(&mut pending, &mut prose);
                 let mut lines = Vec::new();
                 markdown::render_item(&items[0], "", 0, &mut lines);
                 pending = Some((lines.join("\n"), items[0].line));
             }
             BlockKind::Paragraph(text) if next_is_code => {
-                if let Some((text, _)) = pending.take() {
-                    prose.extend(text.lines().map(str::to_owned));
-                }
+                flush(&mut pending, &mut prose);
                 pending = Some((text.clone(), block.line));
             }
             BlockKind::Code {
@@ -180,9 +171,7 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
                 if shell_commands(lang, text) {
                     if list_mode && has_step {
                         let step = sc.steps.last_mut().expect("a step");
-                        if let Some((hint, _)) = pending.take() {
-                            step.detail.extend(hint.lines().map(str::to_owned));
-                        }
+                        flush(&mut pending, &mut step.detail);
                         attach_code(step, text, *body_line);
                     } else {
                         let (steps, preamble) =
@@ -191,28 +180,29 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
                         sc.steps.extend(steps);
                     }
                 } else {
-                    if let Some((text, _)) = pending.take() {
-                        prose.extend(text.lines().map(str::to_owned));
-                    }
+                    flush(&mut pending, &mut prose);
                     keep_code(sc, start, &mut prose, block, lang, text, notes);
                 }
             }
             BlockKind::Rule | BlockKind::Heading { .. } => {}
             _ => {
-                if let Some((text, _)) = pending.take() {
-                    prose.extend(text.lines().map(str::to_owned));
-                }
+                flush(&mut pending, &mut prose);
                 markdown::render(block, &mut prose);
             }
         }
     }
-    if let Some((text, _)) = pending.take() {
-        prose.extend(text.lines().map(str::to_owned));
-    }
+    flush(&mut pending, &mut prose);
     if let Some((text, _)) = label {
         prose.extend(text.lines().map(str::to_owned));
     }
     prose
+}
+
+/// Moves the text held for a code block into `out`.
+fn flush(pending: &mut Option<(String, usize)>, out: &mut Vec<String>) {
+    if let Some((text, _)) = pending.take() {
+        out.extend(text.lines().map(str::to_owned));
+    }
 }
 
 /// A non-shell code block (HCL, JSON, YAML, diagrams) is kept as text.
@@ -486,12 +476,7 @@ fn item_block(block: &Block, depth: usize, step: &mut DraftStep, notes: &mut Not
                 let (lead, line) = item.lead().unwrap_or(("", item.line));
                 inline_commands(lead, line, &mut step.commands);
                 if !only_command(lead) {
-                    let marker = match (item.task, ordered) {
-                        (Some(true), _) => "- [x] ".to_owned(),
-                        (Some(false), _) => "- [ ] ".to_owned(),
-                        (None, true) => format!("{}. ", n + 1),
-                        (None, false) => "- ".to_owned(),
-                    };
+                    let marker = item.marker(*ordered, n);
                     let mut lines = lead.lines();
                     step.detail
                         .push(format!("{pad}{marker}{}", lines.next().unwrap_or("")));
@@ -555,9 +540,7 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
     if class == HeadingClass::Step || (is_info(&child.title) && !has_procedure_content(child)) {
         if class != HeadingClass::Step {
             sc.description.push(format!("{heading}:"));
-            let mut blocks = Vec::new();
-            child.all_blocks(&mut blocks);
-            for block in blocks {
+            for block in child.all_blocks() {
                 markdown::render(block, &mut sc.description);
             }
             return;
@@ -615,9 +598,7 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
 fn step_from_section(section: &Section<'_>, heading: &str, notes: &mut Notes) -> DraftStep {
     let title = strip_step_prefix(heading);
     let mut step = DraftStep::new(title, section.line);
-    let mut blocks = Vec::new();
-    section.all_blocks(&mut blocks);
-    for block in blocks {
+    for block in section.all_blocks() {
         if let BlockKind::Heading { text, .. } = &block.kind {
             step.detail.push(format!("{text}:"));
         } else {
@@ -635,9 +616,7 @@ fn step_from_section(section: &Section<'_>, heading: &str, notes: &mut Notes) ->
 /// with no bullets either, one placeholder step keeps the scenario usable.
 fn steps_from_bullets(sc: &mut DraftScenario, section: &Section<'_>, notes: &mut Notes) {
     let mut description = Vec::new();
-    let mut blocks = Vec::new();
-    section.all_blocks(&mut blocks);
-    for block in blocks {
+    for block in section.all_blocks() {
         match &block.kind {
             BlockKind::List { items, .. } => {
                 for item in items {
