@@ -209,14 +209,6 @@ impl AwsSource {
         })
     }
 
-    pub fn watchlist(&self) -> &Watchlist {
-        &self.watch
-    }
-
-    pub fn tuning(&self) -> &AwsTuning {
-        &self.tuning
-    }
-
     fn clients(&self, region: &str) -> Result<&RegionClients, SourceError> {
         self.clients
             .get(region)
