@@ -76,16 +76,14 @@ pub async fn services(
         }
     }
 
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let svc = found
+    let in_order = names.iter().map(|name| {
+        found
             .iter()
             .position(|s| &s.name == name)
             .map(|i| found.swap_remove(i))
-            .unwrap_or_else(|| missing(region, cluster, name));
-        out.push(svc);
-    }
-    Ok(out)
+            .unwrap_or_else(|| missing(region, cluster, name))
+    });
+    Ok(in_order.collect())
 }
 
 /// Worth a look at its stopped tasks: tasks failed, too few run, or the

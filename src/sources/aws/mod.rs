@@ -209,14 +209,6 @@ impl AwsSource {
         })
     }
 
-    pub fn watchlist(&self) -> &Watchlist {
-        &self.watch
-    }
-
-    pub fn tuning(&self) -> &AwsTuning {
-        &self.tuning
-    }
-
     fn clients(&self, region: &str) -> Result<&RegionClients, SourceError> {
         self.clients
             .get(region)
@@ -224,18 +216,14 @@ impl AwsSource {
     }
 
     async fn fetch_rds(&self) -> Result<Payload, SourceError> {
+        // No identifiers in a region make no calls there (each call takes a
+        // batch of them).
         let per_region = self.watch.regions.iter().map(|region| async move {
             let ids = self.watch.rds_ids_in(region);
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
             rds::describe_instances(&self.clients(region)?.rds, region, &ids).await
         });
         let clusters_per_region = self.watch.regions.iter().map(|region| async move {
             let ids = self.watch.cluster_ids_in(region);
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
             aurora::describe_clusters(&self.clients(region)?.rds, region, &ids).await
         });
         let (found, clusters, slow) = tokio::try_join!(
@@ -299,9 +287,6 @@ impl AwsSource {
         };
         let per_region = self.watch.regions.iter().map(|region| async move {
             let ids = self.watch.rds_ids_in(region);
-            if ids.is_empty() {
-                return Ok((region, HashMap::new(), HashMap::new()));
-            }
             let clients = self.clients(region)?;
             let (metrics, windows) = tokio::try_join!(
                 cloudwatch::db_metrics(&clients.cloudwatch, region, &ids, window),
@@ -366,12 +351,7 @@ impl AwsSource {
         let ids = self.watch.all_rds_ids();
         let snapshots = self.watch.regions.iter().map(|region| {
             let ids = &ids;
-            async move {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                rds::newest_snapshots(&self.clients(region)?.rds, region, ids).await
-            }
+            async move { rds::newest_snapshots(&self.clients(region)?.rds, region, ids).await }
         });
         // Each vault and region answers on its own: what answered is shown,
         // what failed is named beside it; only when nothing answered does

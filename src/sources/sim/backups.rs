@@ -93,9 +93,13 @@ fn automated_snapshots(noise: &Noise, db: &Protected, now: i64, out: &mut Vec<Re
         }
         let key = format!("snap:{}", db.id);
         let completed = created + noise.range(&key, day, 4 * 60, 12 * 60);
-        let size = db.size_gib;
         out.push(automated_snapshot(
-            &db.id, &db.region, created, completed, size, now,
+            &db.id,
+            &db.region,
+            created,
+            completed,
+            db.size_gib,
+            now,
         ));
     }
 }
@@ -199,32 +203,27 @@ fn operator_snapshots(
     out: &mut Vec<RecoveryPoint>,
 ) {
     let env = &world.env;
+    let now_s = now.as_second();
     for timed in world.reactions.iter().take_while(|t| t.at <= now) {
         let Reaction::Snapshot { instance, snapshot } = &timed.what else {
             continue;
         };
         let db = protected.iter().find(|p| &p.id == instance);
-        let region = env.rds(instance).map_or(env.regions.primary.as_str(), |r| {
-            env.region_of(r.region.as_deref())
-        });
+        let region = env.region_of(env.rds(instance).and_then(|r| r.region.as_deref()));
         let created = timed.at.as_second();
         let completed = created
             + world
                 .noise
                 .range(&format!("manual:{snapshot}"), 0, 5 * 60, 12 * 60);
-        let (status, completed) = status_at(completed, now.as_second());
+        let size_gib = db.map_or(20, |d| d.size_gib);
+        let point = automated_snapshot(instance, region, created, completed, size_gib, now_s);
+        // Like an automated snapshot, but named by the operator and kept
+        // until deleted.
         out.push(RecoveryPoint {
             id: snapshot.clone(),
             kind: RecoveryPointKind::ManualSnapshot,
-            vault: None,
-            region: region.to_string(),
-            resource: instance.clone(),
-            status,
-            created: ts(created),
-            completed,
-            size_bytes: completed.map(|_| db.map_or(20, |d| d.size_gib) * GIB),
             delete_at: None,
-            cold_storage_at: None,
+            ..point
         });
     }
 }
@@ -259,9 +258,7 @@ fn operator_backup_jobs(
         let Reaction::BackupJob { vault, resource } = &timed.what else {
             continue;
         };
-        let region = env.vault(vault).map_or(env.regions.primary.as_str(), |v| {
-            env.region_of(v.region.as_deref())
-        });
+        let region = env.region_of(env.vault(vault).and_then(|v| v.region.as_deref()));
         let instance = id_of(resource);
         let unknown;
         let db = match protected.iter().find(|p| p.id == instance) {

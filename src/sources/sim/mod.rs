@@ -5,7 +5,6 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures::future::{BoxFuture, FutureExt};
-use jiff::Timestamp;
 
 use super::{Payload, Source};
 use crate::clock::Clock;
@@ -44,10 +43,6 @@ impl SimSource {
         }
     }
 
-    pub fn clock(&self) -> Clock {
-        self.clock
-    }
-
     /// The world, to inject faults or read it directly. Hold it briefly:
     /// fetches wait for it.
     pub fn world(&self) -> MutexGuard<'_, SimWorld> {
@@ -62,10 +57,6 @@ impl SimSource {
     pub fn confirm(&self, step: &Step) -> Vec<Reaction> {
         let now = self.clock.now();
         self.world().confirm(step, now)
-    }
-
-    pub fn now(&self) -> Timestamp {
-        self.clock.now()
     }
 }
 

@@ -149,17 +149,8 @@ impl SimWorld {
         }
     }
 
-    pub fn environment(&self) -> &Environment {
-        &self.env
-    }
-
     pub fn start(&self) -> Timestamp {
         self.start
-    }
-
-    /// Reactions recorded so far, in time order.
-    pub fn reactions(&self) -> &[Timed<Reaction>] {
-        &self.reactions
     }
 
     pub fn rds_at(&self, now: Timestamp) -> RdsSnapshot {
