@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::entry::{Entry, EntryEvidence, EntryKind};
 use super::store::{is_finished, taken_back, undone_by};
 use crate::domain::readiness::outcome_word;
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::{Runbook, Scenario};
 
 /// The entries as a pretty-printed JSON array, exactly as stored (one
@@ -524,10 +524,6 @@ fn evidence_cell(evidence: &EntryEvidence) -> String {
         text.push_str(" — **confirmed against evidence**");
     }
     text
-}
-
-fn secs_between(from: Timestamp, to: Timestamp) -> u64 {
-    u64::try_from(to.duration_since(from).as_secs()).unwrap_or(0)
 }
 
 fn dur(secs: u64) -> String {
