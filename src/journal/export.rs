@@ -62,6 +62,7 @@ struct Incident<'a> {
     multi_day: bool,
 }
 
+#[derive(Default)]
 struct StepOutcome<'a> {
     id: &'a str,
     title: Option<&'a str>,
@@ -119,9 +120,7 @@ impl<'a> Incident<'a> {
                         id: &step.id,
                         title: Some(&step.title),
                         expected: step.expected,
-                        resolution: None,
-                        undone: Vec::new(),
-                        took: None,
+                        ..StepOutcome::default()
                     })
                     .collect()
             })
@@ -135,11 +134,7 @@ impl<'a> Incident<'a> {
                 None => {
                     steps.push(StepOutcome {
                         id,
-                        title: None,
-                        expected: None,
-                        resolution: None,
-                        undone: Vec::new(),
-                        took: None,
+                        ..StepOutcome::default()
                     });
                     steps.len() - 1
                 }
@@ -306,18 +301,12 @@ impl<'a> Incident<'a> {
     /// The declaration's RPO estimate; without one, the earliest entry's
     /// that recorded an estimate, saying when that was.
     fn rpo(&self) -> String {
-        let recorded = |e: &&'a Entry| e.evidence.as_ref().and_then(|v| v.rpo.as_ref()).is_some();
-        let (entry, when) = match self.declaration.filter(recorded) {
-            Some(entry) => (entry, String::new()),
-            None => match self.entries.iter().find(recorded) {
-                Some(entry) => (
-                    entry,
-                    format!(", first estimated at {}", self.time(entry.time)),
-                ),
-                None => return "not estimated (no entry recorded one)".to_string(),
-            },
-        };
-        let Some(estimate) = entry.evidence.as_ref().and_then(|e| e.rpo.as_ref()) else {
+        let recorded = |e: &'a Entry| Some((e.evidence.as_ref()?.rpo.as_ref()?, e.time));
+        let (estimate, when) = if let Some((estimate, _)) = self.declaration.and_then(recorded) {
+            (estimate, String::new())
+        } else if let Some((estimate, at)) = self.entries.iter().find_map(recorded) {
+            (estimate, format!(", first estimated at {}", self.time(at)))
+        } else {
             return "not estimated (no entry recorded one)".to_string();
         };
         let mut text = format!("{} ({}{when})", dur(estimate.secs), cell(&estimate.basis));
