@@ -30,10 +30,10 @@ pub const DEFAULT_PITR_MARGIN: HumanDuration = HumanDuration::from_mins(5);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReadyCheck {
     pub label: String,
-    pub check: Verify,
     /// True when derived from the environment, false when the scenario's
     /// `ready` list states it.
     pub derived: bool,
+    pub check: Verify,
 }
 
 /// Every check with the evidence it was judged on.
