@@ -317,7 +317,7 @@ impl App {
                 rto_target: scenario.map_or(objectives.rto, |s| s.rto(objectives)),
                 rto_elapsed: self
                     .incident_start
-                    .map(|start| self.now.duration_since(start).as_secs().max(0) as u64),
+                    .map(|start| crate::runbook::duration::secs_between(start, self.now)),
                 rpo_target: scenario.map_or(objectives.rpo, |s| s.rpo(objectives)),
                 rpo: self.rpo_now.as_ref(),
                 done: self.statuses.len().saturating_sub(self.remaining()),
@@ -808,7 +808,7 @@ impl App {
             .or(previous)
             .or(self.incident_start)?;
         Some(StepTime {
-            secs: end.duration_since(from).as_secs().max(0) as u64,
+            secs: crate::runbook::duration::secs_between(from, end),
             expected: self.steps().get(index)?.expected,
             running: resolved_at.is_none() && self.started.get(index).copied().flatten().is_some(),
         })

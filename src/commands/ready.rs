@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use super::common::{connect, find_scenario, load_runbook, refresh};
 use crate::cli::ReadyArgs;
-use crate::domain::readiness::{Readiness, assess, lines, outcome_word, verdict};
-use crate::domain::verify::{Outcome, VerifyContext};
-use crate::runbook::model::{Runbook, Scenario, Verify};
+use crate::domain::readiness::{Readiness, ReadyCheck, assess, lines, outcome_word, verdict};
+use crate::domain::verify::{Evidence, VerifyContext};
+use crate::runbook::model::{Runbook, Scenario};
 use crate::sources::Source;
 
 /// Exit code when every check is met.
@@ -87,13 +87,13 @@ struct Report<'a> {
     checks: Vec<CheckReport<'a>>,
 }
 
+/// A check and its evidence as one object: label, derived, check, outcome, seen.
 #[derive(Serialize)]
 struct CheckReport<'a> {
-    label: &'a str,
-    derived: bool,
-    check: &'a Verify,
-    outcome: Outcome,
-    seen: &'a str,
+    #[serde(flatten)]
+    check: &'a ReadyCheck,
+    #[serde(flatten)]
+    evidence: &'a Evidence,
 }
 
 pub fn report(
@@ -116,13 +116,7 @@ pub fn report(
             checks: readiness
                 .results
                 .iter()
-                .map(|(check, evidence)| CheckReport {
-                    label: &check.label,
-                    derived: check.derived,
-                    check: &check.check,
-                    outcome: evidence.outcome,
-                    seen: &evidence.seen,
-                })
+                .map(|(check, evidence)| CheckReport { check, evidence })
                 .collect(),
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;

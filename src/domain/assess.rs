@@ -8,7 +8,7 @@ use super::health::{
     Health, Limits, alarm_health, backup_health, cluster_health, instance_health,
     newest_completed_age, service_health,
 };
-use super::snapshot::{Feed, LiveState, RolloutState, SourceKind};
+use super::snapshot::{Feed, LiveState, RolloutState, SourceError, SourceKind};
 use super::verify::short_age;
 use crate::runbook::model::Runbook;
 
@@ -47,6 +47,16 @@ pub struct SourceFailure {
     pub kind: SourceKind,
     pub code: String,
     pub message: String,
+}
+
+impl SourceFailure {
+    fn new(kind: SourceKind, err: &SourceError) -> Self {
+        Self {
+            kind,
+            code: err.code.clone(),
+            message: err.message.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,11 +129,9 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         }
     }
     if let Some(backups) = usable(&live.backups, SourceKind::Backups, &mut failures) {
-        failures.extend(backups.unavailable.iter().map(|e| SourceFailure {
-            kind: SourceKind::Backups,
-            code: e.code.clone(),
-            message: e.message.clone(),
-        }));
+        for err in &backups.unavailable {
+            failures.push(SourceFailure::new(SourceKind::Backups, err));
+        }
         let summary = match newest_completed_age(backups, now) {
             Some(age) => format!(
                 "newest completed recovery point {} old (max {}), {} listed",
@@ -215,19 +223,12 @@ fn usable<'a, T>(
     failures: &mut Vec<SourceFailure>,
 ) -> Option<&'a T> {
     if let Some((_, err)) = &feed.error {
-        failures.push(SourceFailure {
-            kind,
-            code: err.code.clone(),
-            message: err.message.clone(),
-        });
+        failures.push(SourceFailure::new(kind, err));
         return None;
     }
     if feed.data.is_none() {
-        failures.push(SourceFailure {
-            kind,
-            code: "NoData".into(),
-            message: "nothing was fetched".into(),
-        });
+        let none = SourceError::new("NoData", "nothing was fetched");
+        failures.push(SourceFailure::new(kind, &none));
     }
     feed.data.as_ref()
 }

@@ -8,7 +8,7 @@ use super::snapshot::{
     Alarm, AlarmState, BackupSnapshot, DbCluster, DbInstance, EcsService, RecoveryPointStatus,
     RolloutState,
 };
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::Runbook;
 
 /// Ordered from best to worst so that `max` combines.
@@ -131,7 +131,7 @@ pub fn newest_completed_age(backups: &BackupSnapshot, now: Timestamp) -> Option<
         .filter(|p| p.status == RecoveryPointStatus::Completed)
         .map(|p| p.restorable_at())
         .max()
-        .map(|at| now.duration_since(at).as_secs().max(0) as u64)
+        .map(|at| secs_between(at, now))
 }
 
 pub fn service_health(svc: &EcsService) -> Health {

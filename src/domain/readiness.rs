@@ -12,7 +12,7 @@ use super::health::Limits;
 use super::snapshot::LiveState;
 use super::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::runbook::duration::HumanDuration;
-use crate::runbook::model::{RdsRole, Runbook, Scenario, Verify};
+use crate::runbook::model::{Runbook, Scenario, Verify};
 use crate::runbook::predicates::{
     EcsServiceExists, InstanceExists, InstancePromoted, Node, PitrCovers, RecoveryPointYoungerThan,
     ReplicaLagBelow, Watched,
@@ -30,10 +30,10 @@ pub const DEFAULT_PITR_MARGIN: HumanDuration = HumanDuration::from_mins(5);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReadyCheck {
     pub label: String,
-    pub check: Verify,
     /// True when derived from the environment, false when the scenario's
     /// `ready` list states it.
     pub derived: bool,
+    pub check: Verify,
 }
 
 /// Every check with the evidence it was judged on.
@@ -109,12 +109,7 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     let env = &runbook.environment;
     let uses = Uses::of(runbook, scenario);
     let rpo = scenario.rpo(&runbook.objectives);
-    let primaries: Vec<&str> = env
-        .rds
-        .iter()
-        .filter(|r| r.role == RdsRole::Primary)
-        .map(|r| r.id.as_str())
-        .collect();
+    let primaries: Vec<&str> = env.primaries().collect();
 
     for (instance, margin) in &uses.pitr {
         let check = Verify::PitrCovers(PitrCovers {
@@ -127,15 +122,12 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     // Whatever the scenario does, the newest restorable copy bounds the
     // data lost. An RPO tighter than the backup cadence fails here: that is
     // the truth about the environment, so it is judged, not softened.
-    for primary in &primaries {
-        let check = recovery_point(Some(primary), None, rpo);
-        let text = format!("{} (RPO)", label(&check));
-        checks.push(text, check, true);
-    }
-    if primaries.is_empty() && !env.backup_vaults.is_empty() {
-        let check = recovery_point(None, None, rpo);
-        let text = format!("{} (RPO)", label(&check));
-        checks.push(text, check, true);
+    // Without a primary, any vault's newest point.
+    let any_vault = primaries.is_empty() && !env.backup_vaults.is_empty();
+    let resources = primaries.into_iter().map(Some);
+    for resource in resources.chain(any_vault.then_some(None)) {
+        let check = recovery_point(resource, None, rpo);
+        checks.push(format!("{} (RPO)", label(&check)), check, true);
     }
 
     for replica in &uses.promoted {
@@ -147,8 +139,7 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
             instance: replica.clone(),
             max: rpo,
         });
-        let text = format!("{} (RPO)", label(&lag));
-        checks.push(text, lag, true);
+        checks.push(format!("{} (RPO)", label(&lag)), lag, true);
     }
 
     if let Some(dr) = &uses.restores_in_dr {
@@ -233,12 +224,7 @@ impl Uses {
         {
             let sources: Vec<String> = match cmd.flag("source-db-instance-identifier") {
                 Some(id) => vec![id_of(id).to_string()],
-                None => env
-                    .rds
-                    .iter()
-                    .filter(|r| r.role == RdsRole::Primary)
-                    .map(|r| r.id.clone())
-                    .collect(),
+                None => env.primaries().map(str::to_string).collect(),
             };
             for source in sources {
                 add(&mut defaulted, (source, DEFAULT_PITR_MARGIN));
@@ -341,7 +327,7 @@ pub fn label(check: &Verify) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runbook::model::{EcsSpec, Objectives, RdsSpec, Regions, Step};
+    use crate::runbook::model::{EcsSpec, Objectives, RdsRole, RdsSpec, Regions, Step};
 
     fn runbook(steps: Vec<Step>) -> (Runbook, Scenario) {
         let rds = |id: &str| RdsSpec {

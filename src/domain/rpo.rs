@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{LiveState, RecoveryPointStatus};
+use crate::runbook::duration::secs_between;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RpoEstimate {
@@ -17,7 +18,7 @@ pub struct RpoEstimate {
 /// cluster's latest restorable time (PITR), a replica's lag (promotion),
 /// and the newest completed recovery point.
 pub fn estimate(live: &LiveState, at: Timestamp) -> Option<RpoEstimate> {
-    let loss = |from: Timestamp| at.duration_since(from).as_secs().max(0) as u64;
+    let loss = |from: Timestamp| secs_between(from, at);
     let mut candidates: Vec<RpoEstimate> = Vec::new();
     if let Some(rds) = &live.rds.data {
         for db in &rds.instances {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::entry::{Entry, EntryEvidence, EntryKind};
 use super::store::{is_finished, taken_back, undone_by};
 use crate::domain::readiness::outcome_word;
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::{Runbook, Scenario};
 
 /// The entries as a pretty-printed JSON array, exactly as stored (one
@@ -62,6 +62,7 @@ struct Incident<'a> {
     multi_day: bool,
 }
 
+#[derive(Default)]
 struct StepOutcome<'a> {
     id: &'a str,
     title: Option<&'a str>,
@@ -119,9 +120,7 @@ impl<'a> Incident<'a> {
                         id: &step.id,
                         title: Some(&step.title),
                         expected: step.expected,
-                        resolution: None,
-                        undone: Vec::new(),
-                        took: None,
+                        ..StepOutcome::default()
                     })
                     .collect()
             })
@@ -135,11 +134,7 @@ impl<'a> Incident<'a> {
                 None => {
                     steps.push(StepOutcome {
                         id,
-                        title: None,
-                        expected: None,
-                        resolution: None,
-                        undone: Vec::new(),
-                        took: None,
+                        ..StepOutcome::default()
                     });
                     steps.len() - 1
                 }
@@ -306,18 +301,12 @@ impl<'a> Incident<'a> {
     /// The declaration's RPO estimate; without one, the earliest entry's
     /// that recorded an estimate, saying when that was.
     fn rpo(&self) -> String {
-        let recorded = |e: &&'a Entry| e.evidence.as_ref().and_then(|v| v.rpo.as_ref()).is_some();
-        let (entry, when) = match self.declaration.filter(recorded) {
-            Some(entry) => (entry, String::new()),
-            None => match self.entries.iter().find(recorded) {
-                Some(entry) => (
-                    entry,
-                    format!(", first estimated at {}", self.time(entry.time)),
-                ),
-                None => return "not estimated (no entry recorded one)".to_string(),
-            },
-        };
-        let Some(estimate) = entry.evidence.as_ref().and_then(|e| e.rpo.as_ref()) else {
+        let recorded = |e: &'a Entry| Some((e.evidence.as_ref()?.rpo.as_ref()?, e.time));
+        let (estimate, when) = if let Some((estimate, _)) = self.declaration.and_then(recorded) {
+            (estimate, String::new())
+        } else if let Some((estimate, at)) = self.entries.iter().find_map(recorded) {
+            (estimate, format!(", first estimated at {}", self.time(at)))
+        } else {
             return "not estimated (no entry recorded one)".to_string();
         };
         let mut text = format!("{} ({}{when})", dur(estimate.secs), cell(&estimate.basis));
@@ -524,10 +513,6 @@ fn evidence_cell(evidence: &EntryEvidence) -> String {
         text.push_str(" — **confirmed against evidence**");
     }
     text
-}
-
-fn secs_between(from: Timestamp, to: Timestamp) -> u64 {
-    u64::try_from(to.duration_since(from).as_secs()).unwrap_or(0)
 }
 
 fn dur(secs: u64) -> String {

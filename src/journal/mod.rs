@@ -6,7 +6,4 @@ pub mod export;
 pub mod store;
 
 pub use entry::{Draft, Entry, EntryEvidence, EntryKind};
-pub use store::{
-    Journal, ReadJournal, SessionMeta, SessionSummary, default_dir, default_operator,
-    list_sessions, read, resolve_dir,
-};
+pub use store::{Journal, SessionMeta};

@@ -51,6 +51,11 @@ impl HumanDuration {
     }
 }
 
+/// Whole seconds from `from` to `to`; 0 if `to` is earlier.
+pub fn secs_between(from: jiff::Timestamp, to: jiff::Timestamp) -> u64 {
+    u64::try_from(to.duration_since(from).as_secs()).unwrap_or(0)
+}
+
 /// Seconds per unit for a unit word, any case: s/sec/second(s),
 /// m/min/minute(s), h/hr/hour(s), d/day(s), w/wk/week(s).
 pub fn unit_secs(word: &str) -> Option<u64> {

@@ -112,7 +112,8 @@ pub fn parse(text: &str, file: &str) -> LoadResult {
         doc: doc.get_ref(),
         diagnostics: Vec::new(),
     };
-    checker.check(&runbook);
+    checker.check_environment(&runbook.environment);
+    checker.check_scenarios(&runbook);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -177,11 +178,6 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check(&mut self, runbook: &Runbook) {
-        self.check_environment(&runbook.environment);
-        self.check_scenarios(runbook);
-    }
-
     /// Byte span of the value at `path`, or of its deepest ancestor present
     /// (so a missing key points at the table that lacks it).
     fn span_of(&self, path: &[Seg]) -> Range<usize> {
@@ -256,20 +252,21 @@ impl Checker<'_> {
             );
         }
 
+        // Field `key` of item `i` of [environment]'s list `list`.
+        let at = |list, i, key| vec![Key("environment"), Key(list), Index(i), Key(key)];
         for (i, rds) in env.rds.iter().enumerate() {
-            let at = |key| vec![Key("environment"), Key("rds"), Index(i), Key(key)];
             match (rds.role, &rds.source) {
                 // Live data names a replica's source anyway; imported plans
                 // often never name the primary, so this only warns.
                 (RdsRole::Replica, None) => self.warning(
-                    &at("role"),
+                    &at("rds", i, "role"),
                     format!(
                         "RDS replica \"{}\" has no source; name the instance it replicates",
                         rds.id
                     ),
                 ),
                 (RdsRole::Primary, Some(_)) => self.error(
-                    &at("source"),
+                    &at("rds", i, "source"),
                     format!(
                         "RDS instance \"{}\" is a primary but names a source; \
                          set role = \"replica\" or remove source",
@@ -278,7 +275,7 @@ impl Checker<'_> {
                 ),
                 (RdsRole::Replica, Some(source)) if env.rds(crate::arn::id_of(source)).is_none() => self
                     .warning(
-                        &at("source"),
+                        &at("rds", i, "source"),
                         format!(
                             "replica \"{}\" has source \"{source}\" which [environment] does not declare",
                             rds.id
@@ -290,26 +287,23 @@ impl Checker<'_> {
 
         let regions = |own: &Option<String>| env.region_of(own.as_deref()).to_owned();
         self.duplicates(
-            env.rds.iter().enumerate().map(|(i, r)| {
-                let path = vec![Key("environment"), Key("rds"), Index(i), Key("id")];
-                ((r.id.clone(), regions(&r.region)), path)
-            }),
+            env.rds
+                .iter()
+                .enumerate()
+                .map(|(i, r)| ((r.id.clone(), regions(&r.region)), at("rds", i, "id"))),
             |(id, region)| format!("RDS instance \"{id}\" in {region} is declared twice"),
         );
         self.duplicates(
             env.rds_clusters.iter().enumerate().map(|(i, c)| {
-                let path = vec![Key("environment"), Key("rds_clusters"), Index(i), Key("id")];
-                ((c.id.clone(), regions(&c.region)), path)
+                let key = (c.id.clone(), regions(&c.region));
+                (key, at("rds_clusters", i, "id"))
             }),
             |(id, region)| format!("Aurora cluster \"{id}\" in {region} is declared twice"),
         );
         self.duplicates(
             env.ecs.iter().enumerate().map(|(i, e)| {
-                let path = vec![Key("environment"), Key("ecs"), Index(i), Key("service")];
-                (
-                    (e.cluster.clone(), e.service.clone(), regions(&e.region)),
-                    path,
-                )
+                let key = (e.cluster.clone(), e.service.clone(), regions(&e.region));
+                (key, at("ecs", i, "service"))
             }),
             |(cluster, service, region)| {
                 format!("ECS service \"{service}\" in cluster \"{cluster}\" ({region}) is declared twice")
@@ -317,13 +311,8 @@ impl Checker<'_> {
         );
         self.duplicates(
             env.backup_vaults.iter().enumerate().map(|(i, v)| {
-                let path = vec![
-                    Key("environment"),
-                    Key("backup_vaults"),
-                    Index(i),
-                    Key("name"),
-                ];
-                ((v.name.clone(), regions(&v.region)), path)
+                let key = (v.name.clone(), regions(&v.region));
+                (key, at("backup_vaults", i, "name"))
             }),
             |(name, region)| format!("backup vault \"{name}\" in {region} is declared twice"),
         );

@@ -71,6 +71,13 @@ impl Environment {
     pub fn vault(&self, name: &str) -> Option<&VaultSpec> {
         self.backup_vaults.iter().find(|v| v.name == name)
     }
+    /// The ids of the primary RDS instances.
+    pub fn primaries(&self) -> impl Iterator<Item = &str> {
+        self.rds
+            .iter()
+            .filter(|r| r.role == RdsRole::Primary)
+            .map(|r| r.id.as_str())
+    }
     /// Every region the environment touches, primary first, without repeats.
     pub fn all_regions(&self) -> Vec<&str> {
         let mut out = vec![self.regions.primary.as_str()];

@@ -38,7 +38,7 @@ impl Predicate for RecoveryPointYoungerThan {
             .max();
         let judged = match newest {
             Some(at) => {
-                let age = ctx.now.duration_since(at).as_secs().max(0) as u64;
+                let age = secs_between(at, ctx.now);
                 Evidence::judge(
                     age < max_age.secs(),
                     format!("newest {} old (max {max_age})", short_age(age)),
