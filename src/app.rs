@@ -41,7 +41,7 @@ impl Pane {
         Pane::Alarms,
         Pane::Log,
     ];
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
     fn step(self, by: isize) -> Pane {
@@ -100,6 +100,12 @@ impl StepStatus {
         match self {
             Self::Pending => None,
             Self::Confirmed { seq, .. } | Self::Skipped { seq, .. } => Some(*seq),
+        }
+    }
+    fn resolved_at(&self) -> Option<Timestamp> {
+        match self {
+            Self::Pending => None,
+            Self::Confirmed { at, .. } | Self::Skipped { at, .. } => Some(*at),
         }
     }
     pub fn is_pending(&self) -> bool {
@@ -466,10 +472,7 @@ impl App {
             now: self.now,
             incident_start: self.incident_start,
         };
-        let Some(index) = self.scenario else { return };
-        let steps = &self.runbook.scenarios[index].steps;
-        self.evidence = steps
-            .iter()
+        self.evidence = (self.steps().iter())
             .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
             .collect();
     }
@@ -485,26 +488,20 @@ impl App {
                 None => Vec::new(),
             },
             Mode::Input { prompt, text } => self.on_input_key(key, prompt, text),
-            Mode::ConfirmAgainst { step } => match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.mode = Mode::Normal;
-                    append(self.confirm_draft(step, true))
+            Mode::ConfirmAgainst { step } => {
+                self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => append(self.confirm_draft(step, true)),
+                    _ => Vec::new(),
                 }
-                _ => {
-                    self.mode = Mode::Normal;
-                    Vec::new()
+            }
+            Mode::ConfirmQuit => {
+                self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => append(self.draft(EntryKind::SessionPaused)),
+                    _ => Vec::new(),
                 }
-            },
-            Mode::ConfirmQuit => match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.mode = Mode::Normal;
-                    append(self.draft(EntryKind::SessionPaused))
-                }
-                _ => {
-                    self.mode = Mode::Normal;
-                    Vec::new()
-                }
-            },
+            }
             Mode::Help | Mode::Readiness => {
                 self.mode = Mode::Normal;
                 Vec::new()
@@ -541,36 +538,24 @@ impl App {
             KeyCode::Esc => self.mode = Mode::Normal,
             KeyCode::Enter => {
                 let text = text.trim().to_string();
-                if text.is_empty() {
-                    match prompt {
-                        Prompt::Skip(_) => {
-                            self.message = Some("a skip needs a reason (Esc cancels)".into())
-                        }
-                        Prompt::Note => {
-                            self.message = Some("the note is empty (Esc cancels)".into())
-                        }
-                        Prompt::Declare => {
-                            self.mode = Mode::Normal;
-                            return append(self.declare_draft(self.now));
-                        }
-                    }
-                    return Vec::new();
-                }
-                if prompt == Prompt::Declare {
-                    return match parse_start(&text, self.now) {
-                        Ok(start) => {
-                            self.mode = Mode::Normal;
-                            append(self.declare_draft(start))
-                        }
+                let draft = match prompt {
+                    // Empty text declares it now (see `parse_start`).
+                    Prompt::Declare => match parse_start(&text, self.now) {
+                        Ok(start) => self.declare_draft(start),
                         Err(e) => {
                             self.message = Some(e);
                             self.mode = Mode::Input { prompt, text };
-                            Vec::new()
+                            return Vec::new();
                         }
-                    };
-                }
-                self.mode = Mode::Normal;
-                let draft = match prompt {
+                    },
+                    Prompt::Skip(_) if text.is_empty() => {
+                        self.message = Some("a skip needs a reason (Esc cancels)".into());
+                        return Vec::new();
+                    }
+                    Prompt::Note if text.is_empty() => {
+                        self.message = Some("the note is empty (Esc cancels)".into());
+                        return Vec::new();
+                    }
                     Prompt::Skip(step) => {
                         let mut d = self.step_draft(EntryKind::Skipped, step);
                         d.note = Some(text);
@@ -582,8 +567,8 @@ impl App {
                         d.note = Some(text);
                         d
                     }
-                    Prompt::Declare => unreachable!("handled above"),
                 };
+                self.mode = Mode::Normal;
                 return append(draft);
             }
             KeyCode::Backspace => {
@@ -603,20 +588,15 @@ impl App {
         let n = self.statuses.len();
         match command {
             Command::Up | Command::Down => {
-                let down = command == Command::Down;
-                if self.focus == Pane::Checklist {
-                    self.selected = match down {
-                        true => (self.selected + 1).min(n.saturating_sub(1)),
-                        false => self.selected.saturating_sub(1),
-                    };
-                } else {
-                    let scroll = &mut self.scroll[self.focus.index()];
-                    *scroll = if down {
-                        *scroll + 1
-                    } else {
-                        scroll.saturating_sub(1)
-                    };
-                }
+                // The checklist moves its selection; other panes scroll.
+                let (position, last) = match self.focus {
+                    Pane::Checklist => (&mut self.selected, n.saturating_sub(1)),
+                    pane => (&mut self.scroll[pane.index()], usize::MAX),
+                };
+                *position = match command {
+                    Command::Down => (*position + 1).min(last),
+                    _ => position.saturating_sub(1),
+                };
             }
             Command::Confirm => return self.confirm(),
             Command::Start => match (
@@ -634,29 +614,14 @@ impl App {
                 }
                 _ => {}
             },
-            Command::Declare => {
-                self.mode = Mode::Input {
-                    prompt: Prompt::Declare,
-                    text: String::new(),
-                }
-            }
+            Command::Declare => self.ask(Prompt::Declare),
             Command::Skip => match self.statuses.get(self.selected) {
-                Some(StepStatus::Pending) => {
-                    self.mode = Mode::Input {
-                        prompt: Prompt::Skip(self.selected),
-                        text: String::new(),
-                    }
-                }
+                Some(StepStatus::Pending) => self.ask(Prompt::Skip(self.selected)),
                 Some(_) => self.message = Some("this step is already resolved; u undoes it".into()),
                 None => {}
             },
             Command::Undo => return self.undo(),
-            Command::Note => {
-                self.mode = Mode::Input {
-                    prompt: Prompt::Note,
-                    text: String::new(),
-                }
-            }
+            Command::Note => self.ask(Prompt::Note),
             Command::FocusNext => self.focus = self.focus.step(1),
             Command::FocusPrev => self.focus = self.focus.step(-1),
             Command::Zoom => self.zoomed = !self.zoomed,
@@ -673,6 +638,11 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    fn ask(&mut self, prompt: Prompt) {
+        let text = String::new();
+        self.mode = Mode::Input { prompt, text };
     }
 
     fn confirm(&mut self) -> Vec<Effect> {
@@ -767,20 +737,11 @@ impl App {
     /// How long the step at `index` has taken: from its start (or the
     /// previous resolution, or the declaration) to its resolution or now.
     pub fn step_time(&self, index: usize) -> Option<StepTime> {
-        let resolved_at = match self.statuses.get(index)? {
-            StepStatus::Pending => None,
-            StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } => Some(*at),
-        };
+        let resolved_at = self.statuses.get(index)?.resolved_at();
         let end = resolved_at.unwrap_or(self.now);
-        let previous = self
-            .statuses
-            .iter()
-            .filter_map(|s| match s {
-                StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } if *at < end => {
-                    Some(*at)
-                }
-                _ => None,
-            })
+        let previous = (self.statuses.iter())
+            .filter_map(StepStatus::resolved_at)
+            .filter(|at| *at < end)
             .max();
         let from = self
             .started
