@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::AlarmsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
@@ -61,7 +61,5 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
             ]));
         }
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::BackupsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
@@ -71,9 +71,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
             ]));
         }
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }
 
 /// One line per primary instance and primary Aurora cluster: its

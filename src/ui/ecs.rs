@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::EcsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
@@ -95,7 +95,5 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
             }
         }
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }

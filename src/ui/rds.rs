@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::RdsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
@@ -45,9 +45,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             lines.push(cluster_line(cluster, id_width, width, ctx));
         }
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }
 
 fn instance_lines(

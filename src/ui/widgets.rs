@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::domain::snapshot::Feed;
@@ -41,6 +41,11 @@ impl PaneCtx<'_> {
             })
             .border_style(Style::default().fg(border))
             .title(Line::from(title_spans))
+    }
+
+    /// The pane's lines, scrolled to the pane's offset.
+    pub fn scrolled<'l>(&self, lines: Vec<Line<'l>>) -> Paragraph<'l> {
+        Paragraph::new(lines).scroll((self.scroll as u16, 0))
     }
 
     pub fn ago(&self, at: Timestamp) -> String {
