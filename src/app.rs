@@ -685,7 +685,7 @@ impl App {
         append(draft)
     }
 
-    fn draft(&self, kind: EntryKind) -> Draft {
+    pub fn draft(&self, kind: EntryKind) -> Draft {
         let mut draft = Draft::new(self.now, kind);
         draft.scenario = self.current().map(|s| s.id.clone());
         draft
