@@ -472,7 +472,9 @@ impl App {
             now: self.now,
             incident_start: self.incident_start,
         };
-        self.evidence = (self.steps().iter())
+        self.evidence = self
+            .steps()
+            .iter()
             .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
             .collect();
     }
@@ -641,8 +643,10 @@ impl App {
     }
 
     fn ask(&mut self, prompt: Prompt) {
-        let text = String::new();
-        self.mode = Mode::Input { prompt, text };
+        self.mode = Mode::Input {
+            prompt,
+            text: String::new(),
+        };
     }
 
     fn confirm(&mut self) -> Vec<Effect> {
@@ -739,7 +743,9 @@ impl App {
     pub fn step_time(&self, index: usize) -> Option<StepTime> {
         let resolved_at = self.statuses.get(index)?.resolved_at();
         let end = resolved_at.unwrap_or(self.now);
-        let previous = (self.statuses.iter())
+        let previous = self
+            .statuses
+            .iter()
             .filter_map(StepStatus::resolved_at)
             .filter(|at| *at < end)
             .max();
