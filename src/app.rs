@@ -41,7 +41,7 @@ impl Pane {
         Pane::Alarms,
         Pane::Log,
     ];
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
     fn step(self, by: isize) -> Pane {
@@ -102,6 +102,12 @@ impl StepStatus {
             Self::Confirmed { seq, .. } | Self::Skipped { seq, .. } => Some(*seq),
         }
     }
+    fn resolved_at(&self) -> Option<Timestamp> {
+        match self {
+            Self::Pending => None,
+            Self::Confirmed { at, .. } | Self::Skipped { at, .. } => Some(*at),
+        }
+    }
     pub fn is_pending(&self) -> bool {
         matches!(self, Self::Pending)
     }
@@ -158,10 +164,6 @@ pub struct App {
     incident_start: Option<Timestamp>,
     /// The RPO estimate recorded when the incident was declared.
     declared_rpo: Option<RpoEstimate>,
-    /// What a recovery started now would lose, re-estimated with the live state.
-    rpo_now: Option<RpoEstimate>,
-    /// Age in seconds of the newest completed recovery point, likewise.
-    newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
     /// When each step was started (`x`), if it was.
     started: Vec<Option<Timestamp>>,
@@ -175,8 +177,6 @@ pub struct App {
     mode: Mode,
     /// One line for the operator: a journal failure, "nothing to undo", …
     message: Option<String>,
-    /// The readiness overlay's content, re-judged while it is open.
-    readiness_view: Option<crate::domain::readiness::Readiness>,
     dirty: bool,
 }
 
@@ -193,8 +193,6 @@ impl App {
             scenario: None,
             incident_start: None,
             declared_rpo: None,
-            rpo_now: None,
-            newest_backup_age: None,
             statuses: Vec::new(),
             started: Vec::new(),
             evidence: Vec::new(),
@@ -205,7 +203,6 @@ impl App {
             scroll: [0; 6],
             mode: Mode::Picker { selected: 0 },
             message: None,
-            readiness_view: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -303,6 +300,7 @@ impl App {
         let objectives = &self.runbook.objectives;
         let scenario = self.current();
         let regions = &self.runbook.environment.regions;
+        let backups = self.live.backups.data.as_ref();
         FrameView {
             now: self.now,
             focus: self.focus,
@@ -319,7 +317,7 @@ impl App {
                     .incident_start
                     .map(|start| crate::runbook::duration::secs_between(start, self.now)),
                 rpo_target: scenario.map_or(objectives.rpo, |s| s.rpo(objectives)),
-                rpo: self.rpo_now.as_ref(),
+                rpo: rpo::estimate(&self.live, self.now),
                 done: self.statuses.len().saturating_sub(self.remaining()),
                 total: self.statuses.len(),
             },
@@ -340,7 +338,7 @@ impl App {
                 feed: &self.live.backups,
                 rds: &self.live.rds,
                 limits: &self.limits,
-                newest_age: self.newest_backup_age,
+                newest_age: backups.and_then(|b| newest_completed_age(b, self.now)),
             },
             ecs: EcsView {
                 feed: &self.live.ecs,
@@ -356,7 +354,7 @@ impl App {
                     selected: *selected,
                 }),
                 Mode::Help => Some(PopupView::Help),
-                Mode::Readiness => self.readiness_view.as_ref().map(PopupView::Readiness),
+                Mode::Readiness => self.readiness().map(PopupView::Readiness),
                 _ => None,
             },
         }
@@ -468,25 +466,17 @@ impl App {
         }
     }
 
-    /// Re-estimates the live figures (RPO, newest backup's age) and
-    /// re-judges every step's check against the live state and clocks.
+    /// Re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
-        self.rpo_now = rpo::estimate(&self.live, self.now);
-        let backups = self.live.backups.data.as_ref();
-        self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));
         let ctx = VerifyContext {
             now: self.now,
             incident_start: self.incident_start,
         };
-        let Some(index) = self.scenario else { return };
-        let steps = &self.runbook.scenarios[index].steps;
-        self.evidence = steps
+        self.evidence = self
+            .steps()
             .iter()
             .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
             .collect();
-        if self.mode == Mode::Readiness {
-            self.readiness_view = self.readiness();
-        }
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -500,26 +490,20 @@ impl App {
                 None => Vec::new(),
             },
             Mode::Input { prompt, text } => self.on_input_key(key, prompt, text),
-            Mode::ConfirmAgainst { step } => match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.mode = Mode::Normal;
-                    append(self.confirm_draft(step, true))
+            Mode::ConfirmAgainst { step } => {
+                self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => append(self.confirm_draft(step, true)),
+                    _ => Vec::new(),
                 }
-                _ => {
-                    self.mode = Mode::Normal;
-                    Vec::new()
+            }
+            Mode::ConfirmQuit => {
+                self.mode = Mode::Normal;
+                match key.code {
+                    KeyCode::Char('y' | 'Y') => append(self.draft(EntryKind::SessionPaused)),
+                    _ => Vec::new(),
                 }
-            },
-            Mode::ConfirmQuit => match key.code {
-                KeyCode::Char('y' | 'Y') => {
-                    self.mode = Mode::Normal;
-                    append(self.draft(EntryKind::SessionPaused))
-                }
-                _ => {
-                    self.mode = Mode::Normal;
-                    Vec::new()
-                }
-            },
+            }
             Mode::Help | Mode::Readiness => {
                 self.mode = Mode::Normal;
                 Vec::new()
@@ -556,36 +540,24 @@ impl App {
             KeyCode::Esc => self.mode = Mode::Normal,
             KeyCode::Enter => {
                 let text = text.trim().to_string();
-                if text.is_empty() {
-                    match prompt {
-                        Prompt::Skip(_) => {
-                            self.message = Some("a skip needs a reason (Esc cancels)".into())
-                        }
-                        Prompt::Note => {
-                            self.message = Some("the note is empty (Esc cancels)".into())
-                        }
-                        Prompt::Declare => {
-                            self.mode = Mode::Normal;
-                            return append(self.declare_draft(self.now));
-                        }
-                    }
-                    return Vec::new();
-                }
-                if prompt == Prompt::Declare {
-                    return match parse_start(&text, self.now) {
-                        Ok(start) => {
-                            self.mode = Mode::Normal;
-                            append(self.declare_draft(start))
-                        }
+                let draft = match prompt {
+                    // Empty text declares it now (see `parse_start`).
+                    Prompt::Declare => match parse_start(&text, self.now) {
+                        Ok(start) => self.declare_draft(start),
                         Err(e) => {
                             self.message = Some(e);
                             self.mode = Mode::Input { prompt, text };
-                            Vec::new()
+                            return Vec::new();
                         }
-                    };
-                }
-                self.mode = Mode::Normal;
-                let draft = match prompt {
+                    },
+                    Prompt::Skip(_) if text.is_empty() => {
+                        self.message = Some("a skip needs a reason (Esc cancels)".into());
+                        return Vec::new();
+                    }
+                    Prompt::Note if text.is_empty() => {
+                        self.message = Some("the note is empty (Esc cancels)".into());
+                        return Vec::new();
+                    }
                     Prompt::Skip(step) => {
                         let mut d = self.step_draft(EntryKind::Skipped, step);
                         d.note = Some(text);
@@ -597,8 +569,8 @@ impl App {
                         d.note = Some(text);
                         d
                     }
-                    Prompt::Declare => unreachable!("handled above"),
                 };
+                self.mode = Mode::Normal;
                 return append(draft);
             }
             KeyCode::Backspace => {
@@ -618,20 +590,15 @@ impl App {
         let n = self.statuses.len();
         match command {
             Command::Up | Command::Down => {
-                let down = command == Command::Down;
-                if self.focus == Pane::Checklist {
-                    self.selected = match down {
-                        true => (self.selected + 1).min(n.saturating_sub(1)),
-                        false => self.selected.saturating_sub(1),
-                    };
-                } else {
-                    let scroll = &mut self.scroll[self.focus.index()];
-                    *scroll = if down {
-                        *scroll + 1
-                    } else {
-                        scroll.saturating_sub(1)
-                    };
-                }
+                // The checklist moves its selection; other panes scroll.
+                let (position, last) = match self.focus {
+                    Pane::Checklist => (&mut self.selected, n.saturating_sub(1)),
+                    pane => (&mut self.scroll[pane.index()], usize::MAX),
+                };
+                *position = match command {
+                    Command::Down => (*position + 1).min(last),
+                    _ => position.saturating_sub(1),
+                };
             }
             Command::Confirm => return self.confirm(),
             Command::Start => match (
@@ -649,38 +616,20 @@ impl App {
                 }
                 _ => {}
             },
-            Command::Declare => {
-                self.mode = Mode::Input {
-                    prompt: Prompt::Declare,
-                    text: String::new(),
-                }
-            }
+            Command::Declare => self.ask(Prompt::Declare),
             Command::Skip => match self.statuses.get(self.selected) {
-                Some(StepStatus::Pending) => {
-                    self.mode = Mode::Input {
-                        prompt: Prompt::Skip(self.selected),
-                        text: String::new(),
-                    }
-                }
+                Some(StepStatus::Pending) => self.ask(Prompt::Skip(self.selected)),
                 Some(_) => self.message = Some("this step is already resolved; u undoes it".into()),
                 None => {}
             },
             Command::Undo => return self.undo(),
-            Command::Note => {
-                self.mode = Mode::Input {
-                    prompt: Prompt::Note,
-                    text: String::new(),
-                }
-            }
+            Command::Note => self.ask(Prompt::Note),
             Command::FocusNext => self.focus = self.focus.step(1),
             Command::FocusPrev => self.focus = self.focus.step(-1),
             Command::Zoom => self.zoomed = !self.zoomed,
             Command::Refresh => return vec![Effect::Refresh],
             Command::Help => self.mode = Mode::Help,
-            Command::Readiness if self.scenario.is_some() => {
-                self.mode = Mode::Readiness;
-                self.readiness_view = self.readiness();
-            }
+            Command::Readiness if self.scenario.is_some() => self.mode = Mode::Readiness,
             Command::Readiness => {}
             Command::Quit => {
                 if self.remaining() > 0 {
@@ -691,6 +640,13 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    fn ask(&mut self, prompt: Prompt) {
+        self.mode = Mode::Input {
+            prompt,
+            text: String::new(),
+        };
     }
 
     fn confirm(&mut self) -> Vec<Effect> {
@@ -733,7 +689,7 @@ impl App {
         append(draft)
     }
 
-    fn draft(&self, kind: EntryKind) -> Draft {
+    pub fn draft(&self, kind: EntryKind) -> Draft {
         let mut draft = Draft::new(self.now, kind);
         draft.scenario = self.current().map(|s| s.id.clone());
         draft
@@ -785,20 +741,13 @@ impl App {
     /// How long the step at `index` has taken: from its start (or the
     /// previous resolution, or the declaration) to its resolution or now.
     pub fn step_time(&self, index: usize) -> Option<StepTime> {
-        let resolved_at = match self.statuses.get(index)? {
-            StepStatus::Pending => None,
-            StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } => Some(*at),
-        };
+        let resolved_at = self.statuses.get(index)?.resolved_at();
         let end = resolved_at.unwrap_or(self.now);
         let previous = self
             .statuses
             .iter()
-            .filter_map(|s| match s {
-                StepStatus::Confirmed { at, .. } | StepStatus::Skipped { at, .. } if *at < end => {
-                    Some(*at)
-                }
-                _ => None,
-            })
+            .filter_map(StepStatus::resolved_at)
+            .filter(|at| *at < end)
             .max();
         let from = self
             .started

@@ -122,8 +122,7 @@ impl Session {
     /// The operator quits from outside the app (a signal): record the pause.
     pub fn pause_and_exit(&mut self) {
         if self.journal.is_some() {
-            let mut draft = Draft::new(self.app.now(), EntryKind::SessionPaused);
-            draft.scenario = self.app.current().map(|s| s.id.clone());
+            let mut draft = self.app.draft(EntryKind::SessionPaused);
             draft.note = Some("terminated by signal".into());
             let effects = self.append(draft);
             self.run(effects);

@@ -101,7 +101,7 @@ pub async fn run(
 /// Terminal events to app actions: keys as they are, clicks on a step select
 /// it, the wheel scrolls like ↑/↓.
 fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crossterm::event::KeyCode;
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Action::Key(key)),
         Event::Mouse(mouse) => match mouse.kind {
@@ -109,13 +109,8 @@ fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
                 ui::layout::step_at(area, &session.app.view(), mouse.column, mouse.row)
                     .map(Action::SelectStep)
             }
-            MouseEventKind::ScrollDown => Some(Action::Key(KeyEvent::new(
-                KeyCode::Down,
-                KeyModifiers::NONE,
-            ))),
-            MouseEventKind::ScrollUp => {
-                Some(Action::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)))
-            }
+            MouseEventKind::ScrollDown => Some(Action::Key(KeyCode::Down.into())),
+            MouseEventKind::ScrollUp => Some(Action::Key(KeyCode::Up.into())),
             _ => None,
         },
         Event::Resize(..) => Some(Action::Resize),

@@ -39,14 +39,6 @@ impl Poller {
     /// Starts polling every kind at once with the source's fetch timeout.
     pub fn spawn(source: Arc<dyn Source>, clock: Clock) -> (Self, Updates) {
         let timeout = source.fetch_timeout();
-        Self::spawn_with_timeout(source, clock, timeout)
-    }
-
-    pub fn spawn_with_timeout(
-        source: Arc<dyn Source>,
-        clock: Clock,
-        timeout: Duration,
-    ) -> (Self, Updates) {
         let mut tasks = Vec::new();
         let mut wakers = Vec::new();
         let mut slots = Vec::new();
@@ -122,11 +114,8 @@ impl Updates {
             if self.slots.is_empty() {
                 return None;
             }
-            let (changed, index) = {
-                let waits = self.slots.iter_mut().map(|s| Box::pin(s.rx.changed()));
-                let (changed, index, _) = select_all(waits).await;
-                (changed, index)
-            };
+            let waits = self.slots.iter_mut().map(|s| Box::pin(s.rx.changed()));
+            let (changed, index, _) = select_all(waits).await;
             if changed.is_err() {
                 // The poller is gone and this kind's last result was taken.
                 self.slots.remove(index);

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::AlarmsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
@@ -27,45 +27,39 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
     let inner = block.inner(area);
     block.render(area, buf);
     let width = inner.width as usize;
-    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
-    match &feed.data {
-        Some(alarms) => {
-            if alarms.alarms.is_empty() {
-                lines.push(Line::styled("no alarms found", t.muted()));
-            }
-            let mut order: Vec<_> = alarms.alarms.iter().collect();
-            order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
-            for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
-                let health = alarm_health(alarm);
-                let color = t.health(health);
-                let state = format!(
-                    "{:<5} ",
-                    match alarm.state.as_str() {
-                        "INSUFFICIENT_DATA" => "DATA?",
-                        s => s,
-                    }
-                );
-                let mut state_style = Style::default().fg(color);
-                if health == Health::Critical {
-                    state_style = state_style.add_modifier(Modifier::BOLD);
-                }
-                let age = format!(" {}", ctx.ago(alarm.updated));
-                let name_width = width.saturating_sub(2 + state.len() + age.len());
-                lines.push(Line::from(vec![
-                    dot(color),
-                    Span::styled(state, state_style),
-                    Span::styled(
-                        format!("{:<name_width$}", fit(&alarm.name, name_width)),
-                        Style::default().fg(t.fg),
-                    ),
-                    Span::styled(age, t.muted()),
-                ]));
-            }
+    let mut lines = ctx.feed_lines(feed);
+    if let Some(alarms) = &feed.data {
+        if alarms.alarms.is_empty() {
+            lines.push(Line::styled("no alarms found", t.muted()));
         }
-        None if feed.error.is_none() => lines.push(Line::styled("waiting for data…", t.muted())),
-        None => {}
+        let mut order: Vec<_> = alarms.alarms.iter().collect();
+        order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
+        for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
+            let health = alarm_health(alarm);
+            let color = t.health(health);
+            let state = format!(
+                "{:<5} ",
+                match alarm.state.as_str() {
+                    "INSUFFICIENT_DATA" => "DATA?",
+                    s => s,
+                }
+            );
+            let mut state_style = Style::default().fg(color);
+            if health == Health::Critical {
+                state_style = state_style.add_modifier(Modifier::BOLD);
+            }
+            let age = format!(" {}", ctx.ago(alarm.updated));
+            let name_width = width.saturating_sub(2 + state.len() + age.len());
+            lines.push(Line::from(vec![
+                dot(color),
+                Span::styled(state, state_style),
+                Span::styled(
+                    format!("{:<name_width$}", fit(&alarm.name, name_width)),
+                    Style::default().fg(t.fg),
+                ),
+                Span::styled(age, t.muted()),
+            ]));
+        }
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }

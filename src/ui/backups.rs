@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::BackupsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows};
@@ -21,63 +21,57 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
     block.render(area, buf);
     let width = inner.width as usize;
     let rows = inner_rows(area) + ctx.scroll;
-    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
-    match &feed.data {
-        Some(backups) => {
-            let (text, color) = match view.newest_age {
-                Some(age) => (
-                    format!(
-                        "newest completed {} old (max {})",
-                        short_age(age),
-                        limits.recovery_point_age
-                    ),
-                    t.health(age_health(age, limits.recovery_point_age)),
+    let mut lines = ctx.feed_lines(feed);
+    if let Some(backups) = &feed.data {
+        let (text, color) = match view.newest_age {
+            Some(age) => (
+                format!(
+                    "newest completed {} old (max {})",
+                    short_age(age),
+                    limits.recovery_point_age
                 ),
-                None => ("no completed recovery point".to_string(), t.critical),
+                t.health(age_health(age, limits.recovery_point_age)),
+            ),
+            None => ("no completed recovery point".to_string(), t.critical),
+        };
+        lines.push(Line::from(vec![
+            dot(color),
+            Span::styled(
+                fit(&text, width.saturating_sub(2)),
+                Style::default().fg(color),
+            ),
+        ]));
+        pitr_lines(&mut lines, view.rds, width, ctx);
+        for point in backups.recovery_points.iter() {
+            if lines.len() >= rows {
+                break;
+            }
+            let (status, color) = match point.status {
+                RecoveryPointStatus::Completed => ("done", t.ok),
+                RecoveryPointStatus::Running => ("running", t.warn),
+                RecoveryPointStatus::Partial => ("partial", t.warn),
+                RecoveryPointStatus::Expired => ("expired", t.muted),
+                RecoveryPointStatus::Deleting => ("deleting", t.muted),
+                RecoveryPointStatus::Failed => ("failed", t.critical),
             };
+            let kind = match point.kind {
+                RecoveryPointKind::Backup => point.vault.as_deref().unwrap_or("vault"),
+                RecoveryPointKind::AutomatedSnapshot => "auto snapshot",
+                RecoveryPointKind::ManualSnapshot => "manual snapshot",
+            };
+            let head = format!("{:>8} {status:<8}", ctx.ago(point.created));
+            let rest = format!("{} · {kind} · {}", point.resource_name(), point.region);
             lines.push(Line::from(vec![
-                dot(color),
+                Span::styled(head.clone(), Style::default().fg(color)),
+                Span::raw(" "),
                 Span::styled(
-                    fit(&text, width.saturating_sub(2)),
-                    Style::default().fg(color),
+                    fit(&rest, width.saturating_sub(head.chars().count() + 1)),
+                    t.muted(),
                 ),
             ]));
-            pitr_lines(&mut lines, view.rds, width, ctx);
-            for point in backups.recovery_points.iter() {
-                if lines.len() >= rows {
-                    break;
-                }
-                let (status, color) = match point.status {
-                    RecoveryPointStatus::Completed => ("done", t.ok),
-                    RecoveryPointStatus::Running => ("running", t.warn),
-                    RecoveryPointStatus::Partial => ("partial", t.warn),
-                    RecoveryPointStatus::Expired => ("expired", t.muted),
-                    RecoveryPointStatus::Deleting => ("deleting", t.muted),
-                    RecoveryPointStatus::Failed => ("failed", t.critical),
-                };
-                let kind = match point.kind {
-                    RecoveryPointKind::Backup => point.vault.as_deref().unwrap_or("vault"),
-                    RecoveryPointKind::AutomatedSnapshot => "auto snapshot",
-                    RecoveryPointKind::ManualSnapshot => "manual snapshot",
-                };
-                let head = format!("{:>8} {status:<8}", ctx.ago(point.created));
-                let rest = format!("{} · {kind} · {}", point.resource_name(), point.region);
-                lines.push(Line::from(vec![
-                    Span::styled(head.clone(), Style::default().fg(color)),
-                    Span::raw(" "),
-                    Span::styled(
-                        fit(&rest, width.saturating_sub(head.chars().count() + 1)),
-                        t.muted(),
-                    ),
-                ]));
-            }
         }
-        None if feed.error.is_none() => lines.push(Line::styled("waiting for data…", t.muted())),
-        None => {}
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }
 
 /// One line per primary instance and primary Aurora cluster: its

@@ -41,7 +41,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
             theme,
             now: view.now,
             focused: view.focus == pane,
-            scroll: view.scroll[Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0)],
+            scroll: view.scroll[pane.index()],
         };
         match pane {
             Pane::Checklist => checklist::render(rect, buf, &view.checklist, &ctx),

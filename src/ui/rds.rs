@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::Widget;
 
 use super::view::RdsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
@@ -18,7 +18,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
     let block = ctx.block("RDS", ctx.feed_age(feed));
     let inner = block.inner(area);
     block.render(area, buf);
-    let mut lines: Vec<Line> = ctx.error_line(feed).into_iter().collect();
+    let mut lines = ctx.feed_lines(feed);
     let rows = inner_rows(area);
     if let Some(rds) = &feed.data {
         if rds.instances.is_empty() && rds.clusters.is_empty() {
@@ -44,12 +44,8 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             }
             lines.push(cluster_line(cluster, id_width, width, ctx));
         }
-    } else if feed.error.is_none() {
-        lines.push(Line::styled("waiting for data…", ctx.theme.muted()));
     }
-    Paragraph::new(lines)
-        .scroll((ctx.scroll as u16, 0))
-        .render(inner, buf);
+    ctx.scrolled(lines).render(inner, buf);
 }
 
 fn instance_lines(

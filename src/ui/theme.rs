@@ -177,9 +177,6 @@ impl Theme {
             .fg(self.accent)
             .add_modifier(Modifier::BOLD)
     }
-    pub fn fg(&self, color: Color) -> Style {
-        Style::default().fg(color)
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::domain::snapshot::Feed;
@@ -43,6 +43,11 @@ impl PaneCtx<'_> {
             .title(Line::from(title_spans))
     }
 
+    /// The pane's lines, scrolled to the pane's offset.
+    pub fn scrolled<'l>(&self, lines: Vec<Line<'l>>) -> Paragraph<'l> {
+        Paragraph::new(lines).scroll((self.scroll as u16, 0))
+    }
+
     pub fn ago(&self, at: Timestamp) -> String {
         ago(self.now, at)
     }
@@ -58,10 +63,14 @@ impl PaneCtx<'_> {
         }
     }
 
-    /// The error line a failing feed shows at the top of its pane.
-    pub fn error_line<T>(&self, feed: &Feed<T>) -> Option<Line<'static>> {
-        let (at, err) = feed.error.as_ref()?;
-        Some(Line::from(vec![
+    /// A feed pane's first lines: the error while the feed fails, or a
+    /// placeholder until its first data.
+    pub fn feed_lines<T>(&self, feed: &Feed<T>) -> Vec<Line<'static>> {
+        let Some((at, err)) = feed.error.as_ref() else {
+            let waiting = Line::styled("waiting for data…", self.theme.muted());
+            return feed.data.is_none().then_some(waiting).into_iter().collect();
+        };
+        vec![Line::from(vec![
             Span::styled(
                 format!("⚠ {}", err.code),
                 Style::default()
@@ -73,7 +82,7 @@ impl PaneCtx<'_> {
                 Style::default().fg(self.theme.critical),
             ),
             Span::styled(format!("({})", self.ago(*at)), self.theme.muted()),
-        ]))
+        ])]
     }
 }
 
