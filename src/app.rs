@@ -164,6 +164,10 @@ pub struct App {
     incident_start: Option<Timestamp>,
     /// The RPO estimate recorded when the incident was declared.
     declared_rpo: Option<RpoEstimate>,
+    /// What a recovery started now would lose, re-estimated with the live state.
+    rpo_now: Option<RpoEstimate>,
+    /// Age in seconds of the newest completed recovery point, likewise.
+    newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
     /// When each step was started (`x`), if it was.
     started: Vec<Option<Timestamp>>,
@@ -177,6 +181,8 @@ pub struct App {
     mode: Mode,
     /// One line for the operator: a journal failure, "nothing to undo", …
     message: Option<String>,
+    /// The readiness overlay's content, re-judged while it is open.
+    readiness_view: Option<crate::domain::readiness::Readiness>,
     dirty: bool,
 }
 
@@ -193,6 +199,8 @@ impl App {
             scenario: None,
             incident_start: None,
             declared_rpo: None,
+            rpo_now: None,
+            newest_backup_age: None,
             statuses: Vec::new(),
             started: Vec::new(),
             evidence: Vec::new(),
@@ -203,6 +211,7 @@ impl App {
             scroll: [0; 6],
             mode: Mode::Picker { selected: 0 },
             message: None,
+            readiness_view: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -300,7 +309,6 @@ impl App {
         let objectives = &self.runbook.objectives;
         let scenario = self.current();
         let regions = &self.runbook.environment.regions;
-        let backups = self.live.backups.data.as_ref();
         FrameView {
             now: self.now,
             focus: self.focus,
@@ -317,7 +325,7 @@ impl App {
                     .incident_start
                     .map(|start| crate::runbook::duration::secs_between(start, self.now)),
                 rpo_target: scenario.map_or(objectives.rpo, |s| s.rpo(objectives)),
-                rpo: rpo::estimate(&self.live, self.now),
+                rpo: self.rpo_now.as_ref(),
                 done: self.statuses.len().saturating_sub(self.remaining()),
                 total: self.statuses.len(),
             },
@@ -338,7 +346,7 @@ impl App {
                 feed: &self.live.backups,
                 rds: &self.live.rds,
                 limits: &self.limits,
-                newest_age: backups.and_then(|b| newest_completed_age(b, self.now)),
+                newest_age: self.newest_backup_age,
             },
             ecs: EcsView {
                 feed: &self.live.ecs,
@@ -354,7 +362,7 @@ impl App {
                     selected: *selected,
                 }),
                 Mode::Help => Some(PopupView::Help),
-                Mode::Readiness => self.readiness().map(PopupView::Readiness),
+                Mode::Readiness => self.readiness_view.as_ref().map(PopupView::Readiness),
                 _ => None,
             },
         }
@@ -466,8 +474,12 @@ impl App {
         }
     }
 
-    /// Re-judges every step's check against the live state and clocks.
+    /// Re-estimates the live figures (RPO, newest backup's age) and
+    /// re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
+        self.rpo_now = rpo::estimate(&self.live, self.now);
+        let backups = self.live.backups.data.as_ref();
+        self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));
         let ctx = VerifyContext {
             now: self.now,
             incident_start: self.incident_start,
@@ -477,6 +489,9 @@ impl App {
             .iter()
             .map(|s| s.verify.as_ref().map(|v| evaluate(v, &self.live, ctx)))
             .collect();
+        if self.mode == Mode::Readiness {
+            self.readiness_view = self.readiness();
+        }
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -629,7 +644,10 @@ impl App {
             Command::Zoom => self.zoomed = !self.zoomed,
             Command::Refresh => return vec![Effect::Refresh],
             Command::Help => self.mode = Mode::Help,
-            Command::Readiness if self.scenario.is_some() => self.mode = Mode::Readiness,
+            Command::Readiness if self.scenario.is_some() => {
+                self.mode = Mode::Readiness;
+                self.readiness_view = self.readiness();
+            }
             Command::Readiness => {}
             Command::Quit => {
                 if self.remaining() > 0 {

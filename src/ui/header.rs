@@ -84,7 +84,7 @@ fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
 fn rpo_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
     let target = view.rpo_target;
     // What a recovery started now would lose.
-    match &view.rpo {
+    match view.rpo {
         Some(est) => {
             let color = if est.secs <= target.secs() {
                 t.ok

@@ -44,7 +44,7 @@ pub struct HeaderView<'a> {
     pub rto_elapsed: Option<u64>,
     pub rpo_target: HumanDuration,
     /// What a recovery started now would lose.
-    pub rpo: Option<RpoEstimate>,
+    pub rpo: Option<&'a RpoEstimate>,
     pub done: usize,
     pub total: usize,
 }
@@ -112,5 +112,5 @@ pub enum PopupView<'a> {
         selected: usize,
     },
     Help,
-    Readiness(Readiness),
+    Readiness(&'a Readiness),
 }
