@@ -2,6 +2,7 @@
 //! comments that mark steps, `echo` narration) and inline `aws …` spans.
 //! Words and lines are read by [`crate::runbook::aws_cli`].
 
+use super::text::listed;
 use crate::runbook::aws_cli::{logical_lines, program, simple_commands};
 
 /// One logical line of a shell block.
@@ -56,7 +57,7 @@ pub fn looks_like_command(text: &str) -> bool {
     let Some((program, args)) = commands.iter().find_map(|words| program(words)) else {
         return false;
     };
-    (PROGRAMS.split_whitespace().any(|p| p == program) && !args.is_empty())
+    (listed(PROGRAMS, program) && !args.is_empty())
         || (program.starts_with("./") && program.len() > 2)
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use super::commands::code_spans;
 use super::report::Notes;
+use super::text::listed;
 use crate::runbook::aws_cli::{AwsCommand, parse_text};
 use crate::runbook::model::{EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec};
 
@@ -52,17 +53,8 @@ fn instance_id(value: &str) -> String {
 const REGION_PREFIXES: &[&str] = &[
     "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso",
 ];
-const REGION_DIRECTIONS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "central",
-    "northeast",
-    "southeast",
-    "northwest",
-    "southwest",
-];
+const REGION_DIRECTIONS: &str =
+    "north south east west central northeast southeast northwest southwest";
 
 fn is_region(token: &str) -> bool {
     let Some((rest, number)) = token.rsplit_once('-') else {
@@ -75,7 +67,7 @@ fn is_region(token: &str) -> bool {
         && number.len() <= 2
         && number.chars().all(|c| c.is_ascii_digit())
         && REGION_PREFIXES.contains(&prefix)
-        && REGION_DIRECTIONS.contains(&direction)
+        && listed(REGION_DIRECTIONS, direction)
 }
 
 /// Regions named in a text, with their byte offsets.

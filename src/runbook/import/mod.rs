@@ -669,9 +669,7 @@ fn significant_words(text: &str) -> HashSet<String> {
     words(&lower)
         .into_iter()
         .filter(|w| {
-            w.len() >= 3
-                && !STOPWORDS.split_whitespace().any(|s| s == w)
-                && !w.chars().all(|c| c.is_ascii_digit())
+            w.len() >= 3 && !text::listed(STOPWORDS, w) && !w.chars().all(|c| c.is_ascii_digit())
         })
         .collect()
 }

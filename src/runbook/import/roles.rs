@@ -3,7 +3,7 @@
 
 use super::draft::DraftStep;
 use super::markdown::{Block, BlockKind};
-use super::text::words;
+use super::text::{listed, words};
 use crate::runbook::aws_cli::parse_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,33 +58,14 @@ fn duty_of(label: &str) -> Option<Duty> {
 
 /// Nouns that make a label a role ("DB Operations", "Database Lead") when it
 /// is found outside a roles section, where "Database: PostgreSQL" is not one.
-const ROLE_NOUNS: &[&str] = &[
-    "commander",
-    "lead",
-    "ops",
-    "operations",
-    "owner",
-    "engineer",
-    "manager",
-    "liaison",
-    "dba",
-    "comms",
-    "communications",
-    "sre",
-    "oncall",
-    "responder",
-    "coordinator",
-];
+const ROLE_NOUNS: &str = "commander lead ops operations owner engineer manager liaison dba comms \
+    communications sre oncall responder coordinator";
 
 /// Roles named in the rest of the plan, by labels with a role noun.
 pub fn find_roles_anywhere(blocks: &[&Block]) -> Vec<Role> {
     find_roles(blocks)
         .into_iter()
-        .filter(|r| {
-            words(&r.name)
-                .iter()
-                .any(|w| ROLE_NOUNS.contains(&w.as_str()))
-        })
+        .filter(|r| words(&r.name).iter().any(|w| listed(ROLE_NOUNS, w)))
         .collect()
 }
 

@@ -3,7 +3,7 @@
 //! step or phase of one, reference material (overview, costs, contacts), …
 
 use super::markdown::{Block, BlockKind};
-use super::text::{strip_section_number, words};
+use super::text::{listed, strip_section_number, words};
 
 #[derive(Debug, Clone)]
 pub struct Section<'a> {
@@ -99,139 +99,26 @@ pub enum HeadingClass {
 
 const STRONG: &[&str] = &["scenario", "procedure", "category", "playbook", "runbook"];
 
-const PROCEDURE: &[&str] = &[
-    "failover",
-    "failback",
-    "fail",
-    "recovery",
-    "recover",
-    "recovering",
-    "restore",
-    "restoring",
-    "restoration",
-    "rollback",
-    "outage",
-    "outages",
-    "failure",
-    "failures",
-    "switchover",
-    "cutover",
-    "promote",
-    "promotion",
-    "corruption",
-    "deletion",
-    "drill",
-    "drills",
-    "exercise",
-    "evacuation",
-    "evacuate",
-    "degradation",
-    "loss",
-    "ransomware",
-    "compromise",
-    "disaster",
-    "incident",
-    "rebuild",
-    "redeploy",
-    "response",
-    "procedures",
-    "scenarios",
-];
+const PROCEDURE: &str = "failover failback fail recovery recover recovering restore restoring \
+    restoration rollback outage outages failure failures switchover \
+    cutover promote promotion corruption deletion drill drills exercise \
+    evacuation evacuate degradation loss ransomware compromise disaster \
+    incident rebuild redeploy response procedures scenarios";
 
-const GENERIC: &[&str] = &[
-    "procedure",
-    "procedures",
-    "steps",
-    "instructions",
-    "runbook",
-    "playbook",
-    "actions",
-    "tasks",
-    "checklist",
-    "how",
-    "to",
-    "the",
-    "recovery",
-    "dr",
-    "response",
-];
+const GENERIC: &str = "procedure procedures steps instructions runbook playbook actions tasks \
+    checklist how to the recovery dr response";
 
-const INFO: &[&str] = &[
-    "overview",
-    "description",
-    "symptoms",
-    "symptom",
-    "detection",
-    "impact",
-    "background",
-    "goal",
-    "goals",
-    "context",
-    "notes",
-    "note",
-    "summary",
-    "trigger",
-    "triggers",
-    "when",
-    "prerequisites",
-    "prerequisite",
-    "assumptions",
-    "scope",
-    "purpose",
-];
+const INFO: &str = "overview description symptoms symptom detection impact background goal \
+    goals context notes note summary trigger triggers when prerequisites \
+    prerequisite assumptions scope purpose";
 
-const NOT_PROCEDURE: &[&str] = &[
-    "overview",
-    "architecture",
-    "contacts",
-    "cost",
-    "costs",
-    "pricing",
-    "compliance",
-    "monitoring",
-    "alerting",
-    "alarms",
-    "dashboards",
-    "dashboard",
-    "terraform",
-    "configuration",
-    "assumptions",
-    "limitations",
-    "glossary",
-    "contents",
-    "introduction",
-    "purpose",
-    "scope",
-    "objectives",
-    "objective",
-    "strategy",
-    "revision",
-    "history",
-    "changelog",
-    "summary",
-    "statement",
-    "lessons",
-    "inventory",
-    "budget",
-    "requirements",
-    "retention",
-    "cadence",
-    "schedule",
-    "audit",
-    "readiness",
-    "setup",
-    "diagram",
-    "definitions",
-    "approval",
-    "approvals",
-    "owners",
-    "ownership",
-    "metrics",
-    "sla",
-    "slas",
-    "references",
-    "resources",
-];
+const NOT_PROCEDURE: &str = "overview architecture contacts cost costs pricing compliance \
+    monitoring alerting alarms dashboards dashboard terraform \
+    configuration assumptions limitations glossary contents introduction \
+    purpose scope objectives objective strategy revision history changelog \
+    summary statement lessons inventory budget requirements retention \
+    cadence schedule audit readiness setup diagram definitions approval \
+    approvals owners ownership metrics sla slas references resources";
 
 /// Leading "Scenario 1" / "Step 3" style label: the keyword and its id.
 fn labelled<'w>(ws: &'w [String], keywords: &[&str]) -> Option<&'w str> {
@@ -255,7 +142,7 @@ fn labelled<'w>(ws: &'w [String], keywords: &[&str]) -> Option<&'w str> {
 
 pub fn classify(heading: &str) -> HeadingClass {
     let ws = words(strip_section_number(heading));
-    let has = |list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
+    let has = |list: &str| ws.iter().any(|w| listed(list, w));
     let phrase = |p: &str| ws.join(" ").contains(p);
     if labelled(&ws, &["step"]).is_some() {
         return HeadingClass::Step;
@@ -266,24 +153,17 @@ pub fn classify(heading: &str) -> HeadingClass {
     if labelled(&ws, STRONG).is_some() || ws.first().is_some_and(|w| w == "scenario") {
         return HeadingClass::Strong;
     }
-    if has(&["appendix"])
+    if has("appendix")
         || phrase("example commands")
         || phrase("useful commands")
         || phrase("command reference")
         || phrase("cheat sheet")
-        || (has(&["reference"]) && has(&["commands", "command"]))
+        || (has("reference") && has("commands command"))
     {
         return HeadingClass::Reference;
     }
-    if has(&[
-        "roles",
-        "role",
-        "contacts",
-        "contact",
-        "escalation",
-        "responsibilities",
-        "raci",
-    ]) || phrase("communication plan")
+    if has("roles role contacts contact escalation responsibilities raci")
+        || phrase("communication plan")
         || ws
             .first()
             .is_some_and(|w| w == "communication" || w == "communications")
@@ -298,7 +178,7 @@ pub fn classify(heading: &str) -> HeadingClass {
     {
         return HeadingClass::NotProcedure;
     }
-    if !ws.is_empty() && ws.iter().all(|w| GENERIC.contains(&w.as_str())) {
+    if !ws.is_empty() && ws.iter().all(|w| listed(GENERIC, w)) {
         return HeadingClass::Generic;
     }
     if has(PROCEDURE) || phrase("fail over") || phrase("fail back") || phrase("roll back") {
@@ -313,7 +193,7 @@ pub fn classify(heading: &str) -> HeadingClass {
 /// Whether a sub-heading inside a scenario only carries context.
 pub fn is_info(heading: &str) -> bool {
     let ws = words(strip_section_number(heading));
-    ws.len() <= 3 && ws.iter().any(|w| INFO.contains(&w.as_str()))
+    ws.len() <= 3 && ws.iter().any(|w| listed(INFO, w))
 }
 
 #[cfg(test)]

@@ -156,6 +156,12 @@ impl UniqueIds {
     }
 }
 
+/// Whether `word` is one of the blank-separated words of `list`: the
+/// importer's word lists are each written as one string.
+pub fn listed(list: &str, word: &str) -> bool {
+    list.split_whitespace().any(|w| w == word)
+}
+
 /// Lowercased words (letters and digits) of a text.
 pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())

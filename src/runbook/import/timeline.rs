@@ -8,60 +8,18 @@ use super::draft::{DraftScenario, DraftStep};
 use super::durations;
 use super::markdown::{Block, BlockKind};
 use super::report::Notes;
-use super::text::{title_of, words};
+use super::text::{listed, title_of, words};
 use crate::runbook::duration::HumanDuration;
 
 /// Header words that name what a row is.
-const LABEL: &[&str] = &[
-    "step",
-    "steps",
-    "phase",
-    "phases",
-    "stage",
-    "action",
-    "actions",
-    "task",
-    "tasks",
-    "activity",
-    "milestone",
-    "what",
-];
+const LABEL: &str = "step steps phase phases stage action actions task tasks activity \
+    milestone what";
 /// Header words that name a free-text description of the row.
-const TEXT: &[&str] = &[
-    "action",
-    "actions",
-    "task",
-    "tasks",
-    "activity",
-    "description",
-    "what",
-    "details",
-];
+const TEXT: &str = "action actions task tasks activity description what details";
 /// Header words of a duration column.
-const TIME: &[&str] = &[
-    "duration",
-    "estimate",
-    "estimated",
-    "time",
-    "timing",
-    "eta",
-    "expected",
-    "takes",
-    "length",
-];
+const TIME: &str = "duration estimate estimated time timing eta expected takes length";
 /// Header words that make a time column a clock or a target, not a length.
-const NOT_LENGTH: &[&str] = &[
-    "start",
-    "end",
-    "when",
-    "clock",
-    "elapsed",
-    "cumulative",
-    "deadline",
-    "rto",
-    "rpo",
-    "by",
-];
+const NOT_LENGTH: &str = "start end when clock elapsed cumulative deadline rto rpo by";
 
 /// One row of a timeline table.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +42,7 @@ pub fn rows(block: &Block) -> Option<Vec<Row>> {
         return None;
     };
     let head_words: Vec<Vec<String>> = head.iter().map(|h| words(h)).collect();
-    let has = |i: usize, list: &[&str]| head_words[i].iter().any(|w| list.contains(&w.as_str()));
+    let has = |i: usize, list: &str| head_words[i].iter().any(|w| listed(list, w));
     let time = (0..head.len()).find(|&i| has(i, TIME) && !has(i, NOT_LENGTH))?;
     let label = (0..head.len()).find(|&i| i != time && has(i, LABEL))?;
     let text = (0..head.len()).find(|&i| i != time && i != label && has(i, TEXT));
