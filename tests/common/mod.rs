@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod mutate;
 
 /// Points a `drconsole` child process at AWS on a closed local port, with
 /// fake credentials and no profile files: every call fails fast as
