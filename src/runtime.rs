@@ -119,9 +119,10 @@ impl Session {
         }
     }
 
-    /// The operator quits from outside the app (a signal): record the pause.
+    /// The operator quits from outside the app (a signal): record the pause,
+    /// unless the session is already complete.
     pub fn pause_and_exit(&mut self) {
-        if self.journal.is_some() {
+        if self.journal.is_some() && !self.app.is_complete() {
             let mut draft = self.app.draft(EntryKind::SessionPaused);
             draft.note = Some("terminated by signal".into());
             let effects = self.append(draft);
