@@ -82,7 +82,32 @@ async fn confirming_the_last_step_completes_at_once_and_stops_the_clock() {
         "{text}"
     );
 
-    // q quits at once and writes nothing more.
+    // The team's review note after completion does not move its end.
+    console.press(KeyCode::Char('n'));
+    console.type_text("reviewed");
+    console.press(KeyCode::Enter);
+    let written = entries(&console);
+    assert_eq!(written.len(), 4);
+    assert!(store::is_finished(&written));
+    let markdown = drconsole::journal::export::markdown(&written, Some(&common::runbook()));
+    assert!(
+        markdown.contains("**Ended:** 2026-03-14 02:10:00 UTC (completed)"),
+        "{markdown}"
+    );
+
+    // A signal now records no pause: the session is already complete.
+    console.session.pause_and_exit();
+    assert!(console.session.exit);
+    assert_eq!(entries(&console).len(), 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn q_after_completion_quits_without_asking_or_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = open(dir.path(), false);
+    console.run_for(Duration::from_secs(60)).await;
+    console.press(KeyCode::Enter);
+    assert!(!console.session.exit);
     console.press(KeyCode::Char('q'));
     assert_eq!(*console.app().mode(), Mode::Normal);
     assert!(console.session.exit);
