@@ -8,13 +8,14 @@ mod common;
 use std::time::Duration;
 
 use common::console::Console;
-use crossterm::event::KeyCode;
-use drconsole::app::{Mode, Prompt, StepStatus};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use drconsole::app::{Action, App, Effect, Mode, Origin, Prompt, StepStatus};
 use drconsole::journal::entry::{Draft, Entry, EntryKind};
 use drconsole::journal::store::{self, Journal, SessionMeta};
 use drconsole::runbook::duration::secs_between;
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::DARK;
+use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -79,6 +80,10 @@ async fn confirming_the_last_step_completes_at_once_and_stops_the_clock() {
     let text = screen(&console, 120, 30);
     assert!(
         text.contains(&format!("COMPLETE in {} / RTO 30m", hms(stopped))),
+        "{text}"
+    );
+    assert!(
+        text.contains("scenario complete: the RTO clock is stopped; q quits, u reopens"),
         "{text}"
     );
 
@@ -357,4 +362,54 @@ async fn bad_prompt_values_show_in_the_prompt_and_journal_nothing() {
         written[1].at,
         Some(console.app().now() - jiff::SignedDuration::from_mins(5))
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Whatever is typed as a skip reason: blank text (any Unicode
+    /// whitespace) is refused in place with nothing to write; anything else
+    /// is written once, trimmed.
+    #[test]
+    fn a_skip_reason_is_written_once_or_refused_in_place(
+        typed in proptest::collection::vec(
+            prop_oneof![Just(' '), Just('\t'), Just('\u{3000}'), any::<char>()],
+            0..12,
+        )
+    ) {
+        let origin = Origin { source: "simulated".into(), simulated: true };
+        let mut app = App::new(common::runbook(), origin, common::now(), Some(ONE_STEP));
+        let mut key = |code| app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        key(KeyCode::Char('s'));
+        for &c in &typed {
+            key(KeyCode::Char(c));
+        }
+        let effects = key(KeyCode::Enter);
+        let text: String = typed.iter().collect();
+        if text.trim().is_empty() {
+            prop_assert_eq!(effects, vec![]);
+            prop_assert_eq!(
+                app.mode(),
+                &Mode::Input {
+                    prompt: Prompt::Skip(0),
+                    text,
+                    error: Some("a skip needs a reason".into()),
+                }
+            );
+        } else {
+            let notes: Vec<_> = effects
+                .iter()
+                .map(|e| match e {
+                    Effect::Append(d) => (d.kind, d.note.clone()),
+                    other => panic!("only the skip is written: {other:?}"),
+                })
+                .collect();
+            prop_assert_eq!(notes, vec![(EntryKind::Skipped, Some(text.trim().to_string()))]);
+            prop_assert_eq!(app.mode(), &Mode::Normal);
+        }
+    }
 }
