@@ -261,6 +261,10 @@ fn too_long_runbook_durations_are_located_errors() {
                 "duration \"1000000w\" is longer than the longest accepted, 36525d (100 years)",
             ),
             (
+                "18446744073709551615",
+                "duration 18446744073709551615 seconds is longer than the longest accepted, 36525d (100 years)",
+            ),
+            (
                 "9223372036854775807",
                 "duration 9223372036854775807 seconds is longer than the longest accepted, 36525d (100 years)",
             ),
