@@ -13,7 +13,7 @@ use crate::domain::summary::state_lines;
 use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
 use crate::keys::{Command, command_for};
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_between};
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
 use crate::ui::view::{
@@ -991,7 +991,7 @@ impl StepTime {
 
 /// When the incident began, as the operator types it: empty for now,
 /// "-25m" / "25m" / "25m ago", "02:10" (UTC, today or else yesterday),
-/// or an RFC 3339 time. Never in the future.
+/// or an RFC 3339 time. Never in the future, nor more than `MAX` back.
 pub fn parse_start(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     let text = text.trim();
     let start = if text.is_empty() {
@@ -1006,19 +1006,28 @@ pub fn parse_start(text: &str, now: Timestamp) -> Result<Timestamp, String> {
             .map_err(|e| e.to_string())?
             .timestamp();
         if at > now {
-            at - jiff::SignedDuration::from_hours(24)
+            earlier(at, HumanDuration::from_hours(24))
         } else {
             at
         }
     } else {
         let span = text.trim_start_matches('-').trim_end_matches("ago").trim();
-        let back = HumanDuration::parse(span).map_err(|_| {
-            format!("{text:?}: give the start as \"-25m\", \"02:10\" (UTC) or an RFC 3339 time; empty means now")
+        let back = HumanDuration::parse(span).map_err(|e| {
+            if e.contains(TOO_LONG) {
+                e
+            } else {
+                format!("{text:?}: give the start as \"-25m\", \"02:10\" (UTC) or an RFC 3339 time; empty means now")
+            }
         })?;
-        now - back.as_signed()
+        earlier(now, back)
     };
     if start > now {
         return Err("the incident cannot start in the future".into());
+    }
+    if secs_between(start, now) > MAX.secs() {
+        return Err(format!(
+            "the incident cannot start more than {MAX} (100 years) ago"
+        ));
     }
     Ok(start)
 }

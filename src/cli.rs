@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::screenshot::ShotFormat;
+use crate::runbook::duration::HumanDuration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -176,8 +177,8 @@ pub struct ScreenshotArgs {
     #[arg(long)]
     pub scenario: Option<String>,
     /// How far into the simulated incident, e.g. "25m"
-    #[arg(long, default_value = "0s")]
-    pub at: String,
+    #[arg(long, default_value = "0s", value_parser = HumanDuration::parse)]
+    pub at: HumanDuration,
     /// Confirm this many steps first (the simulated world reacts to them)
     #[arg(long, default_value_t = 0)]
     pub confirm: usize,

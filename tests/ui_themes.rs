@@ -8,6 +8,7 @@ use std::str::FromStr;
 use drconsole::commands::screenshot::{ShotOptions, frame};
 use drconsole::keys::BINDINGS;
 use drconsole::runbook::builtin;
+use drconsole::runbook::duration::HumanDuration;
 use drconsole::ui::export::to_text;
 use drconsole::ui::popup;
 use drconsole::ui::theme::{BUILTIN, DARK, Theme};
@@ -95,7 +96,13 @@ fn colour_in(buf: &Buffer, text: &str, symbol: &str) -> Color {
 /// The simulator is seeded: at that moment rally-prod-5xx is firing, the
 /// restore is under way and the restored instance is not yet available.
 fn rally_at_26_minutes(theme: &Theme) -> Buffer {
-    let options = ShotOptions::parse("120x40", "26m", Some("instance-failure".into()), 2).unwrap();
+    let options = ShotOptions::parse(
+        "120x40",
+        HumanDuration::from_mins(26),
+        Some("instance-failure".into()),
+        2,
+    )
+    .unwrap();
     frame(&builtin::rally(), &options, theme).unwrap()
 }
 

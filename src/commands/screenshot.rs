@@ -16,7 +16,7 @@ use crate::app::{Action, App, Origin};
 use crate::cli::ScreenshotArgs;
 use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
-use crate::runbook::duration::HumanDuration;
+use crate::runbook::duration::{HumanDuration, later};
 use crate::runbook::model::Runbook;
 use crate::sources::SourceUpdate;
 use crate::sources::sim::world::SimWorld;
@@ -46,7 +46,7 @@ pub struct ShotOptions {
 impl ShotOptions {
     pub fn parse(
         size: &str,
-        at: &str,
+        at: HumanDuration,
         scenario: Option<String>,
         confirm: usize,
     ) -> Result<Self, String> {
@@ -59,7 +59,6 @@ impl ShotOptions {
         if !(20..=1000).contains(&width) || !(5..=500).contains(&height) {
             return Err(format!("--size {size:?}: from 20x5 up to 1000x500"));
         }
-        let at = HumanDuration::parse(at).map_err(|e| format!("--at: {e}"))?;
         Ok(Self {
             width,
             height,
@@ -73,7 +72,7 @@ impl ShotOptions {
 pub fn run(args: ScreenshotArgs) -> Result<ExitCode> {
     let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
     let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
-    let options = ShotOptions::parse(&args.size, &args.at, args.scenario, args.confirm)
+    let options = ShotOptions::parse(&args.size, args.at, args.scenario, args.confirm)
         .map_err(|e| eyre!(e))?;
     let frame = render(&runbook, &options, &theme, args.format).map_err(|e| eyre!(e))?;
     std::fs::write(&args.out, frame)
@@ -116,7 +115,6 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
         simulated: true,
     };
     let mut app = App::new(runbook, origin, start, options.scenario.as_deref());
-    let total = options.at.as_signed();
     let record =
         |app: &mut App, seq: u64, time: Timestamp, kind: EntryKind, step: Option<String>| {
             let entry = Entry {
@@ -139,8 +137,16 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
         record(&mut app, 1, start, EntryKind::SessionStarted, None);
         let steps = app.steps().to_vec();
         let n = options.confirm.min(steps.len());
+        // Step i+1 of n at (i+1)/(2n+1) of `at`: never past `at`.
+        let total = options.at.as_signed();
+        let slice = total
+            / i32::try_from(n)
+                .unwrap_or(i32::MAX)
+                .saturating_mul(2)
+                .saturating_add(1);
         for (i, step) in steps.into_iter().take(n).enumerate() {
-            let at = start + total / (2 * n as i32 + 1) * (i as i32 + 1);
+            let nth = i32::try_from(i).unwrap_or(i32::MAX).saturating_add(1);
+            let at = later(start, slice.checked_mul(nth).unwrap_or(total));
             world.confirm(&step, at);
             record(
                 &mut app,
@@ -151,7 +157,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
             );
         }
     }
-    let now = start + total;
+    let now = later(start, options.at);
     for kind in SourceKind::ALL {
         app.update(Action::Source(SourceUpdate::Fetched {
             kind,

@@ -2,8 +2,12 @@
 //! normalized to whole seconds everywhere else (JSON output, journal). The
 //! one parser of written durations: runbooks, `screenshot --at`, the
 //! console's incident-start prompt, and (for unit words) plan import.
+//! Every duration is at most `MAX`, and times move by them only through
+//! `later`/`earlier`, so no input can push a time out of jiff's range.
 
 use std::fmt;
+
+use jiff::{SignedDuration, Timestamp};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
@@ -13,6 +17,10 @@ pub const MINUTE: i64 = 60;
 pub const HOUR: i64 = 60 * MINUTE;
 pub const DAY: i64 = 24 * HOUR;
 pub const WEEK: i64 = 7 * DAY;
+
+/// The longest duration accepted anywhere: 100 years. Anything longer is a
+/// typo, and the bound keeps `now − duration` far inside jiff's ±9999 years.
+pub const MAX: HumanDuration = HumanDuration(36_525 * DAY.unsigned_abs());
 
 /// A non-negative duration with one-second resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -31,24 +39,65 @@ impl HumanDuration {
     pub const fn secs(self) -> u64 {
         self.0
     }
-    pub fn as_signed(self) -> jiff::SignedDuration {
-        jiff::SignedDuration::from_secs(i64::try_from(self.0).unwrap_or(i64::MAX))
+    pub fn as_signed(self) -> SignedDuration {
+        SignedDuration::from_secs(i64::try_from(self.0).unwrap_or(i64::MAX))
     }
 
     /// Parses "12h", "5m", "1h 30m", "1h30m", "90s", "2d", "1.5h",
-    /// "2 hours 15 minutes" or a bare number of seconds.
+    /// "2 hours 15 minutes" or a bare number of seconds, up to `MAX`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err("empty duration; write it like \"5m\", \"12h\" or \"1h 30m\"".into());
         }
-        if let Ok(secs) = text.parse::<u64>() {
-            return Ok(Self(secs));
-        }
-        sum_of_terms(text).map(Self).ok_or_else(|| {
+        let secs = if text.bytes().all(|b| b.is_ascii_digit()) {
+            // Too many digits for a u64 is still a number, just too long.
+            text.parse::<f64>().ok()
+        } else {
+            sum_of_terms(text)
+        };
+        let secs = secs.ok_or_else(|| {
             format!("invalid duration {text:?}; write it like \"5m\", \"12h\" or \"1h 30m\"")
-        })
+        })?;
+        if secs > MAX.0 as f64 {
+            return Err(too_long(&format!("{text:?}")));
+        }
+        // Whole and within MAX, so exact in both types.
+        Ok(Self(secs as u64))
     }
+
+    /// `secs` seconds, if that is at most `MAX`.
+    pub fn within_max(secs: u64) -> Result<Self, String> {
+        if secs > MAX.0 {
+            return Err(too_long(&format!("{secs} seconds")));
+        }
+        Ok(Self(secs))
+    }
+}
+
+/// The words of the error for a duration over `MAX`, for callers that
+/// show it in place of their own hint.
+pub const TOO_LONG: &str = "is longer than the longest accepted";
+
+fn too_long(what: &str) -> String {
+    format!("duration {what} {TOO_LONG}, {MAX} (100 years)")
+}
+
+impl From<HumanDuration> for SignedDuration {
+    fn from(duration: HumanDuration) -> Self {
+        duration.as_signed()
+    }
+}
+
+/// `at` plus `by`, stopping at the latest time jiff holds instead of
+/// overflowing: for times computed from data (the simulator, screenshots).
+pub fn later(at: Timestamp, by: impl Into<SignedDuration>) -> Timestamp {
+    at.saturating_add(by.into()).unwrap_or(Timestamp::MAX)
+}
+
+/// `at` minus `by`, stopping at the earliest time jiff holds.
+pub fn earlier(at: Timestamp, by: impl Into<SignedDuration>) -> Timestamp {
+    at.saturating_sub(by.into()).unwrap_or(Timestamp::MIN)
 }
 
 /// Whole seconds from `from` to `to`; 0 if `to` is earlier.
@@ -71,10 +120,11 @@ pub fn unit_secs(word: &str) -> Option<u64> {
 }
 
 /// Terms of a number and a unit, with or without spaces or commas between
-/// them; the total rounded to the second. None if anything else is there.
-fn sum_of_terms(text: &str) -> Option<u64> {
+/// them; the total in seconds, each term rounded to the second (possibly
+/// huge or infinite: the caller bounds it). None if anything else is there.
+fn sum_of_terms(text: &str) -> Option<f64> {
     let mut rest = text;
-    let mut total: u64 = 0;
+    let mut total = 0.0;
     while !rest.is_empty() {
         let number_end = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -84,12 +134,8 @@ fn sum_of_terms(text: &str) -> Option<u64> {
         let unit_end = rest
             .find(|c: char| !c.is_ascii_alphabetic())
             .unwrap_or(rest.len());
-        let secs = (number * unit_secs(&rest[..unit_end])? as f64).round();
-        // Below 2^53 every whole number of seconds is exact in an f64.
-        if !(0.0..9e15).contains(&secs) {
-            return None;
-        }
-        total = total.checked_add(secs as u64)?;
+        // Digits and dots only, so never negative or NaN; at worst infinite.
+        total += (number * unit_secs(&rest[..unit_end])? as f64).round();
         rest = rest[unit_end..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
     }
     Some(total)
@@ -131,12 +177,12 @@ impl<'de> Deserialize<'de> for HumanDuration {
                 HumanDuration::parse(v).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                u64::try_from(v)
-                    .map(HumanDuration)
-                    .map_err(|_| E::custom("a duration cannot be negative"))
+                let secs =
+                    u64::try_from(v).map_err(|_| E::custom("a duration cannot be negative"))?;
+                self.visit_u64(secs)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(HumanDuration(v))
+                HumanDuration::within_max(v).map_err(E::custom)
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -193,12 +239,51 @@ mod tests {
             "5 fortnights",
             "h",
             "inf h",
-            "99999999999999999999d",
             "5µs",
         ] {
             let error = HumanDuration::parse(text).unwrap_err();
             assert!(error.contains("invalid duration"), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn refuses_more_than_a_hundred_years_naming_the_bound() {
+        assert_eq!(HumanDuration::parse("36525d"), Ok(MAX));
+        assert_eq!(HumanDuration::parse(&MAX.secs().to_string()), Ok(MAX));
+        for text in [
+            "36525d 1s",
+            "3155760001",
+            "18446744073709551615",
+            "99999999999999999999",
+            "99999999999999999999d",
+            "1000000w",
+            "14880952380w",
+            "5000000000000000000000000000000000000000000h",
+        ] {
+            let error = HumanDuration::parse(text).unwrap_err();
+            assert!(
+                error.contains("longer than the longest accepted, 36525d (100 years)"),
+                "{text}: {error}"
+            );
+        }
+        let error = HumanDuration::within_max(u64::MAX).unwrap_err();
+        assert!(
+            error.contains("18446744073709551615 seconds is longer"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn times_move_by_durations_without_leaving_jiffs_range() {
+        let now: Timestamp = "2026-03-14T02:00:00Z".parse().unwrap();
+        let hour = HumanDuration::from_hours(1);
+        assert_eq!(earlier(now, hour).to_string(), "2026-03-14T01:00:00Z");
+        assert_eq!(later(now, hour).to_string(), "2026-03-14T03:00:00Z");
+        assert_eq!(earlier(Timestamp::MIN, MAX), Timestamp::MIN);
+        assert_eq!(later(Timestamp::MAX, MAX), Timestamp::MAX);
+        let huge = HumanDuration(u64::MAX);
+        assert_eq!(earlier(now, huge), Timestamp::MIN);
+        assert_eq!(later(now, huge), Timestamp::MAX);
     }
 
     #[test]

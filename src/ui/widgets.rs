@@ -89,9 +89,9 @@ impl PaneCtx<'_> {
 pub fn ago(now: Timestamp, at: Timestamp) -> String {
     let secs = now.duration_since(at).as_secs();
     if secs < 0 {
-        "in ".to_string() + &short_age((-secs) as u64)
+        "in ".to_string() + &short_age(secs.unsigned_abs())
     } else {
-        short_age(secs as u64) + " ago"
+        short_age(secs.unsigned_abs()) + " ago"
     }
 }
 

@@ -2,7 +2,7 @@
 //! hours", "~3-5 min", "12-hour", "1h 30m", "Up to 1 day". A range counts as
 //! its upper bound: a target should be met even on a slow day.
 
-use crate::runbook::duration::{HumanDuration, unit_secs};
+use crate::runbook::duration::{HumanDuration, MAX, unit_secs};
 
 /// A duration found in text, with the byte range it covered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +122,10 @@ fn quantity_at(s: &str, i: usize) -> Option<(u64, usize)> {
     }
     let (secs, end) = unit_at(s, k, touching)?;
     let total = (upper * secs as f64).round();
-    (0.0..1e12).contains(&total).then_some((total as u64, end))
+    // Longer than a runbook accepts is not a duration the plan meant.
+    (0.0..=MAX.secs() as f64)
+        .contains(&total)
+        .then_some((total as u64, end))
 }
 
 /// The first duration in `text`; a compound like "1h 30m" is summed.
@@ -141,11 +144,11 @@ pub fn find(text: &str) -> Option<Found> {
         {
             // "1h 30m", "2 hours 15 minutes"
             while let Some((more, next)) = quantity_at(text, skip_spaces(text, end)) {
-                secs += more;
+                secs = secs.saturating_add(more);
                 end = next;
             }
             return Some(Found {
-                upper: HumanDuration::from_secs(secs),
+                upper: HumanDuration::from_secs(secs.min(MAX.secs())),
                 start: i,
                 end,
             });
@@ -231,6 +234,12 @@ mod tests {
         assert_eq!(upper("minutes–hours"), None);
         assert_eq!(upper("version 2.3"), None);
         assert_eq!(upper("Step 3 scale the service"), None);
+    }
+
+    #[test]
+    fn never_finds_more_than_a_runbook_accepts() {
+        assert_eq!(upper("RTO: 1000000 weeks"), None);
+        assert_eq!(upper("RTO: 36525 days 36525 days"), Some(MAX.secs()));
     }
 
     #[test]

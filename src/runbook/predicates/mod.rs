@@ -20,7 +20,7 @@ mod prelude {
     pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found};
     pub(super) use crate::domain::snapshot::LiveState;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
-    pub(super) use crate::runbook::duration::{HumanDuration, secs_between};
+    pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
     pub(super) use serde::{Deserialize, Serialize};
 }
 

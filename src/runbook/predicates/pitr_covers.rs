@@ -16,9 +16,7 @@ impl Predicate for PitrCovers {
         // Before a declaration, readiness asks about a failure right now.
         let start = ctx.incident_start.unwrap_or(ctx.now);
         let db = Database::find(live, &self.instance)?;
-        let Ok(target) = start.checked_sub(self.before_incident.as_signed()) else {
-            return Ok(Evidence::not_met("before_incident reaches out of range"));
-        };
+        let target = earlier(start, self.before_incident);
         Ok(match db.restore_window() {
             (Some(from), Some(to)) => Evidence::judge(
                 from <= target && target <= to,
