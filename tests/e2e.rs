@@ -140,7 +140,9 @@ async fn walk_a_scenario_and_resume_it() {
     );
     assert!(rpo.contains("target 4h: met"), "{rpo}");
 
-    // --resume shows the same steps done and carries on in the same file.
+    // --resume shows the same steps done and carries on in the same file,
+    // once the first console has let go of it.
+    drop(console);
     let mut resumed = Console::open(dir.path(), true);
     assert_eq!(resumed.session.journal_path().unwrap(), path);
     let statuses = resumed.app().statuses();

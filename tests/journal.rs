@@ -181,7 +181,7 @@ fn torn_last_line_is_a_warning_and_resume_appends_on_a_clean_line() {
         [INCOMPLETE_LINE_3],
         "resume reports it too"
     );
-    assert_eq!(resumed.next_seq(), 3);
+    assert_eq!(resumed.next_seq(), Some(3));
 
     let entry = resumed
         .append(draft("02:12:00", EntryKind::SessionResumed))
@@ -246,8 +246,9 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
     let d = dir.path();
     let other_scenario = |actor| meta("Rally production", "db-failure", actor);
 
-    let older = session(d, rally("alice"), "01:00:00");
-    let wanted = session(d, rally("alice"), "02:00:00");
+    // Paths only: a console still holding a session would refuse the resume.
+    let older = session(d, rally("alice"), "01:00:00").path().to_path_buf();
+    let wanted = session(d, rally("alice"), "02:00:00").path().to_path_buf();
     // Later, but finished.
     let mut finished = session(d, rally("alice"), "03:00:00");
     finished
@@ -280,9 +281,10 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
     fs::write(d.join("garbage.jsonl"), "\u{0}\u{0}\u{0}").unwrap();
 
     let (journal, replay) = Journal::resume(d, rally("bob")).unwrap().unwrap();
-    assert_eq!(journal.path(), wanted.path());
-    assert_ne!(journal.path(), older.path());
+    assert_eq!(journal.path(), wanted);
+    assert_ne!(journal.path(), older);
     assert_eq!(replay.entries[0].time, at("02:00:00"));
+    drop(journal);
 
     // A completed session that was undone counts as unfinished again.
     let mut reopened = finished;
@@ -292,23 +294,23 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
             ..draft("03:31:00", EntryKind::Undone)
         })
         .unwrap();
+    let path = reopened.path().to_path_buf();
+    drop(reopened);
     let (journal, _) = Journal::resume(d, rally("bob")).unwrap().unwrap();
-    assert_eq!(journal.path(), reopened.path());
+    assert_eq!(journal.path(), path);
 }
 
 #[test]
 fn resume_breaks_ties_on_start_time_by_creation_order_of_names() {
     let dir = tempfile::tempdir().unwrap();
     session(dir.path(), rally("alice"), "02:00:00");
-    let second = session(dir.path(), rally("alice"), "02:00:00");
+    let second = session(dir.path(), rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
     let (journal, _) = Journal::resume(dir.path(), rally("alice"))
         .unwrap()
         .unwrap();
-    assert_eq!(
-        journal.path(),
-        second.path(),
-        "the -2 file was created last"
-    );
+    assert_eq!(journal.path(), second, "the -2 file was created last");
 }
 
 #[test]
@@ -356,7 +358,7 @@ fn list_sessions_summarizes_each_file_oldest_first() {
     );
     Journal::create(dir.path(), rally("x"), at("05:00:00")).unwrap(); // empty
 
-    let list = store::list_sessions(dir.path()).unwrap();
+    let list = store::list_sessions(dir.path()).unwrap().sessions;
     assert_eq!(list.len(), 2, "an empty file holds no session");
     assert_eq!(list[0].path, open.path());
     assert_eq!(list[0].scenario.as_deref(), Some("db-failure"));
