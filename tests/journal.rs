@@ -1,14 +1,16 @@
 //! The journal against real files in temporary directories: append and read
 //! back, permissions, torn lines, resume, directory resolution and export.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use drconsole::domain::verify::{Evidence, Outcome};
-use drconsole::journal::export;
 use drconsole::journal::store::{self, resolve_dir_from};
 use drconsole::journal::{Draft, Entry, EntryEvidence, EntryKind, Journal, SessionMeta};
+use drconsole::journal::{export, lock};
 use drconsole::runbook::model::Runbook;
 use jiff::Timestamp;
 
@@ -582,4 +584,290 @@ fn json_export_is_the_entries_as_an_array() {
     let back: Vec<Entry> = serde_json::from_str(&text).unwrap();
     assert_eq!(back, entries);
     assert_eq!(text, export::json(&entries), "deterministic");
+}
+
+// Issue 9, item 3: the reader says what it found.
+
+#[test]
+fn a_byte_order_mark_is_tolerated_when_reading_and_resuming() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = session(dir.path(), rally("alice"), "02:00:00");
+    let path = journal.path().to_path_buf();
+    drop(journal);
+    // An editor saved it with a BOM, and without the final newline.
+    let raw = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("\u{feff}{}", raw.trim_end())).unwrap();
+
+    let read = store::read(&path).unwrap();
+    assert_eq!(seqs(&read.entries), [1]);
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+
+    // The only line is whole: resume keeps it rather than cutting it off.
+    let (mut resumed, replay) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(seqs(&replay.entries), [1]);
+    assert_eq!(
+        resumed
+            .append(draft("02:01:00", EntryKind::Note))
+            .unwrap()
+            .seq,
+        2
+    );
+    let reread = store::read(&path).unwrap();
+    assert_eq!(seqs(&reread.entries), [1, 2]);
+    assert!(reread.warnings.is_empty(), "{:?}", reread.warnings);
+}
+
+#[test]
+fn a_complete_bad_last_line_is_corrupt_not_torn_and_resume_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = session(dir.path(), rally("alice"), "02:00:00");
+    let path = journal.path().to_path_buf();
+    drop(journal);
+    let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(b"{\"seq\":2,\"oops\"}\n").unwrap();
+    drop(file);
+
+    let read = store::read(&path).unwrap();
+    assert_eq!(seqs(&read.entries), [1]);
+    assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+    assert!(
+        read.warnings[0].starts_with("line 2 is not a valid journal entry ("),
+        "{}",
+        read.warnings[0]
+    );
+
+    // It was written whole, so it is evidence, not a torn write: kept.
+    let (mut resumed, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    resumed.append(draft("02:01:00", EntryKind::Note)).unwrap();
+    assert_eq!(lines(&path)[1], "{\"seq\":2,\"oops\"}");
+}
+
+fn drconsole(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn log_list_names_the_files_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = session(d, rally("alice"), "02:00:00").path().to_path_buf();
+    fs::create_dir(d.join("folder.jsonl")).unwrap();
+    fs::write(d.join("garbage.jsonl"), b"\xff\xfe not a journal\n").unwrap();
+    fs::write(d.join("empty.jsonl"), b"").unwrap(); // a session just created
+
+    let out = drconsole(&["log", "list", "--journal-dir", d.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains(&good.display().to_string()), "{stdout}");
+    let stderr: Vec<&str> = stderr.lines().collect();
+    assert_eq!(stderr.len(), 2, "{stderr:?}");
+    assert_eq!(
+        stderr[0],
+        format!(
+            "cannot read {}: it is a directory",
+            d.join("folder.jsonl").display()
+        )
+    );
+    assert!(
+        stderr[1].starts_with(&format!(
+            "cannot read {}: no valid journal entry: line 1 is not a valid journal entry (",
+            d.join("garbage.jsonl").display()
+        )),
+        "{}",
+        stderr[1]
+    );
+
+    // With no session left, it says so without hiding the unreadable ones.
+    fs::remove_file(&good).unwrap();
+    let out = drconsole(&["log", "list", "--journal-dir", d.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert_eq!(
+        stderr.lines().last().unwrap(),
+        format!("no readable sessions in {}", d.display())
+    );
+}
+
+/// The session file of `session` with its one entry's seq set to `seq`.
+fn session_at_seq(dir: &Path, seq: u64) -> PathBuf {
+    let path = session(dir, rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
+    let raw = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        raw.replacen("\"seq\":1,", &format!("\"seq\":{seq},"), 1),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_journal_at_the_last_seq_is_refused_never_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_at_seq(dir.path(), u64::MAX);
+    let before = fs::read(&path).unwrap();
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot resume {}: its last seq is 18446744073709551615, the largest there is; \
+             start a new session instead",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read(&path).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn appending_stops_at_the_last_seq_instead_of_wrapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_at_seq(dir.path(), u64::MAX - 1);
+    let (mut journal, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(journal.next_seq(), Some(u64::MAX));
+    let last = journal.append(draft("02:01:00", EntryKind::Note)).unwrap();
+    assert_eq!(last.seq, u64::MAX);
+    assert_eq!(journal.next_seq(), None);
+    let err = journal
+        .append(draft("02:02:00", EntryKind::Note))
+        .unwrap_err();
+    assert!(err.to_string().contains("the largest there is"), "{err}");
+    assert_eq!(
+        seqs(&store::read(&path).unwrap().entries),
+        [u64::MAX - 1, u64::MAX]
+    );
+}
+
+// Issue 9, item 7: one console per session.
+
+#[test]
+fn a_second_console_is_refused_and_told_who_holds_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = session(dir.path(), rally("alice"), "02:00:00");
+    let path = alice.path().to_path_buf();
+
+    let holder = lock::holder(&path).unwrap();
+    assert_eq!(
+        (holder.operator.as_str(), holder.pid),
+        ("alice", std::process::id())
+    );
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ResourceBusy);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "session {} is in use by alice on {} (pid {}) since {}",
+            path.display(),
+            holder.host,
+            holder.pid,
+            holder.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+    );
+    assert!(!holder.host.is_empty());
+
+    // The refusal wrote nothing; the holder carries on with the next seq.
+    assert_eq!(
+        alice
+            .append(draft("02:01:00", EntryKind::Note))
+            .unwrap()
+            .seq,
+        2
+    );
+    // Once she closes it, her note is gone and Bob takes over after her.
+    drop(alice);
+    assert_eq!(lock::holder(&path), None);
+    let (mut bob, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(lock::holder(&path).unwrap().operator, "bob");
+    assert_eq!(
+        bob.append(draft("02:02:00", EntryKind::Note)).unwrap().seq,
+        3
+    );
+    assert_eq!(seqs(&store::read(&path).unwrap().entries), [1, 2, 3]);
+    let listed = store::list_sessions(dir.path()).unwrap();
+    assert_eq!(
+        (listed.sessions.len(), listed.unreadable.len()),
+        (1, 0),
+        "the note is no session"
+    );
+}
+
+const HOLD_DIR: &str = "DRCONSOLE_TEST_HOLD_DIR";
+
+/// The child process of `a_killed_holder_never_blocks_the_next_console`:
+/// resumes the session in `HOLD_DIR`, appends one entry, holds it forever.
+#[test]
+#[ignore = "a helper process, started by a_killed_holder_never_blocks_the_next_console"]
+fn hold_a_session_until_killed() {
+    let Some(dir) = std::env::var_os(HOLD_DIR) else {
+        return;
+    };
+    let (mut journal, _) = Journal::resume(Path::new(&dir), rally("carol"))
+        .unwrap()
+        .unwrap();
+    journal.append(draft("02:30:00", EntryKind::Note)).unwrap();
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}
+
+/// Kills the child on every exit path, so a failed test leaves no process.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_killed_holder_never_blocks_the_next_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session(dir.path(), rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
+    let mut child = KillOnDrop(
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "hold_a_session_until_killed", "--ignored"])
+            .env(HOLD_DIR, dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
+    let watched = path.clone();
+    common::mutate::within(
+        std::time::Duration::from_secs(60),
+        "the child's lock",
+        move || {
+            while lock::holder(&watched).is_none_or(|h| h.pid != pid)
+                || store::read(&watched).unwrap().entries.len() < 2
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        },
+    );
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert!(err.to_string().contains("is in use by carol on "), "{err}");
+    assert!(err.to_string().contains(&format!("(pid {pid})")), "{err}");
+
+    // kill -9: no destructor runs, the note stays behind, the lock does not.
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    assert_eq!(lock::holder(&path).unwrap().pid, pid, "a stale note");
+    let (mut bob, replay) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(seqs(&replay.entries), [1, 2]);
+    assert_eq!(lock::holder(&path).unwrap().pid, std::process::id());
+    assert_eq!(
+        bob.append(draft("02:40:00", EntryKind::Note)).unwrap().seq,
+        3
+    );
+    assert_eq!(seqs(&store::read(&path).unwrap().entries), [1, 2, 3]);
 }
