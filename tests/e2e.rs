@@ -290,3 +290,58 @@ fn every_write_is_asked_for_at_once() {
     );
     assert_eq!(app.message(), None);
 }
+
+/// Issue 9, item 7: a second console resuming a session another one holds
+/// is refused, says who holds it, and records nothing anywhere, neither in
+/// the held file nor in a new one (which would fork the incident's record).
+#[tokio::test(start_paused = true)]
+async fn a_second_console_on_a_held_session_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Console::open(dir.path(), false);
+    first.run_for(Duration::from_secs(3)).await;
+    let path = first.session.journal_path().unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let mut second = Console::open(dir.path(), true);
+    let reason = second.session.refused().unwrap().to_string();
+    assert!(
+        reason.starts_with(&format!(
+            "session {} is in use by alice on ",
+            path.display()
+        )),
+        "{reason}"
+    );
+    assert!(
+        reason.contains(&format!(" (pid {}) since ", std::process::id())),
+        "{reason}"
+    );
+    assert_eq!(second.app().message(), Some(reason.as_str()));
+    assert_eq!(second.session.journal_path(), None);
+
+    second.run_for(Duration::from_secs(3)).await;
+    second.press(KeyCode::Enter);
+    assert_eq!(
+        second.app().message(),
+        Some("journal write failed, nothing recorded: no journal is open")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "the file and its holder note"
+    );
+
+    // The holder carries on; after it, a resume continues the same seqs.
+    first.press(KeyCode::Enter);
+    drop((first, second));
+    let third = Console::open(dir.path(), true);
+    assert_eq!(third.session.refused(), None);
+    assert_eq!(third.session.journal_path().unwrap(), path);
+    let seqs: Vec<u64> = store::read(&path)
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, [1, 2, 3]);
+}
