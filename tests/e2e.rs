@@ -328,7 +328,7 @@ async fn a_second_console_on_a_held_session_is_refused_and_writes_nothing() {
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         2,
-        "the file and its holder note"
+        "the file and its lock file"
     );
 
     // The holder carries on; after it, a resume continues the same seqs.

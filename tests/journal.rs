@@ -779,7 +779,7 @@ fn a_second_console_is_refused_and_told_who_holds_the_session() {
             .seq,
         2
     );
-    // Once she closes it, her note is gone and Bob takes over after her.
+    // Once she closes it, her record is cleared and Bob takes over after her.
     drop(alice);
     assert_eq!(lock::holder(&path), None);
     let (mut bob, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
@@ -793,7 +793,7 @@ fn a_second_console_is_refused_and_told_who_holds_the_session() {
     assert_eq!(
         (listed.sessions.len(), listed.unreadable.len()),
         (1, 0),
-        "the note is no session"
+        "the lock file is no session"
     );
 }
 
@@ -858,10 +858,10 @@ fn a_killed_holder_never_blocks_the_next_console() {
     assert!(err.to_string().contains("is in use by carol on "), "{err}");
     assert!(err.to_string().contains(&format!("(pid {pid})")), "{err}");
 
-    // kill -9: no destructor runs, the note stays behind, the lock does not.
+    // kill -9: no destructor runs, its record stays behind, its lock does not.
     child.0.kill().unwrap();
     child.0.wait().unwrap();
-    assert_eq!(lock::holder(&path).unwrap().pid, pid, "a stale note");
+    assert_eq!(lock::holder(&path).unwrap().pid, pid, "a stale record");
     let (mut bob, replay) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
     assert_eq!(seqs(&replay.entries), [1, 2]);
     assert_eq!(lock::holder(&path).unwrap().pid, std::process::id());

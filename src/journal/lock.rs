@@ -1,20 +1,25 @@
 //! One writer per session file: an exclusive OS lock (flock on Unix,
-//! LockFileEx on Windows) held for as long as a console has the file open
+//! LockFileEx on Windows) held for as long as a console has the session open
 //! for appending. The OS drops it when the process dies, so a crashed or
-//! `kill -9`'d console never blocks the next one. Who holds it is written to
-//! a small note beside the journal, readable without the lock, so a second
-//! console can say whom it is waiting for.
+//! `kill -9`'d console never blocks the next one.
+//!
+//! The lock is taken on a small file beside the journal, `<session>.lock`,
+//! not on the journal itself: Windows locks are mandatory, and a locked
+//! journal could not be read by `log list` or by a second console looking
+//! for the session to resume (which would then start another one, forking
+//! the incident's record). The lock file also says who holds it. It is never
+//! deleted: a console that opened the old file while a new one took its
+//! place could otherwise hold a lock on a file nobody else sees.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// The note's name is the journal's plus this: never `*.jsonl`, so it is
-/// never taken for a session.
-const NOTE_SUFFIX: &str = ".holder";
+/// Appended to the journal's name: never `*.jsonl`, so never a session.
+const SUFFIX: &str = ".lock";
 
 /// Who holds a session file's lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,50 +42,59 @@ impl Holder {
     }
 }
 
-/// The lock's note on disk, removed when the lock is given up. Drop it
-/// before the locked `File`: removed after the unlock, it could remove the
-/// note of the next holder.
+/// A held lock; dropping it empties the record and releases the lock.
 #[derive(Debug)]
-pub struct HolderNote {
-    path: PathBuf,
+pub struct Lease {
+    file: File,
 }
 
-impl Drop for HolderNote {
+impl Drop for Lease {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
+        // Still locked here: the lock goes when `file` closes, just after.
+        let _ = self.file.set_len(0);
     }
 }
 
-/// Takes the exclusive lock on `file` (opened from `path`) without waiting
+/// Takes the exclusive lock of the session file at `path` without waiting
 /// and records `operator` as its holder. A lock held elsewhere, even by
 /// another handle in this process, is refused with `ResourceBusy` and a
 /// message naming the holder.
-pub fn acquire(file: &File, path: &Path, operator: &str) -> io::Result<HolderNote> {
+pub fn acquire(path: &Path, operator: &str) -> io::Result<Lease> {
+    let lock_path = lock_path(path);
+    let cannot = |e: io::Error| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot lock {}: {e}", lock_path.display()),
+        )
+    };
+    // Not truncated on open: until the lock is ours, the record is the holder's.
+    let mut file = open_lock_file(&lock_path).map_err(cannot)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             return Err(io::Error::new(io::ErrorKind::ResourceBusy, in_use(path)));
         }
-        Err(TryLockError::Error(e)) => {
-            return Err(io::Error::new(
-                e.kind(),
-                format!("cannot lock {}: {e}", path.display()),
-            ));
-        }
+        Err(TryLockError::Error(e)) => return Err(cannot(e)),
     }
-    let note = note_path(path);
-    // Informational only: a note that cannot be written leaves the lock in
-    // force, and a stale one from a crashed holder is simply overwritten.
+    // The record is informational: if it cannot be written, the lock still
+    // holds. A stale one from a crashed holder is overwritten here.
     if let Ok(text) = serde_json::to_vec(&Holder::me(operator)) {
-        let _ = write_private(&note, &text);
+        let _ = file.set_len(0).and_then(|()| file.write_all(&text));
     }
-    Ok(HolderNote { path: note })
+    Ok(Lease { file })
 }
 
-/// The recorded holder of the session file at `path`, if its note is there
-/// and readable.
+/// The recorded holder of the session file at `path`: `None` when nobody
+/// has held it, the last holder let go cleanly, or the record is unreadable
+/// (as it is on Windows while locked).
 pub fn holder(path: &Path) -> Option<Holder> {
-    let text = fs::read(note_path(path)).ok()?;
+    let mut text = Vec::new();
+    // Bounded: the record is a few hundred bytes; anything else is not ours.
+    File::open(lock_path(path))
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut text)
+        .ok()?;
     serde_json::from_slice(&text).ok()
 }
 
@@ -99,9 +113,9 @@ fn in_use(path: &Path) -> String {
     }
 }
 
-fn note_path(path: &Path) -> PathBuf {
+fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
-    name.push(NOTE_SUFFIX);
+    name.push(SUFFIX);
     PathBuf::from(name)
 }
 
@@ -122,23 +136,23 @@ fn host_name() -> String {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+fn open_lock_file(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = OpenOptions::new()
+    OpenOptions::new()
+        .read(true)
         .write(true)
         .create(true)
-        .truncate(true)
+        .truncate(false)
         .mode(0o600)
-        .open(path)?;
-    file.write_all(bytes)
+        .open(path)
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new()
+fn open_lock_file(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
         .write(true)
         .create(true)
-        .truncate(true)
-        .open(path)?;
-    file.write_all(bytes)
+        .truncate(false)
+        .open(path)
 }

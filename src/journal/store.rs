@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use super::entry::{Draft, Entry, EntryKind};
-use super::lock::{self, HolderNote};
+use super::lock::{self, Lease};
 
 /// Overrides the journal directory when `--journal-dir` is not given.
 pub const DIR_ENV: &str = "DRCONSOLE_JOURNAL_DIR";
@@ -33,9 +33,8 @@ pub struct SessionMeta {
 /// An open session file, ready to append to, locked against other writers.
 #[derive(Debug)]
 pub struct Journal {
-    /// Declared before `file` so it is dropped (the note removed) before the
-    /// lock is released with the file.
-    _holder: HolderNote,
+    /// This console's lock on the session, for as long as it is open.
+    _lease: Lease,
     file: File,
     path: PathBuf,
     meta: SessionMeta,
@@ -114,9 +113,9 @@ impl Journal {
                     sync_dir(dir);
                     // Nobody resumes an empty file, but a racing console
                     // could once the first entry lands: lock it now.
-                    let holder = lock::acquire(&file, &path, &meta.actor)?;
+                    let lease = lock::acquire(&path, &meta.actor)?;
                     return Ok(Journal {
-                        _holder: holder,
+                        _lease: lease,
                         file,
                         path,
                         meta,
@@ -163,11 +162,11 @@ impl Journal {
             return Ok(None);
         };
 
+        let lease = lock::acquire(&session.path, &meta.actor)?;
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(&session.path)?;
-        let holder = lock::acquire(&file, &session.path, &meta.actor)?;
         // Read under the lock: what the last holder wrote is all there is.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
@@ -190,7 +189,7 @@ impl Journal {
         };
         let len = repair_tail(&file, &bytes)?;
         let journal = Journal {
-            _holder: holder,
+            _lease: lease,
             file,
             path: session.path,
             meta,
