@@ -345,3 +345,57 @@ async fn a_second_console_on_a_held_session_is_refused_and_writes_nothing() {
         .collect();
     assert_eq!(seqs, [1, 2, 3]);
 }
+
+/// The same refusal when the scenario is chosen in the picker: shown on
+/// screen, nothing recorded.
+#[tokio::test(start_paused = true)]
+async fn choosing_a_held_session_in_the_picker_is_refused_on_screen() {
+    use drconsole::runtime::{JournalSettings, launch};
+    let dir = tempfile::tempdir().unwrap();
+    let first = Console::open(dir.path(), false);
+    let path = first.session.journal_path().unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let runbook = drconsole::runbook::builtin::rally();
+    let index = runbook
+        .scenarios
+        .iter()
+        .position(|s| s.id == SCENARIO)
+        .unwrap();
+    let clock = drconsole::clock::Clock::sim("2026-03-14T02:10:00Z".parse().unwrap());
+    let source = std::sync::Arc::new(drconsole::sources::sim::SimSource::new(
+        &runbook.environment,
+        7,
+        clock,
+    ));
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let app = App::new(runbook, origin, clock.now(), None);
+    let settings = JournalSettings {
+        dir: dir.path().to_path_buf(),
+        actor: "bob".into(),
+        resume: true,
+    };
+    let mut second = launch(app, source, clock, settings).session;
+    assert_eq!(second.refused(), None, "nothing chosen yet");
+    let key = |code| Action::Key(crossterm::event::KeyEvent::from(code));
+    for _ in 0..index {
+        second.dispatch(key(KeyCode::Down));
+    }
+    second.dispatch(key(KeyCode::Enter));
+
+    let reason = second.refused().unwrap().to_string();
+    assert!(
+        reason.starts_with(&format!(
+            "session {} is in use by alice on ",
+            path.display()
+        )),
+        "{reason}"
+    );
+    assert_eq!(second.app.message(), Some(reason.as_str()));
+    assert_eq!(second.journal_path(), None);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
