@@ -31,6 +31,9 @@ pub struct Session {
     pub exit: bool,
     /// Warnings met while opening the journal (a torn last line, …).
     pub warnings: Vec<String>,
+    /// Why the session to resume could not be opened (another console holds
+    /// it, …); nothing is journaled then.
+    refused: Option<String>,
 }
 
 /// A started session with its poller: the console and the end-to-end tests
@@ -71,12 +74,19 @@ impl Session {
             refresh: None,
             exit: false,
             warnings: Vec::new(),
+            refused: None,
         }
     }
 
     /// What `r` calls: the poller's refresh.
     pub fn on_refresh(&mut self, refresh: impl Fn() + Send + 'static) {
         self.refresh = Some(Box::new(refresh));
+    }
+
+    /// Why resuming was refused, if it was: the console stops here when the
+    /// scenario came from the command line.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 
     pub fn journal_path(&self) -> Option<PathBuf> {
@@ -153,7 +163,15 @@ impl Session {
                 Ok(None) => self.warnings.push(format!(
                     "no unfinished session of {scenario} to resume; starting a new one"
                 )),
-                Err(e) => self.warnings.push(format!("cannot resume: {e}")),
+                // Starting a new session instead would fork the incident's
+                // record: refuse, show why, write nothing.
+                Err(e) => {
+                    let reason = e.to_string();
+                    self.app.show_message(reason.clone());
+                    self.warnings.push(reason.clone());
+                    self.refused = Some(reason);
+                    return Vec::new();
+                }
             }
         }
         if self.journal.is_none() {

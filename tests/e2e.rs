@@ -140,7 +140,9 @@ async fn walk_a_scenario_and_resume_it() {
     );
     assert!(rpo.contains("target 4h: met"), "{rpo}");
 
-    // --resume shows the same steps done and carries on in the same file.
+    // --resume shows the same steps done and carries on in the same file,
+    // once the first console has let go of it.
+    drop(console);
     let mut resumed = Console::open(dir.path(), true);
     assert_eq!(resumed.session.journal_path().unwrap(), path);
     let statuses = resumed.app().statuses();
@@ -287,4 +289,113 @@ fn every_write_is_asked_for_at_once() {
         "a note before the confirm is back"
     );
     assert_eq!(app.message(), None);
+}
+
+/// Issue 9, item 7: a second console resuming a session another one holds
+/// is refused, says who holds it, and records nothing anywhere, neither in
+/// the held file nor in a new one (which would fork the incident's record).
+#[tokio::test(start_paused = true)]
+async fn a_second_console_on_a_held_session_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Console::open(dir.path(), false);
+    first.run_for(Duration::from_secs(3)).await;
+    let path = first.session.journal_path().unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let mut second = Console::open(dir.path(), true);
+    let reason = second.session.refused().unwrap().to_string();
+    assert!(
+        reason.starts_with(&format!(
+            "session {} is in use by alice on ",
+            path.display()
+        )),
+        "{reason}"
+    );
+    assert!(
+        reason.contains(&format!(" (pid {}) since ", std::process::id())),
+        "{reason}"
+    );
+    assert_eq!(second.app().message(), Some(reason.as_str()));
+    assert_eq!(second.session.journal_path(), None);
+
+    second.run_for(Duration::from_secs(3)).await;
+    second.press(KeyCode::Enter);
+    assert_eq!(
+        second.app().message(),
+        Some("journal write failed, nothing recorded: no journal is open")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "the file and its lock file"
+    );
+
+    // The holder carries on; after it, a resume continues the same seqs.
+    first.press(KeyCode::Enter);
+    drop((first, second));
+    let third = Console::open(dir.path(), true);
+    assert_eq!(third.session.refused(), None);
+    assert_eq!(third.session.journal_path().unwrap(), path);
+    let seqs: Vec<u64> = store::read(&path)
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, [1, 2, 3]);
+}
+
+/// The same refusal when the scenario is chosen in the picker: shown on
+/// screen, nothing recorded.
+#[tokio::test(start_paused = true)]
+async fn choosing_a_held_session_in_the_picker_is_refused_on_screen() {
+    use drconsole::runtime::{JournalSettings, launch};
+    let dir = tempfile::tempdir().unwrap();
+    let first = Console::open(dir.path(), false);
+    let path = first.session.journal_path().unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let runbook = drconsole::runbook::builtin::rally();
+    let index = runbook
+        .scenarios
+        .iter()
+        .position(|s| s.id == SCENARIO)
+        .unwrap();
+    let clock = drconsole::clock::Clock::sim("2026-03-14T02:10:00Z".parse().unwrap());
+    let source = std::sync::Arc::new(drconsole::sources::sim::SimSource::new(
+        &runbook.environment,
+        7,
+        clock,
+    ));
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let app = App::new(runbook, origin, clock.now(), None);
+    let settings = JournalSettings {
+        dir: dir.path().to_path_buf(),
+        actor: "bob".into(),
+        resume: true,
+    };
+    let mut second = launch(app, source, clock, settings).session;
+    assert_eq!(second.refused(), None, "nothing chosen yet");
+    let key = |code| Action::Key(crossterm::event::KeyEvent::from(code));
+    for _ in 0..index {
+        second.dispatch(key(KeyCode::Down));
+    }
+    second.dispatch(key(KeyCode::Enter));
+
+    let reason = second.refused().unwrap().to_string();
+    assert!(
+        reason.starts_with(&format!(
+            "session {} is in use by alice on ",
+            path.display()
+        )),
+        "{reason}"
+    );
+    assert_eq!(second.app.message(), Some(reason.as_str()));
+    assert_eq!(second.journal_path(), None);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }

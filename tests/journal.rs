@@ -1,14 +1,16 @@
 //! The journal against real files in temporary directories: append and read
 //! back, permissions, torn lines, resume, directory resolution and export.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use drconsole::domain::verify::{Evidence, Outcome};
-use drconsole::journal::export;
 use drconsole::journal::store::{self, resolve_dir_from};
 use drconsole::journal::{Draft, Entry, EntryEvidence, EntryKind, Journal, SessionMeta};
+use drconsole::journal::{export, lock};
 use drconsole::runbook::model::Runbook;
 use jiff::Timestamp;
 
@@ -181,7 +183,7 @@ fn torn_last_line_is_a_warning_and_resume_appends_on_a_clean_line() {
         [INCOMPLETE_LINE_3],
         "resume reports it too"
     );
-    assert_eq!(resumed.next_seq(), 3);
+    assert_eq!(resumed.next_seq(), Some(3));
 
     let entry = resumed
         .append(draft("02:12:00", EntryKind::SessionResumed))
@@ -246,8 +248,9 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
     let d = dir.path();
     let other_scenario = |actor| meta("Rally production", "db-failure", actor);
 
-    let older = session(d, rally("alice"), "01:00:00");
-    let wanted = session(d, rally("alice"), "02:00:00");
+    // Paths only: a console still holding a session would refuse the resume.
+    let older = session(d, rally("alice"), "01:00:00").path().to_path_buf();
+    let wanted = session(d, rally("alice"), "02:00:00").path().to_path_buf();
     // Later, but finished.
     let mut finished = session(d, rally("alice"), "03:00:00");
     finished
@@ -280,9 +283,10 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
     fs::write(d.join("garbage.jsonl"), "\u{0}\u{0}\u{0}").unwrap();
 
     let (journal, replay) = Journal::resume(d, rally("bob")).unwrap().unwrap();
-    assert_eq!(journal.path(), wanted.path());
-    assert_ne!(journal.path(), older.path());
+    assert_eq!(journal.path(), wanted);
+    assert_ne!(journal.path(), older);
     assert_eq!(replay.entries[0].time, at("02:00:00"));
+    drop(journal);
 
     // A completed session that was undone counts as unfinished again.
     let mut reopened = finished;
@@ -292,23 +296,23 @@ fn resume_picks_the_latest_unfinished_session_of_that_runbook_and_scenario() {
             ..draft("03:31:00", EntryKind::Undone)
         })
         .unwrap();
+    let path = reopened.path().to_path_buf();
+    drop(reopened);
     let (journal, _) = Journal::resume(d, rally("bob")).unwrap().unwrap();
-    assert_eq!(journal.path(), reopened.path());
+    assert_eq!(journal.path(), path);
 }
 
 #[test]
 fn resume_breaks_ties_on_start_time_by_creation_order_of_names() {
     let dir = tempfile::tempdir().unwrap();
     session(dir.path(), rally("alice"), "02:00:00");
-    let second = session(dir.path(), rally("alice"), "02:00:00");
+    let second = session(dir.path(), rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
     let (journal, _) = Journal::resume(dir.path(), rally("alice"))
         .unwrap()
         .unwrap();
-    assert_eq!(
-        journal.path(),
-        second.path(),
-        "the -2 file was created last"
-    );
+    assert_eq!(journal.path(), second, "the -2 file was created last");
 }
 
 #[test]
@@ -356,7 +360,7 @@ fn list_sessions_summarizes_each_file_oldest_first() {
     );
     Journal::create(dir.path(), rally("x"), at("05:00:00")).unwrap(); // empty
 
-    let list = store::list_sessions(dir.path()).unwrap();
+    let list = store::list_sessions(dir.path()).unwrap().sessions;
     assert_eq!(list.len(), 2, "an empty file holds no session");
     assert_eq!(list[0].path, open.path());
     assert_eq!(list[0].scenario.as_deref(), Some("db-failure"));
@@ -580,4 +584,349 @@ fn json_export_is_the_entries_as_an_array() {
     let back: Vec<Entry> = serde_json::from_str(&text).unwrap();
     assert_eq!(back, entries);
     assert_eq!(text, export::json(&entries), "deterministic");
+}
+
+// Issue 9, item 3: the reader says what it found.
+
+#[test]
+fn a_byte_order_mark_is_tolerated_when_reading_and_resuming() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = session(dir.path(), rally("alice"), "02:00:00");
+    let path = journal.path().to_path_buf();
+    drop(journal);
+    // An editor saved it with a BOM, and without the final newline.
+    let raw = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("\u{feff}{}", raw.trim_end())).unwrap();
+
+    let read = store::read(&path).unwrap();
+    assert_eq!(seqs(&read.entries), [1]);
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+
+    // The only line is whole: resume keeps it rather than cutting it off.
+    let (mut resumed, replay) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(seqs(&replay.entries), [1]);
+    assert_eq!(
+        resumed
+            .append(draft("02:01:00", EntryKind::Note))
+            .unwrap()
+            .seq,
+        2
+    );
+    let reread = store::read(&path).unwrap();
+    assert_eq!(seqs(&reread.entries), [1, 2]);
+    assert!(reread.warnings.is_empty(), "{:?}", reread.warnings);
+}
+
+#[test]
+fn a_complete_bad_last_line_is_corrupt_not_torn_and_resume_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = session(dir.path(), rally("alice"), "02:00:00");
+    let path = journal.path().to_path_buf();
+    drop(journal);
+    let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(b"{\"seq\":2,\"oops\"}\n").unwrap();
+    drop(file);
+
+    let read = store::read(&path).unwrap();
+    assert_eq!(seqs(&read.entries), [1]);
+    assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+    assert!(
+        read.warnings[0].starts_with("line 2 is not a valid journal entry ("),
+        "{}",
+        read.warnings[0]
+    );
+
+    // It was written whole, so it is evidence, not a torn write: kept.
+    let (mut resumed, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    resumed.append(draft("02:01:00", EntryKind::Note)).unwrap();
+    assert_eq!(lines(&path)[1], "{\"seq\":2,\"oops\"}");
+}
+
+fn drconsole(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn log_list_names_the_files_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = session(d, rally("alice"), "02:00:00").path().to_path_buf();
+    fs::create_dir(d.join("folder.jsonl")).unwrap();
+    fs::write(d.join("garbage.jsonl"), b"\xff\xfe not a journal\n").unwrap();
+    fs::write(d.join("empty.jsonl"), b"").unwrap(); // a session just created
+
+    let out = drconsole(&["log", "list", "--journal-dir", d.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains(&good.display().to_string()), "{stdout}");
+    let stderr: Vec<&str> = stderr.lines().collect();
+    assert_eq!(stderr.len(), 2, "{stderr:?}");
+    assert_eq!(
+        stderr[0],
+        format!(
+            "cannot read {}: it is a directory",
+            d.join("folder.jsonl").display()
+        )
+    );
+    assert!(
+        stderr[1].starts_with(&format!(
+            "cannot read {}: no valid journal entry: line 1 is not a valid journal entry (",
+            d.join("garbage.jsonl").display()
+        )),
+        "{}",
+        stderr[1]
+    );
+
+    // With no session left, it says so without hiding the unreadable ones.
+    fs::remove_file(&good).unwrap();
+    let out = drconsole(&["log", "list", "--journal-dir", d.to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert_eq!(
+        stderr.lines().last().unwrap(),
+        format!("no readable sessions in {}", d.display())
+    );
+}
+
+/// The session file of `session` with its one entry's seq set to `seq`.
+fn session_at_seq(dir: &Path, seq: u64) -> PathBuf {
+    let path = session(dir, rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
+    let raw = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        raw.replacen("\"seq\":1,", &format!("\"seq\":{seq},"), 1),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_journal_at_the_last_seq_is_refused_never_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_at_seq(dir.path(), u64::MAX);
+    let before = fs::read(&path).unwrap();
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot resume {}: its last seq is 18446744073709551615, the largest there is; \
+             start a new session instead",
+            path.display()
+        )
+    );
+    assert_eq!(fs::read(&path).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn appending_stops_at_the_last_seq_instead_of_wrapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_at_seq(dir.path(), u64::MAX - 1);
+    let (mut journal, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(journal.next_seq(), Some(u64::MAX));
+    let last = journal.append(draft("02:01:00", EntryKind::Note)).unwrap();
+    assert_eq!(last.seq, u64::MAX);
+    assert_eq!(journal.next_seq(), None);
+    let err = journal
+        .append(draft("02:02:00", EntryKind::Note))
+        .unwrap_err();
+    assert!(err.to_string().contains("the largest there is"), "{err}");
+    assert_eq!(
+        seqs(&store::read(&path).unwrap().entries),
+        [u64::MAX - 1, u64::MAX]
+    );
+}
+
+// Issue 9, item 7: one console per session.
+
+#[test]
+fn a_second_console_is_refused_and_told_who_holds_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = session(dir.path(), rally("alice"), "02:00:00");
+    let path = alice.path().to_path_buf();
+
+    let holder = lock::holder(&path).unwrap();
+    assert_eq!(
+        (holder.operator.as_str(), holder.pid),
+        ("alice", std::process::id())
+    );
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ResourceBusy);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "session {} is in use by alice on {} (pid {}) since {}",
+            path.display(),
+            holder.host,
+            holder.pid,
+            holder.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+    );
+    assert!(!holder.host.is_empty());
+
+    // The refusal wrote nothing; the holder carries on with the next seq.
+    assert_eq!(
+        alice
+            .append(draft("02:01:00", EntryKind::Note))
+            .unwrap()
+            .seq,
+        2
+    );
+    // Once she closes it, her record is cleared and Bob takes over after her.
+    drop(alice);
+    assert_eq!(lock::holder(&path), None);
+    let (mut bob, _) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(lock::holder(&path).unwrap().operator, "bob");
+    assert_eq!(
+        bob.append(draft("02:02:00", EntryKind::Note)).unwrap().seq,
+        3
+    );
+    assert_eq!(seqs(&store::read(&path).unwrap().entries), [1, 2, 3]);
+    let listed = store::list_sessions(dir.path()).unwrap();
+    assert_eq!(
+        (listed.sessions.len(), listed.unreadable.len()),
+        (1, 0),
+        "the lock file is no session"
+    );
+}
+
+const HOLD_DIR: &str = "DRCONSOLE_TEST_HOLD_DIR";
+
+/// The child process of `a_killed_holder_never_blocks_the_next_console`:
+/// resumes the session in `HOLD_DIR`, appends one entry, holds it forever.
+#[test]
+#[ignore = "a helper process, started by a_killed_holder_never_blocks_the_next_console"]
+fn hold_a_session_until_killed() {
+    let Some(dir) = std::env::var_os(HOLD_DIR) else {
+        return;
+    };
+    let (mut journal, _) = Journal::resume(Path::new(&dir), rally("carol"))
+        .unwrap()
+        .unwrap();
+    journal.append(draft("02:30:00", EntryKind::Note)).unwrap();
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}
+
+/// Kills the child on every exit path, so a failed test leaves no process.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_killed_holder_never_blocks_the_next_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session(dir.path(), rally("alice"), "02:00:00")
+        .path()
+        .to_path_buf();
+    let mut child = KillOnDrop(
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "hold_a_session_until_killed", "--ignored"])
+            .env(HOLD_DIR, dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
+    let watched = path.clone();
+    common::mutate::within(
+        std::time::Duration::from_secs(60),
+        "the child's lock",
+        move || {
+            while lock::holder(&watched).is_none_or(|h| h.pid != pid)
+                || store::read(&watched).unwrap().entries.len() < 2
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        },
+    );
+    let err = Journal::resume(dir.path(), rally("bob")).unwrap_err();
+    assert!(err.to_string().contains("is in use by carol on "), "{err}");
+    assert!(err.to_string().contains(&format!("(pid {pid})")), "{err}");
+
+    // kill -9: no destructor runs, its record stays behind, its lock does not.
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    assert_eq!(lock::holder(&path).unwrap().pid, pid, "a stale record");
+    let (mut bob, replay) = Journal::resume(dir.path(), rally("bob")).unwrap().unwrap();
+    assert_eq!(seqs(&replay.entries), [1, 2]);
+    assert_eq!(lock::holder(&path).unwrap().pid, std::process::id());
+    assert_eq!(
+        bob.append(draft("02:40:00", EntryKind::Note)).unwrap().seq,
+        3
+    );
+    assert_eq!(seqs(&store::read(&path).unwrap().entries), [1, 2, 3]);
+}
+
+/// On a pseudo-terminal (util-linux `script`), so the console would really
+/// start if the refusal did not stop it first.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_held_session_named_on_the_command_line_stops_the_console_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let drill = SessionMeta {
+        drill: true,
+        ..meta("Rally production", "instance-failure", "alice")
+    };
+    let held = session(dir.path(), drill, "02:00:00");
+    let before = fs::read(held.path()).unwrap();
+    let command = format!(
+        "'{}' demo --scenario instance-failure --resume --operator bob --journal-dir '{}'",
+        env!("CARGO_BIN_EXE_drconsole"),
+        dir.path().display()
+    );
+    let mut child = KillOnDrop(
+        std::process::Command::new("script")
+            .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // A watchdog, not a measurement: a console that started would run on.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the console started instead of refusing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut output = String::new();
+    std::io::Read::read_to_string(&mut child.0.stdout.take().unwrap(), &mut output).unwrap();
+    let holder = lock::holder(held.path()).unwrap();
+    assert_eq!(status.code(), Some(2), "{output}");
+    assert_eq!(
+        output.trim(),
+        format!(
+            "drconsole: session {} is in use by alice on {} (pid {}) since {}",
+            held.path().display(),
+            holder.host,
+            std::process::id(),
+            holder.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+    );
+    assert_eq!(fs::read(held.path()).unwrap(), before);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no new session"
+    );
 }

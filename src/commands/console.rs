@@ -68,6 +68,11 @@ async fn console_with(
         updates,
         poller,
     } = launch(app, source, clock, settings);
+    // A scenario given on the command line is begun by `launch`: a refusal
+    // to resume it ends here, before the terminal is taken over.
+    if let Some(reason) = session.refused() {
+        return Err(eyre!(reason.to_string()));
+    }
     let result = crate::tui::run(&mut session, &theme, clock, updates).await;
     drop(poller);
     for warning in &session.warnings {

@@ -21,12 +21,21 @@ pub fn run(command: LogCommand) -> Result<ExitCode> {
 
 fn list(journal_dir: Option<PathBuf>) -> Result<ExitCode> {
     let dir = store::resolve_dir(journal_dir.as_deref()).map_err(|e| eyre!(e))?;
-    let sessions = store::list_sessions(&dir)?;
-    if sessions.is_empty() {
-        eprintln!("no sessions in {}", dir.display());
+    let listing = store::list_sessions(&dir)?;
+    // Files that are there but unreadable are named, never passed over.
+    for file in &listing.unreadable {
+        eprintln!("cannot read {}: {}", file.path.display(), file.reason);
+    }
+    if listing.sessions.is_empty() {
+        let readable = if listing.unreadable.is_empty() {
+            ""
+        } else {
+            "readable "
+        };
+        eprintln!("no {readable}sessions in {}", dir.display());
     }
     let mut out = std::io::stdout().lock();
-    for s in sessions {
+    for s in listing.sessions {
         writeln!(
             out,
             "{}  {:<10} {:<24} {:<20} {:>4} entries  {}{}",
@@ -48,6 +57,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         None => {
             let dir = store::resolve_dir(args.journal_dir.as_deref()).map_err(|e| eyre!(e))?;
             store::list_sessions(&dir)?
+                .sessions
                 .into_iter()
                 .max_by_key(|s| s.started)
                 .map(|s| s.path)

@@ -1,6 +1,7 @@
 //! The journal on disk: one JSON Lines file per session, appended and
 //! fsync'd entry by entry, read back tolerantly (a crash can tear the last
-//! line; a bad line is a warning, never a failure), and resumed.
+//! line; a bad line is a warning, never a failure), and resumed. A console
+//! holds its session file's lock (`super::lock`) for as long as it appends.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use super::entry::{Draft, Entry, EntryKind};
+use super::lock::{self, Lease};
 
 /// Overrides the journal directory when `--journal-dir` is not given.
 pub const DIR_ENV: &str = "DRCONSOLE_JOURNAL_DIR";
@@ -28,13 +30,16 @@ pub struct SessionMeta {
     pub drill: bool,
 }
 
-/// An open session file, ready to append to.
+/// An open session file, ready to append to, locked against other writers.
 #[derive(Debug)]
 pub struct Journal {
+    /// This console's lock on the session, for as long as it is open.
+    _lease: Lease,
     file: File,
     path: PathBuf,
     meta: SessionMeta,
-    next_seq: u64,
+    /// `None` once seq `u64::MAX` is written: there is no next one.
+    next_seq: Option<u64>,
     /// Length of the file after the last acknowledged entry, so a failed
     /// write can be rolled back instead of leaving a torn line behind.
     len: u64,
@@ -65,6 +70,22 @@ pub struct SessionSummary {
     pub warnings: usize,
 }
 
+/// The `*.jsonl` files of a journal directory: the sessions, and the files
+/// that could not be read or held no entry at all, so nothing is silently
+/// missing from `drconsole log list`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing {
+    pub sessions: Vec<SessionSummary>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A `*.jsonl` file that is not a readable session, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
 /// Gives up finding a free file name after this many suffixes.
 const MAX_NAME_SUFFIX: u32 = 1000;
 
@@ -72,6 +93,7 @@ impl Journal {
     /// Creates a new session file in `dir` (created 0700 if missing), named
     /// `<runbook>-<scenario>-<YYYYMMDDTHHMMSSZ>[-N].jsonl`, mode 0600. An
     /// existing file is never reused: a name collision takes the next suffix.
+    /// The file is locked for this console from the start.
     pub fn create(dir: &Path, meta: SessionMeta, started: Timestamp) -> io::Result<Journal> {
         create_private_dir(dir)?;
         let stem = format!(
@@ -89,11 +111,15 @@ impl Journal {
             match open_new_private(&path) {
                 Ok(file) => {
                     sync_dir(dir);
+                    // Nobody resumes an empty file, but a racing console
+                    // could once the first entry lands: lock it now.
+                    let lease = lock::acquire(&path, &meta.actor)?;
                     return Ok(Journal {
+                        _lease: lease,
                         file,
                         path,
                         meta,
-                        next_seq: 1,
+                        next_seq: Some(1),
                         len: 0,
                     });
                 }
@@ -117,8 +143,13 @@ impl Journal {
     /// A torn last line (no final newline and not a valid entry) is cut off
     /// so the file stays valid JSON Lines; the returned `ReadJournal` still
     /// carries the warning about it.
+    ///
+    /// A session another console holds is refused (`ResourceBusy`, naming
+    /// the holder), as is one whose last seq cannot be followed: never
+    /// silently another session, which would fork the incident's record.
     pub fn resume(dir: &Path, meta: SessionMeta) -> io::Result<Option<(Journal, ReadJournal)>> {
         let latest = list_sessions(dir)?
+            .sessions
             .into_iter()
             .filter(|s| {
                 !s.finished
@@ -131,25 +162,38 @@ impl Journal {
             return Ok(None);
         };
 
+        let lease = lock::acquire(&session.path, &meta.actor)?;
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(&session.path)?;
+        // Read under the lock: what the last holder wrote is all there is.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
         let read = parse(&bytes);
+        if is_finished(&read.entries) {
+            return Ok(None); // finished while we were choosing it
+        }
+        let next_seq = match read.entries.iter().map(|e| e.seq).max() {
+            None => 1,
+            Some(last) => last.checked_add(1).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "cannot resume {}: its last seq is {last}, the largest there is; \
+                         start a new session instead",
+                        session.path.display()
+                    ),
+                )
+            })?,
+        };
         let len = repair_tail(&file, &bytes)?;
-        let next_seq = read
-            .entries
-            .iter()
-            .map(|e| e.seq)
-            .max()
-            .map_or(1, |s| s + 1);
         let journal = Journal {
+            _lease: lease,
             file,
             path: session.path,
             meta,
-            next_seq,
+            next_seq: Some(next_seq),
             len,
         };
         Ok(Some((journal, read)))
@@ -159,8 +203,9 @@ impl Journal {
         &self.path
     }
 
-    /// The seq the next appended entry will get.
-    pub fn next_seq(&self) -> u64 {
+    /// The seq the next appended entry will get; `None` once seq
+    /// `u64::MAX` is taken (appending is then refused, never wrapped).
+    pub fn next_seq(&self) -> Option<u64> {
         self.next_seq
     }
 
@@ -168,8 +213,18 @@ impl Journal {
     /// returned entry may be shown as done. Fills in seq, actor, runbook and
     /// drill, and the session's scenario when the draft names none.
     pub fn append(&mut self, draft: Draft) -> io::Result<Entry> {
+        let seq = self.next_seq.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} holds seq {}, the largest there is; start a new session",
+                    self.path.display(),
+                    u64::MAX
+                ),
+            )
+        })?;
         let entry = Entry {
-            seq: self.next_seq,
+            seq,
             time: draft.time,
             actor: self.meta.actor.clone(),
             kind: draft.kind,
@@ -196,8 +251,9 @@ impl Journal {
             let _ = self.file.set_len(self.len);
             return Err(e);
         }
-        self.len += line.len() as u64;
-        self.next_seq += 1;
+        let written = u64::try_from(line.len()).unwrap_or(u64::MAX);
+        self.len = self.len.saturating_add(written);
+        self.next_seq = seq.checked_add(1);
         Ok(entry)
     }
 }
@@ -208,14 +264,16 @@ pub fn read(path: &Path) -> io::Result<ReadJournal> {
     Ok(parse(&fs::read(path)?))
 }
 
-/// Parses JSON Lines tolerantly: blank lines are skipped, an unparseable
-/// line is a warning, and an unparseable last line is reported as the torn
-/// write of a crash.
+/// Parses JSON Lines tolerantly: a leading byte-order mark and blank lines
+/// are skipped, an unparseable line is a warning, and an unparseable last
+/// line with no final newline is reported as the torn write of a crash (a
+/// complete line that does not parse is corrupt, wherever it is).
 pub fn parse(bytes: &[u8]) -> ReadJournal {
     let mut out = ReadJournal::default();
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-    // Index of the last line holding anything but whitespace.
-    let last = lines.iter().rposition(|l| !is_blank(l));
+    let lines: Vec<&[u8]> = strip_bom(bytes).split(|&b| b == b'\n').collect();
+    // A crash can only tear the line being written: the text after the
+    // last newline (`split` always yields at least one piece).
+    let unterminated = lines.len().saturating_sub(1);
     let mut previous_seq: Option<u64> = None;
     for (index, line) in lines.iter().enumerate() {
         if is_blank(line) {
@@ -233,7 +291,7 @@ pub fn parse(bytes: &[u8]) -> ReadJournal {
                 previous_seq = Some(entry.seq);
                 out.entries.push(entry);
             }
-            Err(_) if Some(index) == last => out.warnings.push(format!(
+            Err(_) if index == unterminated => out.warnings.push(format!(
                 "line {number} is incomplete (the session likely crashed while writing it); ignored"
             )),
             Err(e) => out.warnings.push(format!(
@@ -245,27 +303,61 @@ pub fn parse(bytes: &[u8]) -> ReadJournal {
 }
 
 /// Every session file (`*.jsonl`) in `dir` holding at least one entry,
-/// oldest first (by first entry, then file name). A missing directory has
-/// no sessions; files that cannot be read are skipped.
-pub fn list_sessions(dir: &Path) -> io::Result<Vec<SessionSummary>> {
-    let listing = match fs::read_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+/// oldest first (by first entry, then file name), and the `*.jsonl` files
+/// that could not be read or hold no valid entry, with why. An empty file
+/// (a session just created) is neither. A missing directory has no sessions.
+pub fn list_sessions(dir: &Path) -> io::Result<Listing> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::default()),
         Err(e) => return Err(e),
     };
-    let mut sessions = Vec::new();
-    for item in listing {
+    let mut listing = Listing::default();
+    for item in entries {
         let path = item?.path();
-        if path.extension().is_none_or(|ext| ext != "jsonl") || !path.is_file() {
+        if path.extension().is_none_or(|ext| ext != "jsonl") {
             continue;
         }
-        let Ok(read) = read(&path) else { continue };
-        if let Some(summary) = summarize(path, &read) {
-            sessions.push(summary);
+        let mut unreadable = |reason: String| {
+            listing.unreadable.push(Unreadable {
+                path: path.clone(),
+                reason,
+            })
+        };
+        // Only regular files are opened: reading a FIFO would hang.
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(meta) if meta.is_dir() => {
+                unreadable("it is a directory".into());
+                continue;
+            }
+            Ok(_) => {
+                unreadable("it is not a regular file".into());
+                continue;
+            }
+            Err(e) => {
+                unreadable(e.to_string());
+                continue;
+            }
+        }
+        let read = match read(&path) {
+            Ok(read) => read,
+            Err(e) => {
+                unreadable(e.to_string());
+                continue;
+            }
+        };
+        match (summarize(path.clone(), &read), read.warnings.first()) {
+            (Some(summary), _) => listing.sessions.push(summary),
+            (None, Some(first)) => unreadable(format!("no valid journal entry: {first}")),
+            (None, None) => {}
         }
     }
-    sessions.sort_by_cached_key(|s| (s.started, name_order(&s.path)));
-    Ok(sessions)
+    listing
+        .sessions
+        .sort_by_cached_key(|s| (s.started, name_order(&s.path)));
+    listing.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(listing)
 }
 
 fn summarize(path: PathBuf, read: &ReadJournal) -> Option<SessionSummary> {
@@ -403,6 +495,13 @@ fn name_order(path: &Path) -> (String, u32) {
     (stem, 1)
 }
 
+/// A UTF-8 byte-order mark, which some editors put at the start of a file.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
 fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
@@ -413,16 +512,20 @@ fn is_blank(line: &[u8]) -> bool {
 /// acknowledged, so nothing shown on screen is lost).
 fn repair_tail(file: &File, bytes: &[u8]) -> io::Result<u64> {
     if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(bytes.len() as u64);
+        return Ok(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
     }
     let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let tail = &bytes[line_start..];
+    let tail = match line_start {
+        0 => strip_bom(bytes),
+        _ => bytes.get(line_start..).unwrap_or_default(),
+    };
+    let size = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     let len = if serde_json::from_slice::<Entry>(tail).is_ok() {
         (&*file).write_all(b"\n")?;
-        bytes.len() as u64 + 1
+        size(bytes.len()).saturating_add(1)
     } else {
-        file.set_len(line_start as u64)?;
-        line_start as u64
+        file.set_len(size(line_start))?;
+        size(line_start)
     };
     file.sync_data()?;
     Ok(len)
