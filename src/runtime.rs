@@ -119,11 +119,11 @@ impl Session {
         }
     }
 
-    /// The operator quits from outside the app (a signal): record the pause.
-    pub fn pause_and_exit(&mut self) {
+    /// The operator quits from outside the app (a signal, by name): record the pause.
+    pub fn pause_and_exit(&mut self, signal: &str) {
         if self.journal.is_some() {
             let mut draft = self.app.draft(EntryKind::SessionPaused);
-            draft.note = Some("terminated by signal".into());
+            draft.note = Some(format!("terminated by {signal}"));
             let effects = self.append(draft);
             self.run(effects);
         }
