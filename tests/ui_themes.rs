@@ -170,3 +170,71 @@ fn help_shows_every_key_of_the_table_in_the_accent_colour() {
         }
     }
 }
+
+/// Every kind of mistake in a theme file reads the same way: the file, the
+/// line and the key, then what is wrong.
+#[test]
+fn every_theme_error_names_file_line_and_key() {
+    let cases = [
+        (
+            "[colors]\nok = \"green\"\naccent = 3\n",
+            "theme mine.toml:3: key `colors.accent`: expected a colour string, found integer",
+        ),
+        (
+            "[colors]\naccent = \"red\"\n\naccent = \"blue\"\n",
+            "theme mine.toml:4: key `colors.accent`: duplicate key",
+        ),
+        (
+            "name = \"mine\"\n[colors]\naccent = \"nope\"\n",
+            "theme mine.toml:3: key `colors.accent`: \"nope\" is not a colour \
+             (use a name like \"red\", \"#rrggbb\", or an index 0-255)",
+        ),
+        (
+            "[colors]\nacent = \"red\"\n",
+            "theme mine.toml:2: key `colors.acent`: unknown colour; the keys are \
+             bg, fg, muted, accent, ok, warn, critical, drill, selection, border, border_focused",
+        ),
+        (
+            "name = \"mine\"\n\nbackground = \"red\"\n",
+            "theme mine.toml:3: key `background`: unknown key; a theme has `name` and a `[colors]` table",
+        ),
+        (
+            "[colors]\nok = \"green\"\n[palette]\nok = \"green\"\n",
+            "theme mine.toml:3: key `palette`: unknown key; a theme has `name` and a `[colors]` table",
+        ),
+        (
+            "name = 1\n",
+            "theme mine.toml:1: key `name`: expected a string, found integer",
+        ),
+        (
+            "name = \"x\"\ncolors = \"red\"\n",
+            "theme mine.toml:2: key `colors`: expected a table, found string",
+        ),
+        (
+            "[colors]\nwarn = \"yellow\n",
+            "theme mine.toml:2: key `colors.warn`: invalid basic string, expected `\"`",
+        ),
+        (
+            "name = \"x\"\n[colors]\n[colors]\n",
+            "theme mine.toml:3: key `colors`: duplicate key",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(
+            Theme::from_toml(text, "mine.toml").unwrap_err(),
+            expected,
+            "{text}"
+        );
+    }
+}
+
+/// Several mistakes: the first in the file is reported, whatever the key order.
+#[test]
+fn the_first_mistake_in_the_file_is_reported() {
+    let text = "[colors]\nwarn = \"nope\"\nbg = 3\n";
+    assert_eq!(
+        Theme::from_toml(text, "t.toml").unwrap_err(),
+        "theme t.toml:2: key `colors.warn`: \"nope\" is not a colour \
+         (use a name like \"red\", \"#rrggbb\", or an index 0-255)"
+    );
+}
