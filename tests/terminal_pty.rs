@@ -169,3 +169,21 @@ fn without_a_terminal_the_console_refuses_before_journaling() {
     let pty = nix::pty::openpty(None, None).unwrap();
     demo_without_a_terminal(Stdio::null(), Stdio::from(pty.slave));
 }
+
+/// Typed in the console, Ctrl-C is a key (raw mode), not a signal: it asks
+/// before quitting, like `q`, and the session ends normally.
+#[test]
+fn ctrl_c_typed_in_the_console_asks_to_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal");
+    let mut pty = start(&journal, 30, 100);
+    pty.send(b"\x03");
+    pty.wait_for("the quit question", |s| s.contents().contains("y/"));
+    pty.send(b"y");
+
+    assert_eq!(pty.wait_exit(), Some(0));
+    assert_restored(&pty, &journal, "Ctrl-C typed");
+    let last = last_entry(&journal);
+    assert_eq!(last["kind"], "session_paused", "{last}");
+    assert_eq!(last["note"], serde_json::Value::Null, "{last}");
+}
