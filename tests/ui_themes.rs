@@ -238,3 +238,16 @@ fn the_first_mistake_in_the_file_is_reported() {
          (use a name like \"red\", \"#rrggbb\", or an index 0-255)"
     );
 }
+
+/// A file saved in another encoding is an error at the line of the first bad byte.
+#[test]
+fn a_theme_file_that_is_not_utf8_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.toml");
+    std::fs::write(&path, b"[colors]\n# caf\xe9\nok = \"green\"\n").unwrap();
+    let file = path.display();
+    assert_eq!(
+        Theme::load(path.to_str().unwrap()).unwrap_err(),
+        format!("theme {file}:2: not valid UTF-8; save it as UTF-8 text")
+    );
+}

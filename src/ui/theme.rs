@@ -116,9 +116,17 @@ impl Theme {
                 names.join(", ")
             ));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read theme {}: {e}", path.display()))?;
-        Self::from_toml(&text, &path.display().to_string())
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read theme {file}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.as_bytes().get(..e.utf8_error().valid_up_to());
+            let prefix = valid
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .unwrap_or("");
+            let (line, _) = position(prefix, prefix.len());
+            format!("theme {file}:{line}: not valid UTF-8; save it as UTF-8 text")
+        })?;
+        Self::from_toml(&text, &file)
     }
 
     /// Lays a theme file's overrides over the dark default.
