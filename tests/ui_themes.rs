@@ -10,7 +10,7 @@ use drconsole::keys::BINDINGS;
 use drconsole::runbook::builtin;
 use drconsole::ui::export::to_text;
 use drconsole::ui::popup;
-use drconsole::ui::theme::{BUILTIN, DARK, Theme};
+use drconsole::ui::theme::{BUILTIN, DARK, KEYS, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
@@ -250,4 +250,22 @@ fn a_theme_file_that_is_not_utf8_names_the_line() {
         Theme::load(path.to_str().unwrap()).unwrap_err(),
         format!("theme {file}:2: not valid UTF-8; save it as UTF-8 text")
     );
+}
+
+/// The key list named in "unknown colour" errors is the Theme's own, and
+/// each key sets its own colour and no other.
+#[test]
+fn each_listed_key_sets_exactly_its_colour() {
+    assert_eq!(keyed(DARK).map(|(key, _)| key), KEYS);
+    for key in KEYS {
+        let theme = Theme::from_toml(&format!("[colors]\n{key} = \"201\"\n"), "t.toml").unwrap();
+        for ((name, colour), (_, default)) in keyed(theme).into_iter().zip(keyed(DARK)) {
+            let expected = if name == key {
+                Color::Indexed(201)
+            } else {
+                default
+            };
+            assert_eq!(colour, expected, "setting {key}: {name}");
+        }
+    }
 }
