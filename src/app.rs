@@ -59,6 +59,20 @@ pub enum Prompt {
     Declare,
 }
 
+impl Prompt {
+    /// What the prompt takes, shown with its error when a value is refused.
+    pub fn accepts(&self) -> &'static str {
+        match self {
+            Self::Skip(_) => "any text saying why the step is skipped",
+            Self::Note => "any text",
+            Self::Declare => {
+                "empty for now; -25m or 25m ago; 02:10 or 02:10:30 (UTC, today or else \
+                 yesterday); an RFC 3339 time such as 2026-03-14T01:30:00Z"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     /// Choosing the scenario; nothing is journaled yet.
@@ -69,6 +83,8 @@ pub enum Mode {
     Input {
         prompt: Prompt,
         text: String,
+        /// Why the last Enter was refused; cleared when the text is edited.
+        error: Option<String>,
     },
     /// The step's check is not met: confirm anyway?
     ConfirmAgainst {
@@ -169,6 +185,8 @@ pub struct App {
     /// Age in seconds of the newest completed recovery point, likewise.
     newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
+    /// The seq of the standing `session_completed` entry, once every step is resolved.
+    completed: Option<u64>,
     /// When each step was started (`x`), if it was.
     started: Vec<Option<Timestamp>>,
     /// The live check of each step, re-judged on every new snapshot and tick.
@@ -202,6 +220,7 @@ impl App {
             rpo_now: None,
             newest_backup_age: None,
             statuses: Vec::new(),
+            completed: None,
             started: Vec::new(),
             evidence: Vec::new(),
             log: Vec::new(),
@@ -240,6 +259,25 @@ impl App {
 
     pub fn remaining(&self) -> usize {
         self.statuses.iter().filter(|s| s.is_pending()).count()
+    }
+
+    /// Whether the session is journaled complete (and not undone since).
+    pub fn is_complete(&self) -> bool {
+        self.completed.is_some()
+    }
+
+    /// Where the RTO clock stands: at the last step's resolution once the
+    /// session is complete, else now. Export measures the same way.
+    pub fn rto_end(&self) -> Timestamp {
+        let last = self
+            .statuses
+            .iter()
+            .filter_map(StepStatus::resolved_at)
+            .max();
+        match (self.completed, last) {
+            (Some(_), Some(last)) => last,
+            _ => self.now,
+        }
     }
 
     /// Whether the screen needs drawing; clears the flag.
@@ -323,7 +361,8 @@ impl App {
                 rto_target: scenario.map_or(objectives.rto, |s| s.rto(objectives)),
                 rto_elapsed: self
                     .incident_start
-                    .map(|start| crate::runbook::duration::secs_between(start, self.now)),
+                    .map(|start| crate::runbook::duration::secs_between(start, self.rto_end())),
+                complete: self.is_complete(),
                 rpo_target: scenario.map_or(objectives.rpo, |s| s.rpo(objectives)),
                 rpo: self.rpo_now.as_ref(),
                 done: self.statuses.len().saturating_sub(self.remaining()),
@@ -363,6 +402,11 @@ impl App {
                 }),
                 Mode::Help => Some(PopupView::Help),
                 Mode::Readiness => self.readiness_view.as_ref().map(PopupView::Readiness),
+                Mode::Input {
+                    prompt,
+                    error: Some(error),
+                    ..
+                } => Some(PopupView::PromptError { prompt, error }),
                 _ => None,
             },
         }
@@ -370,7 +414,15 @@ impl App {
 
     fn footer_view(&self) -> FooterView<'_> {
         match &self.mode {
-            Mode::Input { prompt, text } => FooterView::Input { prompt, text },
+            Mode::Input {
+                prompt,
+                text,
+                error,
+            } => FooterView::Input {
+                prompt,
+                text,
+                error: error.as_deref(),
+            },
             Mode::ConfirmAgainst { step } => FooterView::ConfirmAgainst {
                 seen: self
                     .evidence
@@ -422,7 +474,7 @@ impl App {
             }
             Action::Replayed(entries) => {
                 self.dirty = true;
-                let effects = entries
+                let mut effects: Vec<Effect> = entries
                     .into_iter()
                     .flat_map(|e| self.apply_entry(e, false))
                     .collect();
@@ -430,6 +482,9 @@ impl App {
                 if let Some(first) = self.statuses.iter().position(StepStatus::is_pending) {
                     self.selected = first;
                 }
+                // Every step resolved without a completion (a crash between
+                // the two writes, or an older journal): complete it now.
+                effects.extend(self.completion().map(Effect::Append));
                 effects
             }
             Action::JournalFailed(error) => {
@@ -504,7 +559,7 @@ impl App {
                 }
                 None => Vec::new(),
             },
-            Mode::Input { prompt, text } => self.on_input_key(key, prompt, text),
+            Mode::Input { prompt, text, .. } => self.on_input_key(key, prompt, text),
             Mode::ConfirmAgainst { step } => {
                 self.mode = Mode::Normal;
                 match key.code {
@@ -550,55 +605,65 @@ impl App {
         Vec::new()
     }
 
+    /// Typing into a prompt. A refused value keeps the prompt open with
+    /// its text and shows why inside it; nothing is journaled until Enter
+    /// gives a value the prompt accepts.
     fn on_input_key(&mut self, key: KeyEvent, prompt: Prompt, mut text: String) -> Vec<Effect> {
         match key.code {
             KeyCode::Esc => self.mode = Mode::Normal,
-            KeyCode::Enter => {
-                let text = text.trim().to_string();
-                let draft = match prompt {
-                    // Empty text declares it now (see `parse_start`).
-                    Prompt::Declare => match parse_start(&text, self.now) {
-                        Ok(start) => self.declare_draft(start),
-                        Err(e) => {
-                            self.message = Some(e);
-                            self.mode = Mode::Input { prompt, text };
-                            return Vec::new();
-                        }
-                    },
-                    Prompt::Skip(_) if text.is_empty() => {
-                        self.message = Some("a skip needs a reason (Esc cancels)".into());
-                        return Vec::new();
+            KeyCode::Enter => match self.prompt_draft(&prompt, text.trim()) {
+                Ok(draft) => {
+                    self.mode = Mode::Normal;
+                    return append(draft);
+                }
+                Err(error) => {
+                    self.mode = Mode::Input {
+                        prompt,
+                        text,
+                        error: Some(error),
                     }
-                    Prompt::Note if text.is_empty() => {
-                        self.message = Some("the note is empty (Esc cancels)".into());
-                        return Vec::new();
-                    }
-                    Prompt::Skip(step) => {
-                        let mut d = self.step_draft(EntryKind::Skipped, step);
-                        d.note = Some(text);
-                        d
-                    }
-                    Prompt::Note => {
-                        let mut d = self.step_draft(EntryKind::Note, self.selected);
-                        d.evidence = None;
-                        d.note = Some(text);
-                        d
-                    }
-                };
-                self.mode = Mode::Normal;
-                return append(draft);
-            }
+                }
+            },
             KeyCode::Backspace => {
                 text.pop();
-                self.mode = Mode::Input { prompt, text };
+                self.mode = Mode::Input {
+                    prompt,
+                    text,
+                    error: None,
+                };
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 text.push(c);
-                self.mode = Mode::Input { prompt, text };
+                self.mode = Mode::Input {
+                    prompt,
+                    text,
+                    error: None,
+                };
             }
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The entry a prompt's (trimmed) text asks for, or why it is refused.
+    fn prompt_draft(&self, prompt: &Prompt, text: &str) -> Result<Draft, String> {
+        match prompt {
+            // Empty text declares it now (see `parse_start`).
+            Prompt::Declare => parse_start(text, self.now).map(|start| self.declare_draft(start)),
+            Prompt::Skip(_) if text.is_empty() => Err("a skip needs a reason".into()),
+            Prompt::Note if text.is_empty() => Err("the note is empty".into()),
+            Prompt::Skip(step) => {
+                let mut d = self.step_draft(EntryKind::Skipped, *step);
+                d.note = Some(text.to_string());
+                Ok(d)
+            }
+            Prompt::Note => {
+                let mut d = self.step_draft(EntryKind::Note, self.selected);
+                d.evidence = None;
+                d.note = Some(text.to_string());
+                Ok(d)
+            }
+        }
     }
 
     fn on_command(&mut self, command: Command) -> Vec<Effect> {
@@ -649,13 +714,12 @@ impl App {
                 self.readiness_view = self.readiness();
             }
             Command::Readiness => {}
-            Command::Quit => {
-                if self.remaining() > 0 {
-                    self.mode = Mode::ConfirmQuit;
-                } else {
-                    return append(self.draft(EntryKind::SessionCompleted));
-                }
-            }
+            // A completed session is already journaled as such: nothing to ask or write.
+            Command::Quit if self.is_complete() => return vec![Effect::Exit],
+            Command::Quit if self.remaining() > 0 => self.mode = Mode::ConfirmQuit,
+            // Every step resolved but the completion not written (its write
+            // failed): write it now; the console stays open as after any completion.
+            Command::Quit => return self.completion().map_or_else(Vec::new, append),
         }
         Vec::new()
     }
@@ -664,6 +728,7 @@ impl App {
         self.mode = Mode::Input {
             prompt,
             text: String::new(),
+            error: None,
         };
     }
 
@@ -689,8 +754,16 @@ impl App {
         append(self.confirm_draft(step, false))
     }
 
-    /// Takes back the latest confirm or skip still standing.
+    /// Takes back the latest confirm or skip still standing. A completed
+    /// session first takes back its completion; that entry's return then
+    /// takes back the step (see `apply_entry`), so each `undone` names
+    /// exactly one entry and the journal reads as reopened.
     fn undo(&mut self) -> Vec<Effect> {
+        if let Some(seq) = self.completed {
+            let mut draft = self.draft(EntryKind::Undone);
+            draft.undoes = Some(seq);
+            return append(draft);
+        }
         let latest = self
             .statuses
             .iter()
@@ -705,6 +778,13 @@ impl App {
         let mut draft = self.step_draft(EntryKind::Undone, step);
         draft.undoes = Some(seq);
         append(draft)
+    }
+
+    /// The `session_completed` entry, when every step is resolved and no
+    /// completion stands.
+    fn completion(&self) -> Option<Draft> {
+        (self.scenario.is_some() && self.completed.is_none() && self.remaining() == 0)
+            .then(|| self.draft(EntryKind::SessionCompleted))
     }
 
     pub fn draft(&self, kind: EntryKind) -> Draft {
@@ -827,6 +907,7 @@ impl App {
                     }
                     if fresh {
                         self.select_next_pending(i);
+                        effects.extend(self.completion().map(Effect::Append));
                     }
                 }
             }
@@ -839,7 +920,15 @@ impl App {
                     };
                     if fresh {
                         self.select_next_pending(i);
+                        effects.extend(self.completion().map(Effect::Append));
                     }
+                }
+            }
+            EntryKind::Undone if entry.undoes.is_some() && entry.undoes == self.completed => {
+                self.completed = None;
+                // Reopened: now take back the step that completed it.
+                if fresh {
+                    effects.extend(self.undo());
                 }
             }
             EntryKind::Undone => {
@@ -851,8 +940,15 @@ impl App {
                     *status = StepStatus::Pending;
                 }
             }
-            EntryKind::SessionPaused | EntryKind::SessionCompleted if fresh => {
-                effects.push(Effect::Exit);
+            EntryKind::SessionPaused if fresh => effects.push(Effect::Exit),
+            // The console stays open so the team can review the screen.
+            EntryKind::SessionCompleted => {
+                self.completed = Some(entry.seq);
+                if fresh && self.message.is_none() {
+                    self.message = Some(
+                        "scenario complete: the RTO clock is stopped; q quits, u reopens".into(),
+                    );
+                }
             }
             _ => {}
         }

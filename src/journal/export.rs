@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 
 use super::entry::{Entry, EntryEvidence, EntryKind};
-use super::store::{is_finished, taken_back, undone_by};
+use super::store::{taken_back, undone_by};
 use crate::domain::readiness::outcome_word;
 use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::{Runbook, Scenario};
@@ -252,12 +252,18 @@ impl<'a> Incident<'a> {
         seen.iter().map(|a| cell(a)).collect()
     }
 
+    /// A finished session ended at its standing completion (notes written
+    /// afterwards, while the team reviews, do not move it); the same
+    /// standing-completion rule as `store::is_finished`.
     fn ended(&self) -> String {
-        let last = self.entries[self.entries.len() - 1].time;
-        if is_finished(self.entries) {
-            format!("{} (completed)", full_time(last))
-        } else {
-            format!("not completed; last entry at {}", full_time(last))
+        let completed =
+            self.entries.iter().rev().find(|e| {
+                e.kind == EntryKind::SessionCompleted && !taken_back(&self.undone_by, e.seq)
+            });
+        match (completed, self.entries.last()) {
+            (Some(done), _) => format!("{} (completed)", full_time(done.time)),
+            (None, Some(last)) => format!("not completed; last entry at {}", full_time(last.time)),
+            (None, None) => "not completed".to_string(),
         }
     }
 

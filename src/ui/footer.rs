@@ -15,16 +15,26 @@ use crate::keys::BINDINGS;
 pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
     let t = theme;
     let line = match view {
-        FooterView::Input { prompt, text } => {
+        FooterView::Input {
+            prompt,
+            text,
+            error,
+        } => {
             let label = match prompt {
                 Prompt::Skip(_) => " Skip reason: ",
                 Prompt::Note => " Note: ",
                 Prompt::Declare => " Incident began (empty = now, -25m, 02:10 UTC): ",
             };
+            let after = match error {
+                Some(error) => {
+                    Span::styled(format!("  ✗ {error}"), Style::default().fg(t.critical))
+                }
+                None => Span::styled("  Enter save · Esc cancel", t.muted()),
+            };
             Line::from(vec![
                 Span::styled(label, t.title()),
                 Span::styled(format!("{text}▏"), Style::default().fg(t.fg)),
-                Span::styled("  Enter save · Esc cancel", t.muted()),
+                after,
             ])
         }
         FooterView::ConfirmAgainst { seen } => Line::from(vec![

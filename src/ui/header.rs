@@ -66,17 +66,30 @@ fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
         r if r >= 0.75 => t.warn,
         _ => t.ok,
     };
+    let clock = Span::styled(
+        format!(
+            "{:02}:{:02}:{:02}",
+            elapsed / 3600,
+            elapsed / 60 % 60,
+            elapsed % 60
+        ),
+        Style::default().fg(color).add_modifier(Modifier::BOLD),
+    );
+    // Complete: the clock is stopped at the last step's resolution.
+    if view.complete {
+        return vec![
+            Span::styled(
+                "COMPLETE",
+                Style::default().fg(t.ok).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(" in ", t.muted()),
+            clock,
+            Span::styled(format!(" / RTO {target}"), t.muted()),
+        ];
+    }
     vec![
         Span::styled("RTO ", t.muted()),
-        Span::styled(
-            format!(
-                "{:02}:{:02}:{:02}",
-                elapsed / 3600,
-                elapsed / 60 % 60,
-                elapsed % 60
-            ),
-            Style::default().fg(color).add_modifier(Modifier::BOLD),
-        ),
+        clock,
         Span::styled(format!(" / {target}"), t.muted()),
     ]
 }

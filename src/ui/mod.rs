@@ -58,6 +58,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
         }
         Some(PopupView::Help) => popup::help(area, buf, theme),
         Some(PopupView::Readiness(readiness)) => popup::readiness(area, buf, readiness, theme),
+        Some(PopupView::PromptError { prompt, error }) => {
+            popup::prompt_error(area, buf, prompt, error, theme)
+        }
         None => {}
     }
 }

@@ -1,4 +1,5 @@
-//! Overlays: the scenario picker and the help generated from the key table.
+//! Overlays: the scenario picker, the help generated from the key table,
+//! readiness, and why a prompt refused its value.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -7,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
+use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
 use crate::keys::BINDINGS;
@@ -135,6 +137,44 @@ pub fn readiness(area: Rect, buf: &mut Buffer, readiness: &Readiness, theme: &Th
         "Re-judged on every update. Any key closes.",
         t.muted(),
     ));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// A refused prompt value: why, and what the prompt accepts. Sits just above
+/// the footer, where the prompt is typed, so the text stays visible.
+pub fn prompt_error(area: Rect, buf: &mut Buffer, prompt: &Prompt, error: &str, theme: &Theme) {
+    let t = theme;
+    let width = area.width.min(84);
+    let lines = vec![
+        Line::styled(format!("✗ {error}"), Style::default().fg(t.critical)),
+        Line::from(vec![
+            Span::styled("Accepted: ", t.muted()),
+            Span::styled(prompt.accepts(), Style::default().fg(t.fg)),
+        ]),
+        Line::styled("Edit and press Enter again · Esc cancels", t.muted()),
+    ];
+    // Each line wraps within the box's inner width.
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .sum();
+    let height = u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .min(area.height.saturating_sub(1));
+    let rect = Rect {
+        x: area.x,
+        y: area.bottom().saturating_sub(height.saturating_add(1)),
+        width,
+        height,
+    };
+    Clear.render(rect, buf);
+    let block = frame("Not accepted", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);

@@ -40,8 +40,11 @@ pub struct HeaderView<'a> {
     pub primary_region: &'a str,
     pub dr_region: Option<&'a str>,
     pub rto_target: HumanDuration,
-    /// Seconds since the incident began, once it has.
+    /// Seconds from the incident's start to now, or to the last step's
+    /// resolution once the session is complete.
     pub rto_elapsed: Option<u64>,
+    /// Every step is resolved and the completion journaled: the clock is stopped.
+    pub complete: bool,
     pub rpo_target: HumanDuration,
     /// What a recovery started now would lose.
     pub rpo: Option<&'a RpoEstimate>,
@@ -93,6 +96,8 @@ pub enum FooterView<'a> {
     Input {
         prompt: &'a Prompt,
         text: &'a str,
+        /// Why the last value was refused.
+        error: Option<&'a str>,
     },
     /// The step's check is not met: this is what it saw.
     ConfirmAgainst {
@@ -113,4 +118,9 @@ pub enum PopupView<'a> {
     },
     Help,
     Readiness(&'a Readiness),
+    /// The open prompt refused its value: why, and what it accepts.
+    PromptError {
+        prompt: &'a Prompt,
+        error: &'a str,
+    },
 }
