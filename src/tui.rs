@@ -93,6 +93,13 @@ pub async fn run(
 
     while !session.exit {
         tokio::select! {
+            // A pending signal first: after a hangup, drawing or reading
+            // the terminal may fail, and the pause must be journaled before.
+            biased;
+            signal = signals.recv() => {
+                session.pause_and_exit(signal.name);
+                caught = Some(signal);
+            }
             _ = sleep_until(last_frame + FRAME), if dirty => {
                 let view = session.app.view();
                 guard.terminal.draw(|frame| ui::draw(frame, &view, theme))?;
@@ -113,10 +120,6 @@ pub async fn run(
             },
             Some(update) = updates.recv() => session.dispatch(Action::Source(update)),
             _ = ticks.tick() => session.dispatch(Action::Tick(clock.now())),
-            signal = signals.recv() => {
-                session.pause_and_exit(signal.name);
-                caught = Some(signal);
-            }
         }
         dirty |= session.app.take_dirty();
     }
