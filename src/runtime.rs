@@ -129,12 +129,14 @@ impl Session {
         }
     }
 
-    /// The operator quits from outside the app (a signal): record the pause,
-    /// unless the session is already complete.
-    pub fn pause_and_exit(&mut self) {
+    /// The operator quits from outside the app (a signal, by name): record
+    /// the pause, unless the session is already complete.
+    pub fn pause_and_exit(&mut self, signal: &str) {
         if self.journal.is_some() && !self.app.is_complete() {
             let mut draft = self.app.draft(EntryKind::SessionPaused);
-            draft.note = Some("terminated by signal".into());
+            draft.note = Some(format!("terminated by {signal}"));
+            let mut draft = self.app.draft(EntryKind::SessionPaused);
+            draft.note = Some(format!("terminated by {signal}"));
             let effects = self.append(draft);
             self.run(effects);
         }

@@ -2,10 +2,13 @@
 //! loop that feeds input, live data and the clock into the session and
 //! draws only when something changed.
 
-use std::io::stdout;
+use std::io::{IsTerminal, stdin, stdout};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use color_eyre::Result;
+use color_eyre::eyre::eyre;
+use crossterm::cursor::Show;
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
     MouseEventKind,
@@ -42,34 +45,61 @@ impl TerminalGuard {
             let _ = execute!(stdout(), DisableMouseCapture);
             previous(info);
         }));
+        // The guard exists before mouse capture, so a failure here restores too.
+        let guard = Self { terminal };
         execute!(stdout(), EnableMouseCapture)?;
-        Ok(Self { terminal })
+        Ok(guard)
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
         ratatui::restore();
     }
 }
 
+/// The console draws on a terminal and reads keys from one: refused
+/// before anything is loaded, connected or journaled when either end is
+/// a pipe or a file.
+pub fn require_terminal() -> Result<()> {
+    if stdin().is_terminal() && stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(eyre!(
+        "the console needs a terminal (stdin and stdout must be a TTY); \
+         for a one-shot view use `drconsole status`"
+    ))
+}
+
+/// Runs the console until the operator quits (`None`) or a signal ends it.
+/// `signals` is installed by the caller before the journal is opened, so
+/// a signal from then on is held for the loop instead of killing the
+/// process mid-write with the terminal raw.
 pub async fn run(
     session: &mut Session,
     theme: &Theme,
     clock: Clock,
     mut updates: Updates,
-) -> Result<()> {
+    mut signals: Signals,
+) -> Result<Option<Caught>> {
     let mut guard = TerminalGuard::enter()?;
     let mut events = EventStream::new();
     let mut ticks = interval(Duration::from_secs(1));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut signals = Signals::new()?;
+    let mut caught = None;
     let mut last_frame = Instant::now() - FRAME;
     let mut dirty = true;
 
     while !session.exit {
         tokio::select! {
+            // A pending signal first: after a hangup, drawing or reading
+            // the terminal may fail, and the pause must be journaled before.
+            biased;
+            signal = signals.recv() => {
+                session.pause_and_exit(signal.name);
+                caught = Some(signal);
+            }
             _ = sleep_until(last_frame + FRAME), if dirty => {
                 let view = session.app.view();
                 guard.terminal.draw(|frame| ui::draw(frame, &view, theme))?;
@@ -90,12 +120,11 @@ pub async fn run(
             },
             Some(update) = updates.recv() => session.dispatch(Action::Source(update)),
             _ = ticks.tick() => session.dispatch(Action::Tick(clock.now())),
-            _ = signals.recv() => session.pause_and_exit(),
         }
         dirty |= session.app.take_dirty();
     }
     drop(guard);
-    Ok(())
+    Ok(caught)
 }
 
 /// Terminal events to app actions: keys as they are, clicks on a step select
@@ -118,35 +147,70 @@ fn translate(event: Event, area: Rect, session: &Session) -> Option<Action> {
     }
 }
 
-/// SIGTERM and SIGHUP (the SSH session dropped) end the session cleanly.
-struct Signals {
+/// A signal that ended the session from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caught {
+    pub name: &'static str,
+    pub number: i32,
+}
+
+impl Caught {
+    /// The shell's convention, 128 + the signal's number, so the caller can
+    /// tell which signal ended the console.
+    pub fn exit_code(self) -> ExitCode {
+        u8::try_from(self.number)
+            .ok()
+            .and_then(|n| n.checked_add(128))
+            .map_or(ExitCode::FAILURE, ExitCode::from)
+    }
+}
+
+/// SIGINT and SIGQUIT (sent from outside: typed, they are keys in raw
+/// mode), SIGTERM and SIGHUP (the SSH session dropped) end the session
+/// cleanly. Once installed, these signals no longer kill the process.
+pub struct Signals {
     #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
+    handlers: Vec<(tokio::signal::unix::Signal, Caught)>,
 }
 
 impl Signals {
-    fn new() -> Result<Self> {
+    /// Needs the tokio runtime.
+    pub fn install() -> Result<Self> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self {
-                term: signal(SignalKind::terminate())?,
-                hup: signal(SignalKind::hangup())?,
-            })
+            let kinds = [
+                (SignalKind::interrupt(), "SIGINT"),
+                (SignalKind::terminate(), "SIGTERM"),
+                (SignalKind::hangup(), "SIGHUP"),
+                (SignalKind::quit(), "SIGQUIT"),
+            ];
+            let mut handlers = Vec::with_capacity(kinds.len());
+            for (kind, name) in kinds {
+                let number = kind.as_raw_value();
+                handlers.push((signal(kind)?, Caught { name, number }));
+            }
+            Ok(Self { handlers })
         }
         #[cfg(not(unix))]
         Ok(Self {})
     }
 
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Caught {
         #[cfg(unix)]
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.hup.recv() => {}
+        {
+            let waits = self.handlers.iter_mut().map(|(signal, caught)| {
+                Box::pin(async move {
+                    // `None` only when the runtime is shutting down.
+                    if signal.recv().await.is_none() {
+                        std::future::pending::<()>().await;
+                    }
+                    *caught
+                })
+            });
+            futures::future::select_all(waits).await.0
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await
+        std::future::pending::<Caught>().await
     }
 }

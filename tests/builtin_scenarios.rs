@@ -392,10 +392,14 @@ fn the_cli_takes_a_builtin_name_for_a_runbook() {
     let frame = std::fs::read_to_string(&out_file).unwrap();
     assert!(frame.contains("Rally production"), "{frame}");
 
+    // A name that is neither a file nor a built-in is an error.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
         .current_dir(dir.path())
-        .args(["run", "no-such-runbook", "--sim"])
+        .args(["screenshot", "--runbook", "no-such-runbook", "--out"])
+        .arg(&out_file)
         .output()
         .unwrap();
-    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no-such-runbook"), "{err}");
 }

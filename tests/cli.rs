@@ -4,6 +4,8 @@ mod common;
 
 use std::process::{Command, Output};
 
+use common::pty::Pty;
+
 fn drconsole(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_drconsole"))
         .args(args)
@@ -92,6 +94,7 @@ fn a_bad_theme_names_the_file_and_key() {
 /// Without `--sim`, `run` builds AWS clients (taking `--profile` and
 /// `--region`) and then needs a terminal. Every endpoint points at a closed
 /// local port and credentials are fake, so nothing can reach AWS.
+/// The console needs a terminal: these run it in a pseudo-terminal.
 #[test]
 fn run_without_sim_watches_aws_and_takes_profile_and_region() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,28 +105,38 @@ fn run_without_sim_watches_aws_and_takes_profile_and_region() {
     )
     .unwrap();
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
-        .args(["run", file, "--profile", "drill", "--region", "eu-north-1"])
-        .env("DRCONSOLE_JOURNAL_DIR", dir.path())
-        .env("AWS_CONFIG_FILE", &config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the binary runs");
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(!err.contains("unexpected argument"), "{err}");
-    assert!(!err.contains("cannot set up AWS clients"), "{err}");
+    let mut pty = Pty::spawn_with(
+        &["run", file, "--profile", "drill", "--region", "eu-north-1"],
+        dir.path(),
+        |cmd| {
+            cmd.env("AWS_CONFIG_FILE", &config);
+            cmd.env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"));
+            cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+            cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+            cmd.env_remove("AWS_PROFILE");
+        },
+    );
+    // The console opens on AWS (not the simulator) in the region given.
+    pty.wait_for("the console on AWS in eu-north-1", |s| {
+        s.alternate_screen()
+            && s.contents().contains("eu-north-1")
+            && !s.contents().contains("SIMULATED")
+    });
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), Some(0));
 }
 
 #[test]
 fn unknown_scenario_lists_the_known_ones() {
-    let out = drconsole(&["demo", "--scenario", "meteor-strike"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(
+        &["demo", "--scenario", "meteor-strike"],
+        dir.path(),
+        24,
+        120,
+    );
+    assert_eq!(pty.wait_exit(), Some(2));
+    let err = pty.screen.lock().unwrap().screen().contents();
     assert!(
         err.contains("meteor-strike") && err.contains("instance-failure"),
         "{err}"

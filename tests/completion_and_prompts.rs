@@ -101,7 +101,7 @@ async fn confirming_the_last_step_completes_at_once_and_stops_the_clock() {
     );
 
     // A signal now records no pause: the session is already complete.
-    console.session.pause_and_exit();
+    console.session.pause_and_exit("SIGTERM");
     assert!(console.session.exit);
     assert_eq!(entries(&console).len(), 4);
 }

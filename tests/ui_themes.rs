@@ -11,7 +11,7 @@ use drconsole::runbook::builtin;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::ui::export::to_text;
 use drconsole::ui::popup;
-use drconsole::ui::theme::{BUILTIN, DARK, Theme};
+use drconsole::ui::theme::{BUILTIN, DARK, KEYS, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
@@ -174,6 +174,105 @@ fn help_shows_every_key_of_the_table_in_the_accent_colour() {
                 "{name}: {}",
                 binding.shown
             );
+        }
+    }
+}
+
+/// Every kind of mistake in a theme file reads the same way: the file, the
+/// line and the key, then what is wrong.
+#[test]
+fn every_theme_error_names_file_line_and_key() {
+    let cases = [
+        (
+            "[colors]\nok = \"green\"\naccent = 3\n",
+            "theme mine.toml:3: key `colors.accent`: expected a colour string, found integer",
+        ),
+        (
+            "[colors]\naccent = \"red\"\n\naccent = \"blue\"\n",
+            "theme mine.toml:4: key `colors.accent`: duplicate key",
+        ),
+        (
+            "name = \"mine\"\n[colors]\naccent = \"nope\"\n",
+            "theme mine.toml:3: key `colors.accent`: \"nope\" is not a colour \
+             (use a name like \"red\", \"#rrggbb\", or an index 0-255)",
+        ),
+        (
+            "[colors]\nacent = \"red\"\n",
+            "theme mine.toml:2: key `colors.acent`: unknown colour; the keys are \
+             bg, fg, muted, accent, ok, warn, critical, drill, selection, border, border_focused",
+        ),
+        (
+            "name = \"mine\"\n\nbackground = \"red\"\n",
+            "theme mine.toml:3: key `background`: unknown key; a theme has `name` and a `[colors]` table",
+        ),
+        (
+            "[colors]\nok = \"green\"\n[palette]\nok = \"green\"\n",
+            "theme mine.toml:3: key `palette`: unknown key; a theme has `name` and a `[colors]` table",
+        ),
+        (
+            "name = 1\n",
+            "theme mine.toml:1: key `name`: expected a string, found integer",
+        ),
+        (
+            "name = \"x\"\ncolors = \"red\"\n",
+            "theme mine.toml:2: key `colors`: expected a table, found string",
+        ),
+        (
+            "[colors]\nwarn = \"yellow\n",
+            "theme mine.toml:2: key `colors.warn`: invalid basic string, expected `\"`",
+        ),
+        (
+            "name = \"x\"\n[colors]\n[colors]\n",
+            "theme mine.toml:3: key `colors`: duplicate key",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(
+            Theme::from_toml(text, "mine.toml").unwrap_err(),
+            expected,
+            "{text}"
+        );
+    }
+}
+
+/// Several mistakes: the first in the file is reported, whatever the key order.
+#[test]
+fn the_first_mistake_in_the_file_is_reported() {
+    let text = "[colors]\nwarn = \"nope\"\nbg = 3\n";
+    assert_eq!(
+        Theme::from_toml(text, "t.toml").unwrap_err(),
+        "theme t.toml:2: key `colors.warn`: \"nope\" is not a colour \
+         (use a name like \"red\", \"#rrggbb\", or an index 0-255)"
+    );
+}
+
+/// A file saved in another encoding is an error at the line of the first bad byte.
+#[test]
+fn a_theme_file_that_is_not_utf8_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.toml");
+    std::fs::write(&path, b"[colors]\n# caf\xe9\nok = \"green\"\n").unwrap();
+    let file = path.display();
+    assert_eq!(
+        Theme::load(path.to_str().unwrap()).unwrap_err(),
+        format!("theme {file}:2: not valid UTF-8; save it as UTF-8 text")
+    );
+}
+
+/// The key list named in "unknown colour" errors is the Theme's own, and
+/// each key sets its own colour and no other.
+#[test]
+fn each_listed_key_sets_exactly_its_colour() {
+    assert_eq!(keyed(DARK).map(|(key, _)| key), KEYS);
+    for key in KEYS {
+        let theme = Theme::from_toml(&format!("[colors]\n{key} = \"201\"\n"), "t.toml").unwrap();
+        for ((name, colour), (_, default)) in keyed(theme).into_iter().zip(keyed(DARK)) {
+            let expected = if name == key {
+                Color::Indexed(201)
+            } else {
+                default
+            };
+            assert_eq!(colour, expected, "setting {key}: {name}");
         }
     }
 }

@@ -16,14 +16,17 @@ use crate::runbook::model::Runbook;
 use crate::runtime::{JournalSettings, Launched, launch};
 use crate::sources::Source;
 use crate::sources::sim::SimSource;
+use crate::tui;
 use crate::ui::theme::Theme;
 
 pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
+    tui::require_terminal()?;
     let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
     console_sim(runbook, args.console).await
 }
 
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
+    tui::require_terminal()?;
     let mut runbook = load_runbook(&args.runbook)?;
     // The header, the panes and the AWS clients agree on the region.
     if let Some(region) = &args.aws.region {
@@ -48,6 +51,8 @@ async fn console_with(
     clock: Clock,
     args: ConsoleArgs,
 ) -> Result<ExitCode> {
+    // Before the journal is opened: a signal from here on pauses it cleanly.
+    let signals = tui::Signals::install()?;
     let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario {
         find_scenario(&runbook, id).map_err(|e| eyre!(e))?;
@@ -73,7 +78,7 @@ async fn console_with(
     if let Some(reason) = session.refused() {
         return Err(eyre!(reason.to_string()));
     }
-    let result = crate::tui::run(&mut session, &theme, clock, updates).await;
+    let result = tui::run(&mut session, &theme, clock, updates, signals).await;
     drop(poller);
     for warning in &session.warnings {
         eprintln!("drconsole: {warning}");
@@ -81,5 +86,5 @@ async fn console_with(
     if let Some(path) = session.journal_path() {
         eprintln!("journal: {}", path.display());
     }
-    result.map(|_| ExitCode::SUCCESS)
+    result.map(|caught| caught.map_or(ExitCode::SUCCESS, |signal| signal.exit_code()))
 }

@@ -139,7 +139,7 @@ fn diagnostic_at(
 }
 
 /// toml's messages are mostly one line already; make sure of it.
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
@@ -149,7 +149,7 @@ fn one_line(message: &str) -> String {
 }
 
 /// 1-based line and character column of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

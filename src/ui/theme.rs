@@ -5,9 +5,12 @@ use std::path::Path;
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
-use serde::Deserialize;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 
 use crate::domain::health::Health;
+use crate::runbook::load::{one_line, position};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -57,30 +60,46 @@ pub const BUILTIN: [(&str, &str); 3] = [
     ),
 ];
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ThemeFile {
-    #[serde(default)]
-    #[allow(dead_code)]
-    name: Option<String>,
-    #[serde(default)]
-    colors: Overrides,
+/// The keys of `[colors]`, in the order of the struct.
+pub const KEYS: [&str; 11] = [
+    "bg",
+    "fg",
+    "muted",
+    "accent",
+    "ok",
+    "warn",
+    "critical",
+    "drill",
+    "selection",
+    "border",
+    "border_focused",
+];
+
+/// A theme file's first error, by where it is in the file.
+struct Problem {
+    offset: usize,
+    key: Option<String>,
+    message: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Overrides {
-    bg: Option<String>,
-    fg: Option<String>,
-    muted: Option<String>,
-    accent: Option<String>,
-    ok: Option<String>,
-    warn: Option<String>,
-    critical: Option<String>,
-    drill: Option<String>,
-    selection: Option<String>,
-    border: Option<String>,
-    border_focused: Option<String>,
+impl Problem {
+    fn at(span: &Range<usize>, key: &str, message: String) -> Self {
+        Self {
+            offset: span.start,
+            key: Some(key.to_string()),
+            message,
+        }
+    }
+
+    /// "theme FILE:LINE: key `KEY`: MESSAGE", the one shape of every error.
+    fn render(self, text: &str, file: &str) -> String {
+        let (line, _) = position(text, self.offset);
+        let key = self
+            .key
+            .map(|key| format!("key `{}`: ", key.escape_debug()))
+            .unwrap_or_default();
+        format!("theme {file}:{line}: {key}{}", self.message)
+    }
 }
 
 impl Theme {
@@ -97,53 +116,111 @@ impl Theme {
                 names.join(", ")
             ));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read theme {}: {e}", path.display()))?;
-        Self::from_toml(&text, &path.display().to_string())
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read theme {file}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.as_bytes().get(..e.utf8_error().valid_up_to());
+            let prefix = valid
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .unwrap_or("");
+            let (line, _) = position(prefix, prefix.len());
+            format!("theme {file}:{line}: not valid UTF-8; save it as UTF-8 text")
+        })?;
+        Self::from_toml(&text, &file)
     }
 
     /// Lays a theme file's overrides over the dark default.
     pub fn from_toml(text: &str, file: &str) -> Result<Self, String> {
-        let parsed: ThemeFile = toml::from_str(text).map_err(|e| {
-            let at = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start].matches('\n').count() + 1;
-                    format!(":{line}")
-                })
-                .unwrap_or_default();
-            format!("theme {file}{at}: {}", e.message())
+        // A byte-order mark is harmless for a human but not valid TOML.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Self::overrides(text).map_err(|problem| problem.render(text, file))
+    }
+
+    fn overrides(text: &str) -> Result<Self, Problem> {
+        let doc = DeTable::parse(text).map_err(|e| {
+            let offset = e.span().map_or(0, |span| span.start);
+            Problem {
+                offset,
+                key: key_on_line(text, offset),
+                message: one_line(e.message()),
+            }
         })?;
         let mut theme = DARK;
-        let c = parsed.colors;
-        let fields: [(&str, Option<String>, &mut Color); 11] = [
-            ("bg", c.bg, &mut theme.bg),
-            ("fg", c.fg, &mut theme.fg),
-            ("muted", c.muted, &mut theme.muted),
-            ("accent", c.accent, &mut theme.accent),
-            ("ok", c.ok, &mut theme.ok),
-            ("warn", c.warn, &mut theme.warn),
-            ("critical", c.critical, &mut theme.critical),
-            ("drill", c.drill, &mut theme.drill),
-            ("selection", c.selection, &mut theme.selection),
-            ("border", c.border, &mut theme.border),
-            (
-                "border_focused",
-                c.border_focused,
-                &mut theme.border_focused,
-            ),
-        ];
-        for (key, value, slot) in fields {
-            if let Some(value) = value {
-                *slot = Color::from_str(&value).map_err(|_| {
-                    format!(
-                        "theme {file}: colors.{key} = {value:?} is not a colour \
-                         (use a name like \"red\", \"#rrggbb\", or an index 0-255)"
-                    )
-                })?;
+        let mut problems = Vec::new();
+        for (key, value) in doc.get_ref() {
+            let span = key.span();
+            match key.get_ref().as_ref() {
+                "name" if value.get_ref().is_str() => {}
+                "name" => problems.push(Problem::at(&span, "name", wrong_type(value, "a string"))),
+                "colors" => match value.get_ref().as_table() {
+                    Some(colors) => {
+                        for (key, value) in colors {
+                            if let Err(problem) = theme.set(key, value) {
+                                problems.push(problem);
+                            }
+                        }
+                    }
+                    None => {
+                        problems.push(Problem::at(&span, "colors", wrong_type(value, "a table")))
+                    }
+                },
+                other => problems.push(Problem::at(
+                    &span,
+                    other,
+                    "unknown key; a theme has `name` and a `[colors]` table".into(),
+                )),
             }
         }
-        Ok(theme)
+        match problems.into_iter().min_by_key(|p| p.offset) {
+            Some(problem) => Err(problem),
+            None => Ok(theme),
+        }
+    }
+
+    /// Sets one `[colors]` entry.
+    fn set(
+        &mut self,
+        key: &Spanned<DeString<'_>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<(), Problem> {
+        let span = key.span();
+        let name = key.get_ref().as_ref();
+        let path = format!("colors.{name}");
+        let Some(slot) = self.slot(name) else {
+            let message = format!("unknown colour; the keys are {}", KEYS.join(", "));
+            return Err(Problem::at(&span, &path, message));
+        };
+        let Some(value) = value.get_ref().as_str() else {
+            return Err(Problem::at(
+                &span,
+                &path,
+                wrong_type(value, "a colour string"),
+            ));
+        };
+        *slot = Color::from_str(value).map_err(|_| {
+            let message = format!(
+                "{value:?} is not a colour (use a name like \"red\", \"#rrggbb\", or an index 0-255)"
+            );
+            Problem::at(&span, &path, message)
+        })?;
+        Ok(())
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut Color> {
+        Some(match key {
+            "bg" => &mut self.bg,
+            "fg" => &mut self.fg,
+            "muted" => &mut self.muted,
+            "accent" => &mut self.accent,
+            "ok" => &mut self.ok,
+            "warn" => &mut self.warn,
+            "critical" => &mut self.critical,
+            "drill" => &mut self.drill,
+            "selection" => &mut self.selection,
+            "border" => &mut self.border,
+            "border_focused" => &mut self.border_focused,
+            _ => return None,
+        })
     }
 
     pub fn health(&self, health: Health) -> Color {
@@ -177,6 +254,35 @@ impl Theme {
             .fg(self.accent)
             .add_modifier(Modifier::BOLD)
     }
+}
+
+fn wrong_type(value: &Spanned<DeValue<'_>>, expected: &str) -> String {
+    format!("expected {expected}, found {}", value.get_ref().type_str())
+}
+
+/// The key a line sets, under the table it is in, or the table a line
+/// opens: to name it in a syntax error (the parser says where, not which key).
+fn key_on_line(text: &str, offset: usize) -> Option<String> {
+    let start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line = text.get(start..)?.lines().next()?;
+    if let Some(header) = header(line) {
+        return Some(header.to_string());
+    }
+    let key = line.split_once('=')?.0.trim();
+    if key.is_empty() || key.starts_with('#') {
+        return None;
+    }
+    let table = text.get(..start)?.lines().rev().find_map(header);
+    Some(table.map_or_else(|| key.to_string(), |table| format!("{table}.{key}")))
+}
+
+/// The table a `[header]` or `[[header]]` line opens.
+fn header(line: &str) -> Option<&str> {
+    let name = line.trim().strip_prefix('[')?.trim_start_matches('[');
+    Some(name.split(']').next()?.trim()).filter(|name| !name.is_empty())
 }
 
 #[cfg(test)]

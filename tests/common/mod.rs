@@ -4,6 +4,7 @@
 
 pub mod console;
 pub mod mutate;
+pub mod pty;
 
 /// Points a `drconsole` child process at AWS on a closed local port, with
 /// fake credentials and no profile files: every call fails fast as
