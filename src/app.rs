@@ -696,6 +696,11 @@ impl App {
                 }
                 _ => {}
             },
+            // The RTO clock stopped at completion: moving its start now would
+            // rewrite a finished record.
+            Command::Declare if self.is_complete() => {
+                self.message = Some("the session is complete; u reopens it".into())
+            }
             Command::Declare => self.ask(Prompt::Declare),
             Command::Skip => match self.statuses.get(self.selected) {
                 Some(StepStatus::Pending) => self.ask(Prompt::Skip(self.selected)),

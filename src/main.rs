@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use drconsole::cli::Cli;
-use drconsole::commands::run;
+use drconsole::commands::{EXIT_BROKEN_PIPE, is_broken_pipe, run};
 
 fn main() -> ExitCode {
     // color-eyre's panic and error hooks first; the console adds ratatui's
@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // The reader went away (`drconsole status | head`): nothing to say
+        // to it; exit as a process killed by SIGPIPE would.
+        Err(e) if e.chain().any(is_broken_pipe) => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             // A user's mistake reads as one plain message with its causes;
             // panics still get color-eyre's full report.

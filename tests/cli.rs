@@ -249,3 +249,41 @@ fn status_without_sim_reads_aws_and_an_unreachable_account_cannot_tell() {
         "{table}"
     );
 }
+
+/// A reader that went away (`drconsole status | head`) is not an error to
+/// report: every printing command exits quietly with SIGPIPE's status.
+#[test]
+fn a_closed_pipe_ends_each_printing_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let rally = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml");
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/plans/two-region-replica.md"
+    );
+    let journal = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/journals/walk.jsonl"
+    );
+    let commands: [&[&str]; 5] = [
+        &["status", rally, "--sim"],
+        &["ready", rally, "--sim", "--scenario", "instance-failure"],
+        &["validate", rally, "--json"],
+        &["import", plan],
+        &["log", "export", journal],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+            .args(args)
+            .env("DRCONSOLE_JOURNAL_DIR", dir.path())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

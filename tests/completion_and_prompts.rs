@@ -87,6 +87,14 @@ async fn confirming_the_last_step_completes_at_once_and_stops_the_clock() {
         "{text}"
     );
 
+    // Declaring again would move the stopped clock's start: refused.
+    console.press(KeyCode::Char('d'));
+    assert_eq!(*console.app().mode(), Mode::Normal);
+    assert_eq!(
+        console.app().message(),
+        Some("the session is complete; u reopens it")
+    );
+
     // The team's review note after completion does not move its end.
     console.press(KeyCode::Char('n'));
     console.type_text("reviewed");
@@ -182,7 +190,11 @@ async fn resume_after_completion_starts_a_new_session() {
 
     // log list and the export agree that it is finished.
     let sessions = store::list_sessions(dir.path()).unwrap();
-    let summary = sessions.iter().find(|s| s.path == finished).unwrap();
+    let summary = sessions
+        .sessions
+        .iter()
+        .find(|s| s.path == finished)
+        .unwrap();
     assert!(summary.finished);
     let markdown = drconsole::journal::export::markdown(&old, Some(&common::runbook()));
     assert!(
@@ -333,6 +345,13 @@ async fn bad_prompt_values_show_in_the_prompt_and_journal_nothing() {
         "2099-01-01T00:00:00Z",
         "cannot start in the future",
         "RFC 3339",
+    );
+    refused(
+        &mut console,
+        'd',
+        "99999999999999999999m",
+        "longer than the longest accepted",
+        "25m ago",
     );
     refused(
         &mut console,

@@ -24,10 +24,13 @@ pub fn run(input: &Path, output: Option<&Path>, out: &mut dyn Write, err: &mut d
     let written = match output {
         Some(path) => std::fs::write(path, &imported.toml)
             .map_err(|e| format!("{}: cannot write: {e}", path.display())),
-        None => out
+        None => match out
             .write_all(imported.toml.as_bytes())
             .and_then(|()| out.flush())
-            .map_err(|e| format!("cannot write the runbook: {e}")),
+        {
+            Err(e) if super::is_broken_pipe(&e) => return super::EXIT_BROKEN_PIPE.into(),
+            written => written.map_err(|e| format!("cannot write the runbook: {e}")),
+        },
     };
     if let Err(message) = written {
         let _ = writeln!(err, "error: {message}");

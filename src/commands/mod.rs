@@ -40,6 +40,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A process whose reader went away (`drconsole status | head`) exits
+/// quietly with the status of one killed by SIGPIPE, as shell tools do.
+pub const EXIT_BROKEN_PIPE: u8 = 141;
+
+/// Whether an error (or any of its causes) is a write to a closed pipe.
+pub fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 fn exit_code(status: i32) -> ExitCode {
     ExitCode::from(status.clamp(0, 255) as u8)
 }

@@ -34,6 +34,7 @@ pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) ->
             };
             match written {
                 Ok(()) => 0,
+                Err(e) if super::is_broken_pipe(&e) => super::EXIT_BROKEN_PIPE.into(),
                 Err(e) => {
                     let _ = writeln!(err, "{file}: cannot write output: {e}");
                     EXIT_INVALID
