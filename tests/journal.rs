@@ -872,9 +872,9 @@ fn a_killed_holder_never_blocks_the_next_console() {
     assert_eq!(seqs(&store::read(&path).unwrap().entries), [1, 2, 3]);
 }
 
-/// On a pseudo-terminal (util-linux `script`), so the console would really
-/// start if the refusal did not stop it first.
-#[cfg(target_os = "linux")]
+/// On a pseudo-terminal, so the console would really start if the refusal
+/// did not stop it first.
+#[cfg(unix)]
 #[test]
 fn a_held_session_named_on_the_command_line_stops_the_console_before_it_starts() {
     let dir = tempfile::tempdir().unwrap();
@@ -884,35 +884,22 @@ fn a_held_session_named_on_the_command_line_stops_the_console_before_it_starts()
     };
     let held = session(dir.path(), drill, "02:00:00");
     let before = fs::read(held.path()).unwrap();
-    let command = format!(
-        "'{}' demo --scenario instance-failure --resume --operator bob --journal-dir '{}'",
-        env!("CARGO_BIN_EXE_drconsole"),
-        dir.path().display()
-    );
-    let mut child = KillOnDrop(
-        std::process::Command::new("script")
-            .args(["--quiet", "--return", "--command", &command, "/dev/null"])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    // A watchdog, not a measurement: a console that started would run on.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the console started instead of refusing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let mut output = String::new();
-    std::io::Read::read_to_string(&mut child.0.stdout.take().unwrap(), &mut output).unwrap();
+    let journal_dir = dir.path().display().to_string();
+    let args = [
+        "demo",
+        "--scenario",
+        "instance-failure",
+        "--resume",
+        "--operator",
+        "bob",
+        "--journal-dir",
+        journal_dir.as_str(),
+    ];
+    let mut pty = common::pty::Pty::spawn(&args, dir.path(), 24, 400);
+    let status = pty.wait_exit();
+    let output = pty.screen.lock().unwrap().screen().contents();
     let holder = lock::holder(held.path()).unwrap();
-    assert_eq!(status.code(), Some(2), "{output}");
+    assert_eq!(status, Some(2), "{output}");
     assert_eq!(
         output.trim(),
         format!(
