@@ -35,9 +35,15 @@ fn start(journal: &Path, rows: u16, cols: u16) -> Pty {
     pty
 }
 
+/// The session files (`*.jsonl`; not the `.lock` beside each).
 fn journal_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
-        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
