@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod hostile;
 pub mod mutate;
 
 /// Points a `drconsole` child process at AWS on a closed local port, with
