@@ -40,7 +40,7 @@ fn print_ratios() {
             "( x200,000 in a step title",
             hostile::paren_openers(200_000),
         ),
-        ("20,000 distinct links", hostile::distinct_links(20_000)),
+        ("50,000 distinct links", hostile::distinct_links(50_000)),
         ("lists nested 50,000 deep", hostile::nested_lists(50_000)),
         ("quotes nested 50,000 deep", hostile::nested_quotes(50_000)),
         (

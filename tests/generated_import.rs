@@ -70,7 +70,7 @@ fn paren_openers() {
 
 #[test]
 fn distinct_links() {
-    hostile_shape("20,000 distinct links", hostile::distinct_links(20_000));
+    hostile_shape("50,000 distinct links", hostile::distinct_links(50_000));
 }
 
 #[test]
