@@ -1,33 +1,89 @@
-//! Importing a generated ~1 MB plan (target: under 100 ms).
+//! Importing a generated ~1 MB plan (target: under 100 ms), the hostile
+//! plan shapes (each under 1 s), and validating a 20,000-step runbook.
+//!
+//! Before criterion runs, each hostile shape is timed once against an
+//! ordinary plan of the same size measured in the same run; the ratios are
+//! printed, so a shape that is slow per byte stands out whatever the machine.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use drconsole::runbook::import::import;
-use std::hint::black_box;
+use drconsole::runbook::load;
 
-/// A plan of many scenarios in the shapes the importer reads.
-fn generated_plan(target_bytes: usize) -> String {
-    let mut plan =
-        String::from("# Disaster Recovery Plan for Benchmark\n\nRTO: 4 hours\nRPO: 15 minutes\n\n");
-    let mut n = 0;
-    while plan.len() < target_bytes {
-        n += 1;
-        plan.push_str(&format!(
-            "## Scenario {n}: Database failure number {n}\n\nGoal: restore service; RTO: 2 hours.\n\n\
-             1. Declare the incident and page the on-call (5 minutes)\n   - Open a channel.\n\
-             2. Restore the database (30-60 minutes)\n   - `aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier app-db-{n} --target-db-instance-identifier app-db-{n}-restore --region us-east-1`\n\
-             3. Redeploy\n\n```bash\naws ecs update-service \\\n  --cluster app-cluster \\\n  --service app-svc-{n} \\\n  --force-new-deployment \\\n  --region us-east-1\n```\n\n\
-             ### Phase 2: Checks\n\n- [ ] Check the `/health` endpoint\n- [ ] Notify stakeholders\n\n\
-             ## Procedure {n}: Replica promotion\n\n```bash\n# 1. Promote the replica\naws rds promote-read-replica --db-instance-identifier app-replica-{n} --region us-west-2\n# 2. Wait\naws rds wait db-instance-available --db-instance-identifier app-replica-{n} --region us-west-2\n```\n\n"
-        ));
+#[path = "../tests/common/hostile.rs"]
+mod hostile;
+
+/// The fastest of three runs: the least disturbed by the rest of the machine.
+fn fastest(f: impl Fn()) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn imports(plan: &str) {
+    import(black_box(plan), "bench.md").expect("imports");
+}
+
+/// Each shape's time over an ordinary plan's of the same byte count.
+fn print_ratios() {
+    let shapes = [
+        ("[a]( x50,000 in one item", hostile::link_openers(50_000)),
+        ("*_ x50,000 in one item", hostile::emphasis_openers(50_000)),
+        (
+            "( x200,000 in a step title",
+            hostile::paren_openers(200_000),
+        ),
+        ("50,000 distinct links", hostile::distinct_links(50_000)),
+        ("lists nested 50,000 deep", hostile::nested_lists(50_000)),
+        ("quotes nested 50,000 deep", hostile::nested_quotes(50_000)),
+        (
+            "quotes+lists 50,000 deep",
+            hostile::nested_quote_lists(50_000),
+        ),
+        ("one 10 MB line", hostile::long_line(10 << 20)),
+        ("100,000 scenario headings", hostile::headings(100_000)),
+        ("100,000 step headings", hostile::step_headings(100_000)),
+        ("100,000 table rows", hostile::table_rows(100_000)),
+        (
+            "1 MB of hostile aws commands",
+            hostile::aws_commands(1 << 20),
+        ),
+    ];
+    eprintln!("import: hostile shape / ordinary plan of the same size (fastest of 3)");
+    for (name, plan) in &shapes {
+        let ordinary = hostile::ordinary_plan(plan.len());
+        let base = fastest(|| imports(&ordinary));
+        let took = fastest(|| imports(plan));
+        eprintln!(
+            "  {name:<30} {:>6} KB  {took:>10.1?}  x{:.2}",
+            plan.len() / 1024,
+            took.as_secs_f64() / base.as_secs_f64().max(1e-9),
+        );
     }
-    plan
+    let steps = hostile::runbook_steps(20_000);
+    let base = fastest(|| {
+        toml::from_str::<drconsole::runbook::model::Runbook>(&steps).expect("parses");
+    });
+    let took = fastest(|| {
+        load::parse(black_box(&steps), "bench.toml").expect("valid");
+    });
+    eprintln!(
+        "validate: 20,000 steps {took:.1?}, x{:.2} the TOML parse alone",
+        took.as_secs_f64() / base.as_secs_f64().max(1e-9)
+    );
 }
 
 fn bench_import(c: &mut Criterion) {
-    let plan = generated_plan(1 << 20);
-    c.bench_function("import 1 MB plan", |b| {
-        b.iter(|| import(black_box(&plan), "bench.md").expect("imports"))
-    });
+    print_ratios();
+    let plan = hostile::ordinary_plan(1 << 20);
+    c.bench_function("import 1 MB plan", |b| b.iter(|| imports(&plan)));
     // The import reads its TOML back as a self-check; this is that part.
     let toml_text = import(&plan, "bench.md").expect("imports").toml;
     c.bench_function("read back the emitted TOML", |b| {
@@ -35,6 +91,18 @@ fn bench_import(c: &mut Criterion) {
             toml::from_str::<drconsole::runbook::model::Runbook>(black_box(&toml_text))
                 .expect("parses")
         })
+    });
+    // The slowest shapes per byte.
+    for (name, hostile) in [
+        ("import [a]( x50,000", hostile::link_openers(50_000)),
+        ("import lists 50,000 deep", hostile::nested_lists(50_000)),
+        ("import 100,000 headings", hostile::headings(100_000)),
+    ] {
+        c.bench_function(name, |b| b.iter(|| imports(&hostile)));
+    }
+    let steps = hostile::runbook_steps(20_000);
+    c.bench_function("validate 20,000 steps", |b| {
+        b.iter(|| load::parse(black_box(&steps), "bench.toml").expect("valid"))
     });
 }
 

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use toml::de::{DeArray, DeTable};
 
+use super::lines::Lines;
 use super::model::{Environment, RdsRole, Runbook, Verify};
 use super::predicates::Node;
 
@@ -78,7 +79,7 @@ pub fn load(path: &Path) -> LoadResult {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // The prefix is valid UTF-8 by construction; point at the bad byte.
             let at = std::str::from_utf8(valid)
-                .map(|prefix| position(prefix, prefix.len()))
+                .map(|prefix| Lines::new(prefix).position(prefix, prefix.len()))
                 .unwrap_or((1, 1));
             Err(vec![diagnostic_at(
                 Severity::Error,
@@ -94,12 +95,13 @@ pub fn load(path: &Path) -> LoadResult {
 pub fn parse(text: &str, file: &str) -> LoadResult {
     // A byte-order mark is harmless for a human but not valid TOML.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = Lines::new(text);
     let toml_error = |e: toml::de::Error| {
         let offset = e.span().map_or(0, |span| span.start);
         vec![diagnostic_at(
             Severity::Error,
             file,
-            position(text, offset),
+            lines.position(text, offset),
             one_line(e.message()),
         )]
     };
@@ -108,6 +110,7 @@ pub fn parse(text: &str, file: &str) -> LoadResult {
 
     let mut checker = Checker {
         text,
+        lines: &lines,
         file,
         doc: doc.get_ref(),
         diagnostics: Vec::new(),
@@ -148,19 +151,6 @@ pub(crate) fn one_line(message: &str) -> String {
         .join("; ")
 }
 
-/// 1-based line and character column of a byte offset.
-pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
 /// One step of a key path into the TOML document.
 #[derive(Debug, Clone, Copy)]
 enum Seg<'p> {
@@ -172,6 +162,8 @@ use Seg::{Index, Key};
 
 struct Checker<'a> {
     text: &'a str,
+    /// Found once: every diagnostic needs a position.
+    lines: &'a Lines,
     file: &'a str,
     doc: &'a DeTable<'a>,
     diagnostics: Vec<Diagnostic>,
@@ -201,7 +193,7 @@ impl Checker<'_> {
     }
 
     fn position_of(&self, path: &[Seg]) -> (usize, usize) {
-        position(self.text, self.span_of(path).start)
+        self.lines.position(self.text, self.span_of(path).start)
     }
 
     fn report(&mut self, severity: Severity, path: &[Seg], message: String) {
@@ -420,16 +412,6 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_are_one_based_and_count_characters() {
-        let text = "a = 1\nbé = \"x\"\n";
-        assert_eq!(position(text, 0), (1, 1));
-        assert_eq!(position(text, 6), (2, 1));
-        // "bé = " is 6 bytes but 5 characters; the value starts at column 6.
-        assert_eq!(position(text, text.find('"').unwrap()), (2, 6));
-        assert_eq!(position(text, 10_000), (3, 1));
-    }
 
     #[test]
     fn one_line_joins_lines() {

@@ -4,6 +4,7 @@ pub mod aws_cli;
 pub mod builtin;
 pub mod duration;
 pub mod import;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod predicates;

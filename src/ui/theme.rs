@@ -10,7 +10,8 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use crate::domain::health::Health;
-use crate::runbook::load::{one_line, position};
+use crate::runbook::lines::Lines;
+use crate::runbook::load::one_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -93,7 +94,7 @@ impl Problem {
 
     /// "theme FILE:LINE: key `KEY`: MESSAGE", the one shape of every error.
     fn render(self, text: &str, file: &str) -> String {
-        let (line, _) = position(text, self.offset);
+        let line = Lines::new(text).line_of(self.offset);
         let key = self
             .key
             .map(|key| format!("key `{}`: ", key.escape_debug()))
@@ -123,7 +124,7 @@ impl Theme {
             let prefix = valid
                 .and_then(|v| std::str::from_utf8(v).ok())
                 .unwrap_or("");
-            let (line, _) = position(prefix, prefix.len());
+            let line = Lines::new(prefix).line_of(prefix.len());
             format!("theme {file}:{line}: not valid UTF-8; save it as UTF-8 text")
         })?;
         Self::from_toml(&text, &file)

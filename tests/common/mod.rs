@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod hostile;
 pub mod mutate;
 pub mod pty;
 

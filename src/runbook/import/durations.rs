@@ -130,8 +130,14 @@ fn quantity_at(s: &str, i: usize) -> Option<(u64, usize)> {
 
 /// The first duration in `text`; a compound like "1h 30m" is summed.
 pub fn find(text: &str) -> Option<Found> {
+    find_starting_by(text, text.len())
+}
+
+/// The first duration in `text` that starts at or before byte `limit`:
+/// callers that only accept one near the start need not scan the rest.
+fn find_starting_by(text: &str, limit: usize) -> Option<Found> {
     let mut i = 0;
-    while i < text.len() {
+    while i < text.len() && i <= limit {
         let c = text[i..].chars().next()?;
         let starts_word = i == 0
             || !text[..i]
@@ -160,15 +166,23 @@ pub fn find(text: &str) -> Option<Found> {
 
 /// A duration written in parentheses, like "(5 minutes)" or "(30-60 min)".
 pub fn find_parenthesized(text: &str) -> Option<Found> {
+    // Leading marks and up to this many bytes of words may come before it.
+    const LEAD: usize = 8;
     let mut from = 0;
+    // The first ')' at or after `from`, found once per ')' rather than once
+    // per '(' so a run of unclosed openers stays linear.
+    let mut close = 0;
     while let Some(open) = text[from..].find('(').map(|k| from + k) {
-        let close = text[open..].find(')').map_or(text.len(), |k| open + k);
+        if close <= open {
+            close = text[open..].find(')').map_or(text.len(), |k| open + k);
+        }
         let inner = &text[open + 1..close];
-        if let Some(found) = find(inner)
+        let marks = inner.len() - inner.trim_start_matches(['~', '≈', ' ']).len();
+        if let Some(found) = find_starting_by(inner, marks.saturating_add(LEAD))
             && inner[..found.start]
                 .trim_start_matches(['~', '≈', ' '])
                 .len()
-                <= 8
+                <= LEAD
         {
             return Some(Found {
                 upper: found.upper,

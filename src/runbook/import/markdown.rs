@@ -5,6 +5,8 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
+use crate::runbook::lines::Lines;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     /// 1-based source line where the block starts.
@@ -72,25 +74,6 @@ impl Item {
 /// hostile file cannot make the later recursive passes overflow the stack.
 const MAX_LIST_DEPTH: usize = 24;
 
-/// Maps byte offsets to 1-based line numbers.
-pub struct Lines {
-    starts: Vec<usize>,
-}
-
-impl Lines {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { starts }
-    }
-    pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
-    }
-}
-
 /// What is open while parsing: a block being filled (its text or items
 /// still growing), a list item, or a table cell.
 enum Frame {
@@ -102,7 +85,9 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    links: Vec<String>,
+    /// Open links: the destination and where the link's text starts in its
+    /// inline target.
+    links: Vec<(String, usize)>,
     list_depth: usize,
     /// Start tags of lists/items ignored because of MAX_LIST_DEPTH.
     flattened: usize,
@@ -341,7 +326,8 @@ fn start(b: &mut Builder, tag: Tag<'_>, line: usize) {
         Tag::TableCell => b.stack.push(Frame::Cell(String::new())),
         Tag::HtmlBlock => b.open(line, BlockKind::Html(String::new())),
         Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
-            b.links.push(dest_url.to_string())
+            let start = b.inline_target(line).map_or(0, |t| t.len());
+            b.links.push((dest_url.to_string(), start));
         }
         Tag::BlockQuote(_)
         | Tag::FootnoteDefinition(_)
@@ -379,10 +365,14 @@ fn end(b: &mut Builder, tag: TagEnd) {
         | TagEnd::TableCell
         | TagEnd::HtmlBlock => b.end_frame(),
         TagEnd::Link | TagEnd::Image => {
-            if let Some(url) = b.links.pop()
+            if let Some((url, start)) = b.links.pop()
                 && !url.is_empty()
             {
-                let shown = b.inline_target(0).map(|t| t.contains(&url));
+                // Only the link's own text: searching all the paragraph so
+                // far would make a line of links quadratic.
+                let shown = b
+                    .inline_target(0)
+                    .map(|t| t.get(start..).is_some_and(|own| own.contains(&url)));
                 if shown == Some(false) {
                     b.push_text(0, &format!(" <{url}>"));
                 }

@@ -103,9 +103,11 @@ fn strip_block_markup(line: &str) -> &str {
         for marker in ["- ", "* ", "+ ", "[ ] ", "[x] ", "[X] "] {
             t = t.strip_prefix(marker).unwrap_or(t);
         }
-        if let Some((number, rest)) = t.split_once(['.', ')'])
-            && (1..=3).contains(&number.len())
-            && number.bytes().all(|b| b.is_ascii_digit())
+        // Only the digits at the start are looked at: searching the whole
+        // rest for the '.' would rescan it once per nested marker.
+        let digits = t.bytes().take(4).take_while(u8::is_ascii_digit).count();
+        if (1..=3).contains(&digits)
+            && let Some(rest) = t[digits..].strip_prefix(['.', ')'])
             && (rest.is_empty() || rest.starts_with(' '))
         {
             t = rest.trim_start();
