@@ -36,7 +36,9 @@ pub fn run(input: &Path, output: Option<&Path>, out: &mut dyn Write, err: &mut d
         let _ = writeln!(err, "error: {message}");
         return 2;
     }
-    let _ = write!(err, "{}", imported.report);
+    // Formatted once and written whole: stderr is unbuffered, and a report
+    // of thousands of lines written piece by piece costs a syscall each.
+    let _ = err.write_all(imported.report.to_string().as_bytes());
     if let Some(path) = output {
         let _ = writeln!(err, "\nWrote {}.", path.display());
     }
