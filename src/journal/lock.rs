@@ -11,7 +11,7 @@
 //! deleted: a console that opened the old file while a new one took its
 //! place could otherwise hold a lock on a file nobody else sees.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -135,21 +135,8 @@ fn host_name() -> String {
         .unwrap_or_else(|| "unknown host".to_string())
 }
 
-#[cfg(unix)]
 fn open_lock_file(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_lock_file(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
+    super::store::private_file()
         .read(true)
         .write(true)
         .create(true)
