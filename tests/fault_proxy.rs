@@ -418,6 +418,32 @@ async fn latency_delays_the_answer_and_then_forwards() {
 }
 
 #[tokio::test]
+async fn latency_longer_than_the_client_waits_ends_with_the_client() {
+    const REGION: &str = "eu-west-3";
+    let proxy = fault_proxy().await;
+    // Far beyond the watchdog of `eventually`: only the client closing
+    // can end these requests in time.
+    proxy.set(rule(
+        REGION,
+        "ecs",
+        Fault::Latency(Duration::from_secs(600)),
+    ));
+    let url = proxy.url();
+    let short = clients_with(REGION, &url, &url, Duration::from_millis(300));
+
+    assert_eq!(ecs_call(&short, REGION).await, "Timeout");
+    assert_eq!(
+        proxy.requests(REGION, "ecs", "ListClusters"),
+        ATTEMPTS as usize
+    );
+    eventually("the delayed requests end", || {
+        proxy.in_flight(REGION, "ecs") == 0
+    })
+    .await;
+    assert_eq!(proxy.max_in_flight(REGION, "ecs"), 1);
+}
+
+#[tokio::test]
 async fn the_most_specific_rule_applies_and_set_replaces() {
     const REGION: &str = "eu-north-1";
     let proxy = fault_proxy().await;

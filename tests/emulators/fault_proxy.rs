@@ -50,7 +50,8 @@ pub enum Fault {
     /// Answer as the service does when it throttles (`Throttling` for awsQuery
     /// and CloudWatch's query-compatible CBOR, `ThrottlingException` else).
     Throttle,
-    /// Wait this long, then forward.
+    /// Wait this long, then forward; a client that gives up meanwhile ends
+    /// the request, as with `Hang`.
     Latency(Duration),
 }
 
@@ -563,7 +564,12 @@ async fn serve(client: TcpStream, state: Arc<State>) {
             }
             Some(Fault::Throttle) => answer(&mut write, &error_answer(req.protocol, 0, true)).await,
             Some(Fault::Latency(delay)) => {
-                tokio::time::sleep(delay).await;
+                let mut probe = [0u8; 1];
+                tokio::select! {
+                    // As with a hang: a client that gave up is no longer in flight.
+                    _ = read.read(&mut probe) => return,
+                    () = tokio::time::sleep(delay) => {}
+                }
                 forward(&state, &req, &mut upstream, &mut write).await
             }
             Some(Fault::Hang) | None => forward(&state, &req, &mut upstream, &mut write).await,
