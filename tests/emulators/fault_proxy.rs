@@ -275,7 +275,11 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    // Out of descriptors, say: let some connections end.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
                 lock(&state.counts).connections += 1;
                 connections.spawn(serve(stream, state.clone()));
             }
@@ -560,9 +564,19 @@ async fn serve(client: TcpStream, state: Arc<State>) {
         let keep_alive = match fault {
             Some(Fault::Refuse) => return,
             Some(Fault::ServerError(status)) => {
-                answer(&mut write, &error_answer(req.protocol, status, false)).await
+                answer(
+                    &mut write,
+                    &error_answer(req.protocol, Injected::Server(status)),
+                )
+                .await
             }
-            Some(Fault::Throttle) => answer(&mut write, &error_answer(req.protocol, 0, true)).await,
+            Some(Fault::Throttle) => {
+                answer(
+                    &mut write,
+                    &error_answer(req.protocol, Injected::Throttling),
+                )
+                .await
+            }
             Some(Fault::Latency(delay)) => {
                 let mut probe = [0u8; 1];
                 tokio::select! {
@@ -740,9 +754,19 @@ fn plain(status: u16, reason: &str, text: &str, close: bool) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The answer a service gives for an error, in its protocol's shape:
-/// throttling when `throttle`, else a server error with this status.
-fn error_answer(protocol: Protocol, status: u16, throttle: bool) -> Vec<u8> {
+/// An error answer the proxy makes up.
+#[derive(Debug, Clone, Copy)]
+enum Injected {
+    Throttling,
+    Server(u16),
+}
+
+/// The answer a service gives for this error, in its protocol's shape.
+fn error_answer(protocol: Protocol, injected: Injected) -> Vec<u8> {
+    let (throttle, status) = match injected {
+        Injected::Throttling => (true, 0),
+        Injected::Server(status) => (false, status),
+    };
     let (code, query_code, fault_type, message) = if throttle {
         (
             "ThrottlingException",
