@@ -5,6 +5,8 @@
 //! and friends do through aws-config), so nothing reaches real AWS.
 #![allow(dead_code)] // Each test binary uses its own part.
 
+pub mod fault_proxy;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -36,6 +38,11 @@ pub fn moto() -> String {
 
 pub fn ministack() -> String {
     required(MINISTACK)
+}
+
+/// A fault proxy of the caller's own in front of both emulators.
+pub async fn fault_proxy() -> fault_proxy::FaultProxy {
+    fault_proxy::FaultProxy::start(&moto(), &ministack()).await
 }
 
 /// Names unique to this process and call, so tests sharing one emulator
