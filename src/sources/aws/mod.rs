@@ -61,9 +61,9 @@ pub struct AwsTuning {
     pub attempt_timeout: Duration,
     /// One call with all its retries. Default 15 s.
     pub operation_timeout: Duration,
-    /// Attempts per call, first included (adaptive retry mode: exponential
-    /// backoff with jitter, and once an API throttles in a region, its
-    /// calls there are rate-limited on our side too). Default 3.
+    /// Attempts per call, first included (standard retry mode: exponential
+    /// backoff with jitter, from a retry quota per API and region that
+    /// throttling drains). Default 3.
     pub max_attempts: u32,
     /// Calls in flight at once per API and region, retries included; the
     /// rest wait their turn (within their attempt timeout).
@@ -106,9 +106,13 @@ impl AwsTuning {
     }
 
     pub fn retry_config(&self) -> RetryConfig {
-        // Adaptive: the SDK's rate limiter per retry partition, which is
-        // one per service and region ("rds-us-east-1").
-        RetryConfig::adaptive().with_max_attempts(self.max_attempts.max(1))
+        // Standard, not adaptive: adaptive's client-side rate limiter starts
+        // from the rate it measured, which for a console's few calls is
+        // near nothing, so after one throttle it holds each retry ~10 s
+        // (0.5 tokens/s, 5 a retry) and the calls time out instead of
+        // answering. Standard backs off with jitter and spends its retry
+        // quota; the cap on calls in flight keeps the rate down.
+        RetryConfig::standard().with_max_attempts(self.max_attempts.max(1))
     }
 }
 
