@@ -35,13 +35,6 @@ pub enum DbMetric {
 }
 
 impl DbMetric {
-    pub const ALL: [DbMetric; 4] = [
-        Self::ReplicaLag,
-        Self::CpuUtilization,
-        Self::FreeStorageSpace,
-        Self::DatabaseConnections,
-    ];
-
     /// What the panes show of an instance: lag for a replica, load for a
     /// primary; nothing else is asked for.
     pub fn for_instance(db: &DbInstance) -> &'static [DbMetric] {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::{Builder, ConnectorBuilder, tls};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
@@ -69,6 +70,11 @@ impl HttpClient for CappedHttpClient {
             inner: self.inner.http_connector(settings, components),
             permits: self.permits.clone(),
         })
+    }
+
+    // For the user agent: the inner client's name ("hyper 1.x").
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.inner.connector_metadata()
     }
 }
 
