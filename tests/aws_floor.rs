@@ -15,7 +15,9 @@ use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 use drconsole::domain::snapshot::{
     AlarmSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
 };
-use drconsole::runbook::model::{AlarmSpec, EcsSpec, Environment, RdsRole, RdsSpec, Regions};
+use drconsole::runbook::model::{
+    AlarmSpec, EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec,
+};
 use drconsole::sources::aws::{AwsSource, AwsTuning, RegionClients, Watchlist};
 use drconsole::sources::{Payload, Source};
 use emulators::fault_proxy::{Fault, FaultProxy, Rule};
@@ -81,8 +83,8 @@ async fn all<F: Future<Output = ()>>(futures: impl IntoIterator<Item = F>) {
 
 /// What one size seeds: `n` RDS instances (a fifth of them replicas), `n`
 /// ECS services (half in a cluster where they struggle, with two stopped
-/// tasks, half healthy in another) and `n` alarms (half by name, half by
-/// prefix).
+/// tasks, half healthy in another), `n` alarms (half by name, half by
+/// prefix) and an empty backup vault.
 struct Seeded {
     env: Environment,
     primaries: usize,
@@ -96,6 +98,13 @@ struct Seeded {
 async fn seed(region: &str, n: usize) -> Seeded {
     let replicas = n / 5;
     let primaries = n - replicas;
+    let vault = unique("floor-vault");
+    backup(region, &moto())
+        .create_backup_vault()
+        .backup_vault_name(&vault)
+        .send()
+        .await
+        .unwrap();
     let (rds_specs, (ecs_specs, clusters, stopped), alarms) = tokio::join!(
         seed_rds(region, primaries, replicas),
         seed_ecs(region, n),
@@ -110,6 +119,10 @@ async fn seed(region: &str, n: usize) -> Seeded {
             rds: rds_specs,
             ecs: ecs_specs,
             alarms,
+            backup_vaults: vec![VaultSpec {
+                name: vault,
+                region: None,
+            }],
             ..Environment::default()
         },
         primaries,
@@ -413,6 +426,25 @@ async fn floor(region: &'static str, n: usize) -> (FaultProxy, AwsSource, Seeded
         proxy.all_requests(),
         counts(region, &[("monitoring", "DescribeAlarms", calls)]),
         "alarms at {n}"
+    );
+
+    proxy.reset_counts();
+    let backups = match fetch(&source, SourceKind::Backups).await {
+        Payload::Backups(backups) => backups,
+        other => panic!("{other:?}"),
+    };
+    // Moto snapshots each primary as it creates it.
+    assert_eq!(backups.recovery_points.len(), seeded.primaries);
+    assert_eq!(
+        proxy.all_requests(),
+        counts(
+            region,
+            &[
+                ("backup", "ListRecoveryPointsByBackupVault", 1),
+                ("rds", "DescribeDBSnapshots", batches(n, 100)),
+            ]
+        ),
+        "backups at {n}"
     );
     proxy.reset_counts();
     (proxy, source, seeded)
