@@ -62,8 +62,8 @@ pub struct AwsTuning {
     /// One call with all its retries. Default 15 s.
     pub operation_timeout: Duration,
     /// Attempts per call, first included (standard retry mode: exponential
-    /// backoff with jitter, from a retry quota per API and region that
-    /// throttling drains). Default 3.
+    /// backoff with jitter; retries spend a quota per API and region, so a
+    /// throttled API is not hammered). Default 3.
     pub max_attempts: u32,
     /// Calls in flight at once per API and region, retries included; the
     /// rest wait their turn (within their attempt timeout).
