@@ -234,7 +234,7 @@ async fn a_missing_vault_holds_no_recovery_points() {
 mod rds_types {
     pub use aws_sdk_rds::operation::describe_db_instance_automated_backups::DescribeDbInstanceAutomatedBackupsOutput;
     pub use aws_sdk_rds::operation::describe_db_instances::{
-        DescribeDBInstancesError, DescribeDbInstancesOutput,
+        DescribeDBInstancesError, DescribeDbInstancesInput, DescribeDbInstancesOutput,
     };
     pub use aws_sdk_rds::types::{
         DbInstance, DbInstanceAutomatedBackup, DbInstanceStatusInfo, RestoreWindow,
@@ -392,31 +392,66 @@ async fn rds_instances_windows_lag_and_load_across_pages() {
     assert_eq!(stale.lag_history, [5, 6]);
 }
 
-/// 150 instances: 2 DescribeDBInstances calls (100 identifiers each) and
-/// 600 metric queries in 2 GetMetricData calls (500 each), not 150 or 600.
+/// 200 instances, 150 primaries and 50 replicas: 2 DescribeDBInstances
+/// calls (100 identifiers each); only the metrics each role uses, 3 per
+/// primary and 1 per replica, 500 queries in 1 GetMetricData call.
 #[tokio::test]
 async fn calls_grow_with_batch_limits_not_with_instances() {
     use rds_types::*;
     let describe = mock!(aws_sdk_rds::Client::describe_db_instances)
         .match_requests(|r| r.filters()[0].values().len() <= 100)
-        .then_output(|| DescribeDbInstancesOutput::builder().build());
+        .then_compute_output(|r: &DescribeDbInstancesInput| {
+            let found = r.filters()[0].values().iter().map(|id| {
+                let n: usize = id.trim_start_matches("db-").parse().unwrap();
+                db(id, (n >= 150).then_some("db-0"))
+            });
+            DescribeDbInstancesOutput::builder()
+                .set_db_instances(Some(found.collect()))
+                .build()
+        });
     let windows = mock!(aws_sdk_rds::Client::describe_db_instance_automated_backups)
         .then_output(|| DescribeDbInstanceAutomatedBackupsOutput::builder().build());
+    let queries = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = queries.clone();
     let metrics = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
-        .match_requests(|r| r.metric_data_queries().len() <= 500)
+        .match_requests(move |r| {
+            let names = r.metric_data_queries().iter().map(|q| {
+                let metric = q.metric_stat().and_then(|s| s.metric()).unwrap();
+                let instance = metric.dimensions()[0].value().unwrap().to_string();
+                (instance, metric.metric_name().unwrap().to_string())
+            });
+            seen.lock().unwrap().extend(names);
+            r.metric_data_queries().len() <= 500
+        })
         .then_output(|| CwOutput::builder().build());
     let clients = RegionClients {
         rds: mocked!(aws_sdk_rds, describe, windows),
         cloudwatch: mocked!(aws_sdk_cloudwatch, metrics),
         ..idle()
     };
-    let list: Vec<String> = (0..150).map(|n| format!("{{ id = \"db-{n}\" }}")).collect();
+    let list: Vec<String> = (0..200).map(|n| format!("{{ id = \"db-{n}\" }}")).collect();
     let env = env(&format!("rds = [{}]", list.join(", ")));
     let result = source(&env, clients).fetch(SourceKind::Rds).await;
     assert!(result.is_ok(), "{result:?}");
     assert_eq!(describe.num_calls(), 2);
     assert_eq!(windows.num_calls(), 2);
-    assert_eq!(metrics.num_calls(), 2);
+    assert_eq!(metrics.num_calls(), 1);
+    let mut queries = queries.lock().unwrap().clone();
+    queries.sort();
+    let mut expected: Vec<(String, String)> = (0..200)
+        .flat_map(|n| {
+            let metrics: &[&str] = if n >= 150 {
+                &["ReplicaLag"]
+            } else {
+                &["CPUUtilization", "DatabaseConnections", "FreeStorageSpace"]
+            };
+            metrics
+                .iter()
+                .map(move |m| (format!("db-{n}"), m.to_string()))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(queries, expected);
 }
 
 // ------------------------------------------------------------------ Aurora
@@ -672,12 +707,19 @@ async fn ecs_services_in_batches_of_ten_with_rollouts_events_and_stopped_reasons
             }
             out.build()
         });
+    // The cluster's stopped tasks, whatever service they ran for.
     let list = mock!(aws_sdk_ecs::Client::list_tasks)
-        .match_requests(|r| r.service_name() == Some("web"))
+        .match_requests(|r| {
+            r.cluster() == Some("shop")
+                && r.service_name().is_none()
+                && r.desired_status() == Some(&aws_sdk_ecs::types::DesiredStatus::Stopped)
+        })
         .then_output(|| {
             ListTasksOutput::builder()
                 .task_arns("arn:aws:ecs:us-east-2:123456789012:task/shop/t1")
                 .task_arns("arn:aws:ecs:us-east-2:123456789012:task/shop/t2")
+                .task_arns("arn:aws:ecs:us-east-2:123456789012:task/shop/t3")
+                .task_arns("arn:aws:ecs:us-east-2:123456789012:task/shop/t4")
                 .build()
         });
     let tasks = mock!(aws_sdk_ecs::Client::describe_tasks).then_output(|| {
@@ -694,6 +736,8 @@ async fn ecs_services_in_batches_of_ten_with_rollouts_events_and_stopped_reasons
             .tasks(
                 Task::builder()
                     .task_arn("arn:aws:ecs:us-east-2:123456789012:task/shop/t2")
+                    // No group: started by web's PRIMARY deployment.
+                    .started_by("ecs-svc/new")
                     .stopped_reason("Task failed ELB health checks")
                     .stopped_at(at(60))
                     .containers(
@@ -702,6 +746,23 @@ async fn ecs_services_in_batches_of_ten_with_rollouts_events_and_stopped_reasons
                             .reason("OutOfMemoryError: Container killed")
                             .build(),
                     )
+                    .build(),
+            )
+            // A healthy service's task and one nobody watched: not shown.
+            .tasks(
+                Task::builder()
+                    .task_arn("arn:aws:ecs:us-east-2:123456789012:task/shop/t3")
+                    .group("service:svc-00")
+                    .stopped_reason("Scaling activity initiated by deployment")
+                    .stopped_at(at(30))
+                    .build(),
+            )
+            .tasks(
+                Task::builder()
+                    .task_arn("arn:aws:ecs:us-east-2:123456789012:task/shop/t4")
+                    .started_by("someone-else")
+                    .stopped_reason("Stopped by user")
+                    .stopped_at(at(10))
                     .build(),
             )
             .build()
@@ -723,7 +784,7 @@ async fn ecs_services_in_batches_of_ten_with_rollouts_events_and_stopped_reasons
         panic!("ECS fetch failed");
     };
     assert_eq!(describe.num_calls(), 3, "25 services, 10 a call");
-    assert_eq!(list.num_calls(), 1, "only the struggling service");
+    assert_eq!(list.num_calls(), 1, "one for the cluster");
     assert_eq!(tasks.num_calls(), 1);
     let order: Vec<&str> = ecs.services.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(order, names, "runbook order");
@@ -756,7 +817,7 @@ async fn ecs_services_in_batches_of_ten_with_rollouts_events_and_stopped_reasons
             ),
             ("t1", "Essential container in task exited (app exited 137)"),
         ],
-        "newest first; a task without a group belongs to the service that listed it"
+        "newest first; a task without a group belongs to the deployment that started it"
     );
     let healthy = ecs.service("shop", "svc-00").unwrap();
     assert!(healthy.stopped_tasks.is_empty());
@@ -789,14 +850,18 @@ fn metric_alarm(name: &str, state: cw_types::StateValue) -> cw_types::MetricAlar
 async fn alarms_by_names_and_prefixes_paginated_and_deduplicated() {
     use cw_types::*;
     let by_name = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
-        .match_requests(|r| !r.alarm_names().is_empty())
+        .match_requests(|r| !r.alarm_names().is_empty() && r.max_records() == Some(100))
         .then_output(|| {
             DescribeAlarmsOutput::builder()
                 .metric_alarms(metric_alarm("shop-api-5xx", StateValue::Alarm))
                 .build()
         });
     let prefix_page1 = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
-        .match_requests(|r| r.alarm_name_prefix() == Some("shop-") && r.next_token().is_none())
+        .match_requests(|r| {
+            r.alarm_name_prefix() == Some("shop-")
+                && r.next_token().is_none()
+                && r.max_records() == Some(100)
+        })
         .then_output(|| {
             DescribeAlarmsOutput::builder()
                 .metric_alarms(metric_alarm("shop-api-5xx", StateValue::Alarm))
@@ -805,7 +870,7 @@ async fn alarms_by_names_and_prefixes_paginated_and_deduplicated() {
                 .build()
         });
     let prefix_page2 = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
-        .match_requests(|r| r.next_token() == Some("t2"))
+        .match_requests(|r| r.next_token() == Some("t2") && r.max_records() == Some(100))
         .then_output(|| {
             DescribeAlarmsOutput::builder()
                 .composite_alarms(
@@ -909,7 +974,11 @@ async fn throttling_is_retried_with_backoff_then_reported_with_its_code() {
     let (clients, rules) = failing_clients(err_meta("ThrottlingException", "Rate exceeded"));
     let errors = errors_of(&source(&every_kind_env(), clients)).await;
     for (error, rule) in errors.iter().zip(&rules) {
-        assert_eq!(error.code, "ThrottlingException");
+        assert_eq!(error.code, "Throttled");
+        assert!(
+            error.message.contains("is throttled; backing off"),
+            "{error}"
+        );
         assert!(error.message.contains("Rate exceeded"), "{error}");
         assert!(error.message.contains(REGION), "{error}");
         assert_eq!(rule.num_calls(), 3, "three attempts: {error}");
@@ -1084,7 +1153,7 @@ async fn a_silent_endpoint_times_out() {
         )
         .endpoint_url(&url)
         .build();
-    let clients = RegionClients::from_config(&sdk).unwrap();
+    let clients = RegionClients::from_config(&sdk, &AwsTuning::default()).unwrap();
     let source = Arc::new(source(&every_kind_env(), clients));
     let started = std::time::Instant::now();
     let errors = errors_of(&source).await;
@@ -1110,7 +1179,7 @@ async fn a_closed_port_is_unreachable() {
         .retry_config(fast_retries())
         .endpoint_url(&url)
         .build();
-    let clients = RegionClients::from_config(&sdk).unwrap();
+    let clients = RegionClients::from_config(&sdk, &AwsTuning::default()).unwrap();
     for error in errors_of(&source(&every_kind_env(), clients)).await {
         assert_eq!(error.code, "Unreachable", "{error}");
         assert!(error.message.contains("cannot reach"), "{error}");

@@ -1,6 +1,7 @@
-//! CloudWatch: RDS metrics through `GetMetricData` (every query of a region
-//! in as few calls as the 500-query limit allows) and alarms through
-//! `DescribeAlarms` by name and by prefix.
+//! CloudWatch: RDS metrics through `GetMetricData` (only the metrics each
+//! instance's role uses, every query of a region in as few calls as the
+//! 500-query limit allows) and alarms through `DescribeAlarms` by name and
+//! by prefix, 100 a page.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,13 +15,15 @@ use jiff::Timestamp;
 
 use super::errors::{Call, from_sdk};
 use super::timestamp;
-use crate::domain::snapshot::{Alarm, AlarmState, SourceError};
+use crate::domain::snapshot::{Alarm, AlarmState, DbInstance, SourceError};
 use crate::runbook::model::AlarmSpec;
 
 /// GetMetricData's limit on queries per call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 /// DescribeAlarms' limit on `AlarmNames` per call.
 pub const MAX_ALARM_NAMES_PER_CALL: usize = 100;
+/// DescribeAlarms' largest page (`MaxRecords`; the default is 50).
+pub const MAX_ALARMS_PER_PAGE: i32 = 100;
 
 /// The RDS metrics the panes use: lag for replicas, load for primaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,12 +35,19 @@ pub enum DbMetric {
 }
 
 impl DbMetric {
-    pub const ALL: [DbMetric; 4] = [
-        Self::ReplicaLag,
-        Self::CpuUtilization,
-        Self::FreeStorageSpace,
-        Self::DatabaseConnections,
-    ];
+    /// What the panes show of an instance: lag for a replica, load for a
+    /// primary; nothing else is asked for.
+    pub fn for_instance(db: &DbInstance) -> &'static [DbMetric] {
+        if db.is_replica() {
+            &[Self::ReplicaLag]
+        } else {
+            &[
+                Self::CpuUtilization,
+                Self::FreeStorageSpace,
+                Self::DatabaseConnections,
+            ]
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -60,17 +70,22 @@ pub struct Window {
     pub period_secs: i32,
 }
 
-/// Every metric of every instance in one region: `instances.len() * 4`
-/// queries, split into calls of at most 500 that run concurrently.
+/// The metrics these instances' roles use (one query for a replica, three
+/// for a primary), split into calls of at most 500 queries that run
+/// concurrently. No instance, no call.
 pub async fn db_metrics(
     client: &Client,
     region: &str,
-    instances: &[String],
+    instances: &[&DbInstance],
     window: Window,
 ) -> Result<HashMap<(String, DbMetric), Series>, SourceError> {
     let wanted: Vec<(String, DbMetric)> = instances
         .iter()
-        .flat_map(|id| DbMetric::ALL.map(|m| (id.clone(), m)))
+        .flat_map(|db| {
+            DbMetric::for_instance(db)
+                .iter()
+                .map(|m| (db.id.clone(), *m))
+        })
         .collect();
     let calls = wanted
         .chunks(MAX_QUERIES_PER_CALL)
@@ -164,7 +179,7 @@ fn datetime(at: Timestamp) -> DateTime {
 
 /// Alarms of one region named in the spec or starting with one of its
 /// prefixes: one request per 100 names and one per prefix, concurrently,
-/// each paginated; an alarm matched twice is listed once, sorted by name.
+/// each paginated 100 alarms a page; an alarm matched twice is listed once, sorted by name.
 pub async fn alarms(
     client: &Client,
     region: &str,
@@ -185,6 +200,7 @@ pub async fn alarms(
         .map(|prefix| client.describe_alarms().alarm_name_prefix(prefix));
     let requests = by_name.chain(by_prefix).map(|request| async move {
         request
+            .max_records(MAX_ALARMS_PER_PAGE)
             .alarm_types(AlarmType::MetricAlarm)
             .alarm_types(AlarmType::CompositeAlarm)
             .into_paginator()

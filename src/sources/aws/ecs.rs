@@ -1,6 +1,6 @@
 //! ECS: services of one cluster through `DescribeServices` (10 a call, the
 //! API's limit), and for services that struggle, why their recent tasks
-//! stopped (`ListTasks` STOPPED, then `DescribeTasks`).
+//! stopped (`ListTasks` STOPPED once for the cluster, then `DescribeTasks`).
 
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{self, DeploymentRolloutState, DesiredStatus};
@@ -15,8 +15,12 @@ use crate::domain::snapshot::{
 pub const MAX_SERVICES_PER_CALL: usize = 10;
 /// DescribeTasks' limit on tasks per call.
 pub const MAX_TASKS_PER_CALL: usize = 100;
-/// Stopped tasks listed per struggling service (ECS keeps them about an hour).
-pub const STOPPED_TASKS_LISTED: i32 = 10;
+/// ListTasks' largest page.
+pub const TASKS_PER_PAGE: i32 = 100;
+/// Pages of a cluster's stopped tasks read at most (ECS keeps them about an
+/// hour): a cluster in a crash loop costs at most this many ListTasks and
+/// as many DescribeTasks calls.
+pub const STOPPED_TASK_PAGES: usize = 5;
 /// Stopped tasks kept per service, newest first.
 pub const STOPPED_TASKS_KEPT: usize = 3;
 /// Service events kept, newest first.
@@ -59,14 +63,10 @@ pub async fn services(
         .filter_map(|raw| service(region, cluster, raw))
         .collect();
 
-    let troubled: Vec<String> = found
-        .iter()
-        .filter(|s| struggles(s))
-        .map(|s| s.name.clone())
-        .collect();
+    let troubled: Vec<&EcsService> = found.iter().filter(|s| struggles(s)).collect();
     if !troubled.is_empty() {
         let stopped = stopped_tasks(client, region, cluster, &troubled).await?;
-        for svc in found.iter_mut().filter(|s| troubled.contains(&s.name)) {
+        for svc in &mut found {
             svc.stopped_tasks = stopped
                 .iter()
                 .filter(|(owner, _)| *owner == svc.name)
@@ -170,40 +170,35 @@ fn deployment(raw: &types::Deployment) -> Deployment {
 }
 
 /// (service name, task) for recently stopped tasks of these services,
-/// newest first: one ListTasks per service, then DescribeTasks for all of
-/// them, 100 a call.
+/// newest first: one ListTasks for the whole cluster (100 a page, at most
+/// `STOPPED_TASK_PAGES` pages), then DescribeTasks, 100 a call; a task
+/// belongs to a service by its group ("service:NAME") or by the deployment
+/// that started it. Calls grow with clusters, not services.
 async fn stopped_tasks(
     client: &Client,
     region: &str,
     cluster: &str,
-    services: &[String],
+    services: &[&EcsService],
 ) -> Result<Vec<(String, StoppedTask)>, SourceError> {
     let list_call = Call {
         operation: "ListTasks",
         region,
     };
-    let lists = services.iter().map(|name| async move {
-        client
-            .list_tasks()
-            .cluster(cluster)
-            .service_name(name)
-            .desired_status(DesiredStatus::Stopped)
-            .max_results(STOPPED_TASKS_LISTED)
-            .send()
-            .await
-            .map(|out| {
-                let arns: Vec<String> = out
-                    .task_arns()
-                    .iter()
-                    .take(STOPPED_TASKS_LISTED as usize)
-                    .cloned()
-                    .collect();
-                (name.clone(), arns)
-            })
-            .map_err(|e| from_sdk(list_call, e))
-    });
-    let listed = futures::future::try_join_all(lists).await?;
-    let mut arns: Vec<String> = listed.iter().flat_map(|(_, a)| a.clone()).collect();
+    let mut pages = client
+        .list_tasks()
+        .cluster(cluster)
+        .desired_status(DesiredStatus::Stopped)
+        .max_results(TASKS_PER_PAGE)
+        .into_paginator()
+        .send();
+    let mut arns: Vec<String> = Vec::new();
+    for _ in 0..STOPPED_TASK_PAGES {
+        let Some(page) = pages.next().await else {
+            break;
+        };
+        let page = page.map_err(|e| from_sdk(list_call, e))?;
+        arns.extend(page.task_arns().iter().cloned());
+    }
     arns.sort();
     arns.dedup();
 
@@ -226,20 +221,29 @@ async fn stopped_tasks(
         .iter()
         .flat_map(|o| o.tasks())
     {
-        let Some(arn) = task.task_arn() else { continue };
-        // A service's tasks are in group "service:<name>"; without a group,
-        // the service whose listing returned it owns it.
-        let owner = match task.group().and_then(|g| g.strip_prefix("service:")) {
-            Some(name) => name.to_string(),
-            None => match listed.iter().find(|(_, a)| a.iter().any(|x| x == arn)) {
-                Some((name, _)) => name.clone(),
-                None => continue,
-            },
-        };
-        out.push((owner, stopped_task(task)));
+        if let Some(owner) = owner(task, services) {
+            out.push((owner.to_string(), stopped_task(task)));
+        }
     }
     out.sort_by_key(|(_, task)| std::cmp::Reverse(task.stopped_at));
     Ok(out)
+}
+
+/// Which of these services a task belongs to: the one its group names
+/// ("service:NAME"), else the one whose deployment started it (ECS sets
+/// `startedBy` to the deployment id, "ecs-svc/…").
+fn owner<'a>(task: &types::Task, services: &[&'a EcsService]) -> Option<&'a str> {
+    let by_group = task
+        .group()
+        .and_then(|g| g.strip_prefix("service:"))
+        .and_then(|name| services.iter().find(|s| s.name == name));
+    let by_starter = || {
+        let started_by = task.started_by().filter(|s| !s.is_empty())?;
+        services
+            .iter()
+            .find(|s| s.deployments.iter().any(|d| d.id == started_by))
+    };
+    by_group.or_else(by_starter).map(|s| s.name.as_str())
 }
 
 pub fn stopped_task(raw: &types::Task) -> StoppedTask {

@@ -1,7 +1,8 @@
 //! SDK errors as the panes show them: the AWS error code and message when
 //! the service answered, else a local code (`Timeout`, `Unreachable`,
 //! `NoCredentials`, `ExpiredToken`, `BadResponse`) and what went wrong.
-//! Every message names the operation and region it came from.
+//! Every message names the operation and region it came from. Throttling,
+//! whatever each API calls it, is one code: `Throttled`.
 
 use std::error::Error as StdError;
 
@@ -24,6 +25,10 @@ const CREDENTIAL_CODES: &[&str] = &[
     "SignatureDoesNotMatch",
     "AuthFailure",
 ];
+
+/// The one code every throttling answer is shown with: the SDK has
+/// already backed off and retried it, so it is a wait, not a failure.
+pub const THROTTLED: &str = "Throttled";
 
 const REFRESH_HINT: &str =
     "refresh your credentials (e.g. `aws sso login`, or new keys for the profile)";
@@ -87,12 +92,28 @@ where
 }
 
 fn service(call: Call<'_>, code: String, message: &str) -> SourceError {
+    if is_throttling(&code) {
+        return throttled(call, &code, message);
+    }
     let message = if CREDENTIAL_CODES.contains(&code.as_str()) {
         format!("{call}: {message}; {REFRESH_HINT}")
     } else {
         format!("{call}: {message}")
     };
     SourceError::new(code, message)
+}
+
+/// The codes the SDK's retry classifier treats as throttling (so a pane
+/// says throttled exactly when the SDK backed off for it), and a bare 429.
+fn is_throttling(code: &str) -> bool {
+    aws_runtime::retries::classifiers::THROTTLING_ERRORS.contains(&code) || code == "HTTP429"
+}
+
+fn throttled(call: Call<'_>, code: &str, message: &str) -> SourceError {
+    SourceError::new(
+        THROTTLED,
+        format!("{call} is throttled; backing off ({code}: {message})"),
+    )
 }
 
 fn credentials(call: Call<'_>, err: &CredentialsError) -> SourceError {

@@ -32,10 +32,12 @@ pub mod backup;
 pub mod cloudwatch;
 pub mod ecs;
 pub mod errors;
+pub mod limit;
 pub mod rds;
 pub mod watch;
 
 use cloudwatch::{DbMetric, Series, Window};
+use limit::CappedHttpClient;
 use rds::RestoreWindow;
 pub use watch::{Watchlist, undeclared_instances};
 
@@ -60,8 +62,13 @@ pub struct AwsTuning {
     /// One call with all its retries. Default 15 s.
     pub operation_timeout: Duration,
     /// Attempts per call, first included (standard retry mode: exponential
-    /// backoff with jitter, throttling errors back off harder). Default 3.
+    /// backoff with jitter; retries spend a quota per API and region, so a
+    /// throttled API is not hammered). Default 3.
     pub max_attempts: u32,
+    /// Calls in flight at once per API and region, retries included; the
+    /// rest wait their turn (within their attempt timeout).
+    /// Default `CALLS_IN_FLIGHT`.
+    pub calls_in_flight: usize,
     /// One whole fetch of one kind: every region, batch and page. Default 30 s.
     pub fetch_timeout: Duration,
 }
@@ -78,12 +85,18 @@ impl Default for AwsTuning {
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(15),
             max_attempts: 3,
+            calls_in_flight: AwsTuning::CALLS_IN_FLIGHT,
             fetch_timeout: Duration::from_secs(30),
         }
     }
 }
 
 impl AwsTuning {
+    /// Calls in flight per API and region by default: enough to fetch
+    /// hundreds of resources in a few rounds, few enough to stay under
+    /// the APIs' request rates.
+    pub const CALLS_IN_FLIGHT: usize = 8;
+
     pub fn timeout_config(&self) -> TimeoutConfig {
         TimeoutConfig::builder()
             .connect_timeout(self.connect_timeout)
@@ -93,6 +106,12 @@ impl AwsTuning {
     }
 
     pub fn retry_config(&self) -> RetryConfig {
+        // Standard, not adaptive: adaptive's client-side rate limiter starts
+        // from the rate it measured, which for a console's few calls is
+        // near nothing, so after one throttle it holds each retry ~10 s
+        // (0.5 tokens/s, 5 a retry) and the calls time out instead of
+        // answering. Standard backs off with jitter and spends its retry
+        // quota; the cap on calls in flight keeps the rate down.
         RetryConfig::standard().with_max_attempts(self.max_attempts.max(1))
     }
 }
@@ -124,18 +143,41 @@ pub struct RegionClients {
 
 impl RegionClients {
     /// Clients for the config's region. Service-specific endpoints
-    /// (`AWS_ENDPOINT_URL_RDS`, …) that aws-config loaded apply here.
-    pub fn from_config(config: &SdkConfig) -> Result<Self, String> {
+    /// (`AWS_ENDPOINT_URL_RDS`, …) that aws-config loaded apply here. Each
+    /// client gets an HTTP client of its own (the config's, or the SDK's
+    /// default) capped at `tuning.calls_in_flight`: the cap is per API and
+    /// region.
+    pub fn from_config(config: &SdkConfig, tuning: &AwsTuning) -> Result<Self, String> {
         let region = config
             .region()
             .ok_or("the SDK config names no region")?
             .to_string();
+        let capped = || match config.http_client() {
+            Some(inner) => CappedHttpClient::new(inner, tuning.calls_in_flight),
+            None => CappedHttpClient::default_https(tuning.calls_in_flight),
+        };
         Ok(Self {
             region,
-            rds: aws_sdk_rds::Client::new(config),
-            ecs: aws_sdk_ecs::Client::new(config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
-            backup: aws_sdk_backup::Client::new(config),
+            rds: aws_sdk_rds::Client::from_conf(
+                aws_sdk_rds::config::Builder::from(config)
+                    .http_client(capped())
+                    .build(),
+            ),
+            ecs: aws_sdk_ecs::Client::from_conf(
+                aws_sdk_ecs::config::Builder::from(config)
+                    .http_client(capped())
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(config)
+                    .http_client(capped())
+                    .build(),
+            ),
+            backup: aws_sdk_backup::Client::from_conf(
+                aws_sdk_backup::config::Builder::from(config)
+                    .http_client(capped())
+                    .build(),
+            ),
         })
     }
 }
@@ -183,7 +225,7 @@ impl AwsSource {
                     .to_builder()
                     .region(Region::new(region.clone()))
                     .build();
-                RegionClients::from_config(&config)
+                RegionClients::from_config(&config, &options.tuning)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Self::from_clients(watch, options.tuning, clients)
@@ -226,12 +268,12 @@ impl AwsSource {
             let ids = self.watch.cluster_ids_in(region);
             aurora::describe_clusters(&self.clients(region)?.rds, region, &ids).await
         });
-        let (found, clusters, slow) = tokio::try_join!(
-            try_join_all(per_region),
-            try_join_all(clusters_per_region),
-            self.slow_rds()
-        )?;
+        let (found, clusters) =
+            tokio::try_join!(try_join_all(per_region), try_join_all(clusters_per_region))?;
         let mut instances: Vec<DbInstance> = found.into_iter().flatten().collect();
+        // Metrics follow what each instance is now (a promoted replica
+        // wants load, not lag), so they are asked for after it is known.
+        let slow = self.slow_rds(&instances).await?;
         for db in &mut instances {
             self.apply_slow(db, &slow);
         }
@@ -257,7 +299,7 @@ impl AwsSource {
 
     /// The cached metrics and restore windows, refreshed when older than
     /// the metrics interval.
-    async fn slow_rds(&self) -> Result<Arc<SlowRds>, SourceError> {
+    async fn slow_rds(&self, instances: &[DbInstance]) -> Result<Arc<SlowRds>, SourceError> {
         let cached = self.lock_slow().clone();
         if let Some(slow) = cached
             && slow
@@ -266,7 +308,7 @@ impl AwsSource {
         {
             return Ok(slow);
         }
-        let fresh = Arc::new(self.fetch_slow_rds().await?);
+        let fresh = Arc::new(self.fetch_slow_rds(instances).await?);
         *self.lock_slow() = Some(fresh.clone());
         Ok(fresh)
     }
@@ -276,7 +318,7 @@ impl AwsSource {
         self.slow.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn fetch_slow_rds(&self) -> Result<SlowRds, SourceError> {
+    async fn fetch_slow_rds(&self, instances: &[DbInstance]) -> Result<SlowRds, SourceError> {
         let end = Timestamp::now();
         let history = SignedDuration::try_from(self.tuning.lag_history)
             .unwrap_or(SignedDuration::from_hours(1));
@@ -287,9 +329,11 @@ impl AwsSource {
         };
         let per_region = self.watch.regions.iter().map(|region| async move {
             let ids = self.watch.rds_ids_in(region);
+            let found: Vec<&DbInstance> =
+                instances.iter().filter(|db| db.region == *region).collect();
             let clients = self.clients(region)?;
             let (metrics, windows) = tokio::try_join!(
-                cloudwatch::db_metrics(&clients.cloudwatch, region, &ids, window),
+                cloudwatch::db_metrics(&clients.cloudwatch, region, &found, window),
                 rds::restore_windows(&clients.rds, region, &ids),
             )?;
             Ok::<_, SourceError>((region, metrics, windows))
