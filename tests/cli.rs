@@ -248,6 +248,29 @@ fn status_without_sim_reads_aws_and_an_unreachable_account_cannot_tell() {
         table.contains("overall: could not tell (4 source(s) failed)"),
         "{table}"
     );
+
+    // The JSON names each failure's kind, region and API call.
+    let out = common::unreachable_aws(
+        Command::new(env!("CARGO_BIN_EXE_drconsole")).args(["status", file, "--json"]),
+        dir.path(),
+    )
+    .output()
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failures = json["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 4, "{failures:?}");
+    let failure = |kind: &str| failures.iter().find(|f| f["kind"] == kind).unwrap();
+    for (kind, api) in [("ecs", "DescribeServices"), ("alarms", "DescribeAlarms")] {
+        assert_eq!(failure(kind)["code"], "Unreachable");
+        assert_eq!(failure(kind)["region"], "us-east-1");
+        assert_eq!(failure(kind)["api"], api);
+    }
+    // RDS makes several calls at once; whichever failed first is named,
+    // and its message says the same call and region.
+    let rds = failure("rds");
+    let api = rds["api"].as_str().unwrap();
+    let message = rds["message"].as_str().unwrap();
+    assert!(message.starts_with(&format!("{api} in us-east-1")), "{rds}");
 }
 
 /// A reader that went away (`drconsole status | head`) is not an error to

@@ -56,20 +56,43 @@ async fn a_firing_alarm_is_degraded_and_exits_1() {
     );
 }
 
+/// A part that cannot be read is news beside what can: degraded, with a
+/// finding naming it, and everything else judged as usual.
 #[tokio::test]
-async fn a_failing_source_is_could_not_tell_and_exits_2() {
+async fn a_failing_source_beside_readable_ones_is_degraded_and_exits_1() {
     let mut world = world();
     world.set_error(
         SourceKind::Ecs,
         Some(SourceError::new("AccessDenied", "not authorized")),
     );
     let (overall, text) = check(world, false).await;
-    assert_eq!(overall, Overall::Unknown, "{text}");
-    assert_eq!(overall.exit_code(), 2);
+    assert_eq!(overall, Overall::Degraded, "{text}");
+    assert_eq!(overall.exit_code(), 1);
     assert!(
         text.contains("ERROR") && text.contains("AccessDenied"),
         "{text}"
     );
+    assert!(
+        text.contains("cannot be read: AccessDenied: not authorized"),
+        "{text}"
+    );
+    assert!(text.contains("rally-prod-db"), "RDS still judged: {text}");
+}
+
+/// Could not tell only when nothing at all could be read.
+#[tokio::test]
+async fn nothing_readable_is_could_not_tell_and_exits_2() {
+    let mut world = world();
+    for kind in SourceKind::ALL {
+        world.set_error(
+            kind,
+            Some(SourceError::new("AccessDenied", "not authorized")),
+        );
+    }
+    let (overall, text) = check(world, false).await;
+    assert_eq!(overall, Overall::Unknown, "{text}");
+    assert_eq!(overall.exit_code(), 2);
+    assert!(!text.contains("cannot be read"), "{text}");
 }
 
 #[tokio::test]

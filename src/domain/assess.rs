@@ -45,6 +45,9 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceFailure {
     pub kind: SourceKind,
+    /// The region and API call that failed, when a live call failed.
+    pub region: Option<String>,
+    pub api: Option<String>,
     pub code: String,
     pub message: String,
 }
@@ -53,6 +56,8 @@ impl SourceFailure {
     fn new(kind: SourceKind, err: &SourceError) -> Self {
         Self {
             kind,
+            region: err.region.clone(),
+            api: err.api.clone(),
             code: err.code.clone(),
             message: err.message.clone(),
         }
@@ -200,6 +205,19 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         }
     }
 
+    // Something that cannot be read is itself news during an incident (an
+    // unreachable region, a throttled API): a finding beside what could be
+    // read. Only when nothing at all could be read is the verdict unknown.
+    let read_anything = [
+        is_current(&live.rds),
+        is_current(&live.backups),
+        is_current(&live.ecs),
+        is_current(&live.alarms),
+    ]
+    .contains(&true);
+    if read_anything {
+        findings.extend(failures.iter().map(unreadable));
+    }
     let degraded = findings
         .iter()
         .any(|f| matches!(f.health, Health::Warn | Health::Critical));
@@ -214,6 +232,25 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         overall,
         findings,
         failures,
+    }
+}
+
+/// Whether a feed holds current data (no error on its latest attempt).
+fn is_current<T>(feed: &Feed<T>) -> bool {
+    feed.error.is_none() && feed.data.is_some()
+}
+
+/// A part of the live state that could not be read, as a finding.
+fn unreadable(failure: &SourceFailure) -> Finding {
+    Finding {
+        kind: failure.kind,
+        region: failure.region.clone(),
+        resource: failure
+            .api
+            .clone()
+            .unwrap_or_else(|| failure.kind.label().to_string()),
+        health: Health::Critical,
+        summary: format!("cannot be read: {}: {}", failure.code, failure.message),
     }
 }
 

@@ -35,6 +35,12 @@ impl SourceKind {
 pub struct SourceError {
     pub code: String,
     pub message: String,
+    /// The region of the call that failed, when a live call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The API operation that failed, e.g. "DescribeDBInstances".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
 }
 
 impl SourceError {
@@ -42,6 +48,17 @@ impl SourceError {
         Self {
             code: code.into(),
             message: message.into(),
+            region: None,
+            api: None,
+        }
+    }
+
+    /// The same error, naming the region and API call it came from.
+    pub fn from_call(self, region: &str, api: &str) -> Self {
+        Self {
+            region: Some(region.to_string()),
+            api: Some(api.to_string()),
+            ..self
         }
     }
 }

@@ -46,8 +46,15 @@ impl std::fmt::Display for Call<'_> {
     }
 }
 
-/// Maps any SDK operation error to a `SourceError`.
+/// Maps any SDK operation error to a `SourceError` naming its region and API.
 pub fn from_sdk<E>(call: Call<'_>, err: SdkError<E, HttpResponse>) -> SourceError
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    classify(call, err).from_call(call.region, call.operation)
+}
+
+fn classify<E>(call: Call<'_>, err: SdkError<E, HttpResponse>) -> SourceError
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
