@@ -100,6 +100,7 @@ fn big_live(app: &mut App) {
         Payload::Rds(RdsSnapshot {
             instances,
             clusters: Vec::new(),
+            unavailable: Vec::new(),
         }),
         Payload::Ecs(EcsSnapshot { services }),
         Payload::Backups(BackupSnapshot {

@@ -69,6 +69,7 @@ fn rds() -> RdsSnapshot {
             db("db-creating", "creating", None),
         ],
         clusters: clusters(),
+        unavailable: Vec::new(),
     }
 }
 

@@ -80,6 +80,9 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
     let mut failures = Vec::new();
 
     if let Some(rds) = usable(&live.rds, SourceKind::Rds, &mut failures) {
+        for err in &rds.unavailable {
+            failures.push(SourceFailure::new(SourceKind::Rds, err));
+        }
         for db in &rds.instances {
             let mut summary = format!(
                 "{} {}",

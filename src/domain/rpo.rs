@@ -89,6 +89,7 @@ mod tests {
                 cluster("orders-dr", 5, Some("orders")),
                 cluster("orders", 180, None),
             ],
+            unavailable: Vec::new(),
         };
         let at = Timestamp::from_second(10_000).unwrap();
         live.rds.apply(at, Ok(rds));

@@ -125,6 +125,10 @@ pub struct RdsSnapshot {
     /// Aurora clusters the runbook names; absent from JSON when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<DbCluster>,
+    /// Details that could not be read (CloudWatch metrics, restore windows)
+    /// while the instances' own state could: their figures are unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<SourceError>,
 }
 
 impl RdsSnapshot {
@@ -133,6 +137,13 @@ impl RdsSnapshot {
     }
     pub fn cluster(&self, id: &str) -> Option<&DbCluster> {
         self.clusters.iter().find(|c| c.id == id)
+    }
+    /// Why a figure of an instance in `region` from `api` is unknown, if a
+    /// call for it failed.
+    pub fn unavailable_in(&self, region: &str, api: &str) -> Option<&SourceError> {
+        self.unavailable
+            .iter()
+            .find(|e| e.region.as_deref() == Some(region) && e.api.as_deref() == Some(api))
     }
 }
 

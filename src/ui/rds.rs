@@ -11,7 +11,7 @@ use ratatui::widgets::Widget;
 use super::view::RdsView;
 use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
-use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics};
+use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, SourceError};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
     let (feed, limits) = (view.feed, view.limits);
@@ -36,7 +36,8 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
-            instance_lines(&mut lines, db, id_width, width, limits, ctx);
+            let lag_unknown = rds.unavailable_in(&db.region, "GetMetricData");
+            instance_lines(&mut lines, db, lag_unknown, id_width, width, limits, ctx);
         }
         for cluster in rds.clusters.iter() {
             if lines.len() >= rows + ctx.scroll {
@@ -48,9 +49,12 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
     ctx.scrolled(lines).render(inner, buf);
 }
 
+/// `lag_unknown`: why CloudWatch could not say the replica's lag, shown in
+/// place of the sparkline (the instance's own status still stands).
 fn instance_lines(
     out: &mut Vec<Line<'static>>,
     db: &DbInstance,
+    lag_unknown: Option<&SourceError>,
     id_width: usize,
     width: usize,
     limits: &Limits,
@@ -88,6 +92,21 @@ fn instance_lines(
             .lag_secs
             .map_or("lag ?".into(), |l| format!("lag {l:.0}s"));
         let head = format!("  ↳ {lag:<9} ");
+        if let (None, Some(err)) = (db.lag_secs, lag_unknown) {
+            let why = format!(
+                "{}: {}",
+                err.code,
+                err.api.as_deref().unwrap_or("CloudWatch")
+            );
+            out.push(Line::from(vec![
+                Span::styled(head.clone(), Style::default().fg(t.critical)),
+                Span::styled(
+                    fit(&why, width.saturating_sub(head.chars().count())),
+                    Style::default().fg(t.critical),
+                ),
+            ]));
+            return;
+        }
         let spark_width = width.saturating_sub(head.chars().count() + 12).min(60);
         out.push(Line::from(vec![
             Span::styled(head, Style::default().fg(lag_color)),

@@ -139,6 +139,7 @@ pub fn rds() -> RdsSnapshot {
             },
         ],
         clusters: Vec::new(),
+        unavailable: Vec::new(),
     }
 }
 

@@ -196,6 +196,9 @@ struct SlowRds {
     fetched: Option<Instant>,
     metrics: HashMap<(String, String, DbMetric), Series>,
     windows: HashMap<(String, String), RestoreWindow>,
+    /// The calls that failed in the last refresh: their figures are unknown
+    /// (never stale ones) until the next refresh answers.
+    failed: Vec<SourceError>,
 }
 
 impl AwsSource {
@@ -273,7 +276,9 @@ impl AwsSource {
         let mut instances: Vec<DbInstance> = found.into_iter().flatten().collect();
         // Metrics follow what each instance is now (a promoted replica
         // wants load, not lag), so they are asked for after it is known.
-        let slow = self.slow_rds(&instances).await?;
+        // Metrics and restore windows failing (CloudWatch down) leave the
+        // instances' own state standing: those figures are unknown instead.
+        let slow = self.slow_rds(&instances).await;
         for db in &mut instances {
             self.apply_slow(db, &slow);
         }
@@ -294,23 +299,26 @@ impl AwsSource {
         Ok(Payload::Rds(RdsSnapshot {
             instances,
             clusters,
+            unavailable: slow.failed.clone(),
         }))
     }
 
     /// The cached metrics and restore windows, refreshed when older than
     /// the metrics interval.
-    async fn slow_rds(&self, instances: &[DbInstance]) -> Result<Arc<SlowRds>, SourceError> {
+    /// A failed refresh is cached too, so a CloudWatch that hangs costs
+    /// one timeout per metrics interval, not one per state refresh.
+    async fn slow_rds(&self, instances: &[DbInstance]) -> Arc<SlowRds> {
         let cached = self.lock_slow().clone();
         if let Some(slow) = cached
             && slow
                 .fetched
                 .is_some_and(|at| at.elapsed() < self.tuning.metrics_interval)
         {
-            return Ok(slow);
+            return slow;
         }
-        let fresh = Arc::new(self.fetch_slow_rds(instances).await?);
+        let fresh = Arc::new(self.fetch_slow_rds(instances).await);
         *self.lock_slow() = Some(fresh.clone());
-        Ok(fresh)
+        fresh
     }
 
     fn lock_slow(&self) -> std::sync::MutexGuard<'_, Option<Arc<SlowRds>>> {
@@ -318,7 +326,7 @@ impl AwsSource {
         self.slow.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn fetch_slow_rds(&self, instances: &[DbInstance]) -> Result<SlowRds, SourceError> {
+    async fn fetch_slow_rds(&self, instances: &[DbInstance]) -> SlowRds {
         let end = Timestamp::now();
         let history = SignedDuration::try_from(self.tuning.lag_history)
             .unwrap_or(SignedDuration::from_hours(1));
@@ -331,26 +339,41 @@ impl AwsSource {
             let ids = self.watch.rds_ids_in(region);
             let found: Vec<&DbInstance> =
                 instances.iter().filter(|db| db.region == *region).collect();
-            let clients = self.clients(region)?;
-            let (metrics, windows) = tokio::try_join!(
+            let clients = match self.clients(region) {
+                Ok(clients) => clients,
+                Err(e) => return (region, Err(e.clone()), Err(e)),
+            };
+            // Each answers on its own: windows come from RDS, metrics from
+            // CloudWatch, and either may be down while the other is not.
+            let (metrics, windows) = tokio::join!(
                 cloudwatch::db_metrics(&clients.cloudwatch, region, &found, window),
                 rds::restore_windows(&clients.rds, region, &ids),
-            )?;
-            Ok::<_, SourceError>((region, metrics, windows))
+            );
+            (region, metrics, windows)
         });
         let mut slow = SlowRds {
             fetched: Some(Instant::now()),
             ..SlowRds::default()
         };
-        for (region, metrics, windows) in try_join_all(per_region).await? {
-            for ((id, metric), series) in metrics {
-                slow.metrics.insert((region.clone(), id, metric), series);
+        for (region, metrics, windows) in join_all(per_region).await {
+            match metrics {
+                Ok(metrics) => {
+                    for ((id, metric), series) in metrics {
+                        slow.metrics.insert((region.clone(), id, metric), series);
+                    }
+                }
+                Err(e) => slow.failed.push(e),
             }
-            for (id, window) in windows {
-                slow.windows.insert((region.clone(), id), window);
+            match windows {
+                Ok(windows) => {
+                    for (id, window) in windows {
+                        slow.windows.insert((region.clone(), id), window);
+                    }
+                }
+                Err(e) => slow.failed.push(e),
             }
         }
-        Ok(slow)
+        slow
     }
 
     fn apply_slow(&self, db: &mut DbInstance, slow: &SlowRds) {

@@ -41,6 +41,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> RdsSnapshot {
             .map(|i| render(world, i, now.as_second()))
             .collect(),
         clusters: super::clusters::snapshot(world, now),
+        unavailable: Vec::new(),
     }
 }
 

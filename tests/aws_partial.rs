@@ -1,0 +1,160 @@
+//! CloudWatch down while RDS answers: every instance keeps its live status,
+//! a replica's lag is unknown (never a stale figure) and the RDS pane says
+//! why; `status` reports the unreadable API as a finding. Real emulators
+//! behind the fault proxy. Needs `./scripts/test`.
+
+mod emulators;
+
+use drconsole::domain::assess::{Overall, runbook_health};
+use drconsole::domain::health::{Health, Limits};
+use drconsole::domain::snapshot::{Feed, LiveState, RdsSnapshot, SourceKind};
+use drconsole::runbook::load;
+use drconsole::sources::aws::{AwsSource, Watchlist};
+use drconsole::sources::{Payload, Source};
+use drconsole::ui::export::to_text;
+use drconsole::ui::rds;
+use drconsole::ui::theme::DARK;
+use drconsole::ui::view::RdsView;
+use drconsole::ui::widgets::PaneCtx;
+use emulators::fault_proxy::{Fault, Rule};
+use emulators::*;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+const REGION: &str = "eu-central-1";
+
+async fn fetch_rds(source: &AwsSource) -> RdsSnapshot {
+    match source.fetch(SourceKind::Rds).await {
+        Ok(Payload::Rds(rds)) => rds,
+        other => panic!("RDS fetch: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn cloudwatch_down_leaves_every_instance_its_live_status() {
+    let (primary, replica) = (unique("part-db"), unique("part-replica"));
+    let client = rds(REGION, &moto());
+    client
+        .create_db_instance()
+        .db_instance_identifier(&primary)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .allocated_storage(20)
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_db_instance_read_replica()
+        .db_instance_identifier(&replica)
+        .source_db_instance_identifier(&primary)
+        .db_instance_class("db.t3.micro")
+        .send()
+        .await
+        .unwrap();
+    put_series(REGION, &replica, "ReplicaLag", &[2.0, 3.0, 4.0]).await;
+
+    let text = format!(
+        r#"
+name = "partial"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment.regions]
+primary = "{REGION}"
+[[environment.rds]]
+id = "{primary}"
+role = "primary"
+[[environment.rds]]
+id = "{replica}"
+role = "replica"
+[[scenario]]
+id = "s"
+title = "S"
+[[scenario.step]]
+id = "a"
+title = "A"
+"#
+    );
+    let (runbook, _) = load::parse(&text, "partial.toml").unwrap();
+    let proxy = fault_proxy().await;
+    let config = sdk_config(REGION)
+        .into_builder()
+        .endpoint_url(proxy.url())
+        .build();
+    let tuning = test_tuning();
+    let clients = drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap();
+    let watch = Watchlist::new(&runbook.environment, None, &[]);
+
+    // Healthy first: the lag is read.
+    let source = AwsSource::from_clients(watch.clone(), tuning, [clients.clone()]).unwrap();
+    let seen = fetch_rds(&source).await;
+    assert_eq!(seen.instance(&replica).unwrap().lag_secs, Some(4.0));
+    assert!(seen.unavailable.is_empty(), "{:?}", seen.unavailable);
+
+    // CloudWatch refuses: a new source (no cached metrics) still lists both
+    // instances with their status; the lag is unknown and says why.
+    proxy.set(Rule {
+        region: None,
+        service: Some("monitoring"),
+        fault: Fault::Refuse,
+    });
+    let source = AwsSource::from_clients(watch, tuning, [clients]).unwrap();
+    let seen = fetch_rds(&source).await;
+    let ids: Vec<&str> = seen.instances.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, [primary.as_str(), replica.as_str()]);
+    assert!(seen.instances.iter().all(|d| d.status == "available"));
+    assert_eq!(seen.instance(&replica).unwrap().lag_secs, None);
+    let why = seen.unavailable_in(REGION, "GetMetricData").unwrap();
+    assert_eq!(why.code, "Unreachable");
+
+    // The pane: the replica's row keeps its status; its lag line says why.
+    let mut feed = Feed::default();
+    feed.apply(jiff::Timestamp::now(), Ok(seen.clone()));
+    let limits = Limits::from_runbook(&runbook);
+    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 12));
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &feed,
+            limits: &limits,
+        },
+        &PaneCtx {
+            theme: &DARK,
+            now: jiff::Timestamp::now(),
+            focused: false,
+            scroll: 0,
+        },
+    );
+    let screen = to_text(&buf);
+    let replica_row = screen.lines().find(|l| l.contains(&replica)).unwrap();
+    assert!(replica_row.contains("available"), "{screen}");
+    assert!(
+        screen.contains("lag ?     Unreachable: GetMetricData"),
+        "{screen}"
+    );
+
+    // `status`: the instances are judged, and the unreadable API is a
+    // critical finding, so the verdict is degraded rather than unknown.
+    let mut live = LiveState::default();
+    live.rds.apply(jiff::Timestamp::now(), Ok(seen));
+    let verdict = runbook_health(&runbook, &live, jiff::Timestamp::now());
+    assert_eq!(verdict.overall, Overall::Degraded);
+    let unreadable = verdict
+        .findings
+        .iter()
+        .find(|f| f.resource == "GetMetricData")
+        .unwrap();
+    assert_eq!(unreadable.health, Health::Critical);
+    assert_eq!(unreadable.region.as_deref(), Some(REGION));
+    assert!(
+        verdict
+            .findings
+            .iter()
+            .any(|f| f.resource == primary && f.summary.starts_with("available")),
+        "{:?}",
+        verdict.findings
+    );
+}
