@@ -691,6 +691,18 @@ fn log_list_names_the_files_it_cannot_read() {
         stderr.lines().last().unwrap(),
         format!("no readable sessions in {}", d.display())
     );
+
+    // `log export` of the latest session says the same, and where to look.
+    let out = drconsole(&["log", "export", "--journal-dir", d.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim_end(),
+        format!(
+            "drconsole: no readable sessions in {} (2 file(s) cannot be read; \
+             `drconsole log list` names them)",
+            d.display()
+        )
+    );
 }
 
 /// The session file of `session` with its one entry's seq set to `seq`.

@@ -56,12 +56,21 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         Some(path) => path,
         None => {
             let dir = store::resolve_dir(args.journal_dir.as_deref()).map_err(|e| eyre!(e))?;
-            store::list_sessions(&dir)?
+            let listing = store::list_sessions(&dir)?;
+            let unreadable = listing.unreadable.len();
+            listing
                 .sessions
                 .into_iter()
                 .max_by_key(|s| s.started)
                 .map(|s| s.path)
-                .ok_or_else(|| eyre!("no sessions in {}", dir.display()))?
+                .ok_or_else(|| match unreadable {
+                    0 => eyre!("no sessions in {}", dir.display()),
+                    n => eyre!(
+                        "no readable sessions in {} ({n} file(s) cannot be read; \
+                         `drconsole log list` names them)",
+                        dir.display()
+                    ),
+                })?
         }
     };
     let read = store::read(&path).map_err(|e| eyre!("cannot read {}: {e}", path.display()))?;
