@@ -182,6 +182,8 @@ pub struct App {
     declared_rpo: Option<RpoEstimate>,
     /// What a recovery started now would lose, re-estimated with the live state.
     rpo_now: Option<RpoEstimate>,
+    /// The API health of the primary and DR regions, likewise.
+    region_health: Vec<crate::domain::regions::RegionHealth>,
     /// Age in seconds of the newest completed recovery point, likewise.
     newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
@@ -218,6 +220,7 @@ impl App {
             incident_start: None,
             declared_rpo: None,
             rpo_now: None,
+            region_health: Vec::new(),
             newest_backup_age: None,
             statuses: Vec::new(),
             completed: None,
@@ -358,6 +361,8 @@ impl App {
                 scenario: scenario.map(|s| s.title.as_str()),
                 primary_region: &regions.primary,
                 dr_region: regions.dr.as_deref(),
+                region_health: &self.region_health,
+                now: self.now,
                 rto_target: scenario.map_or(objectives.rto, |s| s.rto(objectives)),
                 rto_elapsed: self
                     .incident_start
@@ -533,6 +538,11 @@ impl App {
     /// re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
         self.rpo_now = rpo::estimate(&self.live, self.now);
+        let regions = &self.runbook.environment.regions;
+        let watched: Vec<&str> = std::iter::once(regions.primary.as_str())
+            .chain(regions.dr.as_deref())
+            .collect();
+        self.region_health = crate::domain::regions::region_health(&watched, &self.live);
         let backups = self.live.backups.data.as_ref();
         self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));
         let ctx = VerifyContext {

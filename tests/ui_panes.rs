@@ -467,3 +467,43 @@ fn primary_load_and_why_tasks_stopped_are_shown() {
     );
     assert_eq!(colour_of(&buf, "✗ 60s ago task"), DARK.critical);
 }
+
+/// An unreachable region is named in the header with how long it has been
+/// so, beside the region that still answers; a good answer clears it.
+#[test]
+fn the_header_says_which_region_cannot_be_reached_and_since_when() {
+    use drconsole::domain::snapshot::SourceKind;
+    use drconsole::sources::SourceUpdate;
+    let mut app = app_with_live();
+    let failed = |minutes: i64| SourceUpdate::Fetched {
+        kind: SourceKind::Rds,
+        at: common::now() + jiff::SignedDuration::from_mins(minutes),
+        result: Err(SourceError::new("Unreachable", "cannot reach the endpoint")
+            .from_call("us-east-1", "DescribeDBInstances")),
+    };
+    app.update(Action::Source(failed(1)));
+    app.update(Action::Source(failed(3)));
+    app.update(Action::Tick(
+        common::now() + jiff::SignedDuration::from_mins(4),
+    ));
+    let header = |app: &App| {
+        let mut buf = canvas(140, 2);
+        drconsole::ui::header::render(buf.area, &mut buf, &app.view().header, &DARK);
+        buf
+    };
+    let buf = header(&app);
+    let text = to_text(&buf);
+    assert!(
+        text.contains("us-east-1 ✗ unreachable 3m → us-west-2 (DR)"),
+        "{text}"
+    );
+    assert_eq!(colour_of(&buf, "✗ unreachable"), DARK.critical);
+
+    app.update(Action::Source(SourceUpdate::Fetched {
+        kind: SourceKind::Rds,
+        at: common::now() + jiff::SignedDuration::from_mins(5),
+        result: Ok(drconsole::sources::Payload::Rds(common::rds())),
+    }));
+    let text = to_text(&header(&app));
+    assert!(text.contains("us-east-1 → us-west-2 (DR)"), "{text}");
+}

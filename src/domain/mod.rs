@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod health;
 pub mod readiness;
+pub mod regions;
 pub mod rpo;
 pub mod snapshot;
 pub mod summary;

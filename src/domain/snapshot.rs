@@ -76,6 +76,9 @@ pub struct Feed<T> {
     pub data: Option<T>,
     pub last_good: Option<Timestamp>,
     pub error: Option<(Timestamp, SourceError)>,
+    /// When the current run of failed attempts began (cleared by a good one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<Timestamp>,
 }
 
 impl<T> Default for Feed<T> {
@@ -84,6 +87,7 @@ impl<T> Default for Feed<T> {
             data: None,
             last_good: None,
             error: None,
+            failing_since: None,
         }
     }
 }
@@ -97,11 +101,13 @@ impl<T: PartialEq> Feed<T> {
                 self.data = Some(data);
                 self.last_good = Some(at);
                 self.error = None;
+                self.failing_since = None;
                 changed
             }
             Err(err) => {
                 let changed = self.error.as_ref().map(|(_, e)| e) != Some(&err);
                 self.error = Some((at, err));
+                self.failing_since.get_or_insert(at);
                 changed
             }
         }

@@ -8,7 +8,9 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use super::view::HeaderView;
+use crate::domain::regions::RegionState;
 use crate::domain::verify::short_age;
+use crate::runbook::duration::secs_between;
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     let t = theme;
@@ -37,11 +39,12 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
         None => Span::styled("choose a scenario", t.muted()),
     });
     top.push(sep());
-    let mut regions = view.primary_region.to_string();
+    top.extend(region_spans(view.primary_region, view, t));
     if let Some(dr) = view.dr_region {
-        regions.push_str(&format!(" → {dr} (DR)"));
+        top.push(Span::styled(" → ", t.accent()));
+        top.extend(region_spans(dr, view, t));
+        top.push(Span::styled(" (DR)", t.accent()));
     }
-    top.push(Span::styled(regions, t.accent()));
 
     let mut bottom = vec![Span::raw(" ")];
     bottom.extend(rto_spans(view, t));
@@ -53,6 +56,29 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     bottom.push(sep());
     bottom.extend(rpo_spans(view, t));
     Paragraph::new(vec![Line::from(top), Line::from(bottom)]).render(area, buf);
+}
+
+/// A region's name, and when its APIs fail, how and for how long:
+/// "us-east-1 ✗ unreachable 2m".
+fn region_spans(region: &str, view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::styled(region.to_string(), t.accent())];
+    let Some(health) = view.region_health.iter().find(|h| h.region == region) else {
+        return spans;
+    };
+    let (mark, word, colour) = match health.state {
+        RegionState::Ok => return spans,
+        RegionState::Degraded => ("⚠", "degraded", t.warn),
+        RegionState::Unreachable => ("✗", "unreachable", t.critical),
+    };
+    let age = health
+        .since
+        .map(|since| format!(" {}", short_age(secs_between(since, view.now))))
+        .unwrap_or_default();
+    spans.push(Span::styled(
+        format!(" {mark} {word}{age}"),
+        Style::default().fg(colour).add_modifier(Modifier::BOLD),
+    ));
+    spans
 }
 
 fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {

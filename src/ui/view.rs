@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use crate::app::{Origin, Pane, Prompt, StepStatus, StepTime};
 use crate::domain::health::Limits;
 use crate::domain::readiness::Readiness;
+use crate::domain::regions::RegionHealth;
 use crate::domain::rpo::RpoEstimate;
 use crate::domain::snapshot::{AlarmSnapshot, BackupSnapshot, EcsSnapshot, Feed, RdsSnapshot};
 use crate::domain::verify::Evidence;
@@ -39,6 +40,9 @@ pub struct HeaderView<'a> {
     pub scenario: Option<&'a str>,
     pub primary_region: &'a str,
     pub dr_region: Option<&'a str>,
+    /// Each region's API health: an unreachable one is shown as such.
+    pub region_health: &'a [RegionHealth],
+    pub now: Timestamp,
     pub rto_target: HumanDuration,
     /// Seconds from the incident's start to now, or to the last step's
     /// resolution once the session is complete.

@@ -1,0 +1,192 @@
+//! Each watched region's API health, from the errors of the latest fetches:
+//! during a regional outage that a region cannot be reached is itself what
+//! the operator needs to see, in the header, beside what still answers.
+
+use jiff::Timestamp;
+
+use super::snapshot::{Feed, LiveState, SourceError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RegionState {
+    Ok,
+    /// Some of its APIs answer with errors (throttled, 5xx, access denied).
+    Degraded,
+    /// A call there could not connect or did not answer in time.
+    Unreachable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionHealth {
+    pub region: String,
+    pub state: RegionState,
+    /// Since when its worst failure has lasted, when known.
+    pub since: Option<Timestamp>,
+    /// The API call and error code that say so, e.g. "DescribeDBInstances: Unreachable".
+    pub why: Option<String>,
+}
+
+/// The health of each region in `regions`, in that order. Errors that name
+/// no region (the simulated source, a fetch that timed out as a whole) are
+/// not pinned on any region.
+pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
+    // (error, since, whether the rest of its kind answered)
+    let mut failures: Vec<(&SourceError, Option<Timestamp>, bool)> = Vec::new();
+    failures.extend(failing(&live.rds));
+    failures.extend(failing(&live.backups));
+    failures.extend(failing(&live.ecs));
+    failures.extend(failing(&live.alarms));
+    // Parts that failed while the rest of their kind answered.
+    let details = live
+        .rds
+        .data
+        .iter()
+        .flat_map(|r| &r.unavailable)
+        .chain(live.backups.data.iter().flat_map(|b| &b.unavailable));
+    failures.extend(details.map(|e| (e, None, true)));
+    regions
+        .iter()
+        .map(|region| {
+            let worst = failures
+                .iter()
+                .filter(|(e, ..)| e.region.as_deref() == Some(*region))
+                .map(|(e, since, partial)| {
+                    // Something there answered: reachable, if not wholly.
+                    let state = match partial {
+                        true => state_of(e).min(RegionState::Degraded),
+                        false => state_of(e),
+                    };
+                    (state, *since, *e)
+                })
+                // Worst first; of equals, the longest-lasting.
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+            match worst {
+                Some((state, since, e)) => RegionHealth {
+                    region: region.to_string(),
+                    state,
+                    since,
+                    why: Some(format!(
+                        "{}: {}",
+                        e.api.as_deref().unwrap_or("call"),
+                        e.code
+                    )),
+                },
+                None => RegionHealth {
+                    region: region.to_string(),
+                    state: RegionState::Ok,
+                    since: None,
+                    why: None,
+                },
+            }
+        })
+        .collect()
+}
+
+fn failing<T>(feed: &Feed<T>) -> Option<(&SourceError, Option<Timestamp>, bool)> {
+    feed.error
+        .as_ref()
+        .map(|(at, e)| (e, feed.failing_since.or(Some(*at)), false))
+}
+
+fn state_of(error: &SourceError) -> RegionState {
+    match error.code.as_str() {
+        "Unreachable" | "Timeout" => RegionState::Unreachable,
+        _ => RegionState::Degraded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::snapshot::{RdsSnapshot, SourceError};
+
+    fn at(minute: i64) -> Timestamp {
+        Timestamp::from_second(1_773_450_000 + minute * 60).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn error(code: &str, region: &str, api: &str) -> SourceError {
+        SourceError::new(code, "m").from_call(region, api)
+    }
+
+    #[test]
+    fn the_worst_failure_of_each_region_since_it_began() {
+        let mut live = LiveState::default();
+        // The primary's RDS fails at minute 1 and again at 3: since 1.
+        live.rds.apply(at(0), Ok(RdsSnapshot::default()));
+        live.rds.apply(
+            at(1),
+            Err(error("Unreachable", "us-east-1", "DescribeDBInstances")),
+        );
+        live.rds.apply(
+            at(3),
+            Err(error("Unreachable", "us-east-1", "DescribeDBInstances")),
+        );
+        // Its alarms are throttled, which is less than unreachable.
+        live.alarms.apply(
+            at(2),
+            Err(error("Throttled", "us-east-1", "DescribeAlarms")),
+        );
+        // The DR region only throttles.
+        live.ecs.apply(
+            at(2),
+            Err(error("Throttled", "us-west-2", "DescribeServices")),
+        );
+        let health = region_health(&["us-east-1", "us-west-2", "eu-west-1"], &live);
+        assert_eq!(
+            health,
+            [
+                RegionHealth {
+                    region: "us-east-1".into(),
+                    state: RegionState::Unreachable,
+                    since: Some(at(1)),
+                    why: Some("DescribeDBInstances: Unreachable".into()),
+                },
+                RegionHealth {
+                    region: "us-west-2".into(),
+                    state: RegionState::Degraded,
+                    since: Some(at(2)),
+                    why: Some("DescribeServices: Throttled".into()),
+                },
+                RegionHealth {
+                    region: "eu-west-1".into(),
+                    state: RegionState::Ok,
+                    since: None,
+                    why: None,
+                },
+            ]
+        );
+        // A good answer ends the failure and its clock.
+        live.rds.apply(at(4), Ok(RdsSnapshot::default()));
+        live.alarms.apply(at(4), Ok(Default::default()));
+        assert_eq!(
+            region_health(&["us-east-1"], &live)[0].state,
+            RegionState::Ok
+        );
+        assert_eq!(live.rds.failing_since, None);
+    }
+
+    #[test]
+    fn a_failed_detail_beside_good_data_degrades_its_region() {
+        let mut live = LiveState::default();
+        let rds = RdsSnapshot {
+            unavailable: vec![error("Unreachable", "us-east-1", "GetMetricData")],
+            ..RdsSnapshot::default()
+        };
+        live.rds.apply(at(0), Ok(rds));
+        // RDS itself answered there: degraded, not unreachable.
+        let health = region_health(&["us-east-1"], &live);
+        assert_eq!(health[0].state, RegionState::Degraded);
+        assert_eq!(health[0].why.as_deref(), Some("GetMetricData: Unreachable"));
+        assert_eq!(health[0].since, None);
+    }
+
+    #[test]
+    fn errors_naming_no_region_are_not_pinned_on_one() {
+        let mut live = LiveState::default();
+        live.ecs.apply(
+            at(0),
+            Err(SourceError::new("Timeout", "the fetch took too long")),
+        );
+        let health = region_health(&["us-east-1"], &live);
+        assert_eq!(health[0].state, RegionState::Ok);
+    }
+}
