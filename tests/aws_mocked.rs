@@ -573,10 +573,10 @@ async fn aurora_clusters_are_described_100_a_call() {
     }
 }
 
-/// A failing DescribeDBClusters fails the RDS kind, like the other RDS
-/// calls, even when the instances answered.
+/// A failing DescribeDBClusters is named beside the instances that
+/// answered; it does not take them away.
 #[tokio::test]
-async fn a_denied_describe_db_clusters_fails_the_rds_pane() {
+async fn a_denied_describe_db_clusters_is_named_beside_the_instances() {
     use aurora_types::*;
     let clusters = mock!(aws_sdk_rds::Client::describe_db_clusters).then_error(|| {
         DescribeDBClustersError::generic(err_meta(
@@ -602,13 +602,23 @@ async fn a_denied_describe_db_clusters_fails_the_rds_pane() {
         rds = [{ id = "orders" }]
         rds_clusters = [{ id = "ledger" }]
     "#);
-    let Err(error) = source(&env, clients).fetch(SourceKind::Rds).await else {
-        panic!("the RDS fetch should fail");
+    let Ok(Payload::Rds(rds)) = source(&env, clients).fetch(SourceKind::Rds).await else {
+        panic!("the instances answered");
     };
-    assert_eq!(error.code, "AccessDenied");
+    assert_eq!(rds.instances.len(), 1);
+    assert_eq!(rds.instances[0].id, "orders");
+    assert!(rds.clusters.is_empty());
+    let unlisted: Vec<_> = rds.unlisted().collect();
+    assert_eq!(unlisted.len(), 1, "{unlisted:?}");
+    assert_eq!(unlisted[0].code, "AccessDenied");
+    assert_eq!(unlisted[0].api.as_deref(), Some("DescribeDBClusters"));
+    assert_eq!(unlisted[0].region.as_deref(), Some("us-east-2"));
     assert!(
-        error.message.starts_with("DescribeDBClusters in us-east-2"),
-        "{error}"
+        unlisted[0]
+            .message
+            .starts_with("DescribeDBClusters in us-east-2"),
+        "{}",
+        unlisted[0]
     );
     assert_eq!(clusters.num_calls(), 1, "AccessDenied is not retried");
 }

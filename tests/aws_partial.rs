@@ -158,3 +158,156 @@ title = "A"
         verdict.findings
     );
 }
+
+/// The primary region's RDS API unreachable while the DR region answers:
+/// the DR instance (the one being promoted) is still listed with its live
+/// status, the pane says which region could not be listed, `status` reports
+/// that region's failure instead of calling the primary "not found", a check
+/// on the primary is unknown (never not met), and the header names the
+/// primary region unreachable.
+#[tokio::test]
+async fn the_primary_region_unreachable_leaves_the_dr_region_in_view() {
+    use drconsole::domain::regions::{RegionState, region_health};
+    use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
+    use drconsole::runbook::model::Verify;
+
+    const PRIMARY: &str = "ap-northeast-1";
+    const DR: &str = "ap-northeast-2";
+    let (primary, dr) = (unique("outage-db"), unique("outage-dr"));
+    for (region, id) in [(PRIMARY, &primary), (DR, &dr)] {
+        rds(region, &moto())
+            .create_db_instance()
+            .db_instance_identifier(id)
+            .db_instance_class("db.t3.micro")
+            .engine("postgres")
+            .master_username("admin")
+            .master_user_password("not-a-secret-1")
+            .allocated_storage(20)
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = format!(
+        r#"
+name = "outage"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment.regions]
+primary = "{PRIMARY}"
+dr = "{DR}"
+[[environment.rds]]
+id = "{primary}"
+role = "primary"
+[[environment.rds]]
+id = "{dr}"
+region = "{DR}"
+role = "primary"
+[[scenario]]
+id = "s"
+title = "S"
+[[scenario.step]]
+id = "a"
+title = "A"
+verify.instance_status = {{ instance = "{primary}", status = "available" }}
+"#
+    );
+    let (runbook, _) = load::parse(&text, "outage.toml").unwrap();
+    let proxy = fault_proxy().await;
+    proxy.set(Rule {
+        region: Some(PRIMARY),
+        service: Some("rds"),
+        fault: Fault::Refuse,
+    });
+    let tuning = test_tuning();
+    let clients = [PRIMARY, DR].map(|region| {
+        let config = sdk_config(region)
+            .into_builder()
+            .endpoint_url(proxy.url())
+            .build();
+        drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap()
+    });
+    let watch = Watchlist::new(&runbook.environment, None, &[]);
+    let source = AwsSource::from_clients(watch, tuning, clients).unwrap();
+    let seen = fetch_rds(&source).await;
+
+    let ids: Vec<&str> = seen.instances.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, [dr.as_str()]);
+    assert_eq!(seen.instances[0].status, "available");
+    let unlisted: Vec<_> = seen.unlisted().collect();
+    assert_eq!(unlisted.len(), 1, "{unlisted:?}");
+    assert_eq!(unlisted[0].region.as_deref(), Some(PRIMARY));
+    assert_eq!(unlisted[0].code, "Unreachable");
+
+    let now = jiff::Timestamp::now();
+    let mut live = LiveState::default();
+    live.rds.apply(now, Ok(seen));
+
+    // The pane.
+    let limits = Limits::from_runbook(&runbook);
+    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 10));
+    rds::render(
+        buf.area,
+        &mut buf,
+        &RdsView {
+            feed: &live.rds,
+            limits: &limits,
+        },
+        &PaneCtx {
+            theme: &DARK,
+            now,
+            focused: false,
+            scroll: 0,
+        },
+    );
+    let screen = to_text(&buf);
+    assert!(
+        screen.contains(&format!("✗ {PRIMARY}: DescribeDBInstances Unreachable")),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains(&dr) && l.contains("available")),
+        "{screen}"
+    );
+
+    // `status`.
+    let verdict = runbook_health(&runbook, &live, now);
+    assert_eq!(verdict.overall, Overall::Degraded);
+    assert!(
+        verdict
+            .findings
+            .iter()
+            .any(|f| f.resource == "DescribeDBInstances"
+                && f.region.as_deref() == Some(PRIMARY)
+                && f.health == Health::Critical),
+        "{:?}",
+        verdict.findings
+    );
+    assert!(
+        !verdict.findings.iter().any(|f| f.resource == primary),
+        "the primary is not called missing: {:?}",
+        verdict.findings
+    );
+
+    // A check on the primary: unknown, not "not found".
+    let check = &runbook.scenarios[0].steps[0].verify;
+    let Some(check @ Verify::InstanceStatus { .. }) = check else {
+        panic!("{check:?}");
+    };
+    let evidence = evaluate(
+        check,
+        &live,
+        VerifyContext {
+            now,
+            incident_start: None,
+        },
+    );
+    assert_eq!(evidence.outcome, Outcome::Unknown, "{}", evidence.seen);
+
+    // The header's region health.
+    let health = region_health(&[PRIMARY, DR], &live);
+    assert_eq!(health[0].state, RegionState::Unreachable);
+    assert_eq!(health[1].state, RegionState::Ok);
+}

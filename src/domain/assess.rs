@@ -100,7 +100,13 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
                 summary,
             });
         }
-        for spec in env.rds.iter().filter(|s| rds.instance(&s.id).is_none()) {
+        // Not seen because its region could not be listed is not "missing":
+        // that region's failure is the finding.
+        let unlisted = |region: &str, api: &str| rds.unavailable_in(region, api).is_some();
+        for spec in env.rds.iter().filter(|s| {
+            rds.instance(&s.id).is_none()
+                && !unlisted(env.region_of(s.region.as_deref()), "DescribeDBInstances")
+        }) {
             findings.push(missing(
                 SourceKind::Rds,
                 env.region_of(spec.region.as_deref()),
@@ -124,11 +130,10 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
                 ),
             });
         }
-        for spec in env
-            .rds_clusters
-            .iter()
-            .filter(|s| rds.cluster(&s.id).is_none())
-        {
+        for spec in env.rds_clusters.iter().filter(|s| {
+            rds.cluster(&s.id).is_none()
+                && !unlisted(env.region_of(s.region.as_deref()), "DescribeDBClusters")
+        }) {
             findings.push(missing(
                 SourceKind::Rds,
                 env.region_of(spec.region.as_deref()),

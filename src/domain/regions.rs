@@ -35,14 +35,22 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
     failures.extend(failing(&live.backups));
     failures.extend(failing(&live.ecs));
     failures.extend(failing(&live.alarms));
-    // Parts that failed while the rest of their kind answered.
-    let details = live
-        .rds
-        .data
-        .iter()
-        .flat_map(|r| &r.unavailable)
-        .chain(live.backups.data.iter().flat_map(|b| &b.unavailable));
-    failures.extend(details.map(|e| (e, None, true)));
+    // Parts that failed while the rest of their kind answered; partial when
+    // something else in the same region answered.
+    let same = |e: &SourceError, region: &str| e.region.as_deref() == Some(region);
+    if let Some(rds) = &live.rds.data {
+        failures.extend(rds.unavailable.iter().map(|e| {
+            let answered = rds.instances.iter().any(|d| same(e, &d.region))
+                || rds.clusters.iter().any(|c| same(e, &c.region));
+            (e, None, answered)
+        }));
+    }
+    if let Some(backups) = &live.backups.data {
+        failures.extend(backups.unavailable.iter().map(|e| {
+            let answered = backups.recovery_points.iter().any(|p| same(e, &p.region));
+            (e, None, answered)
+        }));
+    }
     regions
         .iter()
         .map(|region| {
@@ -165,18 +173,32 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_detail_beside_good_data_degrades_its_region() {
+    fn a_failed_part_is_degraded_where_the_region_answered_else_unreachable() {
+        let instance: crate::domain::snapshot::DbInstance = serde_json::from_value(
+            serde_json::json!({"id": "db-dr", "region": "us-west-2", "status": "available",
+                               "multi_az": false, "lag_history": []}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let mut live = LiveState::default();
         let rds = RdsSnapshot {
-            unavailable: vec![error("Unreachable", "us-east-1", "GetMetricData")],
+            instances: vec![instance],
+            unavailable: vec![
+                // The primary region could not be listed at all.
+                error("Unreachable", "us-east-1", "DescribeDBInstances"),
+                // The DR region answered, only its metrics did not.
+                error("Unreachable", "us-west-2", "GetMetricData"),
+            ],
             ..RdsSnapshot::default()
         };
         live.rds.apply(at(0), Ok(rds));
-        // RDS itself answered there: degraded, not unreachable.
-        let health = region_health(&["us-east-1"], &live);
-        assert_eq!(health[0].state, RegionState::Degraded);
-        assert_eq!(health[0].why.as_deref(), Some("GetMetricData: Unreachable"));
-        assert_eq!(health[0].since, None);
+        let health = region_health(&["us-east-1", "us-west-2"], &live);
+        assert_eq!(health[0].state, RegionState::Unreachable);
+        assert_eq!(
+            health[0].why.as_deref(),
+            Some("DescribeDBInstances: Unreachable")
+        );
+        assert_eq!(health[1].state, RegionState::Degraded);
+        assert_eq!(health[1].why.as_deref(), Some("GetMetricData: Unreachable"));
     }
 
     #[test]

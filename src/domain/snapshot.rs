@@ -144,6 +144,16 @@ impl RdsSnapshot {
     pub fn cluster(&self, id: &str) -> Option<&DbCluster> {
         self.clusters.iter().find(|c| c.id == id)
     }
+    /// The regions whose instances or clusters could not be listed: what
+    /// is not seen may be there.
+    pub fn unlisted(&self) -> impl Iterator<Item = &SourceError> {
+        self.unavailable.iter().filter(|e| {
+            matches!(
+                e.api.as_deref(),
+                Some("DescribeDBInstances" | "DescribeDBClusters")
+            )
+        })
+    }
     /// Why a figure of an instance in `region` from `api` is unknown, if a
     /// call for it failed.
     pub fn unavailable_in(&self, region: &str, api: &str) -> Option<&SourceError> {

@@ -21,6 +21,20 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
     let mut lines = ctx.feed_lines(feed);
     let rows = inner_rows(area);
     if let Some(rds) = &feed.data {
+        // A region that could not be listed: its instances are not shown,
+        // and this says why (what is shown is all that answered).
+        for e in rds.unlisted() {
+            let text = format!(
+                "✗ {}: {} {}",
+                e.region.as_deref().unwrap_or("?"),
+                e.api.as_deref().unwrap_or("RDS"),
+                e.code
+            );
+            lines.push(Line::styled(
+                fit(&text, inner.width as usize),
+                Style::default().fg(ctx.theme.critical),
+            ));
+        }
         if rds.instances.is_empty() && rds.clusters.is_empty() {
             lines.push(Line::styled("no instances found", ctx.theme.muted()));
         }

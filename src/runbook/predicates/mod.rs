@@ -237,7 +237,11 @@ impl<'a> Database<'a> {
         rds.instance(id)
             .map(Self::Instance)
             .or_else(|| rds.cluster(id).map(Self::Cluster))
-            .ok_or_else(|| not_found(id))
+            .ok_or_else(|| match rds.unlisted().next() {
+                // It may be in the region that could not be listed.
+                Some(e) => Evidence::unknown(format!("{id} not seen: {e}")),
+                None => not_found(id),
+            })
     }
 
     /// How the evidence names it: a cluster says so.

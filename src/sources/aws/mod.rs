@@ -4,8 +4,10 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>` variables), every region fetched at once.
 //!
 //! Each fetch runs all of its calls concurrently (regions, batches, pages of
-//! different requests) and fails as a whole with the first error, so a pane
-//! shows the error beside its last good data. CloudWatch metrics and the
+//! different requests). RDS and backups answer region by region and part by
+//! part (what failed is named in the snapshot's `unavailable`; only when
+//! nothing answered does the fetch fail); ECS and alarms still fail as a
+//! whole with the first error. CloudWatch metrics and the
 //! RDS restore windows change slowly and are cached for
 //! `AwsTuning::metrics_interval` between instance refreshes.
 
@@ -261,19 +263,48 @@ impl AwsSource {
     }
 
     async fn fetch_rds(&self) -> Result<Payload, SourceError> {
-        // No identifiers in a region make no calls there (each call takes a
-        // batch of them).
+        // Each region answers on its own: when the primary region cannot be
+        // reached, the DR region's replica (the one being promoted) is still
+        // shown, and what failed is named beside it. No identifiers in a
+        // region make no calls there (each call takes a batch of them).
         let per_region = self.watch.regions.iter().map(|region| async move {
             let ids = self.watch.rds_ids_in(region);
-            rds::describe_instances(&self.clients(region)?.rds, region, &ids).await
+            let cluster_ids = self.watch.cluster_ids_in(region);
+            let clients = match self.clients(region) {
+                Ok(clients) => clients,
+                Err(e) => return (ids, cluster_ids, Err(e.clone()), Err(e)),
+            };
+            let (instances, clusters) = tokio::join!(
+                rds::describe_instances(&clients.rds, region, &ids),
+                aurora::describe_clusters(&clients.rds, region, &cluster_ids),
+            );
+            (ids, cluster_ids, instances, clusters)
         });
-        let clusters_per_region = self.watch.regions.iter().map(|region| async move {
-            let ids = self.watch.cluster_ids_in(region);
-            aurora::describe_clusters(&self.clients(region)?.rds, region, &ids).await
-        });
-        let (found, clusters) =
-            tokio::try_join!(try_join_all(per_region), try_join_all(clusters_per_region))?;
-        let mut instances: Vec<DbInstance> = found.into_iter().flatten().collect();
+        let mut instances: Vec<DbInstance> = Vec::new();
+        let mut clusters: Vec<DbCluster> = Vec::new();
+        let mut unavailable = Vec::new();
+        let (mut asked, mut answered) = (false, false);
+        for (ids, cluster_ids, found, found_clusters) in join_all(per_region).await {
+            asked |= !ids.is_empty() || !cluster_ids.is_empty();
+            match found {
+                Ok(found) => {
+                    answered |= !ids.is_empty();
+                    instances.extend(found);
+                }
+                Err(e) => unavailable.push(e),
+            }
+            match found_clusters {
+                Ok(found) => {
+                    answered |= !cluster_ids.is_empty();
+                    clusters.extend(found);
+                }
+                Err(e) => unavailable.push(e),
+            }
+        }
+        // Nothing answered at all: the pane's error, beside its last good data.
+        if asked && !answered && !unavailable.is_empty() {
+            return Err(unavailable.swap_remove(0));
+        }
         // Metrics follow what each instance is now (a promoted replica
         // wants load, not lag), so they are asked for after it is known.
         // Metrics and restore windows failing (CloudWatch down) leave the
@@ -289,7 +320,6 @@ impl AwsSource {
             (by_id, by_region)
         };
         instances.sort_by_key(|db| rank(db));
-        let mut clusters: Vec<DbCluster> = clusters.into_iter().flatten().collect();
         clusters.sort_by_key(|c| {
             self.watch
                 .rds_clusters
@@ -299,7 +329,7 @@ impl AwsSource {
         Ok(Payload::Rds(RdsSnapshot {
             instances,
             clusters,
-            unavailable: slow.failed.clone(),
+            unavailable: unavailable.into_iter().chain(slow.failed.clone()).collect(),
         }))
     }
 
