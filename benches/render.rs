@@ -102,12 +102,18 @@ fn big_live(app: &mut App) {
             clusters: Vec::new(),
             unavailable: Vec::new(),
         }),
-        Payload::Ecs(EcsSnapshot { services }),
+        Payload::Ecs(EcsSnapshot {
+            services,
+            unavailable: Vec::new(),
+        }),
         Payload::Backups(BackupSnapshot {
             recovery_points,
             unavailable: Vec::new(),
         }),
-        Payload::Alarms(AlarmSnapshot { alarms }),
+        Payload::Alarms(AlarmSnapshot {
+            alarms,
+            unavailable: Vec::new(),
+        }),
     ] {
         app.update(Action::Source(SourceUpdate::Fetched {
             kind: payload.kind(),

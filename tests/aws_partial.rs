@@ -311,3 +311,153 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
     assert_eq!(health[0].state, RegionState::Unreachable);
     assert_eq!(health[1].state, RegionState::Ok);
 }
+
+/// The whole primary region unreachable: the DR region's ECS service and
+/// alarm stay in view, each pane names the region it could not read, and
+/// `status` reports those failures instead of calling the primary's
+/// resources missing.
+#[tokio::test]
+async fn the_primary_region_unreachable_leaves_dr_services_and_alarms_in_view() {
+    use aws_sdk_ecs::types::ContainerDefinition;
+    use drconsole::domain::snapshot::{AlarmSnapshot, EcsSnapshot};
+
+    const PRIMARY: &str = "sa-east-1";
+    const DR: &str = "ca-central-1";
+    let (cluster, dr_cluster) = (unique("part-apps"), unique("part-apps-dr"));
+    let (alarm, dr_alarm) = (unique("part-5xx"), unique("part-dr-5xx"));
+    let client = ecs(DR, &moto());
+    client
+        .create_cluster()
+        .cluster_name(&dr_cluster)
+        .send()
+        .await
+        .unwrap();
+    let task_def = client
+        .register_task_definition()
+        .family(unique("part-task"))
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("example/app:1")
+                .memory(512)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap()
+        .to_string();
+    client
+        .create_service()
+        .cluster(&dr_cluster)
+        .service_name("api")
+        .task_definition(task_def)
+        .desired_count(0)
+        .send()
+        .await
+        .unwrap();
+    put_alarm(
+        DR,
+        &dr_alarm,
+        aws_sdk_cloudwatch::types::StateValue::Ok,
+        "fine",
+    )
+    .await;
+
+    let text = format!(
+        r#"
+name = "outage"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment.regions]
+primary = "{PRIMARY}"
+dr = "{DR}"
+[[environment.ecs]]
+cluster = "{cluster}"
+service = "api"
+[[environment.ecs]]
+cluster = "{dr_cluster}"
+service = "api"
+region = "{DR}"
+[environment.alarms]
+names = ["{alarm}", "{dr_alarm}"]
+[[scenario]]
+id = "s"
+title = "S"
+[[scenario.step]]
+id = "a"
+title = "A"
+"#
+    );
+    let (runbook, _) = load::parse(&text, "outage.toml").unwrap();
+    let proxy = fault_proxy().await;
+    proxy.set(Rule {
+        region: Some(PRIMARY),
+        service: None,
+        fault: Fault::Refuse,
+    });
+    let tuning = test_tuning();
+    let clients = [PRIMARY, DR].map(|region| {
+        let config = sdk_config(region)
+            .into_builder()
+            .endpoint_url(proxy.url())
+            .build();
+        drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap()
+    });
+    let watch = Watchlist::new(&runbook.environment, None, &[]);
+    let source = AwsSource::from_clients(watch, tuning, clients).unwrap();
+    let Ok(Payload::Ecs(ecs_seen)) = source.fetch(SourceKind::Ecs).await else {
+        panic!("the DR cluster answered");
+    };
+    let Ok(Payload::Alarms(alarms_seen)) = source.fetch(SourceKind::Alarms).await else {
+        panic!("the DR region's alarms answered");
+    };
+    let names = |ecs: &EcsSnapshot| {
+        ecs.services
+            .iter()
+            .map(|s| format!("{}/{}", s.cluster, s.name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&ecs_seen), [format!("{dr_cluster}/api")]);
+    let alarm_names =
+        |a: &AlarmSnapshot| a.alarms.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    assert_eq!(alarm_names(&alarms_seen), [dr_alarm]);
+    for (kind, unavailable, api) in [
+        ("ECS", &ecs_seen.unavailable, "DescribeServices"),
+        ("alarms", &alarms_seen.unavailable, "DescribeAlarms"),
+    ] {
+        assert_eq!(unavailable.len(), 1, "{kind}: {unavailable:?}");
+        assert_eq!(unavailable[0].region.as_deref(), Some(PRIMARY), "{kind}");
+        assert_eq!(unavailable[0].api.as_deref(), Some(api), "{kind}");
+        assert_eq!(unavailable[0].code, "Unreachable", "{kind}");
+    }
+
+    let now = jiff::Timestamp::now();
+    let mut live = LiveState::default();
+    live.ecs.apply(now, Ok(ecs_seen));
+    live.alarms.apply(now, Ok(alarms_seen));
+    let verdict = runbook_health(&runbook, &live, now);
+    let unreadable: Vec<&str> = verdict
+        .findings
+        .iter()
+        .filter(|f| f.region.as_deref() == Some(PRIMARY))
+        .map(|f| f.resource.as_str())
+        .collect();
+    assert_eq!(
+        unreadable,
+        ["DescribeServices", "DescribeAlarms"],
+        "{:?}",
+        verdict.findings
+    );
+    assert!(
+        !verdict
+            .findings
+            .iter()
+            .any(|f| f.summary == "named in the runbook but not found"),
+        "{:?}",
+        verdict.findings
+    );
+}

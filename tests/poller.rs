@@ -159,6 +159,7 @@ async fn interval_is_respected_and_changed_data_is_fetched() {
             updated: Timestamp::UNIX_EPOCH,
             metric: None,
         }],
+        unavailable: Vec::new(),
     };
     source.set(
         SourceKind::Alarms,
@@ -295,6 +296,7 @@ fn alarms_named(name: &str) -> Payload {
             updated: Timestamp::UNIX_EPOCH,
             metric: None,
         }],
+        unavailable: Vec::new(),
     })
 }
 

@@ -200,6 +200,7 @@ fn ecs() -> EcsSnapshot {
             service("rolling", 2, 1, &[InProgress, Completed]),
             service("parked", 0, 0, &[Completed]),
         ],
+        unavailable: Vec::new(),
     }
 }
 
@@ -217,6 +218,7 @@ fn alarms() -> AlarmSnapshot {
             alarm("app-5xx", AlarmState::Alarm),
             alarm("db-down", AlarmState::Ok),
         ],
+        unavailable: Vec::new(),
     }
 }
 

@@ -163,6 +163,9 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         });
     }
     if let Some(ecs) = usable(&live.ecs, SourceKind::Ecs, &mut failures) {
+        for err in &ecs.unavailable {
+            failures.push(SourceFailure::new(SourceKind::Ecs, err));
+        }
         for svc in &ecs.services {
             let rollout = svc.primary_deployment().and_then(|d| d.rollout);
             findings.push(Finding {
@@ -180,11 +183,13 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
                 ),
             });
         }
-        for spec in env
-            .ecs
-            .iter()
-            .filter(|s| ecs.service(&s.cluster, &s.service).is_none())
-        {
+        for spec in env.ecs.iter().filter(|s| {
+            ecs.service(&s.cluster, &s.service).is_none()
+                && !ecs
+                    .unavailable
+                    .iter()
+                    .any(|e| e.region.as_deref() == Some(env.region_of(s.region.as_deref())))
+        }) {
             let name = format!("{}/{}", spec.cluster, spec.service);
             findings.push(missing(
                 SourceKind::Ecs,
@@ -194,6 +199,9 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         }
     }
     if let Some(alarms) = usable(&live.alarms, SourceKind::Alarms, &mut failures) {
+        for err in &alarms.unavailable {
+            failures.push(SourceFailure::new(SourceKind::Alarms, err));
+        }
         for alarm in &alarms.alarms {
             findings.push(Finding {
                 kind: SourceKind::Alarms,
@@ -207,7 +215,8 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
             .alarms
             .names
             .iter()
-            .filter(|n| alarms.alarm(n).is_none())
+            // With a region unread, an alarm not seen may be there.
+            .filter(|n| alarms.alarm(n).is_none() && alarms.unavailable.is_empty())
         {
             findings.push(missing(SourceKind::Alarms, &env.regions.primary, name));
         }

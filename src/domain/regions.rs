@@ -45,6 +45,18 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
             (e, None, answered)
         }));
     }
+    if let Some(ecs) = &live.ecs.data {
+        failures.extend(ecs.unavailable.iter().map(|e| {
+            let answered = ecs.services.iter().any(|svc| same(e, &svc.region));
+            (e, None, answered)
+        }));
+    }
+    if let Some(alarms) = &live.alarms.data {
+        failures.extend(alarms.unavailable.iter().map(|e| {
+            let answered = alarms.alarms.iter().any(|a| same(e, &a.region));
+            (e, None, answered)
+        }));
+    }
     if let Some(backups) = &live.backups.data {
         failures.extend(backups.unavailable.iter().map(|e| {
             let answered = backups.recovery_points.iter().any(|p| same(e, &p.region));

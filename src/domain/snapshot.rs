@@ -311,6 +311,10 @@ impl RecoveryPoint {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EcsSnapshot {
     pub services: Vec<EcsService>,
+    /// Clusters that could not be listed while others answered: their
+    /// services are not shown, and may be there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<SourceError>,
 }
 
 impl EcsSnapshot {
@@ -403,6 +407,9 @@ pub struct EcsEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AlarmSnapshot {
     pub alarms: Vec<Alarm>,
+    /// Regions whose alarms could not be read while others answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable: Vec<SourceError>,
 }
 
 impl AlarmSnapshot {

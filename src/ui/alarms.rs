@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::AlarmsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows};
+use super::widgets::{PaneCtx, dot, fit, inner_rows, unlisted_line};
 use crate::domain::health::{Health, alarm_health};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
@@ -29,6 +29,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
     let width = inner.width as usize;
     let mut lines = ctx.feed_lines(feed);
     if let Some(alarms) = &feed.data {
+        for e in &alarms.unavailable {
+            lines.push(unlisted_line(e, width, t));
+        }
         if alarms.alarms.is_empty() {
             lines.push(Line::styled("no alarms found", t.muted()));
         }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::EcsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows};
+use super::widgets::{PaneCtx, dot, fit, inner_rows, unlisted_line};
 use crate::domain::health::service_health;
 use crate::domain::snapshot::RolloutState;
 
@@ -22,6 +22,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
     let rows = inner_rows(area);
     let mut lines = ctx.feed_lines(feed);
     if let Some(ecs) = &feed.data {
+        for e in &ecs.unavailable {
+            lines.push(unlisted_line(e, width, t));
+        }
         if ecs.services.is_empty() {
             lines.push(Line::styled("no services found", t.muted()));
         }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::RdsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
+use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline, unlisted_line};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
 use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, SourceError};
 
@@ -24,16 +24,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
         // A region that could not be listed: its instances are not shown,
         // and this says why (what is shown is all that answered).
         for e in rds.unlisted() {
-            let text = format!(
-                "✗ {}: {} {}",
-                e.region.as_deref().unwrap_or("?"),
-                e.api.as_deref().unwrap_or("RDS"),
-                e.code
-            );
-            lines.push(Line::styled(
-                fit(&text, inner.width as usize),
-                Style::default().fg(ctx.theme.critical),
-            ));
+            lines.push(unlisted_line(e, inner.width as usize, ctx.theme));
         }
         if rds.instances.is_empty() && rds.clusters.is_empty() {
             lines.push(Line::styled("no instances found", ctx.theme.muted()));

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::theme::Theme;
-use crate::domain::snapshot::Feed;
+use crate::domain::snapshot::{Feed, SourceError};
 use crate::domain::verify::short_age;
 
 /// What every pane needs besides its own snapshot.
@@ -117,6 +117,18 @@ pub fn sparkline(values: &[u64], width: usize) -> String {
 }
 
 /// Text cut to `width` columns with an ellipsis.
+/// A part of a pane that could not be read while the rest was: what is
+/// shown is all that answered. "✗ us-east-1: DescribeDBInstances Unreachable".
+pub fn unlisted_line(error: &SourceError, width: usize, theme: &Theme) -> Line<'static> {
+    let text = format!(
+        "✗ {}: {} {}",
+        error.region.as_deref().unwrap_or("?"),
+        error.api.as_deref().unwrap_or("call"),
+        error.code
+    );
+    Line::styled(fit(&text, width), Style::default().fg(theme.critical))
+}
+
 pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();

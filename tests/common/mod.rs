@@ -269,6 +269,7 @@ pub fn ecs() -> EcsSnapshot {
                 stopped_tasks: Vec::new(),
             },
         ],
+        unavailable: Vec::new(),
     }
 }
 
@@ -287,6 +288,7 @@ pub fn alarms() -> AlarmSnapshot {
             alarm("shop-5xx", AlarmState::Alarm, 180),
             alarm("shop-queue-depth", AlarmState::InsufficientData, 600),
         ],
+        unavailable: Vec::new(),
     }
 }
 

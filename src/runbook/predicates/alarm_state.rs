@@ -10,9 +10,10 @@ pub struct AlarmState {
 
 impl Predicate for AlarmState {
     fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
-        let alarm = data(&live.alarms, "alarm")?
+        let alarms = data(&live.alarms, "alarm")?;
+        let alarm = alarms
             .alarm(&self.alarm)
-            .ok_or_else(|| not_found(&self.alarm))?;
+            .ok_or_else(|| unseen(&self.alarm, alarms.unavailable.first()))?;
         Ok(Evidence::judge(
             alarm.state == self.state,
             format!("{} is {}", self.alarm, alarm.state.as_str()),

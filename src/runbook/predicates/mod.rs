@@ -17,7 +17,7 @@ use crate::runbook::model::Environment;
 
 /// What the predicate files share.
 mod prelude {
-    pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found};
+    pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found, unseen};
     pub(super) use crate::domain::snapshot::LiveState;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
     pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
@@ -237,11 +237,7 @@ impl<'a> Database<'a> {
         rds.instance(id)
             .map(Self::Instance)
             .or_else(|| rds.cluster(id).map(Self::Cluster))
-            .ok_or_else(|| match rds.unlisted().next() {
-                // It may be in the region that could not be listed.
-                Some(e) => Evidence::unknown(format!("{id} not seen: {e}")),
-                None => not_found(id),
-            })
+            .ok_or_else(|| unseen(id, rds.unlisted().next()))
     }
 
     /// How the evidence names it: a cluster says so.
@@ -279,13 +275,22 @@ fn not_found(name: &str) -> Evidence {
     Evidence::not_met(format!("{name} not found"))
 }
 
+/// Not found, unless a listing failed: then it may be where that listing
+/// could not see, and the check is unknown, never not met.
+fn unseen(name: &str, unlisted: Option<&crate::domain::snapshot::SourceError>) -> Evidence {
+    match unlisted {
+        Some(e) => Evidence::unknown(format!("{name} not seen: {e}")),
+        None => not_found(name),
+    }
+}
+
 /// The ECS service `cluster`/`service`, or the evidence to report instead.
 fn ecs_service<'a>(
     live: &'a LiveState,
     cluster: &str,
     name: &str,
 ) -> Result<&'a EcsService, Evidence> {
-    data(&live.ecs, "ECS")?
-        .service(cluster, name)
-        .ok_or_else(|| not_found(name))
+    let ecs = data(&live.ecs, "ECS")?;
+    ecs.service(cluster, name)
+        .ok_or_else(|| unseen(name, ecs.unavailable.first()))
 }

@@ -4,10 +4,9 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>` variables), every region fetched at once.
 //!
 //! Each fetch runs all of its calls concurrently (regions, batches, pages of
-//! different requests). RDS and backups answer region by region and part by
-//! part (what failed is named in the snapshot's `unavailable`; only when
-//! nothing answered does the fetch fail); ECS and alarms still fail as a
-//! whole with the first error. CloudWatch metrics and the
+//! different requests), and every region and part answers on its own: what
+//! failed is named in the snapshot's `unavailable`, and only when nothing
+//! answered does the fetch fail. CloudWatch metrics and the
 //! RDS restore windows change slowly and are cached for
 //! `AwsTuning::metrics_interval` between instance refreshes.
 
@@ -18,7 +17,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use futures::future::{BoxFuture, FutureExt, join_all, try_join_all};
+use futures::future::{BoxFuture, FutureExt, join_all};
 use jiff::{SignedDuration, Timestamp};
 use tokio::time::Instant;
 
@@ -487,15 +486,26 @@ impl AwsSource {
             .map(|((region, cluster), names)| async move {
                 ecs::services(&self.clients(region)?.ecs, region, cluster, names).await
             });
-        let mut services: Vec<_> = try_join_all(clusters)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
+        // Each cluster answers on its own; only when none does the pane fail.
+        let (mut services, mut unavailable): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
+        let answers = join_all(clusters).await;
+        let asked = answers.len();
+        for answer in answers {
+            match answer {
+                Ok(found) => services.extend(found),
+                Err(e) => unavailable.push(e),
+            }
+        }
+        if asked > 0 && unavailable.len() == asked {
+            return Err(unavailable.swap_remove(0));
+        }
         let rank = |region: &str| self.watch.regions.iter().position(|r| r == region);
         // Stable: runbook order within a region.
         services.sort_by_key(|s| rank(&s.region));
-        Ok(Payload::Ecs(EcsSnapshot { services }))
+        Ok(Payload::Ecs(EcsSnapshot {
+            services,
+            unavailable,
+        }))
     }
 
     async fn fetch_alarms(&self) -> Result<Payload, SourceError> {
@@ -510,12 +520,21 @@ impl AwsSource {
             )
             .await
         });
-        let alarms = try_join_all(per_region)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
-        Ok(Payload::Alarms(AlarmSnapshot { alarms }))
+        // Each region answers on its own; only when none does the pane fail.
+        let (mut alarms, mut unavailable) = (Vec::new(), Vec::new());
+        for answer in join_all(per_region).await {
+            match answer {
+                Ok(found) => alarms.extend(found),
+                Err(e) => unavailable.push(e),
+            }
+        }
+        if !unavailable.is_empty() && unavailable.len() == self.watch.regions.len() {
+            return Err(unavailable.swap_remove(0));
+        }
+        Ok(Payload::Alarms(AlarmSnapshot {
+            alarms,
+            unavailable,
+        }))
     }
 }
 

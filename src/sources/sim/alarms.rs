@@ -43,7 +43,10 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> AlarmSnapshot {
             }
         })
         .collect();
-    AlarmSnapshot { alarms }
+    AlarmSnapshot {
+        alarms,
+        unavailable: Vec::new(),
+    }
 }
 
 /// Declared names, then `<prefix>-<suffix>` for each prefix, without repeats.

@@ -118,6 +118,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> EcsSnapshot {
             .iter()
             .map(|s| render(&world.noise, s, now_s))
             .collect(),
+        unavailable: Vec::new(),
     }
 }
 
