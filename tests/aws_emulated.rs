@@ -9,7 +9,7 @@ mod emulators;
 use std::time::Duration;
 
 use aws_sdk_cloudwatch::types::StateValue;
-use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
+use aws_sdk_ecs::types::LaunchType;
 use drconsole::domain::snapshot::{
     AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, RecoveryPointKind,
     RecoveryPointStatus, RolloutState, SourceKind,
@@ -446,26 +446,6 @@ async fn snapshots_newest_per_kind_and_copies_in_the_dr_region() {
         .map(|p| p.restorable_at())
         .collect();
     assert!(newest_first.windows(2).all(|w| w[0] >= w[1]));
-}
-
-async fn register_task_definition(region: &str, family: &str) -> String {
-    ecs(region, &moto())
-        .register_task_definition()
-        .family(family)
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("example/app:1")
-                .memory(512)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap()
-        .to_string()
 }
 
 async fn create_service(region: &str, cluster: &str, name: &str, task_def: &str, desired: i32) {

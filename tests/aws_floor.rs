@@ -11,14 +11,14 @@ mod emulators;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
+use aws_sdk_ecs::types::LaunchType;
 use drconsole::domain::snapshot::{
     AlarmSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
 };
 use drconsole::runbook::model::{
     AlarmSpec, EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec,
 };
-use drconsole::sources::aws::{AwsSource, AwsTuning, RegionClients, Watchlist};
+use drconsole::sources::aws::{AwsSource, AwsTuning, Watchlist};
 use drconsole::sources::{Payload, Source};
 use emulators::fault_proxy::{Fault, FaultProxy, Rule};
 use emulators::*;
@@ -27,21 +27,9 @@ use futures::StreamExt;
 /// Seeding requests sent at once.
 const SEEDING: usize = 16;
 
-/// Clients through the proxy, built the way `AwsSource::connect` builds
-/// them (capped HTTP clients, the tuning's retry mode and timeouts).
-fn proxied(proxy: &FaultProxy, region: &str, tuning: &AwsTuning) -> RegionClients {
-    let config = sdk_config(region)
-        .into_builder()
-        .endpoint_url(proxy.url())
-        .retry_config(tuning.retry_config())
-        .timeout_config(tuning.timeout_config())
-        .build();
-    RegionClients::from_config(&config, tuning).unwrap()
-}
-
 fn source(proxy: &FaultProxy, region: &str, env: &Environment) -> AwsSource {
     let tuning = test_tuning();
-    let clients = [proxied(proxy, region, &tuning)];
+    let clients = [proxied_clients(&proxy.url(), region, &tuning)];
     AwsSource::from_clients(Watchlist::new(env, None, &[]), tuning, clients).unwrap()
 }
 
@@ -136,23 +124,7 @@ async fn seed_rds(region: &str, primaries: usize, replicas: usize) -> Vec<RdsSpe
     let client = rds(region, &moto());
     let prefix = unique("floor-db");
     let primary_ids: Vec<String> = (0..primaries).map(|i| format!("{prefix}-{i}")).collect();
-    all(primary_ids.iter().map(|id| {
-        let client = client.clone();
-        async move {
-            client
-                .create_db_instance()
-                .db_instance_identifier(id)
-                .db_instance_class("db.t3.micro")
-                .engine("postgres")
-                .master_username("admin")
-                .master_user_password("not-a-secret-1")
-                .allocated_storage(20)
-                .send()
-                .await
-                .unwrap();
-        }
-    }))
-    .await;
+    all(primary_ids.iter().map(|id| create_postgres(&client, id))).await;
     let source = primary_ids[0].clone();
     let replica_ids: Vec<String> = (0..replicas).map(|i| format!("{prefix}-r{i}")).collect();
     all(replica_ids.iter().map(|id| {
@@ -195,23 +167,7 @@ async fn seed_ecs(region: &str, n: usize) -> (Vec<EcsSpec>, (String, String), (S
             .await
             .unwrap();
     }
-    let task_def = client
-        .register_task_definition()
-        .family(unique("floor-task"))
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("example/app:1")
-                .memory(512)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap()
-        .to_string();
+    let task_def = register_task_definition(region, &unique("floor-task")).await;
     // Moto runs nothing for a service: one that wants a task struggles,
     // one that wants none is healthy.
     let services: Vec<(String, String, i32)> = (0..n)
@@ -496,8 +452,8 @@ async fn a_hung_api_holds_only_its_own_permits() {
     let proxy = fault_proxy().await;
     let tuning = test_tuning();
     let (hung, other) = (
-        proxied(&proxy, HUNG, &tuning),
-        proxied(&proxy, OTHER, &tuning),
+        proxied_clients(&proxy.url(), HUNG, &tuning),
+        proxied_clients(&proxy.url(), OTHER, &tuning),
     );
     proxy.set(Rule {
         region: Some(HUNG),

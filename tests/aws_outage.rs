@@ -79,17 +79,7 @@ fn free_port() -> u16 {
 
 /// What moto serves; seeded again after a restart (moto keeps nothing).
 async fn seed_moto(moto: &str, db: &str, cluster: &str) {
-    rds(REGION, moto)
-        .create_db_instance()
-        .db_instance_identifier(db)
-        .db_instance_class("db.t3.micro")
-        .engine("postgres")
-        .master_username("admin")
-        .master_user_password("not-a-secret-1")
-        .allocated_storage(20)
-        .send()
-        .await
-        .unwrap();
+    create_postgres(&rds(REGION, moto), db).await;
     let client = ecs(REGION, moto);
     client
         .create_cluster()

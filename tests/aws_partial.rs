@@ -34,17 +34,7 @@ async fn fetch_rds(source: &AwsSource) -> RdsSnapshot {
 async fn cloudwatch_down_leaves_every_instance_its_live_status() {
     let (primary, replica) = (unique("part-db"), unique("part-replica"));
     let client = rds(REGION, &moto());
-    client
-        .create_db_instance()
-        .db_instance_identifier(&primary)
-        .db_instance_class("db.t3.micro")
-        .engine("postgres")
-        .master_username("admin")
-        .master_user_password("not-a-secret-1")
-        .allocated_storage(20)
-        .send()
-        .await
-        .unwrap();
+    create_postgres(&client, &primary).await;
     client
         .create_db_instance_read_replica()
         .db_instance_identifier(&replica)
@@ -79,12 +69,8 @@ title = "A"
     );
     let (runbook, _) = load::parse(&text, "partial.toml").unwrap();
     let proxy = fault_proxy().await;
-    let config = sdk_config(REGION)
-        .into_builder()
-        .endpoint_url(proxy.url())
-        .build();
     let tuning = test_tuning();
-    let clients = drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap();
+    let clients = proxied_clients(&proxy.url(), REGION, &tuning);
     let watch = Watchlist::new(&runbook.environment, None, &[]);
 
     // Healthy first: the lag is read.
@@ -175,17 +161,7 @@ async fn the_primary_region_unreachable_leaves_the_dr_region_in_view() {
     const DR: &str = "ap-northeast-2";
     let (primary, dr) = (unique("outage-db"), unique("outage-dr"));
     for (region, id) in [(PRIMARY, &primary), (DR, &dr)] {
-        rds(region, &moto())
-            .create_db_instance()
-            .db_instance_identifier(id)
-            .db_instance_class("db.t3.micro")
-            .engine("postgres")
-            .master_username("admin")
-            .master_user_password("not-a-secret-1")
-            .allocated_storage(20)
-            .send()
-            .await
-            .unwrap();
+        create_postgres(&rds(region, &moto()), id).await;
     }
     let text = format!(
         r#"
@@ -220,13 +196,7 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
         fault: Fault::Refuse,
     });
     let tuning = test_tuning();
-    let clients = [PRIMARY, DR].map(|region| {
-        let config = sdk_config(region)
-            .into_builder()
-            .endpoint_url(proxy.url())
-            .build();
-        drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap()
-    });
+    let clients = [PRIMARY, DR].map(|region| proxied_clients(&proxy.url(), region, &tuning));
     let watch = Watchlist::new(&runbook.environment, None, &[]);
     let source = AwsSource::from_clients(watch, tuning, clients).unwrap();
     let seen = fetch_rds(&source).await;
@@ -318,7 +288,6 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
 /// resources missing.
 #[tokio::test]
 async fn the_primary_region_unreachable_leaves_dr_services_and_alarms_in_view() {
-    use aws_sdk_ecs::types::ContainerDefinition;
     use drconsole::domain::snapshot::{AlarmSnapshot, EcsSnapshot};
 
     const PRIMARY: &str = "sa-east-1";
@@ -332,23 +301,7 @@ async fn the_primary_region_unreachable_leaves_dr_services_and_alarms_in_view() 
         .send()
         .await
         .unwrap();
-    let task_def = client
-        .register_task_definition()
-        .family(unique("part-task"))
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("example/app:1")
-                .memory(512)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .task_definition()
-        .and_then(|t| t.task_definition_arn())
-        .unwrap()
-        .to_string();
+    let task_def = register_task_definition(DR, &unique("part-task")).await;
     client
         .create_service()
         .cluster(&dr_cluster)
@@ -400,13 +353,7 @@ title = "A"
         fault: Fault::Refuse,
     });
     let tuning = test_tuning();
-    let clients = [PRIMARY, DR].map(|region| {
-        let config = sdk_config(region)
-            .into_builder()
-            .endpoint_url(proxy.url())
-            .build();
-        drconsole::sources::aws::RegionClients::from_config(&config, &tuning).unwrap()
-    });
+    let clients = [PRIMARY, DR].map(|region| proxied_clients(&proxy.url(), region, &tuning));
     let watch = Watchlist::new(&runbook.environment, None, &[]);
     let source = AwsSource::from_clients(watch, tuning, clients).unwrap();
     let Ok(Payload::Ecs(ecs_seen)) = source.fetch(SourceKind::Ecs).await else {

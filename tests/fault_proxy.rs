@@ -155,17 +155,7 @@ async fn without_rules_each_service_answers_as_it_does_directly() {
     let (via, to) = (through(&proxy, REGION), direct(REGION));
 
     let db = unique("proxied-db");
-    to.rds
-        .create_db_instance()
-        .db_instance_identifier(&db)
-        .db_instance_class("db.t3.micro")
-        .engine("postgres")
-        .master_username("admin")
-        .master_user_password("not-a-secret-1")
-        .allocated_storage(20)
-        .send()
-        .await
-        .unwrap();
+    create_postgres(&to.rds, &db).await;
     let cluster = unique("proxied-cluster");
     let cluster_arn = to
         .ecs

@@ -266,3 +266,52 @@ pub async fn put_alarm(
         .await
         .unwrap();
 }
+
+/// A small PostgreSQL instance, as the tests' primaries are.
+pub async fn create_postgres(client: &aws_sdk_rds::Client, id: &str) {
+    client
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .allocated_storage(20)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A one-container task definition in moto; its ARN.
+pub async fn register_task_definition(region: &str, family: &str) -> String {
+    ecs(region, &moto())
+        .register_task_definition()
+        .family(family)
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("app")
+                .image("example/app:1")
+                .memory(512)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap()
+        .to_string()
+}
+
+/// Clients whose every call goes to `url` (a fault proxy), built the way
+/// `AwsSource::connect` builds them (capped HTTP clients, the tuning's
+/// retry mode and timeouts).
+pub fn proxied_clients(url: &str, region: &str, tuning: &AwsTuning) -> RegionClients {
+    let config = sdk_config(region)
+        .into_builder()
+        .endpoint_url(url)
+        .retry_config(tuning.retry_config())
+        .timeout_config(tuning.timeout_config())
+        .build();
+    RegionClients::from_config(&config, tuning).unwrap()
+}
