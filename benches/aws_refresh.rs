@@ -4,7 +4,12 @@
 //! concurrently, so the refresh should take about one call's time, not the
 //! sum of all of them. The batch limits keep the call count flat as the
 //! environment grows: the "large" case watches 150 instances and 60
-//! services per region.
+//! services per region. Each client is capped at `AwsTuning::CALLS_IN_FLIGHT`
+//! calls in flight, as the live clients are.
+//!
+//! Under `cargo bench` it first prints one refresh against one call's time
+//! at 10, 100 and 500 resources per region (issue 10's measure: ~1× means
+//! one round trip).
 
 use std::time::Duration;
 
@@ -21,9 +26,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use drconsole::domain::snapshot::SourceKind;
 use drconsole::runbook::model::Environment;
 use drconsole::sources::Source;
+use drconsole::sources::aws::limit::CappedHttpClient;
 use drconsole::sources::aws::{AwsSource, AwsTuning, RegionClients, Watchlist};
 
-const CALL: Duration = Duration::from_millis(25);
+const CALL: Duration = Duration::from_millis(60);
 const REGIONS: [&str; 2] = ["eu-west-1", "eu-central-1"];
 
 /// Every call waits `CALL` before the mock answers.
@@ -62,7 +68,10 @@ macro_rules! slow_client {
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new($region))
                 .credentials_provider(Credentials::new("bench", "bench", None, None, "bench"))
-                .http_client(Slow(create_mock_http_client()))
+                .http_client(CappedHttpClient::new(
+                    SharedHttpClient::new(Slow(create_mock_http_client())),
+                    AwsTuning::CALLS_IN_FLIGHT,
+                ))
                 .interceptor(interceptor)
                 .build(),
         )
@@ -191,8 +200,37 @@ async fn full_refresh(source: &AwsSource) {
     }
 }
 
+/// One refresh over one call's time, fastest of 3, per environment size.
+fn print_ratios(runtime: &tokio::runtime::Runtime) {
+    eprintln!(
+        "aws_refresh: one full refresh / one call ({CALL:?}), at most {} calls in flight per API and region",
+        AwsTuning::CALLS_IN_FLIGHT
+    );
+    for resources in [10, 100, 500] {
+        let rules = rules();
+        let env = environment(resources / 2, resources / 2);
+        let source = source(&env, &rules);
+        let took = (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                runtime.block_on(full_refresh(&source));
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or_default();
+        eprintln!(
+            "  {resources:>4} resources per region (2 regions)  {took:>8.1?}  x{:.2}",
+            took.as_secs_f64() / CALL.as_secs_f64()
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    // `cargo bench` passes --bench; the suite's smoke run skips the table.
+    if std::env::args().any(|a| a == "--bench") {
+        print_ratios(&runtime);
+    }
     for (name, instances, services) in [("small", 3, 8), ("large", 150, 60)] {
         let rules = rules();
         let env = environment(instances, services);
