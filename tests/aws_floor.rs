@@ -253,26 +253,10 @@ async fn seed_alarms(region: &str, n: usize) -> AlarmSpec {
     let prefix = unique("floor-prefixed") + "-";
     let names: Vec<String> = (0..n / 2).map(|i| format!("{named_prefix}{i}")).collect();
     let prefixed: Vec<String> = (0..n - n / 2).map(|i| format!("{prefix}{i}")).collect();
-    all(names.iter().chain(&prefixed).map(|name| {
-        let client = client.clone();
-        async move {
-            client
-                .put_metric_alarm()
-                .alarm_name(name)
-                .namespace("Drconsole/Test")
-                .metric_name("Unpublished")
-                .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-                .period(60)
-                .evaluation_periods(1)
-                .threshold(1.0)
-                .comparison_operator(
-                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-                )
-                .send()
-                .await
-                .unwrap();
-        }
-    }))
+    all(names
+        .iter()
+        .chain(&prefixed)
+        .map(|name| put_unevaluated_alarm(&client, name)))
     .await;
     AlarmSpec {
         names,
