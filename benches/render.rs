@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use drconsole::app::{Action, App, Origin};
 use drconsole::domain::snapshot::*;
 use drconsole::runbook::model::Runbook;
-use drconsole::sources::{Payload, SourceUpdate};
+use drconsole::sources::{FeedKey, Payload, SourceUpdate};
 use drconsole::ui::theme::DARK;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::buffer::Buffer;
@@ -21,6 +21,7 @@ fn big_live(app: &mut App) {
     let ago = |s: i64| now() - SignedDuration::from_secs(s);
     let instances = (0..50)
         .map(|i| DbInstance {
+            stale: None,
             id: format!("db-{i:02}"),
             region: "us-east-1".into(),
             replica_of: (i % 2 == 1).then(|| format!("db-{:02}", i - 1)),
@@ -39,6 +40,7 @@ fn big_live(app: &mut App) {
         .collect();
     let services = (0..200)
         .map(|i| EcsService {
+            stale: None,
             cluster: "cluster".into(),
             name: format!("service-{i:03}"),
             region: "us-east-1".into(),
@@ -84,6 +86,7 @@ fn big_live(app: &mut App) {
         .collect();
     let alarms = (0..100)
         .map(|i| Alarm {
+            stale: None,
             name: format!("alarm-{i:03}"),
             region: "us-east-1".into(),
             state: if i % 10 == 0 {
@@ -116,7 +119,7 @@ fn big_live(app: &mut App) {
         }),
     ] {
         app.update(Action::Source(SourceUpdate::Fetched {
-            kind: payload.kind(),
+            key: FeedKey::whole(payload.kind()),
             at: now(),
             result: Ok(payload),
         }));
@@ -149,7 +152,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("idle turn: unchanged poll result", |b| {
         b.iter(|| {
             idle.update(Action::Source(SourceUpdate::Unchanged {
-                kind: SourceKind::Rds,
+                key: FeedKey::whole(SourceKind::Rds),
                 at: now(),
             }));
             assert!(!idle.take_dirty(), "an unchanged poll must not redraw");

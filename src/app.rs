@@ -516,21 +516,12 @@ impl App {
     }
 
     fn apply_source(&mut self, update: SourceUpdate) -> bool {
-        use crate::domain::snapshot::SourceKind;
         match update {
-            SourceUpdate::Unchanged { kind, at } => {
-                let last_good = match kind {
-                    SourceKind::Rds => &mut self.live.rds.last_good,
-                    SourceKind::Backups => &mut self.live.backups.last_good,
-                    SourceKind::Ecs => &mut self.live.ecs.last_good,
-                    SourceKind::Alarms => &mut self.live.alarms.last_good,
-                };
-                *last_good = Some(at);
+            SourceUpdate::Unchanged { key, at } => {
+                self.live.touch(&key, at);
                 false
             }
-            SourceUpdate::Fetched { kind, at, result } => {
-                crate::sources::apply(&mut self.live, kind, at, result)
-            }
+            SourceUpdate::Fetched { key, at, result } => self.live.apply(&key, at, result),
         }
     }
 

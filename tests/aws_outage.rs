@@ -142,10 +142,10 @@ impl Console {
                 .unwrap_or_else(|_| panic!("30 s without: {what}"))
                 .expect("the poller runs");
             let alarms_ok = match &update {
-                SourceUpdate::Fetched { kind, result, .. } => {
-                    *kind == SourceKind::Alarms && result.is_ok()
+                SourceUpdate::Fetched { key, result, .. } => {
+                    key.kind == SourceKind::Alarms && result.is_ok()
                 }
-                SourceUpdate::Unchanged { kind, .. } => *kind == SourceKind::Alarms,
+                SourceUpdate::Unchanged { key, .. } => key.kind == SourceKind::Alarms,
             };
             alarm_updates += usize::from(alarms_ok);
             self.session.dispatch(Action::Source(update));

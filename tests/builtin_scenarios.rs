@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::console::Console;
 use crossterm::event::KeyCode;
 use drconsole::app::{Mode, StepStatus};
-use drconsole::domain::snapshot::{LiveState, SourceKind};
+use drconsole::domain::snapshot::LiveState;
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::journal::{export, store};
@@ -21,7 +21,6 @@ use drconsole::runbook::aws_cli::parse_commands;
 use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Severity};
 use drconsole::runbook::model::{Runbook, Step};
-use drconsole::sources::Payload;
 use drconsole::sources::sim::{Reaction, SimWorld};
 use jiff::{SignedDuration, Timestamp};
 
@@ -271,25 +270,7 @@ fn builtin_names_cover_every_embedded_runbook() {
 
 /// The live state a console would hold after one fetch of everything.
 fn live_at(world: &SimWorld, now: Timestamp) -> LiveState {
-    let mut live = LiveState::default();
-    for kind in SourceKind::ALL {
-        match world.fetch_at(kind, now) {
-            Ok(Payload::Rds(d)) => {
-                live.rds.apply(now, Ok(d));
-            }
-            Ok(Payload::Backups(d)) => {
-                live.backups.apply(now, Ok(d));
-            }
-            Ok(Payload::Ecs(d)) => {
-                live.ecs.apply(now, Ok(d));
-            }
-            Ok(Payload::Alarms(d)) => {
-                live.alarms.apply(now, Ok(d));
-            }
-            Err(err) => panic!("{kind:?} failed: {err}"),
-        }
-    }
-    live
+    world.live_at(now)
 }
 
 /// The `ready` checks of a scenario that are not met at `now`.

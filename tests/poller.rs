@@ -96,7 +96,7 @@ fn start(source: &Arc<FakeSource>) -> (Poller, Updates, Clock) {
 
 fn kind_of(update: &SourceUpdate) -> SourceKind {
     match update {
-        SourceUpdate::Fetched { kind, .. } | SourceUpdate::Unchanged { kind, .. } => *kind,
+        SourceUpdate::Fetched { key, .. } | SourceUpdate::Unchanged { key, .. } => key.kind,
     }
 }
 
@@ -117,7 +117,8 @@ async fn first_fetch_of_every_kind_arrives_then_unchanged() {
     let mut first = Vec::new();
     for _ in 0..4 {
         match rx.recv().await.unwrap() {
-            SourceUpdate::Fetched { kind, at, result } => {
+            SourceUpdate::Fetched { key, at, result } => {
+                let kind = key.kind;
                 assert_eq!(result, Ok(empty(kind)));
                 assert_eq!(at, clock.now());
                 first.push(kind);
@@ -131,10 +132,7 @@ async fn first_fetch_of_every_kind_arrives_then_unchanged() {
     assert!(
         matches!(
             again,
-            SourceUpdate::Unchanged {
-                kind: SourceKind::Rds,
-                ..
-            }
+            SourceUpdate::Unchanged { ref key, .. } if key.kind == SourceKind::Rds
         ),
         "same data must be Unchanged: {again:?}"
     );
@@ -152,6 +150,7 @@ async fn interval_is_respected_and_changed_data_is_fetched() {
 
     let alarms = AlarmSnapshot {
         alarms: vec![Alarm {
+            stale: None,
             name: "a".into(),
             region: "r".into(),
             state: AlarmState::Alarm,
@@ -289,6 +288,7 @@ async fn pass(by: Duration) {
 fn alarms_named(name: &str) -> Payload {
     Payload::Alarms(AlarmSnapshot {
         alarms: vec![Alarm {
+            stale: None,
             name: name.into(),
             region: "r".into(),
             state: AlarmState::Ok,

@@ -309,6 +309,7 @@ fn an_explicit_ready_list_wins_over_derivation() {
 
 fn instance(id: &str, lag: Option<f64>) -> DbInstance {
     DbInstance {
+        stale: None,
         id: id.into(),
         region: "us-east-1".into(),
         replica_of: lag.map(|_| "shop-db".into()),

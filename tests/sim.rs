@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use drconsole::clock::Clock;
 use drconsole::domain::snapshot::{
-    AlarmState, Feed, LiveState, RecoveryPointKind, RecoveryPointStatus, RolloutState, SourceError,
+    AlarmState, LiveState, RecoveryPointKind, RecoveryPointStatus, RolloutState, SourceError,
     SourceKind,
 };
 use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
@@ -133,23 +133,7 @@ fn step(commands: &[&str]) -> Step {
 
 /// The live state the app would hold after fetching everything at `now`.
 fn live(world: &SimWorld, now: Timestamp) -> LiveState {
-    let mut live = LiveState::default();
-    for kind in SourceKind::ALL {
-        match world.fetch_at(kind, now) {
-            Ok(Payload::Rds(d)) => live.rds = fed(now, d),
-            Ok(Payload::Backups(d)) => live.backups = fed(now, d),
-            Ok(Payload::Ecs(d)) => live.ecs = fed(now, d),
-            Ok(Payload::Alarms(d)) => live.alarms = fed(now, d),
-            Err(err) => panic!("{kind:?} failed: {err}"),
-        }
-    }
-    live
-}
-
-fn fed<T: PartialEq>(at: Timestamp, data: T) -> Feed<T> {
-    let mut feed = Feed::default();
-    feed.apply(at, Ok(data));
-    feed
+    world.live_at(now)
 }
 
 fn check(world: &SimWorld, verify: &Verify, now: Timestamp) -> Outcome {
@@ -1017,19 +1001,16 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     for update in received {
         match update {
             SourceUpdate::Fetched {
-                kind: SourceKind::Rds,
+                key,
                 at,
                 result: Ok(Payload::Rds(snap)),
-            } => {
+            } if key.kind == SourceKind::Rds => {
                 polled_at.push(at);
                 if let Some(db) = snap.instance("rally-prod-db-restore") {
                     statuses.push(db.status.clone());
                 }
             }
-            SourceUpdate::Unchanged {
-                kind: SourceKind::Rds,
-                at,
-            } => {
+            SourceUpdate::Unchanged { key, at } if key.kind == SourceKind::Rds => {
                 polled_at.push(at);
                 unchanged += 1;
             }

@@ -261,7 +261,7 @@ fn app_with_live() -> App {
         ),
     ] {
         app.update(Action::Source(drconsole::sources::SourceUpdate::Fetched {
-            kind,
+            key: drconsole::sources::FeedKey::whole(kind),
             at: common::now(),
             result: Ok(payload),
         }));
@@ -476,7 +476,7 @@ fn the_header_says_which_region_cannot_be_reached_and_since_when() {
     use drconsole::sources::SourceUpdate;
     let mut app = app_with_live();
     let failed = |minutes: i64| SourceUpdate::Fetched {
-        kind: SourceKind::Rds,
+        key: drconsole::sources::FeedKey::whole(SourceKind::Rds),
         at: common::now() + jiff::SignedDuration::from_mins(minutes),
         result: Err(SourceError::new("Unreachable", "cannot reach the endpoint")
             .from_call("us-east-1", "DescribeDBInstances")),
@@ -500,7 +500,7 @@ fn the_header_says_which_region_cannot_be_reached_and_since_when() {
     assert_eq!(colour_of(&buf, "✗ unreachable"), DARK.critical);
 
     app.update(Action::Source(SourceUpdate::Fetched {
-        kind: SourceKind::Rds,
+        key: drconsole::sources::FeedKey::whole(SourceKind::Rds),
         at: common::now() + jiff::SignedDuration::from_mins(5),
         result: Ok(drconsole::sources::Payload::Rds(common::rds())),
     }));

@@ -34,6 +34,7 @@ fn dur(text: &str) -> HumanDuration {
 
 fn db(id: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
     DbInstance {
+        stale: None,
         id: id.into(),
         region: "us-east-1".into(),
         replica_of: replica_of.map(Into::into),
@@ -75,6 +76,7 @@ fn rds() -> RdsSnapshot {
 
 fn cluster(id: &str, status: &str, replica_of: Option<&str>) -> DbCluster {
     DbCluster {
+        stale: None,
         id: id.into(),
         region: "us-east-1".into(),
         status: status.into(),
@@ -162,6 +164,7 @@ fn backups() -> BackupSnapshot {
 
 fn service(name: &str, desired: u32, running: u32, rollouts: &[RolloutState]) -> EcsService {
     EcsService {
+        stale: None,
         cluster: "c".into(),
         name: name.into(),
         region: "us-east-1".into(),
@@ -206,6 +209,7 @@ fn ecs() -> EcsSnapshot {
 
 fn alarms() -> AlarmSnapshot {
     let alarm = |name: &str, state| Alarm {
+        stale: None,
         name: name.into(),
         region: "us-east-1".into(),
         state,

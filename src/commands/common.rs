@@ -13,9 +13,9 @@ use crate::clock::Clock;
 use crate::domain::snapshot::{LiveState, SourceKind};
 use crate::runbook::builtin;
 use crate::runbook::model::{Runbook, Scenario};
+use crate::sources::Source;
 use crate::sources::aws::{AwsOptions, AwsSource, undeclared_instances};
 use crate::sources::sim::SimSource;
-use crate::sources::{Source, apply, fetch_within};
 
 /// A `.md` plan is imported on the fly; a name such as `regami` that is no
 /// file loads that built-in runbook; anything else is a runbook file.
@@ -98,13 +98,7 @@ pub async fn connect(args: &SourceArgs, runbook: &Runbook) -> Result<Box<dyn Sou
     Ok(Box::new(connect_aws(&args.aws, runbook).await?))
 }
 
-/// Fetches every kind at once, each bounded by `timeout`.
+/// Every feed once, each bounded by `timeout`.
 pub async fn refresh(source: &dyn Source, timeout: Duration, at: Timestamp) -> LiveState {
-    let fetches = SourceKind::ALL
-        .map(|kind| async move { (kind, fetch_within(source, kind, timeout).await) });
-    let mut live = LiveState::default();
-    for (kind, result) in futures::future::join_all(fetches).await {
-        apply(&mut live, kind, at, result);
-    }
-    live
+    crate::sources::fetch_all(source, &SourceKind::ALL, timeout, at).await
 }

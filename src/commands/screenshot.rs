@@ -18,8 +18,8 @@ use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::duration::{HumanDuration, later};
 use crate::runbook::model::Runbook;
-use crate::sources::SourceUpdate;
 use crate::sources::sim::world::SimWorld;
+use crate::sources::{FeedKey, SourceUpdate};
 use crate::ui::export::{to_svg, to_text};
 use crate::ui::theme::Theme;
 
@@ -160,7 +160,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
     let now = later(start, options.at);
     for kind in SourceKind::ALL {
         app.update(Action::Source(SourceUpdate::Fetched {
-            kind,
+            key: FeedKey::whole(kind),
             at: now,
             result: world.fetch_at(kind, now),
         }));

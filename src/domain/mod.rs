@@ -1,6 +1,7 @@
 //! Plain snapshots of live state and the rules that judge them.
 
 pub mod assess;
+pub mod feeds;
 pub mod health;
 pub mod readiness;
 pub mod regions;

@@ -65,6 +65,7 @@ mod tests {
 
     fn cluster(id: &str, latest_secs_ago: i64, replica_of: Option<&str>) -> DbCluster {
         DbCluster {
+            stale: None,
             id: id.into(),
             region: "us-east-1".into(),
             status: "available".into(),

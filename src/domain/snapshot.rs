@@ -2,8 +2,12 @@
 //! predicates see it. No clocks, no I/O: times are `jiff::Timestamp`s read
 //! by the source, and "now" is passed in by the caller.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+use super::feeds::{FeedKey, Payload};
 
 pub use crate::runbook::model::AlarmStateName as AlarmState;
 
@@ -41,6 +45,10 @@ pub struct SourceError {
     /// The API operation that failed, e.g. "DescribeDBInstances".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
+    /// For a failure that persists: the time of the last good answer (or
+    /// of the first failure if there never was one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Timestamp>,
 }
 
 impl SourceError {
@@ -50,6 +58,7 @@ impl SourceError {
             message: message.into(),
             region: None,
             api: None,
+            since: None,
         }
     }
 
@@ -114,13 +123,17 @@ impl<T: PartialEq> Feed<T> {
     }
 }
 
-/// Everything live, as last seen.
+/// Everything live, as last seen: one view per kind, folded from the
+/// feeds (see `feeds`) by `LiveState::apply`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LiveState {
     pub rds: Feed<RdsSnapshot>,
     pub backups: Feed<BackupSnapshot>,
     pub ecs: Feed<EcsSnapshot>,
     pub alarms: Feed<AlarmSnapshot>,
+    /// Each feed's own answers, in the source's order.
+    #[serde(skip)]
+    pub(crate) feeds: BTreeMap<FeedKey, Feed<Payload>>,
 }
 
 // ---------------------------------------------------------------- RDS
@@ -185,6 +198,10 @@ pub struct DbCluster {
     /// identifier of what it replicates (`ReplicationSourceIdentifier`,
     /// ARN shortened); `None` for a standalone or primary cluster.
     pub replica_of: Option<String>,
+    /// Kept from the last good answer of a feed that now fails: its error,
+    /// dated from that answer. Checks on a stale row are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<SourceError>,
 }
 
 impl DbCluster {
@@ -220,6 +237,10 @@ pub struct DbInstance {
     /// Latest CloudWatch load figures of a primary (live AWS only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<DbMetrics>,
+    /// Kept from the last good answer of a feed that now fails: its error,
+    /// dated from that answer. Checks on a stale row are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<SourceError>,
 }
 
 /// A primary's load as CloudWatch last reported it; each figure is absent
@@ -362,6 +383,10 @@ pub struct EcsService {
     /// why they stopped (live AWS only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stopped_tasks: Vec<StoppedTask>,
+    /// Kept from the last good answer of a feed that now fails: its error,
+    /// dated from that answer. Checks on a stale row are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<SourceError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -426,4 +451,8 @@ pub struct Alarm {
     pub reason: String,
     pub updated: Timestamp,
     pub metric: Option<String>,
+    /// Kept from the last good answer of a feed that now fails: its error,
+    /// dated from that answer. Checks on a stale row are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<SourceError>,
 }

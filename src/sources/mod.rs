@@ -6,72 +6,61 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use jiff::Timestamp;
 
-use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, EcsSnapshot, LiveState, RdsSnapshot, SourceError, SourceKind,
-};
+use crate::domain::snapshot::{LiveState, SourceError, SourceKind};
 use crate::runbook::model::Step;
 
 pub mod aws;
 pub mod poller;
 pub mod sim;
 
-/// The data of one successful fetch.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Payload {
-    Rds(RdsSnapshot),
-    Backups(BackupSnapshot),
-    Ecs(EcsSnapshot),
-    Alarms(AlarmSnapshot),
-}
+pub use crate::domain::feeds::{FeedKey, FeedPart, Payload};
 
-impl Payload {
-    pub fn kind(&self) -> SourceKind {
-        match self {
-            Self::Rds(_) => SourceKind::Rds,
-            Self::Backups(_) => SourceKind::Backups,
-            Self::Ecs(_) => SourceKind::Ecs,
-            Self::Alarms(_) => SourceKind::Alarms,
-        }
-    }
-}
-
-/// One fetch of `kind`, bounded by `timeout`: past it, a `Timeout` error.
+/// One fetch of one feed, bounded by `timeout`: past it, a `Timeout` error
+/// naming the feed's region and API.
 pub async fn fetch_within(
     source: &dyn Source,
-    kind: SourceKind,
+    key: &FeedKey,
     timeout: Duration,
 ) -> Result<Payload, SourceError> {
-    tokio::time::timeout(timeout, source.fetch(kind))
+    tokio::time::timeout(timeout, source.fetch_feed(key))
         .await
         .unwrap_or_else(|_| {
-            Err(SourceError::new(
+            Err(key.error(
                 "Timeout",
                 format!(
                     "{} did not answer within {}s",
-                    kind.label(),
+                    key.label(),
                     timeout.as_secs()
                 ),
             ))
         })
 }
 
-/// Folds one fetch of `kind` into its feed; says whether anything visible changed.
-pub fn apply(
-    live: &mut LiveState,
-    kind: SourceKind,
+/// Every feed of the source once, into a fresh `LiveState`: the state
+/// first, then the details (which follow what the state found, e.g. a
+/// promoted replica's metrics are those of a primary). Each feed is
+/// bounded by `timeout`.
+pub async fn fetch_all(
+    source: &dyn Source,
+    kinds: &[SourceKind],
+    timeout: Duration,
     at: Timestamp,
-    result: Result<Payload, SourceError>,
-) -> bool {
-    match (kind, result) {
-        (_, Ok(Payload::Rds(d))) => live.rds.apply(at, Ok(d)),
-        (_, Ok(Payload::Backups(d))) => live.backups.apply(at, Ok(d)),
-        (_, Ok(Payload::Ecs(d))) => live.ecs.apply(at, Ok(d)),
-        (_, Ok(Payload::Alarms(d))) => live.alarms.apply(at, Ok(d)),
-        (SourceKind::Rds, Err(e)) => live.rds.apply(at, Err(e)),
-        (SourceKind::Backups, Err(e)) => live.backups.apply(at, Err(e)),
-        (SourceKind::Ecs, Err(e)) => live.ecs.apply(at, Err(e)),
-        (SourceKind::Alarms, Err(e)) => live.alarms.apply(at, Err(e)),
+) -> LiveState {
+    let feeds: Vec<FeedKey> = source
+        .feeds()
+        .into_iter()
+        .filter(|k| kinds.contains(&k.kind))
+        .collect();
+    let mut live = LiveState::default();
+    for details in [false, true] {
+        let round = feeds.iter().filter(|k| k.part.is_detail() == details);
+        let fetches =
+            round.map(|key| async move { (key, fetch_within(source, key, timeout).await) });
+        for (key, result) in futures::future::join_all(fetches).await {
+            live.apply(key, at, result);
+        }
     }
+    live
 }
 
 /// What the poller tells the app after each attempt.
@@ -79,12 +68,20 @@ pub fn apply(
 pub enum SourceUpdate {
     /// New data, or an error.
     Fetched {
-        kind: SourceKind,
+        key: FeedKey,
         at: Timestamp,
         result: Result<Payload, SourceError>,
     },
     /// Same data as last time: refreshes the last-good time without a redraw.
-    Unchanged { kind: SourceKind, at: Timestamp },
+    Unchanged { key: FeedKey, at: Timestamp },
+}
+
+impl SourceUpdate {
+    pub fn key(&self) -> &FeedKey {
+        match self {
+            Self::Fetched { key, .. } | Self::Unchanged { key, .. } => key,
+        }
+    }
 }
 
 /// A provider of live state. Implementations must be cheap to call
@@ -97,8 +94,23 @@ pub trait Source: Send + Sync + 'static {
         false
     }
 
-    /// One fetch of one kind of data.
+    /// One fetch of one kind of data, every region and part of it.
     fn fetch(&self, kind: SourceKind) -> BoxFuture<'_, Result<Payload, SourceError>>;
+
+    /// The feeds the poller runs, each on its own: by default one per kind.
+    fn feeds(&self) -> Vec<FeedKey> {
+        SourceKind::ALL.into_iter().map(FeedKey::whole).collect()
+    }
+
+    /// One fetch of one feed; by default the whole of its kind.
+    fn fetch_feed(&self, key: &FeedKey) -> BoxFuture<'_, Result<Payload, SourceError>> {
+        self.fetch(key.kind)
+    }
+
+    /// How often to poll this feed; by default its kind's interval.
+    fn feed_interval(&self, key: &FeedKey) -> Duration {
+        self.interval(key.kind)
+    }
 
     /// How often to poll this kind.
     fn interval(&self, kind: SourceKind) -> Duration {

@@ -1,6 +1,7 @@
-//! Polls a `Source`: one task per kind, each fetching with a timeout into
-//! its kind's latest-wins slot, then sleeping the source's interval unless
-//! woken by `refresh_now`. The reader (`Updates`) gets `Unchanged` when the
+//! Polls a `Source`: one task per feed (kind, region and API), each
+//! fetching with a timeout into its own latest-wins slot, then sleeping the
+//! feed's interval unless woken by `refresh_now`. A feed that hangs or
+//! fails holds up no other. The reader (`Updates`) gets `Unchanged` when the
 //! data is the same as what it last took (so the app does not redraw).
 //! Dropping the `Poller` aborts every task.
 
@@ -12,9 +13,9 @@ use jiff::Timestamp;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use super::{Payload, Source, SourceUpdate, fetch_within};
+use super::{FeedKey, Payload, Source, SourceUpdate, fetch_within};
 use crate::clock::Clock;
-use crate::domain::snapshot::{SourceError, SourceKind};
+use crate::domain::snapshot::SourceError;
 
 /// How long one fetch may take before it counts as failed, unless the
 /// source says otherwise (`Source::fetch_timeout`).
@@ -25,7 +26,7 @@ pub struct Poller {
     wakers: Vec<Arc<Notify>>,
 }
 
-/// A kind's latest fetch. `version` moves only when the data changed (or
+/// A feed's latest fetch. `version` moves only when the data changed (or
 /// failed again), so a reader that skipped fetches still knows whether
 /// anything it has not seen happened.
 #[derive(Debug, Clone)]
@@ -36,27 +37,27 @@ struct Latest {
 }
 
 impl Poller {
-    /// Starts polling every kind at once with the source's fetch timeout.
+    /// Starts polling every feed at once with the source's fetch timeout.
     pub fn spawn(source: Arc<dyn Source>, clock: Clock) -> (Self, Updates) {
         let timeout = source.fetch_timeout();
         let mut tasks = Vec::new();
         let mut wakers = Vec::new();
         let mut slots = Vec::new();
-        for kind in SourceKind::ALL {
+        for key in source.feeds() {
             let wake = Arc::new(Notify::new());
             let (tx, rx) = watch::channel(None);
             let job = PollJob {
                 source: Arc::clone(&source),
                 clock,
                 tx,
-                kind,
+                key: key.clone(),
                 timeout,
                 wake: Arc::clone(&wake),
             };
             tasks.push(tokio::spawn(job.run()));
             wakers.push(wake);
             slots.push(Slot {
-                kind,
+                key,
                 rx,
                 delivered: 0,
             });
@@ -64,8 +65,8 @@ impl Poller {
         (Self { tasks, wakers }, Updates { slots })
     }
 
-    /// Every kind fetches again now instead of waiting out its interval.
-    /// A kind busy fetching fetches once more right after (requests coalesce).
+    /// Every feed fetches again now instead of waiting out its interval.
+    /// A feed busy fetching fetches once more right after (requests coalesce).
     pub fn refresh_now(&self) {
         for wake in &self.wakers {
             wake.notify_one();
@@ -93,21 +94,21 @@ impl Drop for Poller {
 }
 
 /// The poller's results as the console takes them: one latest-wins slot per
-/// kind, so a slow reader never works through stale snapshots and no kind
+/// feed, so a slow reader never works through stale snapshots and no feed
 /// crowds out another.
 pub struct Updates {
     slots: Vec<Slot>,
 }
 
 struct Slot {
-    kind: SourceKind,
+    key: FeedKey,
     rx: watch::Receiver<Option<Latest>>,
     /// The version last handed out: the same version again is `Unchanged`.
     delivered: u64,
 }
 
 impl Updates {
-    /// The latest fetch of a kind with news, waiting until one has some;
+    /// The latest fetch of a feed with news, waiting until one has some;
     /// `None` once the poller is gone. Cancel-safe (for `select!`).
     pub async fn recv(&mut self) -> Option<SourceUpdate> {
         loop {
@@ -117,7 +118,7 @@ impl Updates {
             let waits = self.slots.iter_mut().map(|s| Box::pin(s.rx.changed()));
             let (changed, index, _) = select_all(waits).await;
             if changed.is_err() {
-                // The poller is gone and this kind's last result was taken.
+                // The poller is gone and this feed's last result was taken.
                 self.slots.remove(index);
                 continue;
             }
@@ -126,14 +127,14 @@ impl Updates {
             let Some(latest) = latest.as_ref() else {
                 continue;
             };
-            let (kind, at) = (slot.kind, latest.at);
+            let (key, at) = (slot.key.clone(), latest.at);
             // Same data as last taken: only its time moves, nothing is copied.
             if latest.version == slot.delivered {
-                return Some(SourceUpdate::Unchanged { kind, at });
+                return Some(SourceUpdate::Unchanged { key, at });
             }
             slot.delivered = latest.version;
             return Some(SourceUpdate::Fetched {
-                kind,
+                key,
                 at,
                 result: latest.result.clone(),
             });
@@ -145,16 +146,16 @@ struct PollJob {
     source: Arc<dyn Source>,
     clock: Clock,
     tx: watch::Sender<Option<Latest>>,
-    kind: SourceKind,
+    key: FeedKey,
     timeout: Duration,
     wake: Arc<Notify>,
 }
 
 impl PollJob {
     async fn run(self) {
-        let kind = self.kind;
+        let interval = self.source.feed_interval(&self.key);
         loop {
-            let result = fetch_within(&*self.source, kind, self.timeout).await;
+            let result = fetch_within(&*self.source, &self.key, self.timeout).await;
             let at = self.clock.now();
             // Overwrites whatever the reader has not taken yet: latest wins.
             self.tx.send_modify(|slot| match slot {
@@ -174,7 +175,7 @@ impl PollJob {
                 return; // Nobody listens any more.
             }
             tokio::select! {
-                () = tokio::time::sleep(self.source.interval(kind)) => {}
+                () = tokio::time::sleep(interval) => {}
                 () = self.wake.notified() => {}
             }
         }

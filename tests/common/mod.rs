@@ -106,6 +106,7 @@ pub fn rds() -> RdsSnapshot {
     RdsSnapshot {
         instances: vec![
             DbInstance {
+                stale: None,
                 id: "shop-db".into(),
                 region: "us-east-1".into(),
                 replica_of: None,
@@ -122,6 +123,7 @@ pub fn rds() -> RdsSnapshot {
                 metrics: None,
             },
             DbInstance {
+                stale: None,
                 id: "shop-db-replica".into(),
                 region: "us-west-2".into(),
                 replica_of: Some("arn:aws:rds:us-east-1:123456789012:db:shop-db".into()),
@@ -148,6 +150,7 @@ pub fn rds() -> RdsSnapshot {
 /// in us-west-2 with its writer only.
 pub fn rds_with_clusters() -> RdsSnapshot {
     let cluster = |id: &str, region: &str, status: &str, readers: usize| DbCluster {
+        stale: None,
         id: id.into(),
         region: region.into(),
         status: status.into(),
@@ -234,6 +237,7 @@ pub fn ecs() -> EcsSnapshot {
     EcsSnapshot {
         services: vec![
             EcsService {
+                stale: None,
                 cluster: "shop-cluster".into(),
                 name: "shop-web".into(),
                 region: "us-east-1".into(),
@@ -253,6 +257,7 @@ pub fn ecs() -> EcsSnapshot {
                 stopped_tasks: Vec::new(),
             },
             EcsService {
+                stale: None,
                 cluster: "shop-cluster".into(),
                 name: "shop-worker".into(),
                 region: "us-east-1".into(),
@@ -275,6 +280,7 @@ pub fn ecs() -> EcsSnapshot {
 
 pub fn alarms() -> AlarmSnapshot {
     let alarm = |name: &str, state, age| Alarm {
+        stale: None,
         name: name.into(),
         region: "us-east-1".into(),
         state,

@@ -45,6 +45,7 @@ pub fn cluster(region: &str, raw: &types::DbCluster) -> Option<DbCluster> {
     let members = raw.db_cluster_members();
     let member_id = |m: &types::DbClusterMember| m.db_instance_identifier().map(str::to_string);
     Some(DbCluster {
+        stale: None,
         id,
         region: region.to_string(),
         status: raw.status().unwrap_or("unknown").to_ascii_lowercase(),

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 
 use super::errors::{Call, from_sdk};
 use super::timestamp;
-use crate::domain::snapshot::{Alarm, AlarmState, DbInstance, SourceError};
+use crate::domain::snapshot::{Alarm, AlarmState, SourceError};
 use crate::runbook::model::AlarmSpec;
 
 /// GetMetricData's limit on queries per call.
@@ -37,8 +37,8 @@ pub enum DbMetric {
 impl DbMetric {
     /// What the panes show of an instance: lag for a replica, load for a
     /// primary; nothing else is asked for.
-    pub fn for_instance(db: &DbInstance) -> &'static [DbMetric] {
-        if db.is_replica() {
+    pub fn for_role(replica: bool) -> &'static [DbMetric] {
+        if replica {
             &[Self::ReplicaLag]
         } else {
             &[
@@ -72,19 +72,20 @@ pub struct Window {
 
 /// The metrics these instances' roles use (one query for a replica, three
 /// for a primary), split into calls of at most 500 queries that run
-/// concurrently. No instance, no call.
+/// concurrently. Instances are (identifier, whether a replica). No
+/// instance, no call.
 pub async fn db_metrics(
     client: &Client,
     region: &str,
-    instances: &[&DbInstance],
+    instances: &[(String, bool)],
     window: Window,
 ) -> Result<HashMap<(String, DbMetric), Series>, SourceError> {
     let wanted: Vec<(String, DbMetric)> = instances
         .iter()
-        .flat_map(|db| {
-            DbMetric::for_instance(db)
+        .flat_map(|(id, replica)| {
+            DbMetric::for_role(*replica)
                 .iter()
-                .map(|m| (db.id.clone(), *m))
+                .map(|m| (id.clone(), *m))
         })
         .collect();
     let calls = wanted
@@ -232,6 +233,7 @@ pub async fn alarms(
 
 pub fn metric_alarm(region: &str, raw: &MetricAlarm) -> Option<Alarm> {
     Some(Alarm {
+        stale: None,
         name: raw.alarm_name()?.to_string(),
         region: region.to_string(),
         state: state(raw.state_value()),
@@ -246,6 +248,7 @@ pub fn metric_alarm(region: &str, raw: &MetricAlarm) -> Option<Alarm> {
 
 pub fn composite_alarm(region: &str, raw: &CompositeAlarm) -> Option<Alarm> {
     Some(Alarm {
+        stale: None,
         name: raw.alarm_name()?.to_string(),
         region: region.to_string(),
         state: state(raw.state_value()),

@@ -1,6 +1,7 @@
 //! ECS: services of one cluster through `DescribeServices` (10 a call, the
-//! API's limit), and for services that struggle, why their recent tasks
-//! stopped (`ListTasks` STOPPED once for the cluster, then `DescribeTasks`).
+//! API's limit), and, as a detail of its own, why the recent tasks of
+//! services that struggle stopped (`ListTasks` STOPPED once for the
+//! cluster, then `DescribeTasks`).
 
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{self, DeploymentRolloutState, DesiredStatus};
@@ -63,19 +64,6 @@ pub async fn services(
         .filter_map(|raw| service(region, cluster, raw))
         .collect();
 
-    let troubled: Vec<&EcsService> = found.iter().filter(|s| struggles(s)).collect();
-    if !troubled.is_empty() {
-        let stopped = stopped_tasks(client, region, cluster, &troubled).await?;
-        for svc in &mut found {
-            svc.stopped_tasks = stopped
-                .iter()
-                .filter(|(owner, _)| *owner == svc.name)
-                .map(|(_, task)| task.clone())
-                .take(STOPPED_TASKS_KEPT)
-                .collect();
-        }
-    }
-
     let in_order = names.iter().map(|name| {
         found
             .iter()
@@ -88,7 +76,7 @@ pub async fn services(
 
 /// Worth a look at its stopped tasks: tasks failed, too few run, or the
 /// rollout failed.
-fn struggles(svc: &EcsService) -> bool {
+pub fn struggles(svc: &EcsService) -> bool {
     svc.running < svc.desired
         || svc
             .deployments
@@ -98,6 +86,7 @@ fn struggles(svc: &EcsService) -> bool {
 
 fn missing(region: &str, cluster: &str, name: &str) -> EcsService {
     EcsService {
+        stale: None,
         cluster: cluster.to_string(),
         name: name.to_string(),
         region: region.to_string(),
@@ -133,6 +122,7 @@ pub fn service(region: &str, cluster: &str, raw: &types::Service) -> Option<EcsS
     events.sort_by_key(|e| std::cmp::Reverse(e.at));
     events.truncate(EVENTS_KEPT);
     Some(EcsService {
+        stale: None,
         cluster: cluster.to_string(),
         name: raw.service_name()?.to_string(),
         region: region.to_string(),
@@ -174,11 +164,11 @@ fn deployment(raw: &types::Deployment) -> Deployment {
 /// `STOPPED_TASK_PAGES` pages), then DescribeTasks, 100 a call; a task
 /// belongs to a service by its group ("service:NAME") or by the deployment
 /// that started it. Calls grow with clusters, not services.
-async fn stopped_tasks(
+pub async fn stopped_tasks(
     client: &Client,
     region: &str,
     cluster: &str,
-    services: &[&EcsService],
+    services: &[EcsService],
 ) -> Result<Vec<(String, StoppedTask)>, SourceError> {
     let list_call = Call {
         operation: "ListTasks",
@@ -232,7 +222,7 @@ async fn stopped_tasks(
 /// Which of these services a task belongs to: the one its group names
 /// ("service:NAME"), else the one whose deployment started it (ECS sets
 /// `startedBy` to the deployment id, "ecs-svc/…").
-fn owner<'a>(task: &types::Task, services: &[&'a EcsService]) -> Option<&'a str> {
+fn owner<'a>(task: &types::Task, services: &'a [EcsService]) -> Option<&'a str> {
     let by_group = task
         .group()
         .and_then(|g| g.strip_prefix("service:"))

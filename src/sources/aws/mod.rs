@@ -3,15 +3,17 @@
 //! credential_process, environment, and the standard `AWS_ENDPOINT_URL` /
 //! `AWS_ENDPOINT_URL_<SERVICE>` variables), every region fetched at once.
 //!
-//! Each fetch runs all of its calls concurrently (regions, batches, pages of
-//! different requests), and every region and part answers on its own: what
-//! failed is named in the snapshot's `unavailable`, and only when nothing
-//! answered does the fetch fail. CloudWatch metrics and the
-//! RDS restore windows change slowly and are cached for
-//! `AwsTuning::metrics_interval` between instance refreshes.
+//! Each region's answer for each kind, and each API's (instances, metrics,
+//! restore windows, services, stopped tasks, alarms, recovery points), is
+//! a feed of its own (`Source::feeds`): the poller runs each on its own
+//! cadence, so a region or API that fails or hangs holds up no other, and
+//! the state everyone watches comes back in one concurrent round while
+//! details that need a second call (metrics, restore windows, why tasks
+//! stopped) follow on theirs. Within a feed, calls run concurrently
+//! (batches, pages of different requests).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -19,11 +21,11 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use futures::future::{BoxFuture, FutureExt, join_all};
 use jiff::{SignedDuration, Timestamp};
-use tokio::time::Instant;
 
-use super::{Payload, Source};
+use super::{FeedKey, FeedPart, Payload, Source};
+use crate::domain::feeds::{DbFigures, RdsDetails, StoppedTasks};
 use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, DbCluster, DbInstance, DbMetrics, EcsSnapshot, RdsSnapshot,
+    AlarmSnapshot, BackupSnapshot, DbMetrics, EcsService, EcsSnapshot, Feed, RdsSnapshot,
     SourceError, SourceKind,
 };
 use crate::runbook::model::Environment;
@@ -39,7 +41,6 @@ pub mod watch;
 
 use cloudwatch::{DbMetric, Series, Window};
 use limit::CappedHttpClient;
-use rds::RestoreWindow;
 pub use watch::{Watchlist, undeclared_instances};
 
 /// How often each kind is refreshed and how long calls may take.
@@ -183,23 +184,22 @@ impl RegionClients {
     }
 }
 
-/// The live AWS source.
+/// The live AWS source: one feed per kind, region and API (see `feeds`).
 pub struct AwsSource {
     watch: Watchlist,
     clients: BTreeMap<String, RegionClients>,
     tuning: AwsTuning,
-    slow: Mutex<Option<Arc<SlowRds>>>,
+    seen: Mutex<Seen>,
 }
 
-/// The slowly changing part of the RDS pane, per (region, instance).
+/// What the state feeds last found, for the detail feeds that follow it.
 #[derive(Debug, Default)]
-struct SlowRds {
-    fetched: Option<Instant>,
-    metrics: HashMap<(String, String, DbMetric), Series>,
-    windows: HashMap<(String, String), RestoreWindow>,
-    /// The calls that failed in the last refresh: their figures are unknown
-    /// (never stale ones) until the next refresh answers.
-    failed: Vec<SourceError>,
+struct Seen {
+    /// Per region: its instances, each with whether it is a replica now
+    /// (a promoted replica wants load metrics, no longer lag).
+    instances: HashMap<String, Vec<(String, bool)>>,
+    /// Per (region, cluster): its services that struggle.
+    troubled: HashMap<(String, String), Vec<EcsService>>,
 }
 
 impl AwsSource {
@@ -251,7 +251,7 @@ impl AwsSource {
             watch,
             clients,
             tuning,
-            slow: Mutex::new(None),
+            seen: Mutex::new(Seen::default()),
         })
     }
 
@@ -261,101 +261,47 @@ impl AwsSource {
             .ok_or_else(|| SourceError::new("NoClient", format!("no clients for {region}")))
     }
 
-    async fn fetch_rds(&self) -> Result<Payload, SourceError> {
-        // Each region answers on its own: when the primary region cannot be
-        // reached, the DR region's replica (the one being promoted) is still
-        // shown, and what failed is named beside it. No identifiers in a
-        // region make no calls there (each call takes a batch of them).
-        let per_region = self.watch.regions.iter().map(|region| async move {
-            let ids = self.watch.rds_ids_in(region);
-            let cluster_ids = self.watch.cluster_ids_in(region);
-            let clients = match self.clients(region) {
-                Ok(clients) => clients,
-                Err(e) => return (ids, cluster_ids, Err(e.clone()), Err(e)),
-            };
-            let (instances, clusters) = tokio::join!(
-                rds::describe_instances(&clients.rds, region, &ids),
-                aurora::describe_clusters(&clients.rds, region, &cluster_ids),
-            );
-            (ids, cluster_ids, instances, clusters)
-        });
-        let mut instances: Vec<DbInstance> = Vec::new();
-        let mut clusters: Vec<DbCluster> = Vec::new();
-        let mut unavailable = Vec::new();
-        let (mut asked, mut answered) = (false, false);
-        for (ids, cluster_ids, found, found_clusters) in join_all(per_region).await {
-            asked |= !ids.is_empty() || !cluster_ids.is_empty();
-            match found {
-                Ok(found) => {
-                    answered |= !ids.is_empty();
-                    instances.extend(found);
-                }
-                Err(e) => unavailable.push(e),
-            }
-            match found_clusters {
-                Ok(found) => {
-                    answered |= !cluster_ids.is_empty();
-                    clusters.extend(found);
-                }
-                Err(e) => unavailable.push(e),
-            }
-        }
-        // Nothing answered at all: the pane's error, beside its last good data.
-        if asked && !answered && !unavailable.is_empty() {
-            return Err(unavailable.swap_remove(0));
-        }
-        // Metrics follow what each instance is now (a promoted replica
-        // wants load, not lag), so they are asked for after it is known.
-        // Metrics and restore windows failing (CloudWatch down) leave the
-        // instances' own state standing: those figures are unknown instead.
-        let slow = self.slow_rds(&instances).await;
-        for db in &mut instances {
-            self.apply_slow(db, &slow);
-        }
-        // Runbook order, then region order.
-        let rank = |db: &DbInstance| {
-            let by_id = self.watch.rds.iter().position(|w| w.id == db.id);
-            let by_region = self.watch.regions.iter().position(|r| *r == db.region);
-            (by_id, by_region)
-        };
-        instances.sort_by_key(|db| rank(db));
-        clusters.sort_by_key(|c| {
-            self.watch
-                .rds_clusters
+    fn lock_seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+        // Only a cache: a panic while holding it leaves nothing half-done.
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A region's instances, in runbook order.
+    async fn rds_instances(&self, region: &str) -> Result<Payload, SourceError> {
+        let ids = self.watch.rds_ids_in(region);
+        let clients = self.clients(region)?;
+        let mut instances = rds::describe_instances(&clients.rds, region, &ids).await?;
+        instances.sort_by_key(|db| self.watch.rds.iter().position(|w| w.id == db.id));
+        self.lock_seen().instances.insert(
+            region.to_string(),
+            instances
                 .iter()
-                .position(|(region, id)| *region == c.region && *id == c.id)
-        });
+                .map(|db| (db.id.clone(), db.is_replica()))
+                .collect(),
+        );
         Ok(Payload::Rds(RdsSnapshot {
             instances,
-            clusters,
-            unavailable: unavailable.into_iter().chain(slow.failed.clone()).collect(),
+            ..RdsSnapshot::default()
         }))
     }
 
-    /// The cached metrics and restore windows, refreshed when older than
-    /// the metrics interval.
-    /// A failed refresh is cached too, so a CloudWatch that hangs costs
-    /// one timeout per metrics interval, not one per state refresh.
-    async fn slow_rds(&self, instances: &[DbInstance]) -> Arc<SlowRds> {
-        let cached = self.lock_slow().clone();
-        if let Some(slow) = cached
-            && slow
-                .fetched
-                .is_some_and(|at| at.elapsed() < self.tuning.metrics_interval)
-        {
-            return slow;
-        }
-        let fresh = Arc::new(self.fetch_slow_rds(instances).await);
-        *self.lock_slow() = Some(fresh.clone());
-        fresh
+    /// A region's Aurora clusters, in runbook order.
+    async fn rds_clusters(&self, region: &str) -> Result<Payload, SourceError> {
+        let ids = self.watch.cluster_ids_in(region);
+        let mut clusters =
+            aurora::describe_clusters(&self.clients(region)?.rds, region, &ids).await?;
+        clusters.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+        Ok(Payload::Rds(RdsSnapshot {
+            clusters,
+            ..RdsSnapshot::default()
+        }))
     }
 
-    fn lock_slow(&self) -> std::sync::MutexGuard<'_, Option<Arc<SlowRds>>> {
-        // Only a cache: a panic while holding it leaves nothing half-done.
-        self.slow.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    async fn fetch_slow_rds(&self, instances: &[DbInstance]) -> SlowRds {
+    /// CloudWatch figures of a region's instances, each by its role as last
+    /// seen (as the runbook declares it until the instances are listed).
+    async fn rds_metrics(&self, region: &str) -> Result<Payload, SourceError> {
+        let instances = self.lock_seen().instances.get(region).cloned();
+        let instances = instances.unwrap_or_else(|| self.watch.declared_roles_in(region));
         let end = Timestamp::now();
         let history = SignedDuration::try_from(self.tuning.lag_history)
             .unwrap_or(SignedDuration::from_hours(1));
@@ -364,73 +310,30 @@ impl AwsSource {
             end,
             period_secs: i32::try_from(self.tuning.metric_period.as_secs().max(1)).unwrap_or(60),
         };
-        let per_region = self.watch.regions.iter().map(|region| async move {
-            let ids = self.watch.rds_ids_in(region);
-            let found: Vec<&DbInstance> =
-                instances.iter().filter(|db| db.region == *region).collect();
-            let clients = match self.clients(region) {
-                Ok(clients) => clients,
-                Err(e) => return (region, Err(e.clone()), Err(e)),
-            };
-            // Each answers on its own: windows come from RDS, metrics from
-            // CloudWatch, and either may be down while the other is not.
-            let (metrics, windows) = tokio::join!(
-                cloudwatch::db_metrics(&clients.cloudwatch, region, &found, window),
-                rds::restore_windows(&clients.rds, region, &ids),
-            );
-            (region, metrics, windows)
-        });
-        let mut slow = SlowRds {
-            fetched: Some(Instant::now()),
-            ..SlowRds::default()
-        };
-        for (region, metrics, windows) in join_all(per_region).await {
-            match metrics {
-                Ok(metrics) => {
-                    for ((id, metric), series) in metrics {
-                        slow.metrics.insert((region.clone(), id, metric), series);
-                    }
-                }
-                Err(e) => slow.failed.push(e),
-            }
-            match windows {
-                Ok(windows) => {
-                    for (id, window) in windows {
-                        slow.windows.insert((region.clone(), id), window);
-                    }
-                }
-                Err(e) => slow.failed.push(e),
-            }
-        }
-        slow
+        let clients = self.clients(region)?;
+        let series =
+            cloudwatch::db_metrics(&clients.cloudwatch, region, &instances, window).await?;
+        let stale_after = self.stale_after();
+        let figures = instances
+            .iter()
+            .map(|(id, replica)| {
+                let of = |metric| series.get(&(id.clone(), metric));
+                (id.clone(), figures(*replica, of, stale_after))
+            })
+            .collect();
+        Ok(Payload::RdsDetails(RdsDetails {
+            figures,
+            ..RdsDetails::default()
+        }))
     }
 
-    fn apply_slow(&self, db: &mut DbInstance, slow: &SlowRds) {
-        let key = (db.region.clone(), db.id.clone());
-        if let Some(window) = slow.windows.get(&key) {
-            db.earliest_restorable = window.earliest;
-            db.latest_restorable = db.latest_restorable.or(window.latest);
-        }
-        let series = |metric| slow.metrics.get(&(key.0.clone(), key.1.clone(), metric));
-        if db.is_replica() {
-            let lag = series(DbMetric::ReplicaLag)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            db.lag_history = lag
-                .iter()
-                .filter(|(_, v)| *v >= 0.0)
-                .map(|(_, v)| v.round() as u64)
-                .collect();
-            db.lag_secs = latest_fresh(lag, self.stale_after());
-        } else {
-            let last = |metric| series(metric).and_then(|s| s.last()).map(|(_, v)| *v);
-            let metrics = DbMetrics {
-                cpu_percent: last(DbMetric::CpuUtilization),
-                free_storage_bytes: last(DbMetric::FreeStorageSpace),
-                connections: last(DbMetric::DatabaseConnections),
-            };
-            db.metrics = (metrics != DbMetrics::default()).then_some(metrics);
-        }
+    async fn rds_windows(&self, region: &str) -> Result<Payload, SourceError> {
+        let ids = self.watch.rds_ids_in(region);
+        let windows = rds::restore_windows(&self.clients(region)?.rds, region, &ids).await?;
+        Ok(Payload::RdsDetails(RdsDetails {
+            windows: windows.into_iter().collect(),
+            ..RdsDetails::default()
+        }))
     }
 
     /// A lag datapoint older than this says nothing about the lag now.
@@ -440,22 +343,23 @@ impl AwsSource {
             .unwrap_or(SignedDuration::from_mins(5))
     }
 
-    async fn fetch_backups(&self) -> Result<Payload, SourceError> {
-        let vaults = self.watch.vaults.iter().map(|(region, vault)| async move {
-            backup::vault_points(&self.clients(region)?.backup, region, vault).await
-        });
+    /// A region's recovery points: its vaults' and the RDS snapshots kept
+    /// there. Each vault answers on its own; only when nothing answered
+    /// does the feed fail.
+    async fn backups_in(&self, region: &str) -> Result<Payload, SourceError> {
+        let clients = self.clients(region)?;
+        let vaults = self
+            .watch
+            .vaults
+            .iter()
+            .filter(|(r, _)| r == region)
+            .map(|(_, vault)| backup::vault_points(&clients.backup, region, vault).boxed());
         let ids = self.watch.all_rds_ids();
-        let snapshots = self.watch.regions.iter().map(|region| {
-            let ids = &ids;
-            async move { rds::newest_snapshots(&self.clients(region)?.rds, region, ids).await }
-        });
-        // Each vault and region answers on its own: what answered is shown,
-        // what failed is named beside it; only when nothing answered does
-        // the whole pane fail.
-        let (vaults, snapshots) = tokio::join!(join_all(vaults), join_all(snapshots));
+        let snapshots =
+            (!ids.is_empty()).then(|| rds::newest_snapshots(&clients.rds, region, &ids).boxed());
         let (mut recovery_points, mut unavailable) = (Vec::new(), Vec::new());
         let mut answered = false;
-        for part in vaults.into_iter().chain(snapshots) {
+        for part in join_all(vaults.chain(snapshots)).await {
             match part {
                 Ok(points) => {
                     answered = true;
@@ -467,74 +371,141 @@ impl AwsSource {
         if !answered && !unavailable.is_empty() {
             return Err(unavailable.swap_remove(0));
         }
-        recovery_points.sort_by(|a, b| {
-            b.restorable_at()
-                .cmp(&a.restorable_at())
-                .then_with(|| a.id.cmp(&b.id))
-        });
         Ok(Payload::Backups(BackupSnapshot {
             recovery_points,
             unavailable,
         }))
     }
 
-    async fn fetch_ecs(&self) -> Result<Payload, SourceError> {
-        let clusters = self
-            .watch
-            .ecs
-            .iter()
-            .map(|((region, cluster), names)| async move {
-                ecs::services(&self.clients(region)?.ecs, region, cluster, names).await
-            });
-        // Each cluster answers on its own; only when none does the pane fail.
-        let (mut services, mut unavailable): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
-        let answers = join_all(clusters).await;
-        let asked = answers.len();
-        for answer in answers {
-            match answer {
-                Ok(found) => services.extend(found),
-                Err(e) => unavailable.push(e),
-            }
-        }
-        if asked > 0 && unavailable.len() == asked {
-            return Err(unavailable.swap_remove(0));
-        }
-        let rank = |region: &str| self.watch.regions.iter().position(|r| r == region);
-        // Stable: runbook order within a region.
-        services.sort_by_key(|s| rank(&s.region));
+    /// The services of one cluster, in runbook order.
+    async fn ecs_services(&self, region: &str, cluster: &str) -> Result<Payload, SourceError> {
+        let key = (region.to_string(), cluster.to_string());
+        let names = self.watch.ecs.get(&key).map_or(&[][..], Vec::as_slice);
+        let services = ecs::services(&self.clients(region)?.ecs, region, cluster, names).await?;
+        let troubled = services.iter().filter(|s| ecs::struggles(s)).cloned();
+        self.lock_seen().troubled.insert(key, troubled.collect());
         Ok(Payload::Ecs(EcsSnapshot {
             services,
-            unavailable,
+            ..EcsSnapshot::default()
         }))
     }
 
-    async fn fetch_alarms(&self) -> Result<Payload, SourceError> {
-        if !self.watch.watches_alarms() {
-            return Ok(Payload::Alarms(AlarmSnapshot::default()));
-        }
-        let per_region = self.watch.regions.iter().map(|region| async move {
-            cloudwatch::alarms(
-                &self.clients(region)?.cloudwatch,
-                region,
-                &self.watch.alarms,
-            )
-            .await
+    /// Why the tasks of a region's struggling services stopped, one
+    /// ListTasks per cluster with any (none when all are well).
+    async fn stopped_tasks(&self, region: &str) -> Result<Payload, SourceError> {
+        let clients = self.clients(region)?;
+        let troubled: Vec<((String, String), Vec<EcsService>)> = self
+            .lock_seen()
+            .troubled
+            .iter()
+            .filter(|((r, _), services)| r == region && !services.is_empty())
+            .map(|(key, services)| (key.clone(), services.clone()))
+            .collect();
+        let calls = troubled.iter().map(|((_, cluster), services)| async move {
+            let tasks = ecs::stopped_tasks(&clients.ecs, region, cluster, services).await?;
+            Ok::<_, SourceError>((cluster, tasks))
         });
-        // Each region answers on its own; only when none does the pane fail.
-        let (mut alarms, mut unavailable) = (Vec::new(), Vec::new());
-        for answer in join_all(per_region).await {
-            match answer {
-                Ok(found) => alarms.extend(found),
-                Err(e) => unavailable.push(e),
+        let mut out = StoppedTasks::new();
+        for (cluster, tasks) in futures::future::try_join_all(calls).await? {
+            for (service, task) in tasks {
+                let kept = out.entry((cluster.clone(), service)).or_default();
+                if kept.len() < ecs::STOPPED_TASKS_KEPT {
+                    kept.push(task);
+                }
             }
         }
-        if !unavailable.is_empty() && unavailable.len() == self.watch.regions.len() {
-            return Err(unavailable.swap_remove(0));
-        }
+        Ok(Payload::StoppedTasks(out))
+    }
+
+    async fn alarms_in(&self, region: &str) -> Result<Payload, SourceError> {
+        let client = &self.clients(region)?.cloudwatch;
+        let alarms = cloudwatch::alarms(client, region, &self.watch.alarms).await?;
         Ok(Payload::Alarms(AlarmSnapshot {
             alarms,
-            unavailable,
+            ..AlarmSnapshot::default()
         }))
+    }
+
+    async fn fetch_feed_now(&self, key: &FeedKey) -> Result<Payload, SourceError> {
+        let Some(region) = key.region.as_deref() else {
+            // A kind with nothing to watch: nothing to call.
+            return Ok(empty(key.kind));
+        };
+        match (key.kind, key.part, key.scope.as_deref()) {
+            (SourceKind::Rds, FeedPart::State, _) => self.rds_instances(region).await,
+            (SourceKind::Rds, FeedPart::Clusters, _) => self.rds_clusters(region).await,
+            (SourceKind::Rds, FeedPart::Metrics, _) => self.rds_metrics(region).await,
+            (SourceKind::Rds, FeedPart::Windows, _) => self.rds_windows(region).await,
+            (SourceKind::Backups, FeedPart::State, _) => self.backups_in(region).await,
+            (SourceKind::Ecs, FeedPart::State, Some(cluster)) => {
+                self.ecs_services(region, cluster).await
+            }
+            (SourceKind::Ecs, FeedPart::StoppedTasks, _) => self.stopped_tasks(region).await,
+            (SourceKind::Alarms, FeedPart::State, _) => self.alarms_in(region).await,
+            _ => Err(key.error("NoFeed", format!("{} is not a feed", key.label()))),
+        }
+    }
+
+    /// Every feed of one kind, state then details, as one answer.
+    async fn fetch_kind(&self, kind: SourceKind) -> Result<Payload, SourceError> {
+        let live =
+            super::fetch_all(self, &[kind], self.tuning.fetch_timeout, Timestamp::now()).await;
+        match kind {
+            SourceKind::Rds => answer(live.rds).map(Payload::Rds),
+            SourceKind::Backups => answer(live.backups).map(Payload::Backups),
+            SourceKind::Ecs => answer(live.ecs).map(Payload::Ecs),
+            SourceKind::Alarms => answer(live.alarms).map(Payload::Alarms),
+        }
+    }
+}
+
+/// A kind's view as one fetch's answer: its error when nothing could be read.
+fn answer<T: Default>(feed: Feed<T>) -> Result<T, SourceError> {
+    match (feed.error, feed.data) {
+        (Some((_, e)), _) => Err(e),
+        (None, data) => Ok(data.unwrap_or_default()),
+    }
+}
+
+fn empty(kind: SourceKind) -> Payload {
+    match kind {
+        SourceKind::Rds => Payload::Rds(RdsSnapshot::default()),
+        SourceKind::Backups => Payload::Backups(BackupSnapshot::default()),
+        SourceKind::Ecs => Payload::Ecs(EcsSnapshot::default()),
+        SourceKind::Alarms => Payload::Alarms(AlarmSnapshot::default()),
+    }
+}
+
+/// What the panes show of one instance from its series: lag for a replica,
+/// load for a primary.
+fn figures<'a>(
+    replica: bool,
+    series: impl Fn(DbMetric) -> Option<&'a Series>,
+    stale_after: SignedDuration,
+) -> DbFigures {
+    if replica {
+        let lag = series(DbMetric::ReplicaLag)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        return DbFigures {
+            lag_secs: latest_fresh(lag, stale_after),
+            lag_history: lag
+                .iter()
+                .filter(|(_, v)| *v >= 0.0)
+                .map(|(_, v)| v.round() as u64)
+                .collect(),
+            metrics: None,
+        };
+    }
+    let last = |metric| series(metric).and_then(|s| s.last()).map(|(_, v)| *v);
+    let metrics = DbMetrics {
+        cpu_percent: last(DbMetric::CpuUtilization),
+        free_storage_bytes: last(DbMetric::FreeStorageSpace),
+        connections: last(DbMetric::DatabaseConnections),
+    };
+    DbFigures {
+        metrics: (metrics != DbMetrics::default()).then_some(metrics),
+        ..DbFigures::default()
     }
 }
 
@@ -544,11 +515,70 @@ impl Source for AwsSource {
     }
 
     fn fetch(&self, kind: SourceKind) -> BoxFuture<'_, Result<Payload, SourceError>> {
-        match kind {
-            SourceKind::Rds => self.fetch_rds().boxed(),
-            SourceKind::Backups => self.fetch_backups().boxed(),
-            SourceKind::Ecs => self.fetch_ecs().boxed(),
-            SourceKind::Alarms => self.fetch_alarms().boxed(),
+        self.fetch_kind(kind).boxed()
+    }
+
+    /// Per region, primary first: RDS instances, clusters, metrics and
+    /// restore windows; recovery points; each ECS cluster's services and
+    /// the region's stopped tasks; alarms. Nothing is polled where nothing
+    /// is watched.
+    fn feeds(&self) -> Vec<FeedKey> {
+        let watch = &self.watch;
+        let mut keys: Vec<FeedKey> = Vec::new();
+        let mut add = |kind, part, region: &str, scope: Option<&str>| {
+            let key = FeedKey::of(kind, part, region, keys.len());
+            keys.push(match scope {
+                Some(scope) => key.with_scope(scope),
+                None => key,
+            });
+        };
+        let has_rds = !watch.rds.is_empty();
+        for region in &watch.regions {
+            if !watch.rds_ids_in(region).is_empty() {
+                add(SourceKind::Rds, FeedPart::State, region, None);
+                add(SourceKind::Rds, FeedPart::Metrics, region, None);
+                add(SourceKind::Rds, FeedPart::Windows, region, None);
+            }
+            if !watch.cluster_ids_in(region).is_empty() {
+                add(SourceKind::Rds, FeedPart::Clusters, region, None);
+            }
+            if has_rds || watch.vaults.iter().any(|(r, _)| r == region) {
+                add(SourceKind::Backups, FeedPart::State, region, None);
+            }
+            let clusters: Vec<&String> = watch
+                .ecs
+                .keys()
+                .filter(|(r, _)| r == region)
+                .map(|(_, c)| c)
+                .collect();
+            for cluster in &clusters {
+                add(SourceKind::Ecs, FeedPart::State, region, Some(cluster));
+            }
+            if !clusters.is_empty() {
+                add(SourceKind::Ecs, FeedPart::StoppedTasks, region, None);
+            }
+            if watch.watches_alarms() {
+                add(SourceKind::Alarms, FeedPart::State, region, None);
+            }
+        }
+        for kind in SourceKind::ALL {
+            if !keys.iter().any(|k| k.kind == kind) {
+                keys.push(FeedKey::whole(kind));
+            }
+        }
+        keys
+    }
+
+    fn fetch_feed(&self, key: &FeedKey) -> BoxFuture<'_, Result<Payload, SourceError>> {
+        let key = key.clone();
+        async move { self.fetch_feed_now(&key).await }.boxed()
+    }
+
+    fn feed_interval(&self, key: &FeedKey) -> Duration {
+        match (key.kind, key.part) {
+            (_, FeedPart::Metrics | FeedPart::Windows) => self.tuning.metrics_interval,
+            (SourceKind::Backups, _) => self.tuning.recovery_points_interval,
+            _ => self.tuning.state_interval,
         }
     }
 

@@ -11,11 +11,12 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::try_join_all;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::errors::{Call, from_sdk};
 use super::timestamp;
 use crate::arn::id_of;
+pub use crate::domain::feeds::RestoreWindow;
 use crate::domain::snapshot::{
     DbInstance, RecoveryPoint, RecoveryPointKind, RecoveryPointStatus, SourceError,
 };
@@ -85,6 +86,7 @@ pub fn instance(region: &str, raw: &types::DbInstance) -> Option<DbInstance> {
         .and_then(|info| info.status())
         .map(str::to_string);
     Some(DbInstance {
+        stale: None,
         id,
         region: region.to_string(),
         replica_of: raw
@@ -105,14 +107,6 @@ pub fn instance(region: &str, raw: &types::DbInstance) -> Option<DbInstance> {
         lag_history: Vec::new(),
         metrics: None,
     })
-}
-
-/// The point-in-time-restore window of one instance, as its automated
-/// backups report it.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct RestoreWindow {
-    pub earliest: Option<Timestamp>,
-    pub latest: Option<Timestamp>,
 }
 
 /// `DescribeDBInstanceAutomatedBackups`: instance id -> restore window, for

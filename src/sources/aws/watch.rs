@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::runbook::model::{AlarmSpec, Environment, Runbook, Verify};
+use crate::runbook::model::{AlarmSpec, Environment, RdsRole, Runbook, Verify};
 use crate::runbook::predicates::Watched;
 
 /// A watched RDS instance. `region: None` means "look in every watched
@@ -13,6 +13,8 @@ use crate::runbook::predicates::Watched;
 pub struct WatchedDb {
     pub id: String,
     pub region: Option<String>,
+    /// Declared a replica by the runbook (what it is now, RDS says).
+    pub replica: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +46,7 @@ impl Watchlist {
             .iter()
             .map(|spec| WatchedDb {
                 id: spec.id.clone(),
+                replica: spec.role == RdsRole::Replica,
                 region: Some(env.region_of(spec.region.as_deref()).to_string()),
             })
             .collect();
@@ -51,6 +54,7 @@ impl Watchlist {
             if !rds.iter().any(|db| &db.id == id) {
                 rds.push(WatchedDb {
                     id: id.clone(),
+                    replica: false,
                     region: None,
                 });
             }
@@ -94,6 +98,16 @@ impl Watchlist {
             .iter()
             .filter(|db| db.region.as_deref().is_none_or(|r| r == region))
             .map(|db| db.id.clone())
+            .collect()
+    }
+
+    /// The instances the runbook places in `region`, each with whether it
+    /// declares it a replica: what to ask metrics for before RDS has said.
+    pub fn declared_roles_in(&self, region: &str) -> Vec<(String, bool)> {
+        self.rds
+            .iter()
+            .filter(|db| db.region.as_deref() == Some(region))
+            .map(|db| (db.id.clone(), db.replica))
             .collect()
     }
 

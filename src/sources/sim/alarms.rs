@@ -34,6 +34,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> AlarmSnapshot {
                 }
             };
             Alarm {
+                stale: None,
                 name: name.clone(),
                 region: region.clone(),
                 state,

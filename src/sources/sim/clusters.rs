@@ -23,6 +23,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> Vec<DbCluster> {
             let endpoint =
                 |kind: &str| format!("{}.{kind}-{host}.{region}.rds.amazonaws.com", spec.id);
             DbCluster {
+                stale: None,
                 id: spec.id.clone(),
                 status: "available".into(),
                 engine: Some(

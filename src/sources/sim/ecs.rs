@@ -363,6 +363,7 @@ fn render(noise: &Noise, svc: &ServiceState, now: i64) -> EcsService {
         });
     }
     EcsService {
+        stale: None,
         cluster: svc.cluster.clone(),
         name: svc.name.clone(),
         region: svc.region.clone(),

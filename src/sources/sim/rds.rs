@@ -256,6 +256,7 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
     };
 
     DbInstance {
+        stale: None,
         id: db.id.clone(),
         region: db.region.clone(),
         replica_of,

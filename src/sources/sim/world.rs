@@ -12,11 +12,12 @@ use super::noise::Noise;
 use super::{alarms, backups, ecs, rds};
 use crate::arn::id_of;
 use crate::domain::snapshot::{
-    AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError, SourceKind,
+    AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, LiveState, RdsSnapshot, SourceError,
+    SourceKind,
 };
 use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 use crate::runbook::model::{Environment, Step};
-use crate::sources::Payload;
+use crate::sources::{FeedKey, Payload};
 
 /// Seconds between replica lag samples: one per simulated RDS poll.
 pub const LAG_SAMPLE_SECS: i64 = 2;
@@ -180,6 +181,15 @@ impl SimWorld {
             SourceKind::Ecs => Payload::Ecs(self.ecs_at(now)),
             SourceKind::Alarms => Payload::Alarms(self.alarms_at(now)),
         })
+    }
+
+    /// Everything at `now` as a console holds it after one fetch of each kind.
+    pub fn live_at(&self, now: Timestamp) -> LiveState {
+        let mut live = LiveState::default();
+        for kind in SourceKind::ALL {
+            live.apply(&FeedKey::whole(kind), now, self.fetch_at(kind, now));
+        }
+        live
     }
 
     /// The operator confirmed `step` at `at`: every aws command in it that
