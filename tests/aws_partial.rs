@@ -118,7 +118,7 @@ title = "A"
     let replica_row = screen.lines().find(|l| l.contains(&replica)).unwrap();
     assert!(replica_row.contains("available"), "{screen}");
     assert!(
-        screen.contains("lag ?     Unreachable: GetMetricData"),
+        screen.contains("lag ?     GetMetricData Unreachable"),
         "{screen}"
     );
 

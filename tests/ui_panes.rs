@@ -507,3 +507,70 @@ fn the_header_says_which_region_cannot_be_reached_and_since_when() {
     let text = to_text(&header(&app));
     assert!(text.contains("us-east-1 → us-west-2 (DR)"), "{text}");
 }
+
+/// The primary region stopped answering two minutes ago and CloudWatch in
+/// the DR region one minute ago: the primary's row keeps its last status,
+/// marked with why and as of when; the replica keeps its live status and
+/// its lag is unknown with the reason, never the old figure.
+#[test]
+fn rows_of_a_failing_region_and_figures_of_a_failing_api_say_so() {
+    use drconsole::domain::snapshot::{LiveState, RdsSnapshot, SourceKind};
+    use drconsole::sources::{FeedKey, FeedPart, Payload};
+    let minutes_ago = |m: i64| common::now() - jiff::SignedDuration::from_mins(m);
+    let all = common::rds();
+    let in_region = |region: &str| {
+        Ok(Payload::Rds(RdsSnapshot {
+            instances: all
+                .instances
+                .iter()
+                .filter(|db| db.region == region)
+                .cloned()
+                .collect(),
+            ..RdsSnapshot::default()
+        }))
+    };
+    let east = FeedKey::of(SourceKind::Rds, FeedPart::State, "us-east-1", 0);
+    let west = FeedKey::of(SourceKind::Rds, FeedPart::State, "us-west-2", 1);
+    let metrics = FeedKey::of(SourceKind::Rds, FeedPart::Metrics, "us-west-2", 2);
+    let mut live = LiveState::default();
+    live.apply(&east, minutes_ago(2), in_region("us-east-1"));
+    live.apply(&west, minutes_ago(2), in_region("us-west-2"));
+    live.apply(
+        &metrics,
+        minutes_ago(2),
+        Ok(Payload::RdsDetails(Default::default())),
+    );
+    live.apply(
+        &metrics,
+        minutes_ago(1),
+        Err(metrics.error("Unreachable", "no route".into())),
+    );
+    live.apply(
+        &east,
+        minutes_ago(1),
+        Err(east.error("Unreachable", "no route".into())),
+    );
+    live.apply(&west, common::now(), in_region("us-west-2"));
+
+    let mut buf = canvas(100, 8);
+    let view = RdsView {
+        feed: &live.rds,
+        limits: &limits(),
+    };
+    rds::render(buf.area, &mut buf, &view, &ctx());
+    let text = to_text(&buf);
+    assert!(
+        text.contains("✗ us-east-1: DescribeDBInstances Unreachable · last good 2m ago"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shop-db         available ✗ Unreachable · as of 2m ago · us-east-1a"),
+        "{text}"
+    );
+    assert_eq!(dot_on_row_of(&buf, "as of 2m ago"), DARK.muted);
+    assert!(
+        text.contains("↳ lag ?     GetMetricData Unreachable · last good 2m ago"),
+        "{text}"
+    );
+    assert_eq!(colour_of(&buf, "GetMetricData Unreachable"), DARK.critical);
+}

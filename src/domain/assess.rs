@@ -186,8 +186,7 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
         for spec in env.ecs.iter().filter(|s| {
             ecs.service(&s.cluster, &s.service).is_none()
                 && !ecs
-                    .unavailable
-                    .iter()
+                    .unlisted()
                     .any(|e| e.region.as_deref() == Some(env.region_of(s.region.as_deref())))
         }) {
             let name = format!("{}/{}", spec.cluster, spec.service);

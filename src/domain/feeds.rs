@@ -80,12 +80,15 @@ impl FeedKey {
         }
     }
 
+    pub const METRICS_API: &str = "GetMetricData";
+    pub const WINDOWS_API: &str = "DescribeDBInstanceAutomatedBackups";
+
     /// The AWS API this feed mainly calls, to name it in errors.
     pub fn api(&self) -> &'static str {
         match (self.kind, self.part) {
             (_, FeedPart::Clusters) => "DescribeDBClusters",
-            (_, FeedPart::Metrics) => "GetMetricData",
-            (_, FeedPart::Windows) => "DescribeDBInstanceAutomatedBackups",
+            (_, FeedPart::Metrics) => Self::METRICS_API,
+            (_, FeedPart::Windows) => Self::WINDOWS_API,
             (_, FeedPart::StoppedTasks) => "ListTasks",
             (SourceKind::Rds, FeedPart::State) => "DescribeDBInstances",
             (SourceKind::Backups, FeedPart::State) => "ListRecoveryPointsByBackupVault",
@@ -179,12 +182,12 @@ pub struct RestoreWindow {
 pub type StoppedTasks = BTreeMap<(String, String), Vec<StoppedTask>>;
 
 impl<T> Feed<T> {
-    /// The error of a failing feed, dated from its last good answer (or the
-    /// start of its failures if it never answered).
+    /// The error of a failing feed, with the time of its last good answer
+    /// if it ever had one.
     pub fn stale_error(&self) -> Option<SourceError> {
         let (_, error) = self.error.as_ref()?;
         Some(SourceError {
-            since: self.last_good.or(self.failing_since),
+            since: self.last_good,
             ..error.clone()
         })
     }
@@ -304,13 +307,26 @@ fn merge_rds(feeds: &Feeds<'_>, out: &mut RdsSnapshot) {
                 c
             }));
     }
-    // Figures of a failing detail feed are unknown: only good ones apply.
     for (key, feed) in feeds.iter().filter(|(k, _)| k.part.is_detail()) {
-        let (Some(Payload::RdsDetails(details)), None) = (&feed.data, &feed.error) else {
-            continue;
-        };
         let in_region = |db: &&mut super::snapshot::DbInstance| {
             key.region.is_none() || key.region.as_deref() == Some(db.region.as_str())
+        };
+        // Figures of a failing detail feed are unknown, never old ones.
+        let details = match (&feed.data, &feed.error) {
+            (Some(Payload::RdsDetails(details)), None) => details,
+            (_, Some(_)) => {
+                for db in out.instances.iter_mut().filter(in_region) {
+                    match key.part {
+                        FeedPart::Metrics => {
+                            db.lag_secs = None;
+                            db.metrics = None;
+                        }
+                        _ => db.earliest_restorable = None,
+                    }
+                }
+                continue;
+            }
+            _ => continue,
         };
         for db in out.instances.iter_mut().filter(in_region) {
             if let Some(figures) = details.figures.get(&db.id) {
@@ -361,17 +377,18 @@ fn merge_ecs(feeds: &Feeds<'_>, out: &mut EcsSnapshot) {
             }));
     }
     for (key, feed) in feeds.iter().filter(|(k, _)| k.part.is_detail()) {
-        let (Some(Payload::StoppedTasks(stopped)), None) = (&feed.data, &feed.error) else {
-            continue;
+        let in_region = |svc: &&mut super::snapshot::EcsService| {
+            key.region.is_none() || key.region.as_deref() == Some(svc.region.as_str())
         };
-        for svc in out
-            .services
-            .iter_mut()
-            .filter(|s| key.region.is_none() || key.region.as_deref() == Some(s.region.as_str()))
-        {
-            if let Some(tasks) = stopped.get(&(svc.cluster.clone(), svc.name.clone())) {
-                svc.stopped_tasks.clone_from(tasks);
-            }
+        let stopped = match (&feed.data, &feed.error) {
+            (Some(Payload::StoppedTasks(stopped)), None) => Some(stopped),
+            (_, Some(_)) => None,
+            _ => continue,
+        };
+        for svc in out.services.iter_mut().filter(in_region) {
+            let tasks = stopped.and_then(|s| s.get(&(svc.cluster.clone(), svc.name.clone())));
+            // Unknown while its feed fails: none shown rather than old ones.
+            svc.stopped_tasks = tasks.cloned().unwrap_or_default();
         }
     }
     out.unavailable = failures(feeds, |p| match p {
@@ -395,4 +412,268 @@ fn merge_alarms(feeds: &Feeds<'_>, out: &mut AlarmSnapshot) {
         Payload::Alarms(d) => Some(&d.unavailable),
         _ => None,
     });
+}
+
+#[cfg(test)]
+mod tests {
+
+    use super::*;
+    use crate::domain::snapshot::DbInstance;
+    use crate::domain::verify::{Outcome, VerifyContext, evaluate};
+    use crate::runbook::model::Verify;
+    use crate::runbook::predicates::{InstanceStatus, PitrCovers, ReplicaLagBelow};
+
+    const EAST: &str = "us-east-1";
+    const WEST: &str = "us-west-2";
+
+    fn at(minute: i64) -> Timestamp {
+        Timestamp::from_second(1_773_450_000 + minute * 60).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn db(id: &str, region: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
+        DbInstance {
+            id: id.into(),
+            region: region.into(),
+            replica_of: replica_of.map(Into::into),
+            status: status.into(),
+            engine: None,
+            multi_az: false,
+            az: None,
+            endpoint: None,
+            earliest_restorable: None,
+            latest_restorable: None,
+            replication_state: None,
+            lag_secs: None,
+            lag_history: Vec::new(),
+            metrics: None,
+            stale: None,
+        }
+    }
+
+    fn instances(list: Vec<DbInstance>) -> Result<Payload, SourceError> {
+        Ok(Payload::Rds(RdsSnapshot {
+            instances: list,
+            ..RdsSnapshot::default()
+        }))
+    }
+
+    fn lag(id: &str, secs: f64) -> Result<Payload, SourceError> {
+        let figures = DbFigures {
+            lag_secs: Some(secs),
+            lag_history: vec![secs as u64],
+            metrics: None,
+        };
+        Ok(Payload::RdsDetails(RdsDetails {
+            figures: [(id.to_string(), figures)].into(),
+            ..RdsDetails::default()
+        }))
+    }
+
+    fn down(key: &FeedKey) -> Result<Payload, SourceError> {
+        Err(key.error("Unreachable", "cannot connect".into()))
+    }
+
+    fn keys() -> [FeedKey; 3] {
+        [
+            FeedKey::of(SourceKind::Rds, FeedPart::State, EAST, 0),
+            FeedKey::of(SourceKind::Rds, FeedPart::State, WEST, 1),
+            FeedKey::of(SourceKind::Rds, FeedPart::Metrics, WEST, 2),
+        ]
+    }
+
+    /// Both regions answered at minute 0: the primary in the east, its
+    /// replica in the west with 3 s of lag.
+    fn answered() -> LiveState {
+        let [east, west, metrics] = keys();
+        let mut live = LiveState::default();
+        live.apply(
+            &east,
+            at(0),
+            instances(vec![db("main", EAST, "available", None)]),
+        );
+        live.apply(
+            &west,
+            at(0),
+            instances(vec![db("copy", WEST, "available", Some("main"))]),
+        );
+        live.apply(&metrics, at(0), lag("copy", 3.0));
+        live
+    }
+
+    fn rds(live: &LiveState) -> &RdsSnapshot {
+        live.rds.data.as_ref().expect("RDS data")
+    }
+
+    fn judge(live: &LiveState, check: Verify) -> Outcome {
+        let ctx = VerifyContext {
+            now: at(5),
+            incident_start: None,
+        };
+        evaluate(&check, live, ctx).outcome
+    }
+
+    fn status_is(id: &str, status: &str) -> Verify {
+        Verify::InstanceStatus(InstanceStatus {
+            instance: id.into(),
+            status: status.into(),
+        })
+    }
+
+    #[test]
+    fn a_failing_region_keeps_its_rows_marked_while_the_other_moves_on() {
+        let [east, west, _] = keys();
+        let mut live = answered();
+        live.apply(&east, at(2), down(&east));
+        // The DR replica is promoted while the primary region is down.
+        live.apply(
+            &west,
+            at(3),
+            instances(vec![db("copy", WEST, "modifying", None)]),
+        );
+
+        let view = rds(&live);
+        let main = view.instance("main").expect("the primary's row stays");
+        assert_eq!(main.status, "available");
+        let stale = main.stale.as_ref().expect("marked stale");
+        assert_eq!(stale.code, "Unreachable");
+        assert_eq!(stale.region.as_deref(), Some(EAST));
+        assert_eq!(stale.since, Some(at(0)), "dated from its last good answer");
+        let copy = view.instance("copy").expect("the replica's row");
+        assert_eq!(
+            (copy.status.as_str(), copy.stale.is_none()),
+            ("modifying", true)
+        );
+        assert_eq!(copy.replica_of, None);
+        // The kind as a whole still answers; the failure is named.
+        assert_eq!(live.rds.error, None);
+        assert_eq!(live.rds.last_good, Some(at(3)));
+        assert_eq!(view.unlisted().count(), 1);
+        // Checks on the stale row are unknown; on the fresh one, judged.
+        assert_eq!(
+            judge(&live, status_is("main", "available")),
+            Outcome::Unknown
+        );
+        assert_eq!(judge(&live, status_is("copy", "modifying")), Outcome::Met);
+        assert_eq!(
+            judge(&live, status_is("copy", "available")),
+            Outcome::NotMet
+        );
+
+        // The region answers again: nothing stale is left.
+        live.apply(
+            &east,
+            at(4),
+            instances(vec![db("main", EAST, "stopped", None)]),
+        );
+        let main = rds_instance(&live, "main");
+        assert_eq!(
+            (main.status.as_str(), main.stale.is_none()),
+            ("stopped", true)
+        );
+        assert!(rds(&live).unavailable.is_empty());
+    }
+
+    fn rds_instance<'a>(live: &'a LiveState, id: &str) -> &'a DbInstance {
+        rds(live).instance(id).expect("instance")
+    }
+
+    #[test]
+    fn the_kind_fails_only_when_every_state_feed_fails() {
+        let [east, west, metrics] = keys();
+        let mut live = answered();
+        live.apply(&east, at(1), down(&east));
+        live.apply(&metrics, at(1), down(&metrics));
+        assert_eq!(live.rds.error, None, "the west still answers");
+        live.apply(&west, at(2), down(&west));
+        let (when, error) = live.rds.error.clone().expect("nothing answers");
+        assert_eq!((when, error.code.as_str()), (at(1), "Unreachable"));
+        assert_eq!(live.rds.failing_since, Some(at(2)));
+        // Every row is still shown, each marked.
+        assert!(rds(&live).instances.iter().all(|db| db.stale.is_some()));
+    }
+
+    #[test]
+    fn failing_metrics_leave_the_status_standing_and_the_lag_unknown() {
+        let [_, west, metrics] = keys();
+        let mut live = answered();
+        assert_eq!(rds_instance(&live, "copy").lag_secs, Some(3.0));
+        live.apply(&metrics, at(2), down(&metrics));
+        live.apply(
+            &west,
+            at(2),
+            instances(vec![db("copy", WEST, "rebooting", Some("main"))]),
+        );
+        let copy = rds_instance(&live, "copy");
+        assert_eq!(
+            (copy.status.as_str(), copy.stale.is_none()),
+            ("rebooting", true)
+        );
+        assert_eq!(copy.lag_secs, None, "never the old figure");
+        let why = rds(&live).metrics_unavailable(WEST).expect("named");
+        assert_eq!((why.code.as_str(), why.since), ("Unreachable", Some(at(0))));
+        let lag_below = Verify::ReplicaLagBelow(ReplicaLagBelow {
+            instance: "copy".into(),
+            max: crate::runbook::duration::HumanDuration::from_mins(1),
+        });
+        assert_eq!(judge(&live, lag_below.clone()), Outcome::Unknown);
+        live.apply(&metrics, at(3), lag("copy", 90.0));
+        assert_eq!(judge(&live, lag_below), Outcome::NotMet);
+    }
+
+    #[test]
+    fn details_that_come_before_the_state_apply_when_it_comes() {
+        let [_, west, metrics] = keys();
+        let mut live = LiveState::default();
+        live.apply(&metrics, at(0), lag("copy", 7.0));
+        assert_eq!(live.rds.data, None, "no state yet: nothing to show");
+        live.apply(
+            &west,
+            at(0),
+            instances(vec![db("copy", WEST, "available", Some("main"))]),
+        );
+        assert_eq!(rds_instance(&live, "copy").lag_secs, Some(7.0));
+    }
+
+    #[test]
+    fn an_unknown_restore_window_is_unknown_not_missing() {
+        let west = FeedKey::of(SourceKind::Rds, FeedPart::State, WEST, 0);
+        let windows = FeedKey::of(SourceKind::Rds, FeedPart::Windows, WEST, 1);
+        let mut live = LiveState::default();
+        live.apply(
+            &west,
+            at(0),
+            instances(vec![db("copy", WEST, "available", None)]),
+        );
+        live.apply(&windows, at(0), down(&windows));
+        let covers = Verify::PitrCovers(PitrCovers {
+            instance: "copy".into(),
+            before_incident: crate::runbook::duration::HumanDuration::from_mins(5),
+        });
+        assert_eq!(judge(&live, covers.clone()), Outcome::Unknown);
+        let window = RestoreWindow {
+            earliest: Some(at(-60)),
+            latest: Some(at(5)),
+        };
+        let details = RdsDetails {
+            windows: [("copy".to_string(), window)].into(),
+            ..RdsDetails::default()
+        };
+        live.apply(&windows, at(1), Ok(Payload::RdsDetails(details)));
+        assert_eq!(judge(&live, covers), Outcome::Met);
+    }
+
+    #[test]
+    fn an_unchanged_answer_moves_only_the_time() {
+        let [east, ..] = keys();
+        let mut live = answered();
+        let before = live.rds.data.clone();
+        live.touch(&east, at(1));
+        assert_eq!(live.rds.data, before);
+        assert_eq!(live.rds.last_good, Some(at(1)));
+        // A feed never heard of is not invented by a touch.
+        let other = FeedKey::of(SourceKind::Alarms, FeedPart::State, EAST, 9);
+        live.touch(&other, at(1));
+        assert_eq!(live.feeds().count(), 3);
+        assert_eq!(live.alarms.data, None);
+    }
 }

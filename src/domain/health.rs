@@ -48,7 +48,11 @@ impl Limits {
     }
 }
 
+/// A row kept from a feed that now fails says nothing of now: unknown.
 pub fn instance_health(db: &DbInstance, limits: &Limits) -> Health {
+    if db.stale.is_some() {
+        return Health::Unknown;
+    }
     let status = match db.status.as_str() {
         "available" => Health::Ok,
         "backing-up"
@@ -68,6 +72,9 @@ pub fn instance_health(db: &DbInstance, limits: &Limits) -> Health {
 /// An Aurora cluster's status: transitions RDS finishes on its own warn;
 /// anything else (stopped, deleting, inaccessible, failed) is critical.
 pub fn cluster_health(cluster: &DbCluster) -> Health {
+    if cluster.stale.is_some() {
+        return Health::Unknown;
+    }
     match cluster.status.as_str() {
         "available" => Health::Ok,
         "backing-up"
@@ -135,6 +142,9 @@ pub fn newest_completed_age(backups: &BackupSnapshot, now: Timestamp) -> Option<
 }
 
 pub fn service_health(svc: &EcsService) -> Health {
+    if svc.stale.is_some() {
+        return Health::Unknown;
+    }
     let rollout = svc.primary_deployment().and_then(|d| d.rollout);
     if svc.status != "ACTIVE" || rollout == Some(RolloutState::Failed) {
         Health::Critical
@@ -152,6 +162,9 @@ pub fn service_health(svc: &EcsService) -> Health {
 }
 
 pub fn alarm_health(alarm: &Alarm) -> Health {
+    if alarm.stale.is_some() {
+        return Health::Unknown;
+    }
     match alarm.state {
         AlarmState::Ok => Health::Ok,
         AlarmState::InsufficientData => Health::Unknown,

@@ -45,8 +45,8 @@ pub struct SourceError {
     /// The API operation that failed, e.g. "DescribeDBInstances".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
-    /// For a failure that persists: the time of the last good answer (or
-    /// of the first failure if there never was one).
+    /// For a failure that persists: the time of the last good answer, if
+    /// there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Timestamp>,
 }
@@ -161,10 +161,11 @@ impl RdsSnapshot {
     /// is not seen may be there.
     pub fn unlisted(&self) -> impl Iterator<Item = &SourceError> {
         self.unavailable.iter().filter(|e| {
-            matches!(
-                e.api.as_deref(),
-                Some("DescribeDBInstances" | "DescribeDBClusters")
-            )
+            e.api.is_none()
+                || matches!(
+                    e.api.as_deref(),
+                    Some("DescribeDBInstances" | "DescribeDBClusters")
+                )
         })
     }
     /// Why a figure of an instance in `region` from `api` is unknown, if a
@@ -173,6 +174,14 @@ impl RdsSnapshot {
         self.unavailable
             .iter()
             .find(|e| e.region.as_deref() == Some(region) && e.api.as_deref() == Some(api))
+    }
+    /// Why the lag and load of instances in `region` are unknown, if CloudWatch failed.
+    pub fn metrics_unavailable(&self, region: &str) -> Option<&SourceError> {
+        self.unavailable_in(region, FeedKey::METRICS_API)
+    }
+    /// Why the restore windows of instances in `region` are unknown, if their call failed.
+    pub fn windows_unavailable(&self, region: &str) -> Option<&SourceError> {
+        self.unavailable_in(region, FeedKey::WINDOWS_API)
     }
 }
 
@@ -339,6 +348,13 @@ pub struct EcsSnapshot {
 }
 
 impl EcsSnapshot {
+    /// The clusters whose services could not be listed: what is not seen
+    /// may be there.
+    pub fn unlisted(&self) -> impl Iterator<Item = &SourceError> {
+        self.unavailable
+            .iter()
+            .filter(|e| e.api.is_none() || e.api.as_deref() == Some("DescribeServices"))
+    }
     pub fn service(&self, cluster: &str, service: &str) -> Option<&EcsService> {
         self.services
             .iter()

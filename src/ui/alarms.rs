@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::AlarmsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows, unlisted_line};
+use super::widgets::{PaneCtx, dot, fit, inner_rows};
 use crate::domain::health::{Health, alarm_health};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
@@ -30,7 +30,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
     let mut lines = ctx.feed_lines(feed);
     if let Some(alarms) = &feed.data {
         for e in &alarms.unavailable {
-            lines.push(unlisted_line(e, width, t));
+            lines.push(ctx.unlisted_line(e, width));
         }
         if alarms.alarms.is_empty() {
             lines.push(Line::styled("no alarms found", t.muted()));
@@ -51,8 +51,11 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
             if health == Health::Critical {
                 state_style = state_style.add_modifier(Modifier::BOLD);
             }
-            let age = format!(" {}", ctx.ago(alarm.updated));
-            let name_width = width.saturating_sub(2 + state.len() + age.len());
+            let age = match &alarm.stale {
+                Some(e) => format!(" {}", ctx.stale_note(e)),
+                None => format!(" {}", ctx.ago(alarm.updated)),
+            };
+            let name_width = width.saturating_sub(2 + state.chars().count() + age.chars().count());
             lines.push(Line::from(vec![
                 dot(color),
                 Span::styled(state, state_style),

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::EcsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows, unlisted_line};
+use super::widgets::{PaneCtx, dot, fit, inner_rows};
 use crate::domain::health::service_health;
 use crate::domain::snapshot::RolloutState;
 
@@ -23,7 +23,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
     let mut lines = ctx.feed_lines(feed);
     if let Some(ecs) = &feed.data {
         for e in &ecs.unavailable {
-            lines.push(unlisted_line(e, width, t));
+            lines.push(ctx.unlisted_line(e, width));
         }
         if ecs.services.is_empty() {
             lines.push(Line::styled("no services found", t.muted()));
@@ -69,6 +69,10 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
                     Style::default().fg(health),
                 ),
             ]));
+            if let Some(e) = &svc.stale {
+                let note = format!("  {}", ctx.stale_note(e));
+                lines.push(Line::styled(fit(&note, width), t.muted()));
+            }
             if svc.deployments.len() > 1 {
                 for d in &svc.deployments {
                     let text = format!(

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::RdsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline, unlisted_line};
+use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
 use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, SourceError};
 
@@ -24,7 +24,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
         // A region that could not be listed: its instances are not shown,
         // and this says why (what is shown is all that answered).
         for e in rds.unlisted() {
-            lines.push(unlisted_line(e, inner.width as usize, ctx.theme));
+            lines.push(ctx.unlisted_line(e, inner.width as usize));
         }
         if rds.instances.is_empty() && rds.clusters.is_empty() {
             lines.push(Line::styled("no instances found", ctx.theme.muted()));
@@ -41,7 +41,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
-            let lag_unknown = rds.unavailable_in(&db.region, "GetMetricData");
+            let lag_unknown = rds.metrics_unavailable(&db.region);
             instance_lines(&mut lines, db, lag_unknown, id_width, width, limits, ctx);
         }
         for cluster in rds.clusters.iter() {
@@ -82,7 +82,10 @@ fn instance_lines(
         Span::styled(format!("{} ", db.status), Style::default().fg(health)),
     ];
     let used: usize = line.iter().map(|s| s.width()).sum();
-    let rest = format!("{place} · {role}");
+    let rest = match &db.stale {
+        Some(e) => format!("{} · {place} · {role}", ctx.stale_note(e)),
+        None => format!("{place} · {role}"),
+    };
     line.push(Span::styled(
         fit(&rest, width.saturating_sub(used)),
         t.muted(),
@@ -98,11 +101,14 @@ fn instance_lines(
             .map_or("lag ?".into(), |l| format!("lag {l:.0}s"));
         let head = format!("  ↳ {lag:<9} ");
         if let (None, Some(err)) = (db.lag_secs, lag_unknown) {
-            let why = format!(
-                "{}: {}",
-                err.code,
-                err.api.as_deref().unwrap_or("CloudWatch")
+            let mut why = format!(
+                "{} {}",
+                err.api.as_deref().unwrap_or("CloudWatch"),
+                err.code
             );
+            if let Some(since) = err.since {
+                why.push_str(&format!(" · last good {}", ctx.ago(since)));
+            }
             out.push(Line::from(vec![
                 Span::styled(head.clone(), Style::default().fg(t.critical)),
                 Span::styled(
@@ -138,6 +144,9 @@ fn cluster_line(
         n => format!("{n} members"),
     };
     let mut rest = format!("cluster · {members} · {}", cluster.region);
+    if let Some(e) = &cluster.stale {
+        rest = format!("{} · {rest}", ctx.stale_note(e));
+    }
     if let Some(source) = &cluster.replica_of {
         rest.push_str(&format!(" · secondary of {}", short_id(source)));
     }

@@ -86,6 +86,33 @@ impl PaneCtx<'_> {
     }
 }
 
+impl PaneCtx<'_> {
+    /// A part of a pane that could not be read while the rest was, and
+    /// since when: "✗ us-east-1: DescribeDBInstances Unreachable · last
+    /// good 2m ago". Rows it kept from then are marked by `stale_note`.
+    pub fn unlisted_line(&self, error: &SourceError, width: usize) -> Line<'static> {
+        let mut text = format!(
+            "✗ {}: {} {}",
+            error.region.as_deref().unwrap_or("?"),
+            error.api.as_deref().unwrap_or("call"),
+            error.code
+        );
+        if let Some(since) = error.since {
+            text.push_str(&format!(" · last good {}", self.ago(since)));
+        }
+        Line::styled(fit(&text, width), Style::default().fg(self.theme.critical))
+    }
+
+    /// What marks a row kept from a feed that now fails: "✗ Unreachable ·
+    /// as of 2m ago".
+    pub fn stale_note(&self, error: &SourceError) -> String {
+        match error.since {
+            Some(since) => format!("✗ {} · as of {}", error.code, self.ago(since)),
+            None => format!("✗ {}", error.code),
+        }
+    }
+}
+
 pub fn ago(now: Timestamp, at: Timestamp) -> String {
     let secs = now.duration_since(at).as_secs();
     if secs < 0 {
@@ -117,18 +144,6 @@ pub fn sparkline(values: &[u64], width: usize) -> String {
 }
 
 /// Text cut to `width` columns with an ellipsis.
-/// A part of a pane that could not be read while the rest was: what is
-/// shown is all that answered. "✗ us-east-1: DescribeDBInstances Unreachable".
-pub fn unlisted_line(error: &SourceError, width: usize, theme: &Theme) -> Line<'static> {
-    let text = format!(
-        "✗ {}: {} {}",
-        error.region.as_deref().unwrap_or("?"),
-        error.api.as_deref().unwrap_or("call"),
-        error.code
-    );
-    Line::styled(fit(&text, width), Style::default().fg(theme.critical))
-}
-
 pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();

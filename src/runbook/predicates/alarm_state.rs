@@ -14,6 +14,9 @@ impl Predicate for AlarmState {
         let alarm = alarms
             .alarm(&self.alarm)
             .ok_or_else(|| unseen(&self.alarm, alarms.unavailable.first()))?;
+        if let Some(e) = &alarm.stale {
+            return Err(not_read(&self.alarm, e));
+        }
         Ok(Evidence::judge(
             alarm.state == self.state,
             format!("{} is {}", self.alarm, alarm.state.as_str()),

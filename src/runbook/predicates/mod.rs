@@ -11,13 +11,16 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::snapshot::{DbCluster, DbInstance, EcsService, Feed, LiveState};
+use crate::domain::snapshot::{DbCluster, DbInstance, EcsService, Feed, LiveState, SourceError};
 use crate::domain::verify::{Evidence, Outcome, VerifyContext};
 use crate::runbook::model::Environment;
 
 /// What the predicate files share.
 mod prelude {
-    pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found, unseen};
+    pub(super) use super::{
+        Database, Predicate, Watched, data, ecs_service, not_found, not_read, unseen,
+    };
+    pub(super) use crate::domain::feeds::FeedKey;
     pub(super) use crate::domain::snapshot::LiveState;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
     pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
@@ -234,10 +237,27 @@ impl<'a> Database<'a> {
     /// report instead (no data, or not found).
     fn find(live: &'a LiveState, id: &str) -> Result<Self, Evidence> {
         let rds = data(&live.rds, "RDS")?;
-        rds.instance(id)
+        let db = rds
+            .instance(id)
             .map(Self::Instance)
             .or_else(|| rds.cluster(id).map(Self::Cluster))
-            .ok_or_else(|| unseen(id, rds.unlisted().next()))
+            .ok_or_else(|| unseen(id, rds.unlisted().next()))?;
+        let stale = match &db {
+            Self::Instance(i) => i.stale.as_ref(),
+            Self::Cluster(c) => c.stale.as_ref(),
+        };
+        match stale {
+            Some(e) => Err(not_read(&db.name(), e)),
+            None => Ok(db),
+        }
+    }
+
+    /// Why a figure of this database from `api` is unknown, if its call failed.
+    fn unavailable(&self, live: &'a LiveState, api: &str) -> Option<&'a SourceError> {
+        let Self::Instance(db) = self else {
+            return None;
+        };
+        live.rds.data.as_ref()?.unavailable_in(&db.region, api)
     }
 
     /// How the evidence names it: a cluster says so.
@@ -277,11 +297,21 @@ fn not_found(name: &str) -> Evidence {
 
 /// Not found, unless a listing failed: then it may be where that listing
 /// could not see, and the check is unknown, never not met.
-fn unseen(name: &str, unlisted: Option<&crate::domain::snapshot::SourceError>) -> Evidence {
+fn unseen(name: &str, unlisted: Option<&SourceError>) -> Evidence {
     match unlisted {
         Some(e) => Evidence::unknown(format!("{name} not seen: {e}")),
         None => not_found(name),
     }
+}
+
+/// A row kept from a feed that now fails: what it says may no longer be
+/// true, so the check is unknown, never judged on it.
+fn not_read(name: &str, error: &SourceError) -> Evidence {
+    let since = error
+        .since
+        .map(|at| format!(" since {}", at.strftime("%H:%M:%S UTC")))
+        .unwrap_or_default();
+    Evidence::unknown(format!("{name} not read{since}: {error}"))
 }
 
 /// The ECS service `cluster`/`service`, or the evidence to report instead.
@@ -291,6 +321,11 @@ fn ecs_service<'a>(
     name: &str,
 ) -> Result<&'a EcsService, Evidence> {
     let ecs = data(&live.ecs, "ECS")?;
-    ecs.service(cluster, name)
-        .ok_or_else(|| unseen(name, ecs.unavailable.first()))
+    let svc = ecs
+        .service(cluster, name)
+        .ok_or_else(|| unseen(name, ecs.unlisted().next()))?;
+    match &svc.stale {
+        Some(e) => Err(not_read(name, e)),
+        None => Ok(svc),
+    }
 }

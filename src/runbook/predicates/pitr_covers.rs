@@ -22,7 +22,10 @@ impl Predicate for PitrCovers {
                 from <= target && target <= to,
                 format!("window {} – {}", clock(from), clock(to)),
             ),
-            _ => Evidence::not_met(format!("{} has no restore window", db.name())),
+            _ => match db.unavailable(live, FeedKey::WINDOWS_API) {
+                Some(e) => Evidence::unknown(format!("{} restore window unknown: {e}", db.name())),
+                None => Evidence::not_met(format!("{} has no restore window", db.name())),
+            },
         })
     }
     fn label(&self) -> String {

@@ -13,15 +13,17 @@ pub struct ReplicaLagBelow {
 impl Predicate for ReplicaLagBelow {
     fn evaluate(&self, live: &LiveState, _: VerifyContext) -> Result<Evidence, Evidence> {
         let (instance, max) = (&self.instance, self.max);
-        let db = data(&live.rds, "RDS")?
-            .instance(instance)
-            .ok_or_else(|| not_found(instance))?;
-        Ok(match db.lag_secs {
-            Some(lag) => Evidence::judge(
+        let db = Database::find(live, instance)?;
+        let Database::Instance(found) = db else {
+            return Err(not_found(instance));
+        };
+        Ok(match (found.lag_secs, db.unavailable(live, FeedKey::METRICS_API)) {
+            (Some(lag), _) => Evidence::judge(
                 lag < max.secs() as f64,
                 format!("lag {lag:.0}s (max {max})"),
             ),
-            None => Evidence::unknown(format!("{instance} reports no lag")),
+            (None, Some(e)) => Evidence::unknown(format!("{instance} lag unknown: {e}")),
+            (None, None) => Evidence::unknown(format!("{instance} reports no lag")),
         })
     }
     fn label(&self) -> String {
