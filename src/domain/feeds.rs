@@ -145,6 +145,17 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// Parts that failed inside this answer while the rest answered.
+    pub fn unavailable(&self) -> &[SourceError] {
+        match self {
+            Self::Rds(d) => &d.unavailable,
+            Self::Backups(d) => &d.unavailable,
+            Self::Ecs(d) => &d.unavailable,
+            Self::Alarms(d) => &d.unavailable,
+            Self::RdsDetails(_) | Self::StoppedTasks(_) => &[],
+        }
+    }
+
     pub fn kind(&self) -> SourceKind {
         match self {
             Self::Rds(_) | Self::RdsDetails(_) => SourceKind::Rds,
@@ -270,21 +281,14 @@ fn merged<T: Default>(feeds: &Feeds<'_>, merge: fn(&Feeds<'_>, &mut T)) -> Feed<
     }
 }
 
-/// The failing feeds' errors (dated) and the partial failures their last
-/// good answers carried.
-fn failures<'a>(
-    feeds: &'a Feeds<'a>,
-    inner: impl Fn(&'a Payload) -> Option<&'a Vec<SourceError>>,
-) -> Vec<SourceError> {
+/// The failing feeds' errors (dated) and the partial failures their
+/// answers carried.
+fn failures(feeds: &Feeds<'_>) -> Vec<SourceError> {
     let mut out = Vec::new();
     for (_, feed) in feeds {
         match feed.stale_error() {
             Some(e) => out.push(e),
-            None => {
-                if let Some(errors) = feed.data.as_ref().and_then(&inner) {
-                    out.extend(errors.iter().cloned());
-                }
-            }
+            None => out.extend(feed.data.iter().flat_map(|p| p.unavailable()).cloned()),
         }
     }
     out
@@ -340,10 +344,7 @@ fn merge_rds(feeds: &Feeds<'_>, out: &mut RdsSnapshot) {
             }
         }
     }
-    out.unavailable = failures(feeds, |p| match p {
-        Payload::Rds(d) => Some(&d.unavailable),
-        _ => None,
-    });
+    out.unavailable = failures(feeds);
 }
 
 fn merge_backups(feeds: &Feeds<'_>, out: &mut BackupSnapshot) {
@@ -358,10 +359,7 @@ fn merge_backups(feeds: &Feeds<'_>, out: &mut BackupSnapshot) {
             .cmp(&a.restorable_at())
             .then_with(|| a.id.cmp(&b.id))
     });
-    out.unavailable = failures(feeds, |p| match p {
-        Payload::Backups(d) => Some(&d.unavailable),
-        _ => None,
-    });
+    out.unavailable = failures(feeds);
 }
 
 fn merge_ecs(feeds: &Feeds<'_>, out: &mut EcsSnapshot) {
@@ -391,10 +389,7 @@ fn merge_ecs(feeds: &Feeds<'_>, out: &mut EcsSnapshot) {
             svc.stopped_tasks = tasks.cloned().unwrap_or_default();
         }
     }
-    out.unavailable = failures(feeds, |p| match p {
-        Payload::Ecs(d) => Some(&d.unavailable),
-        _ => None,
-    });
+    out.unavailable = failures(feeds);
 }
 
 fn merge_alarms(feeds: &Feeds<'_>, out: &mut AlarmSnapshot) {
@@ -408,10 +403,7 @@ fn merge_alarms(feeds: &Feeds<'_>, out: &mut AlarmSnapshot) {
             a
         }));
     }
-    out.unavailable = failures(feeds, |p| match p {
-        Payload::Alarms(d) => Some(&d.unavailable),
-        _ => None,
-    });
+    out.unavailable = failures(feeds);
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use super::snapshot::{Feed, LiveState, SourceError};
+use super::snapshot::{LiveState, SourceError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RegionState {
@@ -25,43 +25,30 @@ pub struct RegionHealth {
     pub why: Option<String>,
 }
 
-/// The health of each region in `regions`, in that order. Errors that name
-/// no region (the simulated source, a fetch that timed out as a whole) are
-/// not pinned on any region.
+/// The health of each region in `regions`, in that order, from the feeds:
+/// a feed that fails counts against the region its error names, since its
+/// failures began; it is only degraded when another feed of that region
+/// answers. Parts that failed inside an answer (a vault) count as degraded.
+/// Errors that name no region (the simulated source) are not pinned on any.
 pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
-    // (error, since, whether the rest of its kind answered)
+    let answers = |region: &str| {
+        live.feeds().any(|(key, feed)| {
+            key.region.as_deref() == Some(region) && feed.error.is_none() && feed.data.is_some()
+        })
+    };
+    // (error, since, whether something else in its region answered)
     let mut failures: Vec<(&SourceError, Option<Timestamp>, bool)> = Vec::new();
-    failures.extend(failing(&live.rds));
-    failures.extend(failing(&live.backups));
-    failures.extend(failing(&live.ecs));
-    failures.extend(failing(&live.alarms));
-    // Parts that failed while the rest of their kind answered; partial when
-    // something else in the same region answered.
-    let same = |e: &SourceError, region: &str| e.region.as_deref() == Some(region);
-    if let Some(rds) = &live.rds.data {
-        failures.extend(rds.unavailable.iter().map(|e| {
-            let answered = rds.instances.iter().any(|d| same(e, &d.region))
-                || rds.clusters.iter().any(|c| same(e, &c.region));
-            (e, None, answered)
-        }));
-    }
-    if let Some(ecs) = &live.ecs.data {
-        failures.extend(ecs.unavailable.iter().map(|e| {
-            let answered = ecs.services.iter().any(|svc| same(e, &svc.region));
-            (e, None, answered)
-        }));
-    }
-    if let Some(alarms) = &live.alarms.data {
-        failures.extend(alarms.unavailable.iter().map(|e| {
-            let answered = alarms.alarms.iter().any(|a| same(e, &a.region));
-            (e, None, answered)
-        }));
-    }
-    if let Some(backups) = &live.backups.data {
-        failures.extend(backups.unavailable.iter().map(|e| {
-            let answered = backups.recovery_points.iter().any(|p| same(e, &p.region));
-            (e, None, answered)
-        }));
+    for (_, feed) in live.feeds() {
+        match (&feed.error, &feed.data) {
+            (Some((at, e)), _) => {
+                let answered = e.region.as_deref().is_some_and(answers);
+                failures.push((e, feed.failing_since.or(Some(*at)), answered));
+            }
+            (None, Some(payload)) => {
+                failures.extend(payload.unavailable().iter().map(|e| (e, None, true)));
+            }
+            (None, None) => {}
+        }
     }
     regions
         .iter()
@@ -101,12 +88,6 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
         .collect()
 }
 
-fn failing<T>(feed: &Feed<T>) -> Option<(&SourceError, Option<Timestamp>, bool)> {
-    feed.error
-        .as_ref()
-        .map(|(at, e)| (e, feed.failing_since.or(Some(*at)), false))
-}
-
 fn state_of(error: &SourceError) -> RegionState {
     match error.code.as_str() {
         "Unreachable" | "Timeout" => RegionState::Unreachable,
@@ -117,7 +98,8 @@ fn state_of(error: &SourceError) -> RegionState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::snapshot::{RdsSnapshot, SourceError};
+    use crate::domain::feeds::{FeedKey, FeedPart, Payload};
+    use crate::domain::snapshot::{RdsSnapshot, SourceError, SourceKind};
 
     fn at(minute: i64) -> Timestamp {
         Timestamp::from_second(1_773_450_000 + minute * 60).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -131,22 +113,30 @@ mod tests {
     fn the_worst_failure_of_each_region_since_it_began() {
         let mut live = LiveState::default();
         // The primary's RDS fails at minute 1 and again at 3: since 1.
-        live.rds.apply(at(0), Ok(RdsSnapshot::default()));
-        live.rds.apply(
+        live.apply(
+            &FeedKey::whole(SourceKind::Rds),
+            at(0),
+            Ok(Payload::Rds(RdsSnapshot::default())),
+        );
+        live.apply(
+            &FeedKey::whole(SourceKind::Rds),
             at(1),
             Err(error("Unreachable", "us-east-1", "DescribeDBInstances")),
         );
-        live.rds.apply(
+        live.apply(
+            &FeedKey::whole(SourceKind::Rds),
             at(3),
             Err(error("Unreachable", "us-east-1", "DescribeDBInstances")),
         );
         // Its alarms are throttled, which is less than unreachable.
-        live.alarms.apply(
+        live.apply(
+            &FeedKey::whole(SourceKind::Alarms),
             at(2),
             Err(error("Throttled", "us-east-1", "DescribeAlarms")),
         );
         // The DR region only throttles.
-        live.ecs.apply(
+        live.apply(
+            &FeedKey::whole(SourceKind::Ecs),
             at(2),
             Err(error("Throttled", "us-west-2", "DescribeServices")),
         );
@@ -175,8 +165,16 @@ mod tests {
             ]
         );
         // A good answer ends the failure and its clock.
-        live.rds.apply(at(4), Ok(RdsSnapshot::default()));
-        live.alarms.apply(at(4), Ok(Default::default()));
+        live.apply(
+            &FeedKey::whole(SourceKind::Rds),
+            at(4),
+            Ok(Payload::Rds(RdsSnapshot::default())),
+        );
+        live.apply(
+            &FeedKey::whole(SourceKind::Alarms),
+            at(4),
+            Ok(Payload::Alarms(Default::default())),
+        );
         assert_eq!(
             region_health(&["us-east-1"], &live)[0].state,
             RegionState::Ok
@@ -191,18 +189,27 @@ mod tests {
                                "multi_az": false, "lag_history": []}),
         )
         .unwrap_or_else(|e| panic!("{e}"));
+        let key = |part, region| FeedKey::of(SourceKind::Rds, part, region, 0);
         let mut live = LiveState::default();
+        // The primary region could not be listed at all.
+        let east = key(FeedPart::State, "us-east-1");
+        live.apply(&east, at(0), Err(east.error("Unreachable", "m".into())));
+        // The DR region answered, only its metrics did not.
         let rds = RdsSnapshot {
             instances: vec![instance],
-            unavailable: vec![
-                // The primary region could not be listed at all.
-                error("Unreachable", "us-east-1", "DescribeDBInstances"),
-                // The DR region answered, only its metrics did not.
-                error("Unreachable", "us-west-2", "GetMetricData"),
-            ],
             ..RdsSnapshot::default()
         };
-        live.rds.apply(at(0), Ok(rds));
+        live.apply(
+            &key(FeedPart::State, "us-west-2"),
+            at(0),
+            Ok(Payload::Rds(rds)),
+        );
+        let metrics = key(FeedPart::Metrics, "us-west-2");
+        live.apply(
+            &metrics,
+            at(0),
+            Err(metrics.error("Unreachable", "m".into())),
+        );
         let health = region_health(&["us-east-1", "us-west-2"], &live);
         assert_eq!(health[0].state, RegionState::Unreachable);
         assert_eq!(
@@ -216,7 +223,8 @@ mod tests {
     #[test]
     fn errors_naming_no_region_are_not_pinned_on_one() {
         let mut live = LiveState::default();
-        live.ecs.apply(
+        live.apply(
+            &FeedKey::whole(SourceKind::Ecs),
             at(0),
             Err(SourceError::new("Timeout", "the fetch took too long")),
         );
