@@ -10,7 +10,7 @@ use drconsole::domain::health::{Health, Limits};
 use drconsole::domain::snapshot::{Feed, LiveState, RdsSnapshot, SourceKind};
 use drconsole::runbook::load;
 use drconsole::sources::aws::{AwsSource, Watchlist};
-use drconsole::sources::{Payload, Source};
+use drconsole::sources::{Payload, Source, fetch_all};
 use drconsole::ui::export::to_text;
 use drconsole::ui::rds;
 use drconsole::ui::theme::DARK;
@@ -190,9 +190,10 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
     );
     let (runbook, _) = load::parse(&text, "outage.toml").unwrap();
     let proxy = fault_proxy().await;
+    // Every API of the primary region, as in a regional outage.
     proxy.set(Rule {
         region: Some(PRIMARY),
-        service: Some("rds"),
+        service: None,
         fault: Fault::Refuse,
     });
     let tuning = test_tuning();
@@ -209,9 +210,17 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
     assert_eq!(unlisted[0].region.as_deref(), Some(PRIMARY));
     assert_eq!(unlisted[0].code, "Unreachable");
 
+    // What `status` and the console hold: every feed folded in.
     let now = jiff::Timestamp::now();
-    let mut live = LiveState::default();
-    live.rds.apply(now, Ok(seen));
+    let live = fetch_all(&source, &[SourceKind::Rds], source.fetch_timeout(), now).await;
+    let ids_held: Vec<&str> = live
+        .rds
+        .data
+        .iter()
+        .flat_map(|r| &r.instances)
+        .map(|d| d.id.as_str())
+        .collect();
+    assert_eq!(ids_held, [dr.as_str()]);
 
     // The pane.
     let limits = Limits::from_runbook(&runbook);
