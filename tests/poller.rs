@@ -6,10 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use drconsole::clock::Clock;
-use drconsole::domain::snapshot::{
-    Alarm, AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, RdsSnapshot, SourceError,
-    SourceKind,
-};
+use drconsole::domain::snapshot::{Alarm, AlarmSnapshot, AlarmState, SourceError, SourceKind};
 use drconsole::sources::poller::{FETCH_TIMEOUT, Poller, Updates};
 use drconsole::sources::{Payload, Source, SourceUpdate};
 use futures::future::{BoxFuture, FutureExt};
@@ -32,12 +29,7 @@ struct FakeSource {
 }
 
 fn empty(kind: SourceKind) -> Payload {
-    match kind {
-        SourceKind::Rds => Payload::Rds(RdsSnapshot::default()),
-        SourceKind::Backups => Payload::Backups(BackupSnapshot::default()),
-        SourceKind::Ecs => Payload::Ecs(EcsSnapshot::default()),
-        SourceKind::Alarms => Payload::Alarms(AlarmSnapshot::default()),
-    }
+    Payload::empty(kind)
 }
 
 impl FakeSource {

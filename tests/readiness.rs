@@ -309,21 +309,9 @@ fn an_explicit_ready_list_wins_over_derivation() {
 
 fn instance(id: &str, lag: Option<f64>) -> DbInstance {
     DbInstance {
-        stale: None,
-        id: id.into(),
-        region: "us-east-1".into(),
         replica_of: lag.map(|_| "shop-db".into()),
-        status: "available".into(),
-        engine: None,
-        multi_az: false,
-        az: None,
-        endpoint: None,
-        earliest_restorable: None,
-        latest_restorable: None,
-        replication_state: None,
         lag_secs: lag,
-        lag_history: vec![],
-        metrics: None,
+        ..DbInstance::new(id, "us-east-1", "available")
     }
 }
 

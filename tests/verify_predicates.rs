@@ -34,21 +34,9 @@ fn dur(text: &str) -> HumanDuration {
 
 fn db(id: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
     DbInstance {
-        stale: None,
-        id: id.into(),
-        region: "us-east-1".into(),
         replica_of: replica_of.map(Into::into),
-        status: status.into(),
         engine: Some("postgres".into()),
-        multi_az: false,
-        az: None,
-        endpoint: None,
-        earliest_restorable: None,
-        latest_restorable: None,
-        replication_state: None,
-        lag_secs: None,
-        lag_history: vec![],
-        metrics: None,
+        ..DbInstance::new(id, "us-east-1", status)
     }
 }
 

@@ -145,6 +145,16 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// An answer with nothing in it, of one kind.
+    pub fn empty(kind: SourceKind) -> Self {
+        match kind {
+            SourceKind::Rds => Self::Rds(RdsSnapshot::default()),
+            SourceKind::Backups => Self::Backups(BackupSnapshot::default()),
+            SourceKind::Ecs => Self::Ecs(EcsSnapshot::default()),
+            SourceKind::Alarms => Self::Alarms(AlarmSnapshot::default()),
+        }
+    }
+
     /// Parts that failed inside this answer while the rest answered.
     pub fn unavailable(&self) -> &[SourceError] {
         match self {
@@ -294,6 +304,20 @@ fn failures(feeds: &Feeds<'_>) -> Vec<SourceError> {
     out
 }
 
+/// A feed's rows, each marked with the feed's error while it fails.
+fn marked<'a, T: Clone>(
+    rows: &'a [T],
+    stale: &'a Option<SourceError>,
+    mark: fn(&mut T) -> &mut Option<SourceError>,
+) -> impl Iterator<Item = T> + 'a {
+    rows.iter().cloned().map(move |mut row| {
+        if stale.is_some() {
+            mark(&mut row).clone_from(stale);
+        }
+        row
+    })
+}
+
 fn merge_rds(feeds: &Feeds<'_>, out: &mut RdsSnapshot) {
     for (_, feed) in feeds {
         let Some(Payload::Rds(data)) = &feed.data else {
@@ -301,15 +325,9 @@ fn merge_rds(feeds: &Feeds<'_>, out: &mut RdsSnapshot) {
         };
         let stale = feed.stale_error();
         out.instances
-            .extend(data.instances.iter().cloned().map(|mut db| {
-                db.stale = db.stale.or(stale.clone());
-                db
-            }));
+            .extend(marked(&data.instances, &stale, |r| &mut r.stale));
         out.clusters
-            .extend(data.clusters.iter().cloned().map(|mut c| {
-                c.stale = c.stale.or(stale.clone());
-                c
-            }));
+            .extend(marked(&data.clusters, &stale, |r| &mut r.stale));
     }
     for (key, feed) in feeds.iter().filter(|(k, _)| k.part.is_detail()) {
         let in_region = |db: &&mut super::snapshot::DbInstance| {
@@ -369,10 +387,7 @@ fn merge_ecs(feeds: &Feeds<'_>, out: &mut EcsSnapshot) {
         };
         let stale = feed.stale_error();
         out.services
-            .extend(data.services.iter().cloned().map(|mut svc| {
-                svc.stale = svc.stale.or(stale.clone());
-                svc
-            }));
+            .extend(marked(&data.services, &stale, |r| &mut r.stale));
     }
     for (key, feed) in feeds.iter().filter(|(k, _)| k.part.is_detail()) {
         let in_region = |svc: &&mut super::snapshot::EcsService| {
@@ -398,10 +413,8 @@ fn merge_alarms(feeds: &Feeds<'_>, out: &mut AlarmSnapshot) {
             continue;
         };
         let stale = feed.stale_error();
-        out.alarms.extend(data.alarms.iter().cloned().map(|mut a| {
-            a.stale = a.stale.or(stale.clone());
-            a
-        }));
+        out.alarms
+            .extend(marked(&data.alarms, &stale, |r| &mut r.stale));
     }
     out.unavailable = failures(feeds);
 }
@@ -424,21 +437,8 @@ mod tests {
 
     fn db(id: &str, region: &str, status: &str, replica_of: Option<&str>) -> DbInstance {
         DbInstance {
-            id: id.into(),
-            region: region.into(),
             replica_of: replica_of.map(Into::into),
-            status: status.into(),
-            engine: None,
-            multi_az: false,
-            az: None,
-            endpoint: None,
-            earliest_restorable: None,
-            latest_restorable: None,
-            replication_state: None,
-            lag_secs: None,
-            lag_history: Vec::new(),
-            metrics: None,
-            stale: None,
+            ..DbInstance::new(id, region, status)
         }
     }
 

@@ -262,6 +262,27 @@ pub struct DbMetrics {
 }
 
 impl DbInstance {
+    /// An instance with nothing known but its name, region and status.
+    pub fn new(id: &str, region: &str, status: &str) -> Self {
+        Self {
+            id: id.into(),
+            region: region.into(),
+            replica_of: None,
+            status: status.into(),
+            engine: None,
+            multi_az: false,
+            az: None,
+            endpoint: None,
+            earliest_restorable: None,
+            latest_restorable: None,
+            replication_state: None,
+            lag_secs: None,
+            lag_history: Vec::new(),
+            metrics: None,
+            stale: None,
+        }
+    }
+
     pub fn is_replica(&self) -> bool {
         self.replica_of.is_some()
     }

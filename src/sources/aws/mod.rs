@@ -429,7 +429,7 @@ impl AwsSource {
     async fn fetch_feed_now(&self, key: &FeedKey) -> Result<Payload, SourceError> {
         let Some(region) = key.region.as_deref() else {
             // A kind with nothing to watch: nothing to call.
-            return Ok(empty(key.kind));
+            return Ok(Payload::empty(key.kind));
         };
         match (key.kind, key.part, key.scope.as_deref()) {
             (SourceKind::Rds, FeedPart::State, _) => self.rds_instances(region).await,
@@ -464,15 +464,6 @@ fn answer<T: Default>(feed: Feed<T>) -> Result<T, SourceError> {
     match (feed.error, feed.data) {
         (Some((_, e)), _) => Err(e),
         (None, data) => Ok(data.unwrap_or_default()),
-    }
-}
-
-fn empty(kind: SourceKind) -> Payload {
-    match kind {
-        SourceKind::Rds => Payload::Rds(RdsSnapshot::default()),
-        SourceKind::Backups => Payload::Backups(BackupSnapshot::default()),
-        SourceKind::Ecs => Payload::Ecs(EcsSnapshot::default()),
-        SourceKind::Alarms => Payload::Alarms(AlarmSnapshot::default()),
     }
 }
 
