@@ -14,6 +14,7 @@ impl Predicate for AlarmState {
         let alarm = alarms
             .alarm(&self.alarm)
             .ok_or_else(|| unseen(&self.alarm, alarms.unavailable.first()))?;
+        fresh(&self.alarm, &alarm.stale)?;
         Ok(Evidence::judge(
             alarm.state == self.state,
             format!("{} is {}", self.alarm, alarm.state.as_str()),

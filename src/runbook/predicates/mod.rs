@@ -17,7 +17,9 @@ use crate::runbook::model::Environment;
 
 /// What the predicate files share.
 mod prelude {
-    pub(super) use super::{Database, Predicate, Watched, data, ecs_service, not_found, unseen};
+    pub(super) use super::{
+        Database, Predicate, Watched, data, ecs_service, fresh, not_found, unseen,
+    };
     pub(super) use crate::domain::snapshot::LiveState;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
     pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
@@ -234,10 +236,17 @@ impl<'a> Database<'a> {
     /// report instead (no data, or not found).
     fn find(live: &'a LiveState, id: &str) -> Result<Self, Evidence> {
         let rds = data(&live.rds, "RDS")?;
-        rds.instance(id)
+        let db = rds
+            .instance(id)
             .map(Self::Instance)
             .or_else(|| rds.cluster(id).map(Self::Cluster))
-            .ok_or_else(|| unseen(id, rds.unlisted().next()))
+            .ok_or_else(|| unseen(id, rds.unlisted().next()))?;
+        let stale = match db {
+            Self::Instance(d) => &d.stale,
+            Self::Cluster(c) => &c.stale,
+        };
+        fresh(id, stale)?;
+        Ok(db)
     }
 
     /// How the evidence names it: a cluster says so.
@@ -284,6 +293,15 @@ fn unseen(name: &str, unlisted: Option<&crate::domain::snapshot::SourceError>) -
     }
 }
 
+/// A row kept from a feed that now fails says what was, not what is: a
+/// check on it is unknown, never met or not met on old data.
+fn fresh(name: &str, stale: &Option<crate::domain::snapshot::SourceError>) -> Result<(), Evidence> {
+    match stale {
+        Some(e) => Err(Evidence::unknown(format!("{name} not seen now: {e}"))),
+        None => Ok(()),
+    }
+}
+
 /// The ECS service `cluster`/`service`, or the evidence to report instead.
 fn ecs_service<'a>(
     live: &'a LiveState,
@@ -291,6 +309,9 @@ fn ecs_service<'a>(
     name: &str,
 ) -> Result<&'a EcsService, Evidence> {
     let ecs = data(&live.ecs, "ECS")?;
-    ecs.service(cluster, name)
-        .ok_or_else(|| unseen(name, ecs.unavailable.first()))
+    let svc = ecs
+        .service(cluster, name)
+        .ok_or_else(|| unseen(name, ecs.unavailable.first()))?;
+    fresh(name, &svc.stale)?;
+    Ok(svc)
 }

@@ -16,6 +16,7 @@ impl Predicate for ReplicaLagBelow {
         let db = data(&live.rds, "RDS")?
             .instance(instance)
             .ok_or_else(|| not_found(instance))?;
+        fresh(instance, &db.stale)?;
         Ok(match db.lag_secs {
             Some(lag) => Evidence::judge(
                 lag < max.secs() as f64,
