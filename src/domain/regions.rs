@@ -36,31 +36,47 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
     failures.extend(failing(&live.ecs));
     failures.extend(failing(&live.alarms));
     // Parts that failed while the rest of their kind answered; partial when
-    // something else in the same region answered.
-    let same = |e: &SourceError, region: &str| e.region.as_deref() == Some(region);
+    // something else in the same region answered now (a row kept stale from
+    // an earlier answer says nothing of now). Each dates from its `since`.
+    let answered = |e: &SourceError, region: &str, stale: &Option<SourceError>| {
+        e.region.as_deref() == Some(region) && stale.is_none()
+    };
     if let Some(rds) = &live.rds.data {
         failures.extend(rds.unavailable.iter().map(|e| {
-            let answered = rds.instances.iter().any(|d| same(e, &d.region))
-                || rds.clusters.iter().any(|c| same(e, &c.region));
-            (e, None, answered)
+            let answered = rds
+                .instances
+                .iter()
+                .any(|d| answered(e, &d.region, &d.stale))
+                || rds
+                    .clusters
+                    .iter()
+                    .any(|c| answered(e, &c.region, &c.stale));
+            (e, e.since, answered)
         }));
     }
     if let Some(ecs) = &live.ecs.data {
         failures.extend(ecs.unavailable.iter().map(|e| {
-            let answered = ecs.services.iter().any(|svc| same(e, &svc.region));
-            (e, None, answered)
+            let answered = ecs
+                .services
+                .iter()
+                .any(|s| answered(e, &s.region, &s.stale));
+            (e, e.since, answered)
         }));
     }
     if let Some(alarms) = &live.alarms.data {
         failures.extend(alarms.unavailable.iter().map(|e| {
-            let answered = alarms.alarms.iter().any(|a| same(e, &a.region));
-            (e, None, answered)
+            let answered = alarms
+                .alarms
+                .iter()
+                .any(|a| answered(e, &a.region, &a.stale));
+            (e, e.since, answered)
         }));
     }
     if let Some(backups) = &live.backups.data {
+        let same = |e: &SourceError, region: &str| e.region.as_deref() == Some(region);
         failures.extend(backups.unavailable.iter().map(|e| {
             let answered = backups.recovery_points.iter().any(|p| same(e, &p.region));
-            (e, None, answered)
+            (e, e.since, answered)
         }));
     }
     regions
@@ -211,6 +227,55 @@ mod tests {
         );
         assert_eq!(health[1].state, RegionState::Degraded);
         assert_eq!(health[1].why.as_deref(), Some("GetMetricData: Unreachable"));
+    }
+
+    #[test]
+    fn a_region_seen_only_in_stale_rows_is_unreachable_since_its_last_good_answer() {
+        use crate::domain::feeds::{FeedKey, FeedPart, Payload};
+        use crate::domain::snapshot::SourceKind;
+        let instance = |id: &str, region: &str| -> crate::domain::snapshot::DbInstance {
+            serde_json::from_value(serde_json::json!({"id": id, "region": region,
+                "status": "available", "multi_az": false, "lag_history": []}))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let feed = |region: &str, rank| FeedKey::of(SourceKind::Rds, FeedPart::State, region, rank);
+        let rows = |db| {
+            Ok(Payload::Rds(RdsSnapshot {
+                instances: vec![db],
+                ..RdsSnapshot::default()
+            }))
+        };
+        let mut live = LiveState::default();
+        live.apply(
+            &feed("us-east-1", 0),
+            at(0),
+            rows(instance("db", "us-east-1")),
+        );
+        live.apply(
+            &feed("us-west-2", 1),
+            at(0),
+            rows(instance("db-dr", "us-west-2")),
+        );
+        // The primary region stops answering; its row stays, stale.
+        let down = error("Unreachable", "us-east-1", "DescribeDBInstances");
+        live.apply(&feed("us-east-1", 0), at(2), Err(down.clone()));
+        live.apply(&feed("us-east-1", 0), at(3), Err(down));
+        live.apply(
+            &feed("us-west-2", 1),
+            at(3),
+            rows(instance("db-dr", "us-west-2")),
+        );
+        let health = region_health(&["us-east-1", "us-west-2"], &live);
+        assert_eq!(
+            health[0],
+            RegionHealth {
+                region: "us-east-1".into(),
+                state: RegionState::Unreachable,
+                since: Some(at(0)),
+                why: Some("DescribeDBInstances: Unreachable".into()),
+            }
+        );
+        assert_eq!(health[1].state, RegionState::Ok);
     }
 
     #[test]
