@@ -223,7 +223,10 @@ verify.instance_promoted = {{ instance = "{orders_dr}" }}
     assert!(primary_health.since.is_some(), "{primary_health:?}");
     assert_eq!(header.region_health[1].state, RegionState::Ok);
 
-    // The DR cluster is promoted while the primary stays unreachable.
+    // The DR cluster is promoted while the primary stays unreachable. A
+    // cluster, not the replica instance: moto keeps an instance's
+    // ReadReplicaSourceDBInstanceIdentifier after PromoteReadReplica (real
+    // RDS drops it), but clears a cluster's replication source.
     rds(DR, &moto())
         .promote_read_replica_db_cluster()
         .db_cluster_identifier(&orders_dr)
