@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 
-use super::snapshot::{Feed, LiveState, SourceError};
+use super::snapshot::{Feed, LiveState, SourceError, SourceKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RegionState {
@@ -29,54 +29,46 @@ pub struct RegionHealth {
 /// no region (the simulated source, a fetch that timed out as a whole) are
 /// not pinned on any region.
 pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
-    // (error, since, whether the rest of its kind answered)
+    // (error, since, whether the region answered something else of its kind)
     let mut failures: Vec<(&SourceError, Option<Timestamp>, bool)> = Vec::new();
     failures.extend(failing(&live.rds));
     failures.extend(failing(&live.backups));
     failures.extend(failing(&live.ecs));
     failures.extend(failing(&live.alarms));
-    // Parts that failed while the rest of their kind answered; partial when
-    // something else in the same region answered now (a row kept stale from
-    // an earlier answer says nothing of now). Each dates from its `since`.
-    let answered = |e: &SourceError, region: &str, stale: &Option<SourceError>| {
-        e.region.as_deref() == Some(region) && stale.is_none()
-    };
-    if let Some(rds) = &live.rds.data {
-        failures.extend(rds.unavailable.iter().map(|e| {
-            let answered = rds
-                .instances
-                .iter()
-                .any(|d| answered(e, &d.region, &d.stale))
-                || rds
-                    .clusters
-                    .iter()
-                    .any(|c| answered(e, &c.region, &c.stale));
-            (e, e.since, answered)
-        }));
+    // Each failing feed of a region, since its failures began.
+    for (key, feed) in live.feeds() {
+        if let Some((at, e)) = &feed.error {
+            let answered = e
+                .region
+                .as_deref()
+                .is_some_and(|r| answers(live, key.kind, r));
+            failures.push((e, feed.failing_since.or(Some(*at)), answered));
+        }
     }
-    if let Some(ecs) = &live.ecs.data {
-        failures.extend(ecs.unavailable.iter().map(|e| {
-            let answered = ecs
-                .services
-                .iter()
-                .any(|s| answered(e, &s.region, &s.stale));
-            (e, e.since, answered)
-        }));
-    }
-    if let Some(alarms) = &live.alarms.data {
-        failures.extend(alarms.unavailable.iter().map(|e| {
-            let answered = alarms
-                .alarms
-                .iter()
-                .any(|a| answered(e, &a.region, &a.stale));
-            (e, e.since, answered)
-        }));
-    }
-    if let Some(backups) = &live.backups.data {
-        let same = |e: &SourceError, region: &str| e.region.as_deref() == Some(region);
-        failures.extend(backups.unavailable.iter().map(|e| {
-            let answered = backups.recovery_points.iter().any(|p| same(e, &p.region));
-            (e, e.since, answered)
+    // Parts that failed while the rest of their kind answered (the failing
+    // feeds again, and parts failing inside good answers, e.g. a vault).
+    let unavailable = [
+        live.rds
+            .data
+            .as_ref()
+            .map(|d| (SourceKind::Rds, &d.unavailable)),
+        live.backups
+            .data
+            .as_ref()
+            .map(|d| (SourceKind::Backups, &d.unavailable)),
+        live.ecs
+            .data
+            .as_ref()
+            .map(|d| (SourceKind::Ecs, &d.unavailable)),
+        live.alarms
+            .data
+            .as_ref()
+            .map(|d| (SourceKind::Alarms, &d.unavailable)),
+    ];
+    for (kind, errors) in unavailable.into_iter().flatten() {
+        failures.extend(errors.iter().map(|e| {
+            let answered = e.region.as_deref().is_some_and(|r| answers(live, kind, r));
+            (e, None, answered)
         }));
     }
     regions
@@ -93,8 +85,9 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
                     };
                     (state, *since, *e)
                 })
-                // Worst first; of equals, the longest-lasting.
-                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+                // Worst first; of equals, the longest-lasting (known
+                // beats unknown).
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| lasting(a.1, b.1)));
             match worst {
                 Some((state, since, e)) => RegionHealth {
                     region: region.to_string(),
@@ -115,6 +108,33 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
             }
         })
         .collect()
+}
+
+/// Whether the region answered now for this kind: a fresh row there (rows
+/// kept stale from an earlier answer say nothing of now).
+fn answers(live: &LiveState, kind: SourceKind, region: &str) -> bool {
+    let here = |r: &str, stale: &Option<SourceError>| r == region && stale.is_none();
+    match kind {
+        SourceKind::Rds => live.rds.data.as_ref().is_some_and(|d| {
+            d.instances.iter().any(|i| here(&i.region, &i.stale))
+                || d.clusters.iter().any(|c| here(&c.region, &c.stale))
+        }),
+        SourceKind::Ecs => (live.ecs.data.as_ref())
+            .is_some_and(|d| d.services.iter().any(|s| here(&s.region, &s.stale))),
+        SourceKind::Alarms => (live.alarms.data.as_ref())
+            .is_some_and(|d| d.alarms.iter().any(|a| here(&a.region, &a.stale))),
+        SourceKind::Backups => (live.backups.data.as_ref())
+            .is_some_and(|d| d.recovery_points.iter().any(|p| p.region == region)),
+    }
+}
+
+/// Orders failures' starts so the longest-lasting is the greatest; an
+/// unknown start is the least.
+fn lasting(a: Option<Timestamp>, b: Option<Timestamp>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    }
 }
 
 fn failing<T>(feed: &Feed<T>) -> Option<(&SourceError, Option<Timestamp>, bool)> {
@@ -230,9 +250,8 @@ mod tests {
     }
 
     #[test]
-    fn a_region_seen_only_in_stale_rows_is_unreachable_since_its_last_good_answer() {
+    fn a_region_seen_only_in_stale_rows_is_unreachable_since_its_failures_began() {
         use crate::domain::feeds::{FeedKey, FeedPart, Payload};
-        use crate::domain::snapshot::SourceKind;
         let instance = |id: &str, region: &str| -> crate::domain::snapshot::DbInstance {
             serde_json::from_value(serde_json::json!({"id": id, "region": region,
                 "status": "available", "multi_az": false, "lag_history": []}))
@@ -271,7 +290,7 @@ mod tests {
             RegionHealth {
                 region: "us-east-1".into(),
                 state: RegionState::Unreachable,
-                since: Some(at(0)),
+                since: Some(at(2)),
                 why: Some("DescribeDBInstances: Unreachable".into()),
             }
         );
