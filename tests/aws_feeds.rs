@@ -176,6 +176,7 @@ verify.instance_promoted = {{ instance = "{orders_dr}" }}
     assert_eq!(outcome(console.app(), "primary-up"), Outcome::Met);
     assert_eq!(outcome(console.app(), "promote"), Outcome::NotMet);
 
+    let refused_at = Timestamp::now();
     proxy.set(Rule {
         region: Some(PRIMARY),
         service: None,
@@ -220,7 +221,12 @@ verify.instance_promoted = {{ instance = "{orders_dr}" }}
         RegionState::Unreachable,
         "{primary_health:?}"
     );
-    assert!(primary_health.since.is_some(), "{primary_health:?}");
+    assert!(
+        primary_health
+            .since
+            .is_some_and(|since| since >= refused_at),
+        "since its failures began: {primary_health:?}"
+    );
     assert_eq!(header.region_health[1].state, RegionState::Ok);
 
     // The DR cluster is promoted while the primary stays unreachable. A
