@@ -107,17 +107,6 @@ async fn create_instance(region: &str, id: &str, engine: &str, multi_az: bool) -
         .to_string()
 }
 
-async fn create_replica(region: &str, id: &str, source_arn: &str) {
-    rds(region, &moto())
-        .create_db_instance_read_replica()
-        .db_instance_identifier(id)
-        .source_db_instance_identifier(source_arn)
-        .db_instance_class("db.t3.micro")
-        .send()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn rds_instances_replicas_lag_and_load_are_what_was_seeded() {
     let main = unique("ledger-main");
@@ -196,39 +185,6 @@ fn aurora(id: &str, region: Option<&str>) -> RdsClusterSpec {
     }
 }
 
-/// Creates an Aurora PostgreSQL cluster (a replica cluster of `source`, an
-/// ARN, if given) and, for each `members` name, an instance in it (the first
-/// one created becomes the writer). Returns the cluster's ARN.
-async fn create_cluster(region: &str, id: &str, source: Option<&str>, members: &[&str]) -> String {
-    let client = rds(region, &moto());
-    let out = client
-        .create_db_cluster()
-        .db_cluster_identifier(id)
-        .engine("aurora-postgresql")
-        .master_username("admin")
-        .master_user_password("not-a-secret-1")
-        .backup_retention_period(7)
-        .set_replication_source_identifier(source.map(String::from))
-        .send()
-        .await
-        .unwrap();
-    for member in members {
-        client
-            .create_db_instance()
-            .db_instance_identifier(*member)
-            .db_cluster_identifier(id)
-            .db_instance_class("db.r6g.large")
-            .engine("aurora-postgresql")
-            .send()
-            .await
-            .unwrap();
-    }
-    out.db_cluster()
-        .and_then(|c| c.db_cluster_arn())
-        .unwrap()
-        .to_string()
-}
-
 #[tokio::test]
 async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
     let orders = unique("orders-aurora");
@@ -236,9 +192,9 @@ async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
     let unrelated = unique("not-watched-aurora");
     let absent = unique("never-created-aurora");
     let (writer, reader) = (format!("{orders}-a"), format!("{orders}-b"));
-    let orders_arn = create_cluster(PRIMARY, &orders, None, &[&writer, &reader]).await;
-    create_cluster(DR, &reports, Some(&orders_arn), &[]).await;
-    create_cluster(PRIMARY, &unrelated, None, &[]).await;
+    let orders_arn = create_aurora(PRIMARY, &orders, None, &[&writer, &reader]).await;
+    create_aurora(DR, &reports, Some(&orders_arn), &[]).await;
+    create_aurora(PRIMARY, &unrelated, None, &[]).await;
 
     let mut env = env(vec![], vec![], AlarmSpec::default());
     env.rds_clusters = vec![

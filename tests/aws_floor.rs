@@ -61,11 +61,11 @@ async fn alarms_of(source: &AwsSource) -> AlarmSnapshot {
     }
 }
 
-/// Runs the futures `SEEDING` at a time.
-async fn all<F: Future<Output = ()>>(futures: impl IntoIterator<Item = F>) {
+/// Runs the futures `SEEDING` at a time; their outputs are dropped.
+async fn all<T, F: Future<Output = T>>(futures: impl IntoIterator<Item = F>) {
     futures::stream::iter(futures)
         .buffer_unordered(SEEDING)
-        .collect::<Vec<()>>()
+        .collect::<Vec<T>>()
         .await;
 }
 

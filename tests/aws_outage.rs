@@ -13,14 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudwatch::types::StateValue;
-use drconsole::app::{Action, App, Origin};
-use drconsole::clock::Clock;
 use drconsole::domain::snapshot::{Feed, SourceKind};
 use drconsole::runbook::model::Runbook;
-use drconsole::runtime::{JournalSettings, Launched, Session, launch};
 use drconsole::sources::SourceUpdate;
 use drconsole::sources::aws::{AwsSource, AwsTuning, Watchlist};
-use drconsole::sources::poller::Updates;
+use emulators::console::LiveConsole;
 use emulators::*;
 
 const REGION: &str = "ap-southeast-2";
@@ -124,33 +121,16 @@ fn runbook(db: &str, cluster: &str, alarm: &str) -> Runbook {
     .unwrap()
 }
 
-struct Console {
-    session: Session,
-    updates: Updates,
-    _launched_poller: Arc<drconsole::sources::poller::Poller>,
-}
-
-impl Console {
-    /// Feeds poll results into the app until `done` holds; fails after 30 s.
-    /// Returns how many alarm updates arrived meanwhile.
-    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) -> usize {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        let mut alarm_updates = 0;
-        while !done(&self.session.app) {
-            let update = tokio::time::timeout_at(deadline, self.updates.recv())
-                .await
-                .unwrap_or_else(|_| panic!("30 s without: {what}"))
-                .expect("the poller runs");
-            let alarms_ok = match &update {
-                SourceUpdate::Fetched { key, result, .. } => {
-                    key.kind == SourceKind::Alarms && result.is_ok()
-                }
-                SourceUpdate::Unchanged { key, .. } => key.kind == SourceKind::Alarms,
-            };
-            alarm_updates += usize::from(alarms_ok);
-            self.session.dispatch(Action::Source(update));
-        }
-        alarm_updates
+/// Counts good alarm fetches (new or unchanged) among the updates.
+fn count_alarms(count: &mut usize) -> impl FnMut(&SourceUpdate) + '_ {
+    move |update| {
+        let alarms_ok = match update {
+            SourceUpdate::Fetched { key, result, .. } => {
+                key.kind == SourceKind::Alarms && result.is_ok()
+            }
+            SourceUpdate::Unchanged { key, .. } => key.kind == SourceKind::Alarms,
+        };
+        *count += usize::from(alarms_ok);
     }
 }
 
@@ -177,52 +157,41 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
     let clients = [region_clients(REGION, &moto.url(), &ministack())];
     let watch = Watchlist::new(&runbook.environment, None, &[]);
     let source = Arc::new(AwsSource::from_clients(watch, tuning, clients).unwrap());
-    let journal = tempfile::tempdir().unwrap();
-    let origin = Origin {
-        source: "aws".into(),
-        simulated: false,
-    };
-    let app = App::new(runbook, origin, Clock::System.now(), Some("watch"));
-    let settings = JournalSettings {
-        dir: journal.path().to_path_buf(),
-        actor: "tester".into(),
-        resume: false,
-    };
-    let Launched {
-        session,
-        updates,
-        poller,
-    } = launch(app, source, Clock::System, settings);
-    let mut console = Console {
-        session,
-        updates,
-        _launched_poller: poller,
-    };
+    let mut console = LiveConsole::open(runbook, "watch", source);
 
     console
-        .until("every pane with data", |app| {
-            app.live().rds.data.is_some()
-                && app.live().ecs.data.is_some()
-                && app.live().backups.data.is_some()
-                && app.live().alarms.data.is_some()
-        })
+        .until(
+            "every pane with data",
+            |_| {},
+            |app| {
+                app.live().rds.data.is_some()
+                    && app.live().ecs.data.is_some()
+                    && app.live().backups.data.is_some()
+                    && app.live().alarms.data.is_some()
+            },
+        )
         .await;
-    let live = console.session.app.live();
+    let live = console.app().live();
     assert_eq!(live.rds.data.as_ref().unwrap().instances[0].id, db);
     assert_eq!(live.ecs.data.as_ref().unwrap().services[0].status, "ACTIVE");
     assert!(live.alarms.data.as_ref().unwrap().alarm(&alarm).is_some());
 
     moto.stop();
     let stopped = Instant::now();
-    let alarms_meanwhile = console
-        .until("RDS, ECS and recovery points failing", |app| {
-            failing(&app.live().rds).is_some()
-                && failing(&app.live().ecs).is_some()
-                && failing(&app.live().backups).is_some()
-        })
+    let mut alarms_meanwhile = 0;
+    console
+        .until(
+            "RDS, ECS and recovery points failing",
+            count_alarms(&mut alarms_meanwhile),
+            |app| {
+                failing(&app.live().rds).is_some()
+                    && failing(&app.live().ecs).is_some()
+                    && failing(&app.live().backups).is_some()
+            },
+        )
         .await;
     let noticed = stopped.elapsed();
-    let live = console.session.app.live();
+    let live = console.app().live();
     assert_eq!(
         failing(&live.rds),
         Some("Unreachable"),
@@ -246,45 +215,54 @@ async fn a_stopped_emulator_fails_its_panes_only_and_they_recover() {
         "noticed after {noticed:?}"
     );
     console
-        .until("the alarms pane updating during the outage", |app| {
-            failing(&app.live().alarms).is_none()
-        })
+        .until(
+            "the alarms pane updating during the outage",
+            |_| {},
+            |app| failing(&app.live().alarms).is_none(),
+        )
         .await;
-    let before = console.session.app.live().alarms.last_good;
-    let more_alarms = console
-        .until("a newer good alarms fetch", move |app| {
-            app.live().alarms.last_good > before
-        })
+    let before = console.app().live().alarms.last_good;
+    let mut more_alarms = 0;
+    console
+        .until(
+            "a newer good alarms fetch",
+            count_alarms(&mut more_alarms),
+            move |app| app.live().alarms.last_good > before,
+        )
         .await;
     assert!(alarms_meanwhile + more_alarms > 0);
-    assert!(failing(&console.session.app.live().alarms).is_none());
+    assert!(failing(&console.app().live().alarms).is_none());
     eprintln!("outage noticed after {noticed:?}");
 
     let moto = PrivateMoto::start(port);
     seed_moto(&moto.url(), &db, &cluster).await;
     let restarted = Instant::now();
     console
-        .until("RDS, ECS and recovery points recovered", |app| {
-            let seeded = app
-                .live()
-                .rds
-                .data
-                .as_ref()
-                .is_some_and(|r| !r.instances.is_empty())
-                && app
+        .until(
+            "RDS, ECS and recovery points recovered",
+            |_| {},
+            |app| {
+                let seeded = app
                     .live()
-                    .ecs
+                    .rds
                     .data
                     .as_ref()
-                    .is_some_and(|e| e.services[0].status == "ACTIVE");
-            seeded
-                && failing(&app.live().rds).is_none()
-                && failing(&app.live().ecs).is_none()
-                && failing(&app.live().backups).is_none()
-        })
+                    .is_some_and(|r| !r.instances.is_empty())
+                    && app
+                        .live()
+                        .ecs
+                        .data
+                        .as_ref()
+                        .is_some_and(|e| e.services[0].status == "ACTIVE");
+                seeded
+                    && failing(&app.live().rds).is_none()
+                    && failing(&app.live().ecs).is_none()
+                    && failing(&app.live().backups).is_none()
+            },
+        )
         .await;
     eprintln!("recovered after {:?}", restarted.elapsed());
-    let live = console.session.app.live();
+    let live = console.app().live();
     assert_eq!(live.rds.data.as_ref().unwrap().instances[0].id, db);
     assert_eq!(live.ecs.data.as_ref().unwrap().services[0].desired, 2);
 }

@@ -1119,3 +1119,70 @@ fn every_registered_predicate_through_every_path() {
         }
     }
 }
+
+/// Rows kept from a feed that now fails (its region unreachable, say) say
+/// what was, not what is: every check on them is unknown and says why,
+/// while the same checks on the same rows fresh are judged.
+#[test]
+fn checks_on_rows_kept_stale_are_unknown() {
+    let checks = || {
+        [
+            ("status", instance_status("db", "available"), "db"),
+            ("promoted", promoted("orders"), "orders"),
+            ("lag", lag_below("db-replica", "1m"), "db-replica"),
+            ("ecs", ecs_stable("web"), "web"),
+            ("alarm", alarm("db-down", OK), "db-down"),
+        ]
+    };
+    let stale = SourceError::new("Unreachable", "cannot reach the endpoint")
+        .from_call("us-east-1", "DescribeDBInstances");
+    let mut rds = rds();
+    rds.instances
+        .retain(|d| d.id != "db-replica" || d.lag_secs.is_some());
+    rds.clusters = clusters().into_iter().filter(|c| c.id != "db").collect();
+    let mut fresh = live();
+    fresh.rds.apply(ago(5), Ok(rds.clone()));
+    let judged: Vec<(&str, Outcome)> = checks()
+        .iter()
+        .map(|(name, check, _)| (*name, evaluate(check, &fresh, undeclared()).outcome))
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            ("status", Met),
+            ("promoted", Met),
+            ("lag", Met),
+            ("ecs", Met),
+            ("alarm", Met),
+        ]
+    );
+
+    for db in &mut rds.instances {
+        db.stale = Some(stale.clone());
+    }
+    for c in &mut rds.clusters {
+        c.stale = Some(stale.clone());
+    }
+    let mut ecs = ecs();
+    for s in &mut ecs.services {
+        s.stale = Some(stale.clone());
+    }
+    let mut alarms = alarms();
+    for a in &mut alarms.alarms {
+        a.stale = Some(stale.clone());
+    }
+    let mut live = LiveState::default();
+    live.rds.apply(ago(5), Ok(rds));
+    live.ecs.apply(ago(5), Ok(ecs));
+    live.alarms.apply(ago(5), Ok(alarms));
+    let seen: Vec<String> = checks()
+        .iter()
+        .map(|(_, _, id)| format!("{id} not seen now: Unreachable"))
+        .collect();
+    let cases = checks()
+        .into_iter()
+        .zip(&seen)
+        .map(|((name, check, _), seen)| at(name, check, undeclared(), Unknown, &[seen]))
+        .collect();
+    run(cases, &live);
+}

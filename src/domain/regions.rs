@@ -28,12 +28,16 @@ pub struct RegionHealth {
 /// The health of each region in `regions`, in that order, from the feeds:
 /// a feed that fails counts against the region its error names, since its
 /// failures began; it is only degraded when another feed of that region
-/// answers. Parts that failed inside an answer (a vault) count as degraded.
+/// has answered since then. Parts that failed inside an answer (a vault) count as degraded.
 /// Errors that name no region (the simulated source) are not pinned on any.
 pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
-    let answers = |region: &str| {
+    // Something else there answered since this failure began: the region
+    // is reachable, if not wholly. (An answer from before says nothing.)
+    let answered_since = |region: &str, since: Timestamp| {
         live.feeds().any(|(key, feed)| {
-            key.region.as_deref() == Some(region) && feed.error.is_none() && feed.data.is_some()
+            key.region.as_deref() == Some(region)
+                && feed.error.is_none()
+                && feed.last_good.is_some_and(|at| at >= since)
         })
     };
     // (error, since, whether something else in its region answered)
@@ -41,8 +45,12 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
     for (_, feed) in live.feeds() {
         match (&feed.error, &feed.data) {
             (Some((at, e)), _) => {
-                let answered = e.region.as_deref().is_some_and(answers);
-                failures.push((e, feed.failing_since.or(Some(*at)), answered));
+                let since = feed.failing_since.unwrap_or(*at);
+                let answered = e
+                    .region
+                    .as_deref()
+                    .is_some_and(|r| answered_since(r, since));
+                failures.push((e, Some(since), answered));
             }
             (None, Some(payload)) => {
                 failures.extend(payload.unavailable().iter().map(|e| (e, None, true)));
@@ -64,8 +72,9 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
                     };
                     (state, *since, *e)
                 })
-                // Worst first; of equals, the longest-lasting.
-                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+                // Worst first; of equals, the longest-lasting (known
+                // beats unknown).
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| lasting(a.1, b.1)));
             match worst {
                 Some((state, since, e)) => RegionHealth {
                     region: region.to_string(),
@@ -86,6 +95,15 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
             }
         })
         .collect()
+}
+
+/// Orders failures' starts so the longest-lasting is the greatest; an
+/// unknown start is the least.
+fn lasting(a: Option<Timestamp>, b: Option<Timestamp>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    }
 }
 
 fn state_of(error: &SourceError) -> RegionState {
@@ -230,5 +248,53 @@ mod tests {
         );
         let health = region_health(&["us-east-1"], &live);
         assert_eq!(health[0].state, RegionState::Ok);
+    }
+
+    #[test]
+    fn a_region_seen_only_in_stale_rows_is_unreachable_since_its_failures_began() {
+        use crate::domain::feeds::{FeedKey, FeedPart, Payload};
+        let instance = |id: &str, region: &str| -> crate::domain::snapshot::DbInstance {
+            serde_json::from_value(serde_json::json!({"id": id, "region": region,
+                "status": "available", "multi_az": false, "lag_history": []}))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let feed = |region: &str, rank| FeedKey::of(SourceKind::Rds, FeedPart::State, region, rank);
+        let rows = |db| {
+            Ok(Payload::Rds(RdsSnapshot {
+                instances: vec![db],
+                ..RdsSnapshot::default()
+            }))
+        };
+        let mut live = LiveState::default();
+        live.apply(
+            &feed("us-east-1", 0),
+            at(0),
+            rows(instance("db", "us-east-1")),
+        );
+        live.apply(
+            &feed("us-west-2", 1),
+            at(0),
+            rows(instance("db-dr", "us-west-2")),
+        );
+        // The primary region stops answering; its row stays, stale.
+        let down = error("Unreachable", "us-east-1", "DescribeDBInstances");
+        live.apply(&feed("us-east-1", 0), at(2), Err(down.clone()));
+        live.apply(&feed("us-east-1", 0), at(3), Err(down));
+        live.apply(
+            &feed("us-west-2", 1),
+            at(3),
+            rows(instance("db-dr", "us-west-2")),
+        );
+        let health = region_health(&["us-east-1", "us-west-2"], &live);
+        assert_eq!(
+            health[0],
+            RegionHealth {
+                region: "us-east-1".into(),
+                state: RegionState::Unreachable,
+                since: Some(at(2)),
+                why: Some("DescribeDBInstances: Unreachable".into()),
+            }
+        );
+        assert_eq!(health[1].state, RegionState::Ok);
     }
 }

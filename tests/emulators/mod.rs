@@ -5,6 +5,7 @@
 //! and friends do through aws-config), so nothing reaches real AWS.
 #![allow(dead_code)] // Each test binary uses its own part.
 
+pub mod console;
 pub mod fault_proxy;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -255,8 +256,8 @@ pub async fn put_alarm(
         .unwrap();
 }
 
-/// A small PostgreSQL instance, as the tests' primaries are.
-pub async fn create_postgres(client: &aws_sdk_rds::Client, id: &str) {
+/// A small PostgreSQL instance, as the tests' primaries are; its ARN.
+pub async fn create_postgres(client: &aws_sdk_rds::Client, id: &str) -> String {
     client
         .create_db_instance()
         .db_instance_identifier(id)
@@ -267,7 +268,62 @@ pub async fn create_postgres(client: &aws_sdk_rds::Client, id: &str) {
         .allocated_storage(20)
         .send()
         .await
+        .unwrap()
+        .db_instance()
+        .and_then(|d| d.db_instance_arn())
+        .unwrap()
+        .to_string()
+}
+
+/// A read replica of `source` (an identifier in the same region, or the
+/// ARN of an instance in another).
+pub async fn create_replica(region: &str, id: &str, source: &str) {
+    rds(region, &moto())
+        .create_db_instance_read_replica()
+        .db_instance_identifier(id)
+        .source_db_instance_identifier(source)
+        .db_instance_class("db.t3.micro")
+        .send()
+        .await
         .unwrap();
+}
+
+/// An Aurora PostgreSQL cluster in moto, replicating `source` (a cluster
+/// ARN, if given) and, for each `members` name, an instance in it (the first
+/// one created becomes the writer). Returns the cluster's ARN.
+pub async fn create_aurora(
+    region: &str,
+    id: &str,
+    source: Option<&str>,
+    members: &[&str],
+) -> String {
+    let client = rds(region, &moto());
+    let out = client
+        .create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine("aurora-postgresql")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .backup_retention_period(7)
+        .set_replication_source_identifier(source.map(String::from))
+        .send()
+        .await
+        .unwrap();
+    for member in members {
+        client
+            .create_db_instance()
+            .db_instance_identifier(*member)
+            .db_cluster_identifier(id)
+            .db_instance_class("db.r6g.large")
+            .engine("aurora-postgresql")
+            .send()
+            .await
+            .unwrap();
+    }
+    out.db_cluster()
+        .and_then(|c| c.db_cluster_arn())
+        .unwrap()
+        .to_string()
 }
 
 /// A one-container task definition in moto; its ARN.
