@@ -1177,7 +1177,7 @@ fn checks_on_rows_kept_stale_are_unknown() {
     live.alarms.apply(ago(5), Ok(alarms));
     let seen: Vec<String> = checks()
         .iter()
-        .map(|(_, _, id)| format!("{id} not seen now: Unreachable"))
+        .map(|(_, _, id)| format!("{id} not read: Unreachable"))
         .collect();
     let cases = checks()
         .into_iter()
