@@ -10,13 +10,15 @@
 //! their count flat, so it should take about one call's time. The details
 //! round (metrics, restore windows, stopped tasks: every detail feed at
 //! once, after a state round they follow) is measured on its own and never
-//! counted in the refresh: the poller runs it on its own cadence.
+//! counted in the refresh: the poller runs it on its own cadence. It takes
+//! two calls' time: stopped tasks are a ListTasks, then a DescribeTasks of
+//! what it listed.
 //!
 //! Under `cargo bench` it first prints, at 10, 100 and 500 resources per
 //! region, each round's time over one call's, measured in the same run
-//! through the same slow, capped client (~1× means one round trip), with
-//! the busiest client's calls: past the cap, calls of one API and region
-//! queue, one round of `CALLS_IN_FLIGHT` after another.
+//! through the same slow, capped client (~1× means one round trip), and the
+//! clients that had more calls than the cap: theirs queue, one round of
+//! `CALLS_IN_FLIGHT` after another.
 
 use std::time::{Duration, Instant};
 
