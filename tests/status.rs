@@ -178,3 +178,36 @@ async fn json_without_clusters_has_no_clusters_key() {
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(json["live"]["rds"]["data"].get("clusters").is_none());
 }
+
+/// No completed recovery point is critical, unless a listing failed: then
+/// a newer point may be where it could not see, and the finding is unknown
+/// beside the failure's own.
+#[tokio::test]
+async fn no_recovery_point_is_unknown_while_a_listing_failed() {
+    use drconsole::domain::snapshot::{BackupSnapshot, LiveState};
+    use drconsole::sources::{FeedKey, Payload};
+    let runbook = builtin::rally();
+    let at = start();
+    let health_with = |unavailable: Vec<SourceError>| {
+        let mut live = LiveState::default();
+        let backups = BackupSnapshot {
+            recovery_points: Vec::new(),
+            unavailable,
+        };
+        live.apply(
+            &FeedKey::whole(SourceKind::Backups),
+            at,
+            Ok(Payload::Backups(backups)),
+        );
+        let verdict = runbook_health(&runbook, &live, at);
+        verdict
+            .findings
+            .iter()
+            .find(|f| f.resource == "recovery points")
+            .map(|f| f.health)
+    };
+    assert_eq!(health_with(Vec::new()), Some(Health::Critical));
+    let failed = SourceError::new("Unreachable", "cannot connect")
+        .from_call("us-east-1", "DescribeDBSnapshots");
+    assert_eq!(health_with(vec![failed]), Some(Health::Unknown));
+}

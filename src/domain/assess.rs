@@ -154,11 +154,18 @@ pub fn runbook_health(runbook: &Runbook, live: &LiveState, now: Timestamp) -> As
             ),
             None => "no completed recovery point".into(),
         };
+        // With a listing failed, a newer point may be where it could not
+        // see: not critical, unknown (the failed listing is its own finding).
+        let health = match backup_health(backups, &limits, now) {
+            Health::Ok => Health::Ok,
+            _ if !backups.unavailable.is_empty() => Health::Unknown,
+            health => health,
+        };
         findings.push(Finding {
             kind: SourceKind::Backups,
             region: None,
             resource: "recovery points".into(),
-            health: backup_health(backups, &limits, now),
+            health,
             summary,
         });
     }
