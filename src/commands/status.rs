@@ -12,6 +12,7 @@ use super::common::{connect, load_runbook, refresh};
 use crate::cli::StatusArgs;
 use crate::domain::assess::{Assessment, Finding, Overall, SourceFailure, runbook_health};
 use crate::domain::health::Health;
+use crate::domain::regions::{RegionHealth, RegionState, region_health};
 use crate::domain::snapshot::{LiveState, SourceKind};
 use crate::runbook::model::Runbook;
 
@@ -39,6 +40,7 @@ struct Report<'a> {
     at: Timestamp,
     overall: Overall,
     exit_code: u8,
+    regions: &'a [RegionHealth],
     findings: &'a [Finding],
     failures: &'a [SourceFailure],
     live: &'a LiveState,
@@ -53,6 +55,7 @@ pub fn report(
     out: &mut dyn Write,
 ) -> io::Result<Overall> {
     let assessment = runbook_health(runbook, live, at);
+    let regions = region_health(&runbook.environment.all_regions(), live);
     if json {
         let report = Report {
             runbook: &runbook.name,
@@ -60,6 +63,7 @@ pub fn report(
             at,
             overall: assessment.overall,
             exit_code: assessment.overall.exit_code(),
+            regions: &regions,
             findings: &assessment.findings,
             failures: &assessment.failures,
             live,
@@ -67,7 +71,7 @@ pub fn report(
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
     } else {
-        table(runbook, source, at, &assessment, out)?;
+        table(runbook, source, &regions, at, &assessment, out)?;
     }
     Ok(assessment.overall)
 }
@@ -75,6 +79,7 @@ pub fn report(
 fn table(
     runbook: &Runbook,
     source: &str,
+    regions: &[RegionHealth],
     at: Timestamp,
     a: &Assessment,
     out: &mut dyn Write,
@@ -85,6 +90,23 @@ fn table(
         runbook.name,
         at.strftime("%Y-%m-%d %H:%M:%S UTC")
     )?;
+    // Which regions answer comes first: during an outage it is the news.
+    if regions.iter().any(|r| r.state != RegionState::Ok) {
+        writeln!(out, "\nRegions")?;
+        for r in regions {
+            let state = match r.state {
+                RegionState::Ok => "ok",
+                RegionState::Degraded => "degraded",
+                RegionState::Unreachable => "UNREACHABLE",
+            };
+            let why = r
+                .why
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            writeln!(out, "  {state:<11} {}{why}", r.region)?;
+        }
+    }
     let width = a
         .findings
         .iter()
@@ -94,7 +116,10 @@ fn table(
         .min(48);
     for kind in SourceKind::ALL {
         writeln!(out, "\n{}", kind.label())?;
-        for failure in a.failures.iter().filter(|f| f.kind == kind) {
+        // Beside what could be read, each failure is a finding below; only
+        // when nothing could be read are the failures all there is.
+        let failures = a.failures.iter().filter(|_| a.overall == Overall::Unknown);
+        for failure in failures.filter(|f| f.kind == kind) {
             writeln!(
                 out,
                 "  {:<8}  {}: {}",

@@ -3,10 +3,12 @@
 //! the operator needs to see, in the header, beside what still answers.
 
 use jiff::Timestamp;
+use serde::Serialize;
 
 use super::snapshot::{LiveState, SourceError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RegionState {
     Ok,
     /// Some of its APIs answer with errors (throttled, 5xx, access denied).
@@ -15,7 +17,7 @@ pub enum RegionState {
     Unreachable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionHealth {
     pub region: String,
     pub state: RegionState,
@@ -32,10 +34,12 @@ pub struct RegionHealth {
 /// Errors that name no region (the simulated source) are not pinned on any.
 pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
     // Something else there answered since this failure began: the region
-    // is reachable, if not wholly. (An answer from before says nothing.)
+    // is reachable, if not wholly. (An answer from before says nothing, and
+    // a detail feed may answer without a call: nothing to ask about.)
     let answered_since = |region: &str, since: Timestamp| {
         live.feeds().any(|(key, feed)| {
             key.region.as_deref() == Some(region)
+                && !key.part.is_detail()
                 && feed.error.is_none()
                 && feed.last_good.is_some_and(|at| at >= since)
         })
@@ -73,8 +77,11 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
                     (state, *since, *e)
                 })
                 // Worst first; of equals, the longest-lasting (known
-                // beats unknown).
-                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| lasting(a.1, b.1)));
+                // beats unknown), then the first in the feeds' order.
+                .reduce(|best, next| {
+                    let order = next.0.cmp(&best.0).then_with(|| lasting(next.1, best.1));
+                    if order.is_gt() { next } else { best }
+                });
             match worst {
                 Some((state, since, e)) => RegionHealth {
                     region: region.to_string(),
@@ -296,5 +303,22 @@ mod tests {
             }
         );
         assert_eq!(health[1].state, RegionState::Ok);
+    }
+
+    #[test]
+    fn a_detail_feed_with_nothing_to_ask_does_not_make_a_region_reachable() {
+        use crate::domain::feeds::{FeedKey, FeedPart, Payload, StoppedTasks};
+        let mut live = LiveState::default();
+        let state = FeedKey::of(SourceKind::Ecs, FeedPart::State, "us-east-1", 0);
+        let stopped = FeedKey::of(SourceKind::Ecs, FeedPart::StoppedTasks, "us-east-1", 1);
+        live.apply(&state, at(1), Err(state.error("Unreachable", "m".into())));
+        // No service struggles: the stopped-task feed answers without a call.
+        live.apply(
+            &stopped,
+            at(1),
+            Ok(Payload::StoppedTasks(StoppedTasks::new())),
+        );
+        let health = region_health(&["us-east-1"], &live);
+        assert_eq!(health[0].state, RegionState::Unreachable);
     }
 }
