@@ -574,3 +574,63 @@ fn rows_of_a_failing_region_and_figures_of_a_failing_api_say_so() {
     );
     assert_eq!(colour_of(&buf, "GetMetricData Unreachable"), DARK.critical);
 }
+
+/// When every feed of a pane fails, its one error line says so; the same
+/// failure is not named again below it, and the kept rows are marked.
+#[test]
+fn a_pane_whose_only_feed_fails_names_the_failure_once() {
+    use drconsole::domain::snapshot::{EcsSnapshot, LiveState, SourceKind};
+    use drconsole::sources::{FeedKey, FeedPart, Payload};
+    let key = FeedKey::of(SourceKind::Ecs, FeedPart::State, "us-east-1", 0).with_scope("shop");
+    let mut live = LiveState::default();
+    let earlier = common::now() - jiff::SignedDuration::from_mins(1);
+    let services = EcsSnapshot {
+        services: common::ecs().services,
+        ..EcsSnapshot::default()
+    };
+    live.apply(&key, earlier, Ok(Payload::Ecs(services)));
+    live.apply(
+        &key,
+        common::now(),
+        Err(key.error("Unreachable", "no route".into())),
+    );
+    let mut buf = canvas(90, 10);
+    ecs::render(buf.area, &mut buf, &EcsView { feed: &live.ecs }, &ctx());
+    let text = to_text(&buf);
+    assert_eq!(
+        text.matches("Unreachable").count(),
+        1 + common::ecs().services.len(),
+        "{text}"
+    );
+    assert!(text.contains("⚠ Unreachable no route"), "{text}");
+    assert!(!text.contains("✗ us-east-1: DescribeServices"), "{text}");
+    assert!(text.contains("✗ Unreachable · as of 60s ago"), "{text}");
+}
+
+/// A vault that could not be listed is named above the points that could.
+#[test]
+fn backups_pane_names_a_listing_that_failed() {
+    let mut data = common::backups();
+    data.unavailable = vec![
+        SourceError::new("AccessDenied", "not authorized")
+            .from_call("us-west-2", "ListRecoveryPointsByBackupVault"),
+    ];
+    let mut feed = Feed::default();
+    feed.apply(common::now(), Ok(data));
+    let mut rds = Feed::default();
+    rds.apply(common::now(), Ok(common::rds()));
+    let view = BackupsView {
+        feed: &feed,
+        rds: &rds,
+        newest_age: newest_completed_age(feed.data.as_ref().unwrap(), common::now()),
+        limits: &limits(),
+    };
+    let mut buf = canvas(90, 12);
+    backups::render(buf.area, &mut buf, &view, &ctx());
+    let text = to_text(&buf);
+    assert!(
+        text.contains("✗ us-west-2: ListRecoveryPointsByBackupVault AccessDenied"),
+        "{text}"
+    );
+    assert!(text.contains("newest completed 3h old"), "{text}");
+}

@@ -62,6 +62,12 @@ impl SourceError {
         }
     }
 
+    /// Whether both say the same call failed the same way (their times and
+    /// messages aside).
+    pub fn same_failure(&self, other: &SourceError) -> bool {
+        (&self.code, &self.region, &self.api) == (&other.code, &other.region, &other.api)
+    }
+
     /// The same error, naming the region and API call it came from.
     pub fn from_call(self, region: &str, api: &str) -> Self {
         Self {

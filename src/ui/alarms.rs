@@ -29,9 +29,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
     let width = inner.width as usize;
     let mut lines = ctx.feed_lines(feed);
     if let Some(alarms) = &feed.data {
-        for e in &alarms.unavailable {
-            lines.push(ctx.unlisted_line(e, width));
-        }
+        lines.extend(ctx.unlisted_lines(feed, &alarms.unavailable, width));
         if alarms.alarms.is_empty() {
             lines.push(Line::styled("no alarms found", t.muted()));
         }

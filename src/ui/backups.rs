@@ -23,6 +23,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
     let rows = inner_rows(area) + ctx.scroll;
     let mut lines = ctx.feed_lines(feed);
     if let Some(backups) = &feed.data {
+        // A vault or region that could not be listed: the points below are
+        // not all there are.
+        lines.extend(ctx.unlisted_lines(feed, &backups.unavailable, width));
         let (text, color) = match view.newest_age {
             Some(age) => (
                 format!(

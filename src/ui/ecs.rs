@@ -22,9 +22,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
     let rows = inner_rows(area);
     let mut lines = ctx.feed_lines(feed);
     if let Some(ecs) = &feed.data {
-        for e in &ecs.unavailable {
-            lines.push(ctx.unlisted_line(e, width));
-        }
+        lines.extend(ctx.unlisted_lines(feed, &ecs.unavailable, width));
         if ecs.services.is_empty() {
             lines.push(Line::styled("no services found", t.muted()));
         }

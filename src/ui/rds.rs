@@ -23,9 +23,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
     if let Some(rds) = &feed.data {
         // A region that could not be listed: its instances are not shown,
         // and this says why (what is shown is all that answered).
-        for e in rds.unlisted() {
-            lines.push(ctx.unlisted_line(e, inner.width as usize));
-        }
+        lines.extend(ctx.unlisted_lines(feed, rds.unlisted(), inner.width as usize));
         if rds.instances.is_empty() && rds.clusters.is_empty() {
             lines.push(Line::styled("no instances found", ctx.theme.muted()));
         }

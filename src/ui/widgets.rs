@@ -103,6 +103,22 @@ impl PaneCtx<'_> {
         Line::styled(fit(&text, width), Style::default().fg(self.theme.critical))
     }
 
+    /// The lines naming each part of a pane that could not be read, but
+    /// the one its feed's own error line already shows.
+    pub fn unlisted_lines<'e, T>(
+        &self,
+        feed: &Feed<T>,
+        errors: impl IntoIterator<Item = &'e SourceError>,
+        width: usize,
+    ) -> Vec<Line<'static>> {
+        let shown = feed.error.as_ref().map(|(_, e)| e);
+        errors
+            .into_iter()
+            .filter(|e| !shown.is_some_and(|s| s.same_failure(e)))
+            .map(|e| self.unlisted_line(e, width))
+            .collect()
+    }
+
     /// What marks a row kept from a feed that now fails: "✗ Unreachable ·
     /// as of 2m ago".
     pub fn stale_note(&self, error: &SourceError) -> String {
