@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::screenshot::ShotFormat;
 use crate::runbook::duration::HumanDuration;
+use crate::sources::aws::AwsTuning;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +21,10 @@ use crate::runbook::duration::HumanDuration;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Read settings from this file (default: $DRCONSOLE_CONFIG, else the
+    /// platform config path; `drconsole config` shows which)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +46,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Draw one frame of the simulated console to a file (SVG or text)
     Screenshot(ScreenshotArgs),
+    /// Print the effective settings (config file, environment, defaults)
+    /// and where each came from
+    Config,
     /// List and export journals
     Log {
         #[command(subcommand)]
@@ -129,10 +137,12 @@ pub struct ConsoleArgs {
     /// Continue the latest unfinished session of this runbook and scenario
     #[arg(long)]
     pub resume: bool,
-    /// dark, light, high-contrast, or a path to a theme file
-    #[arg(long, default_value = "dark")]
-    pub theme: String,
-    /// Where journals go (default: $DRCONSOLE_JOURNAL_DIR, else the platform data directory)
+    /// dark, light, high-contrast, or a path to a theme file (default: the
+    /// config file's, else dark)
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Where journals go (default: $DRCONSOLE_JOURNAL_DIR, else the config file's, else the
+    /// platform data directory)
     #[arg(long)]
     pub journal_dir: Option<PathBuf>,
     /// Your name in the journal (default: your login name)
@@ -153,6 +163,9 @@ pub struct AwsArgs {
     /// Look here for resources that name no region, instead of the runbook's primary region
     #[arg(long)]
     pub region: Option<String>,
+    /// Refresh intervals and timeouts: the config file's `[refresh]`.
+    #[arg(skip)]
+    pub tuning: AwsTuning,
 }
 
 /// Where a one-shot command (`status`, `ready`) reads live state.

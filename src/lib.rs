@@ -5,6 +5,7 @@ pub mod arn;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod domain;
 pub mod journal;
 pub mod keys;

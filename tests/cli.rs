@@ -182,7 +182,7 @@ fn no_command_is_demo_with_its_defaults() {
     };
     let console = &demo.console;
     assert_eq!(demo.runbook, None);
-    assert_eq!((console.theme.as_str(), console.seed), ("dark", 7));
+    assert_eq!((console.theme.as_deref(), console.seed), (None, 7));
     assert_eq!((console.scenario.as_deref(), console.resume), (None, false));
 }
 
@@ -309,4 +309,72 @@ fn a_closed_pipe_ends_each_printing_command_quietly() {
         assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+}
+
+/// `drconsole config` says which file it read and where each setting came
+/// from; the console's unset flags take the file's values.
+#[test]
+fn config_prints_each_setting_and_its_origin() {
+    use clap::Parser;
+    use drconsole::cli::{Cli, Command as Cmd};
+    use drconsole::config::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.toml");
+    std::fs::write(&file, "theme = \"light\"\n[refresh]\nstate = \"30s\"\n").unwrap();
+    let path = file.to_str().unwrap();
+    let out = drconsole(&["config", "--config", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with(&format!("config file: {path}\n")),
+        "{shown}"
+    );
+    let row = |key: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no {key}: {shown}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("theme"), ["theme", "light", path]);
+    assert_eq!(row("refresh.state"), ["refresh.state", "30s", path]);
+    assert_eq!(row("refresh.metrics"), ["refresh.metrics", "1m", "default"]);
+
+    // A flag given beats the file; one not given takes it.
+    let settings = Settings::load(Some(&file)).unwrap();
+    for (args, theme) in [
+        (vec!["drconsole", "demo"], "light"),
+        (vec!["drconsole", "demo", "--theme", "dark"], "dark"),
+    ] {
+        let mut command = Cli::parse_from(args).command_or_demo();
+        drconsole::commands::config::apply(&settings, &mut command);
+        let Cmd::Demo(demo) = command else {
+            panic!("demo")
+        };
+        assert_eq!(demo.console.theme.as_deref(), Some(theme));
+    }
+}
+
+#[test]
+fn a_bad_config_names_file_line_and_column_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.toml");
+    std::fs::write(&file, "theme = \"light\"\nrefesh = 1\n").unwrap();
+    let out = drconsole(&[
+        "status",
+        "rally",
+        "--sim",
+        "--config",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "config {}:2:1: unknown field `refesh`",
+            file.display()
+        )),
+        "{err}"
+    );
 }

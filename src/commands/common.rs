@@ -79,7 +79,7 @@ pub async fn connect_aws(args: &AwsArgs, runbook: &Runbook) -> Result<AwsSource>
         profile: args.profile.clone(),
         region: args.region.clone(),
         extra_instances: undeclared_instances(runbook),
-        ..AwsOptions::default()
+        tuning: args.tuning,
     };
     AwsSource::connect(&runbook.environment, options)
         .await

@@ -53,7 +53,7 @@ async fn console_with(
 ) -> Result<ExitCode> {
     // Before the journal is opened: a signal from here on pauses it cleanly.
     let signals = tui::Signals::install()?;
-    let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
+    let theme = Theme::load(args.theme.as_deref().unwrap_or("dark")).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario {
         find_scenario(&runbook, id).map_err(|e| eyre!(e))?;
     }

@@ -5,10 +5,13 @@ use std::io;
 use std::process::ExitCode;
 
 use color_eyre::Result;
+use color_eyre::eyre::eyre;
 
 use crate::cli::{Cli, Command};
+use crate::config::Settings;
 
 pub mod common;
+pub mod config;
 pub mod console;
 pub mod import;
 pub mod log;
@@ -18,7 +21,14 @@ pub mod status;
 pub mod validate;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command_or_demo() {
+    let settings = Settings::load(cli.config.as_deref()).map_err(|e| eyre!(e))?;
+    let mut command = cli.command_or_demo();
+    config::apply(&settings, &mut command);
+    match command {
+        Command::Config => {
+            print!("{}", settings.describe());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo(args) => console::demo(args).await,
         Command::Run(args) => console::run(args).await,
         Command::Status(args) => status::run(args).await,
