@@ -573,13 +573,6 @@ impl Source for AwsSource {
         }
     }
 
-    fn interval(&self, kind: SourceKind) -> Duration {
-        match kind {
-            SourceKind::Rds | SourceKind::Ecs | SourceKind::Alarms => self.tuning.state_interval,
-            SourceKind::Backups => self.tuning.recovery_points_interval,
-        }
-    }
-
     fn fetch_timeout(&self) -> Duration {
         self.tuning.fetch_timeout
     }
