@@ -15,7 +15,8 @@ use crate::runbook::duration::HumanDuration;
     about = "A terminal incident console for AWS disaster recovery",
     long_about = "A terminal incident console for AWS disaster recovery: live RDS, backup, ECS and \
                   alarm panes beside the checklist of your DR scenario, with every action recorded \
-                  in a crash-safe journal.\n\nWith no command, runs `demo`."
+                  in a crash-safe journal.\n\nRead-only always: drconsole reads AWS and never changes \
+                  it (`--readonly` is accepted and changes nothing).\n\nWith no command, runs `demo`."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -141,6 +142,16 @@ pub struct ConsoleArgs {
     /// Seed of the simulated environment
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    #[command(flatten)]
+    pub readonly: ReadOnlyArg,
+}
+
+/// `--readonly`, as users of k9s and the like type it out of habit.
+#[derive(Debug, Args)]
+pub struct ReadOnlyArg {
+    /// Read-only, the default and only mode: drconsole never changes AWS (accepted, changes nothing)
+    #[arg(long)]
+    pub readonly: bool,
 }
 
 /// How to reach AWS; the rest comes from aws-config's default chain
@@ -166,6 +177,8 @@ pub struct SourceArgs {
     pub seed: u64,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub readonly: ReadOnlyArg,
 }
 
 #[derive(Debug, Args)]

@@ -186,6 +186,48 @@ fn no_command_is_demo_with_its_defaults() {
     assert_eq!((console.scenario.as_deref(), console.resume), (None, false));
 }
 
+/// Read-only is the only mode; `--readonly`, typed out of habit, is
+/// accepted by the commands that read AWS, and help says it is the default.
+#[test]
+fn readonly_is_accepted_and_help_says_it_is_the_default() {
+    use clap::Parser;
+    use drconsole::cli::{Cli, Command};
+    let parse = |args: &[&str]| {
+        Cli::try_parse_from(args)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+            .command_or_demo()
+    };
+    let readonly = |command: Command| match command {
+        Command::Demo(a) => a.console.readonly.readonly,
+        Command::Run(a) => a.console.readonly.readonly,
+        Command::Status(a) => a.source.readonly.readonly,
+        Command::Ready(a) => a.source.readonly.readonly,
+        other => panic!("no --readonly on {other:?}"),
+    };
+    for args in [
+        &["drconsole", "demo", "--readonly"][..],
+        &["drconsole", "run", "rally", "--readonly"],
+        &["drconsole", "status", "rally", "--readonly"],
+        &[
+            "drconsole",
+            "ready",
+            "rally",
+            "--scenario",
+            "x",
+            "--readonly",
+        ],
+    ] {
+        assert!(readonly(parse(args)), "{args:?}");
+    }
+    let help = text(&drconsole(&["--help"]).stdout);
+    assert!(help.contains("never changes"), "{help}");
+    let run_help = text(&drconsole(&["run", "--help"]).stdout);
+    assert!(
+        run_help.contains("--readonly") && run_help.contains("the default"),
+        "{run_help}"
+    );
+}
+
 #[test]
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");
