@@ -36,7 +36,7 @@ pub enum Command {
     /// check met / not met / unknown, and exit 0 ready, 1 not ready, 2 could
     /// not run
     Ready(ReadyArgs),
-    /// Check a runbook file; errors name file:line:column
+    /// Check a runbook; errors name file:line:column
     Validate(ValidateArgs),
     /// Turn a Markdown DR plan into a runbook file
     Import(ImportArgs),
@@ -94,7 +94,7 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct ReadyArgs {
-    /// A runbook (.toml) or Markdown DR plan (.md)
+    /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
     pub runbook: PathBuf,
     /// The scenario to check
     #[arg(long)]
@@ -108,6 +108,8 @@ pub struct ReadyArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
+    #[arg(value_name = "RUNBOOK")]
     pub file: PathBuf,
     /// Print the parsed runbook as JSON (durations in seconds)
     #[arg(long)]

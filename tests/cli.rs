@@ -228,6 +228,134 @@ fn readonly_is_accepted_and_help_says_it_is_the_default() {
     );
 }
 
+/// `validate` reads a built-in name as every other command does.
+#[test]
+fn validate_takes_a_builtin_name_and_a_plan() {
+    let out = drconsole(&["validate", "regami"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("regami (built in): ok — 6 scenarios"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = drconsole(&["validate", "rally", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["name"], "Rally production");
+    // A plan is validated as `run` would read it: imported.
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/plans/multi-region.md"
+    );
+    let out = drconsole(&["validate", plan]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(": ok — "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// A file named like a built-in is the user's own: it wins.
+#[test]
+fn a_file_named_like_a_builtin_is_read_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rally"), "name = \"x\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["validate", "rally"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("rally:1:1: error: missing field"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn status_and_ready_take_a_builtin_name() {
+    let out = drconsole(&["status", "regami", "--sim", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(json["runbook"], "Regami production");
+    let out = drconsole(&[
+        "ready",
+        "rally",
+        "--scenario",
+        "instance-failure",
+        "--sim",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(
+        (&json["runbook"], &json["scenario"]),
+        (&"Rally production".into(), &"instance-failure".into())
+    );
+    // A built-in's warnings (restore targets) are not the user's to fix.
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn screenshot_and_log_export_take_a_builtin_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.txt");
+    let out = drconsole(&[
+        "screenshot",
+        "--runbook",
+        "regami",
+        "--format",
+        "txt",
+        "--out",
+        frame.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let frame = std::fs::read_to_string(&frame).unwrap();
+    assert!(frame.contains("Regami"), "{frame}");
+
+    let journal = dir.path().join("s.jsonl");
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"seq":1,"time":"2026-03-14T02:00:00Z","actor":"alice","kind":"session_started","runbook":"Rally production","scenario":"instance-failure","drill":true}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = drconsole(&[
+        "log",
+        "export",
+        journal.to_str().unwrap(),
+        "--runbook",
+        "rally",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The scenario's title comes from the built-in runbook.
+    let title = &drconsole::runbook::builtin::rally()
+        .scenario("instance-failure")
+        .unwrap()
+        .title
+        .clone();
+    assert!(
+        text(&out.stdout).contains(title.as_str()),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// `run` with a built-in name opens its picker.
+#[test]
+fn run_takes_a_builtin_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(&["run", "regami", "--sim"], dir.path(), 40, 140);
+    pty.wait_for("the Regami picker", |s| {
+        s.alternate_screen() && s.contents().contains("Regami")
+    });
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), Some(0));
+}
+
 #[test]
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");
