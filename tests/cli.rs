@@ -170,6 +170,70 @@ fn log_export_of_a_journal_file() {
         "torn line warned: {}",
         text(&out.stderr)
     );
+    // A journal from before the runbook was recorded: said, not guessed.
+    assert!(
+        text(&out.stderr).contains("does not record the runbook's file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// The console journals the runbook it was started with; `log export`
+/// judges targets against it while it is there, and says when it is gone.
+#[test]
+fn log_export_judges_against_the_sessions_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let runbook = dir.path().join("my.toml");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml"),
+        &runbook,
+    )
+    .unwrap();
+    let journals = dir.path().join("journals");
+    let mut pty = Pty::spawn(
+        &[
+            "run",
+            "my.toml",
+            "--sim",
+            "--scenario",
+            "instance-failure",
+            "--journal-dir",
+            journals.to_str().unwrap(),
+        ],
+        dir.path(),
+        40,
+        140,
+    );
+    pty.wait_for("the checklist", |s| {
+        s.alternate_screen() && s.contents().contains("Checklist")
+    });
+    pty.send(b"q");
+    pty.wait_for("the quit question", |s| s.contents().contains("y/n"));
+    pty.send(b"y");
+    assert_eq!(pty.wait_exit(), Some(0));
+
+    // Exported from another directory: the path was recorded absolute.
+    let export = || drconsole(&["log", "export", "--journal-dir", journals.to_str().unwrap()]);
+    let out = export();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    let recorded = format!(
+        "- **Targets from:** {}, the runbook the session was started with",
+        runbook.canonicalize().unwrap().display()
+    );
+    assert!(md.contains(&recorded), "{md}");
+    // The runbook gives the scenario's title and its steps, none done.
+    assert!(md.contains("A: Database instance failure"), "{md}");
+    assert!(md.contains("| not done |"), "{md}");
+
+    std::fs::remove_file(&runbook).unwrap();
+    let out = export();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gone = "my.toml is no longer there; `--runbook` gives another copy";
+    assert!(text(&out.stderr).contains(gone), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains(gone), "{md}");
+    assert!(!md.contains("A: Database instance failure"), "{md}");
 }
 
 /// `drconsole` alone is `drconsole demo` with demo's own defaults.

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
 
-use super::common::{connect_aws, find_scenario, load_runbook, load_runbook_or_rally};
+use super::common::{connect_aws, find_scenario, load_ref};
 use crate::app::{App, Origin};
 use crate::cli::{ConsoleArgs, DemoArgs, RunArgs};
 use crate::clock::Clock;
 use crate::journal::store;
+use crate::runbook::builtin;
 use crate::runbook::model::Runbook;
+use crate::runbook::reference::RunbookRef;
 use crate::runtime::{JournalSettings, Launched, launch};
 use crate::sources::Source;
 use crate::sources::sim::SimSource;
@@ -21,32 +23,49 @@ use crate::ui::theme::Theme;
 
 pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     tui::require_terminal()?;
-    let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
-    console_sim(runbook, args.console).await
+    let reference = args.runbook.as_deref().map_or_else(
+        || RunbookRef::Builtin(builtin::NAMES[0].to_string()),
+        RunbookRef::resolve,
+    );
+    let runbook = load_ref(&reference)?;
+    console_sim(runbook, reference, args.console).await
 }
 
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
     tui::require_terminal()?;
-    let mut runbook = load_runbook(&args.runbook)?;
+    let reference = RunbookRef::resolve(&args.runbook);
+    let mut runbook = load_ref(&reference)?;
     // The header, the panes and the AWS clients agree on the region.
     if let Some(region) = &args.aws.region {
         runbook.environment.regions.primary = region.clone();
     }
     if args.sim {
-        return console_sim(runbook, args.console).await;
+        return console_sim(runbook, reference, args.console).await;
     }
     let source = connect_aws(&args.aws, &runbook).await?;
-    console_with(runbook, Arc::new(source), Clock::System, args.console).await
+    console_with(
+        runbook,
+        reference,
+        Arc::new(source),
+        Clock::System,
+        args.console,
+    )
+    .await
 }
 
-async fn console_sim(runbook: Runbook, args: ConsoleArgs) -> Result<ExitCode> {
+async fn console_sim(
+    runbook: Runbook,
+    reference: RunbookRef,
+    args: ConsoleArgs,
+) -> Result<ExitCode> {
     let clock = Clock::sim(jiff::Timestamp::now());
     let source = Arc::new(SimSource::new(&runbook.environment, args.seed, clock));
-    console_with(runbook, source, clock, args).await
+    console_with(runbook, reference, source, clock, args).await
 }
 
 async fn console_with(
     runbook: Runbook,
+    reference: RunbookRef,
     source: Arc<dyn Source>,
     clock: Clock,
     args: ConsoleArgs,
@@ -62,6 +81,7 @@ async fn console_with(
         dir,
         actor: args.operator.unwrap_or_else(store::default_operator),
         resume: args.resume,
+        runbook_ref: Some(reference.absolute()),
     };
     let origin = Origin {
         source: source.label().to_string(),
