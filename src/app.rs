@@ -551,8 +551,22 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         match self.mode.clone() {
             Mode::Picker { selected } => self.on_picker_key(key, selected),
+            // Ctrl-C while asking to quit quits; from a prompt or an overlay
+            // it asks, as it does from the checklist: twice always quits.
+            Mode::ConfirmQuit if ctrl_c => {
+                self.mode = Mode::Normal;
+                append(self.draft(EntryKind::SessionPaused))
+            }
+            Mode::Input { .. } | Mode::ConfirmAgainst { .. } | Mode::Help | Mode::Readiness
+                if ctrl_c =>
+            {
+                self.mode = Mode::Normal;
+                self.on_command(Command::Quit)
+            }
             Mode::Normal => match command_for(&key) {
                 Some(command) => {
                     self.message = None;

@@ -142,10 +142,14 @@ pub struct ConsoleArgs {
     #[arg(long)]
     pub operator: Option<String>,
     /// Seed of the simulated environment
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = Self::DEFAULT_SEED)]
     pub seed: u64,
     #[command(flatten)]
     pub readonly: ReadOnlyArg,
+}
+
+impl ConsoleArgs {
+    pub const DEFAULT_SEED: u64 = 7;
 }
 
 /// `--readonly`, as users of k9s and the like type it out of habit.

@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command};
 
 pub mod common;
 pub mod console;
+pub mod farewell;
 pub mod import;
 pub mod log;
 pub mod ready;
