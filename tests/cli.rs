@@ -420,6 +420,33 @@ fn run_takes_a_builtin_name() {
     assert_eq!(pty.wait_exit(), Some(0));
 }
 
+/// docs/ready.md's sample is what the command prints, bar the clock: runs
+/// of digits (times, ages) are compared as one placeholder.
+#[test]
+fn the_ready_doc_sample_is_what_ready_prints() {
+    let command = "$ drconsole ready rally --scenario instance-failure --sim\n";
+    let doc = include_str!("../docs/ready.md");
+    let sample = doc
+        .split(command)
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/ready.md shows the command and its output");
+    let out = drconsole(&["ready", "rally", "--scenario", "instance-failure", "--sim"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let digits = |s: &str| {
+        let mut masked = String::new();
+        for c in s.chars() {
+            match (c.is_ascii_digit(), masked.ends_with('#')) {
+                (true, true) => {}
+                (true, false) => masked.push('#'),
+                (false, _) => masked.push(c),
+            }
+        }
+        masked
+    };
+    assert_eq!(digits(sample), digits(&text(&out.stdout)));
+}
+
 #[test]
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");
