@@ -551,8 +551,22 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         match self.mode.clone() {
             Mode::Picker { selected } => self.on_picker_key(key, selected),
+            // Ctrl-C while asking to quit quits; from a prompt or an overlay
+            // it asks, as it does from the checklist: twice always quits.
+            Mode::ConfirmQuit if ctrl_c => {
+                self.mode = Mode::Normal;
+                append(self.draft(EntryKind::SessionPaused))
+            }
+            Mode::Input { .. } | Mode::ConfirmAgainst { .. } | Mode::Help | Mode::Readiness
+                if ctrl_c =>
+            {
+                self.mode = Mode::Normal;
+                self.on_command(Command::Quit)
+            }
             Mode::Normal => match command_for(&key) {
                 Some(command) => {
                     self.message = None;
@@ -804,24 +818,26 @@ impl App {
         draft.step = self.steps().get(step).map(|s| s.id.clone());
         draft.evidence = Some(EntryEvidence {
             check: self.evidence.get(step).cloned().flatten(),
-            ..self.live_evidence(self.now)
+            ..self.live_evidence()
         });
         draft
     }
 
-    /// The incident began at `start`; the RPO is estimated as of then.
+    /// The incident began at `start`.
     fn declare_draft(&self, start: Timestamp) -> Draft {
         let mut draft = self.draft(EntryKind::IncidentDeclared);
         draft.at = Some(start);
-        draft.evidence = Some(self.live_evidence(start));
+        draft.evidence = Some(self.live_evidence());
         draft
     }
 
-    /// What the panes show now, with the RPO a recovery to `rpo_at` would lose.
-    pub fn live_evidence(&self, rpo_at: Timestamp) -> EntryEvidence {
+    /// What the panes and the header show now: the RPO recorded is the
+    /// header's figure, so the export's "RPO at declaration" is what the
+    /// operator saw.
+    pub fn live_evidence(&self) -> EntryEvidence {
         EntryEvidence {
             state: state_lines(&self.live, self.now),
-            rpo: rpo::estimate(&self.live, rpo_at),
+            rpo: self.rpo_now.clone(),
             ..EntryEvidence::default()
         }
     }

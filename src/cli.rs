@@ -16,7 +16,8 @@ use crate::sources::aws::AwsTuning;
     about = "A terminal incident console for AWS disaster recovery",
     long_about = "A terminal incident console for AWS disaster recovery: live RDS, backup, ECS and \
                   alarm panes beside the checklist of your DR scenario, with every action recorded \
-                  in a crash-safe journal.\n\nWith no command, runs `demo`."
+                  in a crash-safe journal.\n\nRead-only always: drconsole reads AWS and never changes \
+                  it (`--readonly` is accepted and changes nothing).\n\nWith no command, runs `demo`."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,7 +41,7 @@ pub enum Command {
     /// check met / not met / unknown, and exit 0 ready, 1 not ready, 2 could
     /// not run
     Ready(ReadyArgs),
-    /// Check a runbook file; errors name file:line:column
+    /// Check a runbook; errors name file:line:column
     Validate(ValidateArgs),
     /// Turn a Markdown DR plan into a runbook file
     Import(ImportArgs),
@@ -101,7 +102,7 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct ReadyArgs {
-    /// A runbook (.toml) or Markdown DR plan (.md)
+    /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
     pub runbook: PathBuf,
     /// The scenario to check
     #[arg(long)]
@@ -115,6 +116,8 @@ pub struct ReadyArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
+    #[arg(value_name = "RUNBOOK")]
     pub file: PathBuf,
     /// Print the parsed runbook as JSON (durations in seconds)
     #[arg(long)]
@@ -149,8 +152,22 @@ pub struct ConsoleArgs {
     #[arg(long)]
     pub operator: Option<String>,
     /// Seed of the simulated environment
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = Self::DEFAULT_SEED)]
     pub seed: u64,
+    #[command(flatten)]
+    pub readonly: ReadOnlyArg,
+}
+
+impl ConsoleArgs {
+    pub const DEFAULT_SEED: u64 = 7;
+}
+
+/// `--readonly`, as users of k9s and the like type it out of habit.
+#[derive(Debug, Args)]
+pub struct ReadOnlyArg {
+    /// Read-only, the default and only mode: drconsole never changes AWS (accepted, changes nothing)
+    #[arg(long)]
+    pub readonly: bool,
 }
 
 /// How to reach AWS; the rest comes from aws-config's default chain
@@ -179,6 +196,8 @@ pub struct SourceArgs {
     pub seed: u64,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub readonly: ReadOnlyArg,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
 use crate::journal::entry::{Draft, EntryKind};
 use crate::journal::store::{Journal, SessionMeta};
+use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
 use crate::sources::poller::{Poller, Updates};
 
@@ -20,6 +21,8 @@ pub struct JournalSettings {
     pub actor: String,
     /// Continue the latest unfinished session of this runbook and scenario.
     pub resume: bool,
+    /// What the runbook argument named, journaled at the session's start.
+    pub runbook_ref: Option<RunbookRef>,
 }
 
 pub struct Session {
@@ -189,8 +192,9 @@ impl Session {
         }
         let mut draft = Draft::new(self.app.now(), kind);
         draft.scenario = Some(scenario.to_string());
+        draft.runbook_ref = self.settings.runbook_ref.clone();
         // Opening the console declares the incident: record what it sees.
-        draft.evidence = Some(self.app.live_evidence(self.app.now()));
+        draft.evidence = Some(self.app.live_evidence());
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {

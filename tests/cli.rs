@@ -170,6 +170,70 @@ fn log_export_of_a_journal_file() {
         "torn line warned: {}",
         text(&out.stderr)
     );
+    // A journal from before the runbook was recorded: said, not guessed.
+    assert!(
+        text(&out.stderr).contains("does not record the runbook's file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// The console journals the runbook it was started with; `log export`
+/// judges targets against it while it is there, and says when it is gone.
+#[test]
+fn log_export_judges_against_the_sessions_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let runbook = dir.path().join("my.toml");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/rally.toml"),
+        &runbook,
+    )
+    .unwrap();
+    let journals = dir.path().join("journals");
+    let mut pty = Pty::spawn(
+        &[
+            "run",
+            "my.toml",
+            "--sim",
+            "--scenario",
+            "instance-failure",
+            "--journal-dir",
+            journals.to_str().unwrap(),
+        ],
+        dir.path(),
+        40,
+        140,
+    );
+    pty.wait_for("the checklist", |s| {
+        s.alternate_screen() && s.contents().contains("Checklist")
+    });
+    pty.send(b"q");
+    pty.wait_for("the quit question", |s| s.contents().contains("y/n"));
+    pty.send(b"y");
+    assert_eq!(pty.wait_exit(), Some(0));
+
+    // Exported from another directory: the path was recorded absolute.
+    let export = || drconsole(&["log", "export", "--journal-dir", journals.to_str().unwrap()]);
+    let out = export();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    let recorded = format!(
+        "- **Targets from:** {}, the runbook the session was started with",
+        runbook.canonicalize().unwrap().display()
+    );
+    assert!(md.contains(&recorded), "{md}");
+    // The runbook gives the scenario's title and its steps, none done.
+    assert!(md.contains("A: Database instance failure"), "{md}");
+    assert!(md.contains("| not done |"), "{md}");
+
+    std::fs::remove_file(&runbook).unwrap();
+    let out = export();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gone = "my.toml is no longer there; `--runbook` gives another copy";
+    assert!(text(&out.stderr).contains(gone), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains(gone), "{md}");
+    assert!(!md.contains("A: Database instance failure"), "{md}");
 }
 
 /// `drconsole` alone is `drconsole demo` with demo's own defaults.
@@ -184,6 +248,203 @@ fn no_command_is_demo_with_its_defaults() {
     assert_eq!(demo.runbook, None);
     assert_eq!((console.theme.as_deref(), console.seed), (None, 7));
     assert_eq!((console.scenario.as_deref(), console.resume), (None, false));
+}
+
+/// Read-only is the only mode; `--readonly`, typed out of habit, is
+/// accepted by the commands that read AWS, and help says it is the default.
+#[test]
+fn readonly_is_accepted_and_help_says_it_is_the_default() {
+    use clap::Parser;
+    use drconsole::cli::{Cli, Command};
+    let parse = |args: &[&str]| {
+        Cli::try_parse_from(args)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+            .command_or_demo()
+    };
+    let readonly = |command: Command| match command {
+        Command::Demo(a) => a.console.readonly.readonly,
+        Command::Run(a) => a.console.readonly.readonly,
+        Command::Status(a) => a.source.readonly.readonly,
+        Command::Ready(a) => a.source.readonly.readonly,
+        other => panic!("no --readonly on {other:?}"),
+    };
+    for args in [
+        &["drconsole", "demo", "--readonly"][..],
+        &["drconsole", "run", "rally", "--readonly"],
+        &["drconsole", "status", "rally", "--readonly"],
+        &[
+            "drconsole",
+            "ready",
+            "rally",
+            "--scenario",
+            "x",
+            "--readonly",
+        ],
+    ] {
+        assert!(readonly(parse(args)), "{args:?}");
+    }
+    let help = text(&drconsole(&["--help"]).stdout);
+    assert!(help.contains("never changes"), "{help}");
+    let run_help = text(&drconsole(&["run", "--help"]).stdout);
+    assert!(
+        run_help.contains("--readonly") && run_help.contains("the default"),
+        "{run_help}"
+    );
+}
+
+/// `validate` reads a built-in name as every other command does.
+#[test]
+fn validate_takes_a_builtin_name_and_a_plan() {
+    let out = drconsole(&["validate", "regami"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("regami (built in): ok — 6 scenarios"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = drconsole(&["validate", "rally", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["name"], "Rally production");
+    // A plan is validated as `run` would read it: imported.
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/plans/multi-region.md"
+    );
+    let out = drconsole(&["validate", plan]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(": ok — "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// A file named like a built-in is the user's own: it wins.
+#[test]
+fn a_file_named_like_a_builtin_is_read_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rally"), "name = \"x\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_drconsole"))
+        .args(["validate", "rally"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("rally:1:1: error: missing field"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn status_and_ready_take_a_builtin_name() {
+    let out = drconsole(&["status", "regami", "--sim", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(json["runbook"], "Regami production");
+    let out = drconsole(&[
+        "ready",
+        "rally",
+        "--scenario",
+        "instance-failure",
+        "--sim",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    assert_eq!(
+        (&json["runbook"], &json["scenario"]),
+        (&"Rally production".into(), &"instance-failure".into())
+    );
+    // A built-in's warnings (restore targets) are not the user's to fix.
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn screenshot_and_log_export_take_a_builtin_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.txt");
+    let out = drconsole(&[
+        "screenshot",
+        "--runbook",
+        "regami",
+        "--format",
+        "txt",
+        "--out",
+        frame.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let frame = std::fs::read_to_string(&frame).unwrap();
+    assert!(frame.contains("Regami"), "{frame}");
+
+    let journal = dir.path().join("s.jsonl");
+    std::fs::write(
+        &journal,
+        concat!(
+            r#"{"seq":1,"time":"2026-03-14T02:00:00Z","actor":"alice","kind":"session_started","runbook":"Rally production","scenario":"instance-failure","drill":true}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = drconsole(&[
+        "log",
+        "export",
+        journal.to_str().unwrap(),
+        "--runbook",
+        "rally",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The scenario's title comes from the built-in runbook.
+    let title = &drconsole::runbook::builtin::rally()
+        .scenario("instance-failure")
+        .unwrap()
+        .title
+        .clone();
+    assert!(
+        text(&out.stdout).contains(title.as_str()),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// `run` with a built-in name opens its picker.
+#[test]
+fn run_takes_a_builtin_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(&["run", "regami", "--sim"], dir.path(), 40, 140);
+    pty.wait_for("the Regami picker", |s| {
+        s.alternate_screen() && s.contents().contains("Regami")
+    });
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), Some(0));
+}
+
+/// docs/ready.md's sample is what the command prints, bar the clock: runs
+/// of digits (times, ages) are compared as one placeholder.
+#[test]
+fn the_ready_doc_sample_is_what_ready_prints() {
+    let command = "$ drconsole ready rally --scenario instance-failure --sim\n";
+    let doc = include_str!("../docs/ready.md");
+    let sample = doc
+        .split(command)
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/ready.md shows the command and its output");
+    let out = drconsole(&["ready", "rally", "--scenario", "instance-failure", "--sim"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let digits = |s: &str| {
+        let mut masked = String::new();
+        for c in s.chars() {
+            match (c.is_ascii_digit(), masked.ends_with('#')) {
+                (true, true) => {}
+                (true, false) => masked.push('#'),
+                (false, _) => masked.push(c),
+            }
+        }
+        masked
+    };
+    assert_eq!(digits(sample), digits(&text(&out.stdout)));
 }
 
 #[test]

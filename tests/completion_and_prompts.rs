@@ -432,3 +432,37 @@ proptest! {
         }
     }
 }
+
+/// Ctrl-C twice quits from wherever the operator is: the first asks (from
+/// a prompt too, where it used to do nothing), the second quits; any
+/// other key after the first keeps the console open.
+#[tokio::test(start_paused = true)]
+async fn ctrl_c_twice_quits_even_from_a_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(1)).await;
+    let ctrl_c = |console: &mut Console| {
+        console.session.dispatch(Action::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )));
+    };
+
+    console.press(KeyCode::Char('n'));
+    assert!(matches!(console.app().mode(), Mode::Input { .. }));
+    ctrl_c(&mut console);
+    assert_eq!(*console.app().mode(), Mode::ConfirmQuit);
+    console.press(KeyCode::Char('n'));
+    assert_eq!(*console.app().mode(), Mode::Normal);
+    assert!(!console.session.exit);
+
+    ctrl_c(&mut console);
+    assert_eq!(*console.app().mode(), Mode::ConfirmQuit);
+    ctrl_c(&mut console);
+    assert!(console.session.exit);
+    let written = entries(&console);
+    assert_eq!(
+        kinds(&written),
+        [EntryKind::SessionStarted, EntryKind::SessionPaused]
+    );
+}

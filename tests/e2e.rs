@@ -377,6 +377,7 @@ async fn choosing_a_held_session_in_the_picker_is_refused_on_screen() {
         dir: dir.path().to_path_buf(),
         actor: "bob".into(),
         resume: true,
+        runbook_ref: None,
     };
     let mut second = launch(app, source, clock, settings).session;
     assert_eq!(second.refused(), None, "nothing chosen yet");

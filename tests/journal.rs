@@ -555,6 +555,7 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         at: None,
         evidence: None,
         drill: true,
+        runbook_ref: None,
     };
     let entries = vec![
         entry(1, "02:00:00", EntryKind::IncidentDeclared),
@@ -574,6 +575,50 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         export::markdown(&[], None),
         "# Incident timeline\n\nThe journal holds no entries.\n"
     );
+}
+
+/// Declared 30 minutes back at 02:10: the row shows when the incident
+/// began, and when the declaration was written beside it; the runbook
+/// line says where the targets came from when the caller says.
+#[test]
+fn the_declaration_row_shows_the_declared_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = session(dir.path(), rally("alice"), "02:00:00");
+    let declared = journal
+        .append(Draft {
+            at: Some(at("01:40:00")),
+            ..draft("02:10:00", EntryKind::IncidentDeclared)
+        })
+        .unwrap();
+    let entries = vec![journal_entries(&journal)[0].clone(), declared];
+    let md = export::markdown_noting(&entries, None, Some("rally (built in)"));
+    assert!(
+        md.contains("| 2 | 01:40:00 | alice | incident declared (recorded at 02:10:00) |  |  |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Incident began:** 2025-03-01 01:40:00 UTC\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Targets from:** rally (built in)\n"),
+        "{md}"
+    );
+    // Declared as of the moment it was written: one time, as any row.
+    let now = Entry {
+        at: Some(at("02:10:00")),
+        ..entries[1].clone()
+    };
+    let md = export::markdown(&[entries[0].clone(), now], None);
+    assert!(
+        md.contains("| 2 | 02:10:00 | alice | incident declared |  |  |"),
+        "{md}"
+    );
+    assert!(!md.contains("Targets from"), "{md}");
+}
+
+fn journal_entries(journal: &Journal) -> Vec<Entry> {
+    store::read(journal.path()).unwrap().entries
 }
 
 #[test]

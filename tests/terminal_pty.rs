@@ -88,9 +88,25 @@ fn assert_restored(pty: &Pty, journal: &Path, what: &str) {
         .map(|l| l.trim_end().to_string())
         .filter(|l| !l.is_empty())
         .collect();
+    // Where the journal is, the exact command that resumes the session
+    // (every step of it is open), and how to export it.
+    let steps = drconsole::runbook::builtin::rally()
+        .scenario("instance-failure")
+        .unwrap()
+        .steps
+        .len();
+    let file = files[0].display();
     assert_eq!(
         shown,
-        [format!("journal: {}", files[0].display())],
+        [
+            format!("journal: {file}"),
+            format!(
+                "{steps} steps left; resume with: drconsole demo --journal-dir {} \
+                 --scenario instance-failure --resume",
+                journal.display()
+            ),
+            format!("export the timeline: drconsole log export {file}"),
+        ],
         "{what}: the primary screen"
     );
 }
@@ -177,19 +193,22 @@ fn without_a_terminal_the_console_refuses_before_journaling() {
 }
 
 /// Typed in the console, Ctrl-C is a key (raw mode), not a signal: it asks
-/// before quitting, like `q`, and the session ends normally.
+/// before quitting, like `q`, and `y` or a second Ctrl-C ends the session
+/// normally.
 #[test]
 fn ctrl_c_typed_in_the_console_asks_to_quit() {
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("journal");
-    let mut pty = start(&journal, 30, 100);
-    pty.send(b"\x03");
-    pty.wait_for("the quit question", |s| s.contents().contains("y/"));
-    pty.send(b"y");
+    for answer in [&b"y"[..], b"\x03"] {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal");
+        let mut pty = start(&journal, 30, 100);
+        pty.send(b"\x03");
+        pty.wait_for("the quit question", |s| s.contents().contains("y/"));
+        pty.send(answer);
 
-    assert_eq!(pty.wait_exit(), Some(0));
-    assert_restored(&pty, &journal, "Ctrl-C typed");
-    let last = last_entry(&journal);
-    assert_eq!(last["kind"], "session_paused", "{last}");
-    assert_eq!(last["note"], serde_json::Value::Null, "{last}");
+        assert_eq!(pty.wait_exit(), Some(0), "{answer:?}");
+        assert_restored(&pty, &journal, "Ctrl-C typed");
+        let last = last_entry(&journal);
+        assert_eq!(last["kind"], "session_paused", "{last}");
+        assert_eq!(last["note"], serde_json::Value::Null, "{last}");
+    }
 }

@@ -283,6 +283,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> E
         at: None,
         evidence: None,
         drill: true,
+        runbook_ref: None,
     }
 }
 

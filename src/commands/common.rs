@@ -12,43 +12,72 @@ use crate::cli::{AwsArgs, SourceArgs};
 use crate::clock::Clock;
 use crate::domain::snapshot::{LiveState, SourceKind};
 use crate::runbook::builtin;
+use crate::runbook::load::{self, Diagnostic};
 use crate::runbook::model::{Runbook, Scenario};
+use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
 use crate::sources::aws::{AwsOptions, AwsSource, undeclared_instances};
 use crate::sources::sim::SimSource;
 
-/// A `.md` plan is imported on the fly; a name such as `regami` that is no
-/// file loads that built-in runbook; anything else is a runbook file.
+/// Why a runbook argument gave no runbook.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Problems with positions (at least one an error).
+    Invalid(Vec<Diagnostic>),
+    /// A Markdown plan that would not import.
+    Import(String),
+}
+
+/// Reads what a runbook argument names, the one way every command does: a
+/// built-in by name, a `.md` plan imported on the fly, or a runbook file.
+/// Gives the runbook with its warnings.
+pub fn read_runbook(reference: &RunbookRef) -> Result<(Runbook, Vec<Diagnostic>), ReadError> {
+    match reference {
+        RunbookRef::Builtin(name) => match builtin::source(name) {
+            Some((text, origin)) => load::parse(text, origin).map_err(ReadError::Invalid),
+            None => Err(ReadError::Import(format!("no built-in runbook {name:?}"))),
+        },
+        RunbookRef::File(path) if reference.is_markdown() => super::import::import_path(path)
+            .map(|imported| (imported.runbook, Vec::new()))
+            .map_err(ReadError::Import),
+        RunbookRef::File(path) => load::load(path).map_err(ReadError::Invalid),
+    }
+}
+
+/// The runbook an argument names (see `read_runbook`); warnings are
+/// counted on stderr, their details left to `validate`.
 pub fn load_runbook(path: &Path) -> Result<Runbook> {
-    if !path.exists()
-        && let Some(runbook) = path.to_str().and_then(builtin::builtin)
-    {
-        return Ok(runbook);
-    }
-    let is_markdown = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
-    if is_markdown {
-        return super::import::import_path(path)
-            .map(|imported| imported.runbook)
-            .map_err(|e| eyre!(e));
-    }
-    match crate::runbook::load::load(path) {
+    load_ref(&RunbookRef::resolve(path))
+}
+
+/// `load_runbook` for an argument already resolved.
+pub fn load_ref(reference: &RunbookRef) -> Result<Runbook> {
+    match read_runbook(reference) {
         Ok((runbook, warnings)) => {
-            // The details belong to `validate`; here a count is enough.
-            if !warnings.is_empty() {
+            // A built-in's warnings (restore targets it cannot declare) are by design.
+            let own_file = matches!(reference, RunbookRef::File(_));
+            if own_file && !warnings.is_empty() {
                 eprintln!(
-                    "{}: {} warning(s); `drconsole validate {0}` lists them",
-                    path.display(),
-                    warnings.len()
+                    "{reference}: {} warning(s); `drconsole validate {}` lists them",
+                    warnings.len(),
+                    argument(reference)
                 );
             }
             Ok(runbook)
         }
-        Err(errors) => {
+        Err(ReadError::Invalid(errors)) => {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
             Err(eyre!("{}", lines.join("\n")))
         }
+        Err(ReadError::Import(message)) => Err(eyre!(message)),
+    }
+}
+
+/// The reference as it is typed on a command line.
+pub fn argument(reference: &RunbookRef) -> String {
+    match reference {
+        RunbookRef::Builtin(name) => name.clone(),
+        RunbookRef::File(path) => path.display().to_string(),
     }
 }
 

@@ -8,9 +8,12 @@ use std::process::ExitCode;
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
 
-use super::common::load_runbook;
+use super::common::{ReadError, load_runbook, read_runbook};
 use crate::cli::{ExportArgs, ExportFormat, LogCommand};
+use crate::journal::entry::Entry;
 use crate::journal::{export, store};
+use crate::runbook::model::Runbook;
+use crate::runbook::reference::RunbookRef;
 
 pub fn run(command: LogCommand) -> Result<ExitCode> {
     match command {
@@ -77,9 +80,14 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
     for warning in &read.warnings {
         eprintln!("{}: {warning}", path.display());
     }
-    let runbook = args.runbook.map(|p| load_runbook(&p)).transpose()?;
     let text = match args.format {
-        ExportFormat::Markdown => export::markdown(&read.entries, runbook.as_ref()),
+        ExportFormat::Markdown => {
+            let (runbook, targets) = match args.runbook {
+                Some(path) => (Some(load_runbook(&path)?), None),
+                None => session_runbook(&read.entries),
+            };
+            export::markdown_noting(&read.entries, runbook.as_ref(), targets.as_deref())
+        }
         ExportFormat::Json => export::json(&read.entries),
     };
     match args.output {
@@ -89,4 +97,47 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         None => std::io::stdout().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The runbook the session was started with, as its journal records it,
+/// if it can still be read and is still that runbook; and a line saying
+/// which it is or why there is none (also on stderr: `--runbook` helps).
+fn session_runbook(entries: &[Entry]) -> (Option<Runbook>, Option<String>) {
+    let Some(name) = entries.first().map(|e| e.runbook.as_str()) else {
+        return (None, None);
+    };
+    // The latest start or resume names the runbook file last used.
+    let Some(reference) = entries.iter().rev().find_map(|e| e.runbook_ref.as_ref()) else {
+        let why = "none: the journal does not record the runbook's file (written by an older \
+                   drconsole); `--runbook` gives it"
+            .to_string();
+        eprintln!("targets: {why}");
+        return (None, Some(why));
+    };
+    let unavailable = |why: String| {
+        let why = format!(
+            "none: the session's runbook {reference} {why}; `--runbook` gives another copy"
+        );
+        eprintln!("targets: {why}");
+        (None, Some(why))
+    };
+    if let RunbookRef::File(path) = reference
+        && !path.exists()
+    {
+        return unavailable("is no longer there".to_string());
+    }
+    match read_runbook(reference) {
+        Ok((runbook, _)) if runbook.name == name => (
+            Some(runbook),
+            Some(format!(
+                "{reference}, the runbook the session was started with"
+            )),
+        ),
+        Ok((runbook, _)) => unavailable(format!("now holds {:?}, not {name:?}", runbook.name)),
+        Err(ReadError::Invalid(errors)) => unavailable(match errors.first() {
+            Some(first) => format!("cannot be read ({})", first.message),
+            None => "cannot be read".to_string(),
+        }),
+        Err(ReadError::Import(message)) => unavailable(format!("cannot be read ({message})")),
+    }
 }

@@ -13,6 +13,7 @@ use crate::config::Settings;
 pub mod common;
 pub mod config;
 pub mod console;
+pub mod farewell;
 pub mod import;
 pub mod log;
 pub mod ready;

@@ -130,6 +130,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 at: None,
                 evidence: None,
                 drill: true,
+                runbook_ref: None,
             };
             app.update(Action::Journaled(entry));
         };

@@ -1,21 +1,25 @@
-//! `drconsole validate FILE [--json]`: report problems with positions, or
+//! `drconsole validate RUNBOOK [--json]`: report problems with positions, or
 //! print the normalized runbook.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::runbook::load::{self, Diagnostic};
+use super::common::{ReadError, read_runbook};
+use crate::runbook::load::Diagnostic;
+use crate::runbook::reference::RunbookRef;
 
 /// Exit status when the file has errors (or cannot be read).
 pub const EXIT_INVALID: i32 = 2;
 
-/// Validates the runbook at `path`. Diagnostics go to `err`; the one-line
-/// summary (or, with `json`, the runbook as pretty JSON, durations in
-/// seconds) goes to `out`. Returns the process exit code: 0 valid (warnings
-/// allowed), 2 invalid.
+/// Validates the runbook `path` names (a file, a Markdown plan read as
+/// `run` reads it, or a built-in name). Diagnostics go to `err`; the
+/// one-line summary (or, with `json`, the runbook as pretty JSON, durations
+/// in seconds) goes to `out`. Returns the process exit code: 0 valid
+/// (warnings allowed), 2 invalid.
 pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let file = path.display().to_string();
-    match load::load(path) {
+    let reference = RunbookRef::resolve(path);
+    let file = reference.to_string();
+    match read_runbook(&reference) {
         Ok((runbook, warnings)) => {
             print_diagnostics(err, &warnings);
             let written = if json {
@@ -24,9 +28,14 @@ pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) ->
                     .and_then(|text| writeln!(out, "{text}"))
             } else {
                 let steps: usize = runbook.scenarios.iter().map(|s| s.steps.len()).sum();
+                let imported = if reference.is_markdown() {
+                    " (imported; `drconsole import` reports what was inferred)"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
-                    "{file}: ok — {}, {}, {}",
+                    "{file}: ok — {}, {}, {}{imported}",
                     plural(runbook.scenarios.len(), "scenario"),
                     plural(steps, "step"),
                     plural(warnings.len(), "warning"),
@@ -41,10 +50,15 @@ pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) ->
                 }
             }
         }
-        Err(diagnostics) => {
+        Err(ReadError::Invalid(diagnostics)) => {
             print_diagnostics(err, &diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let _ = writeln!(err, "{file}: invalid — {}", plural(errors, "error"));
+            EXIT_INVALID
+        }
+        Err(ReadError::Import(message)) => {
+            let _ = writeln!(err, "error: {message}");
+            let _ = writeln!(err, "{file}: invalid — the plan does not import");
             EXIT_INVALID
         }
     }

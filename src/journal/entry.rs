@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::rpo::RpoEstimate;
 use crate::domain::verify::Evidence;
+use crate::runbook::reference::RunbookRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,7 +39,9 @@ pub struct EntryEvidence {
     /// One line per watched resource, as the panes showed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<String>,
-    /// The RPO estimate at that moment (for a declaration: as of the start).
+    /// The RPO estimate at that moment, as the header showed it. (Journals
+    /// written before it was the header's figure hold, for a declaration,
+    /// the estimate as of the declared start.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpo: Option<RpoEstimate>,
 }
@@ -68,6 +71,10 @@ pub struct Entry {
     /// Set on every entry of a session run against the simulated source.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drill: bool,
+    /// For `session_started` and `session_resumed`: the runbook as the
+    /// console was given it, so `log export` can judge against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook_ref: Option<RunbookRef>,
 }
 
 /// What the app asks to append; the journal fills in seq, actor, runbook and drill.
@@ -81,6 +88,7 @@ pub struct Draft {
     pub undoes: Option<u64>,
     pub at: Option<Timestamp>,
     pub evidence: Option<EntryEvidence>,
+    pub runbook_ref: Option<RunbookRef>,
 }
 
 impl Draft {
@@ -94,6 +102,7 @@ impl Draft {
             undoes: None,
             at: None,
             evidence: None,
+            runbook_ref: None,
         }
     }
 }

@@ -28,10 +28,21 @@ pub fn json(entries: &[Entry]) -> String {
 /// With the runbook, steps get their titles and expected durations, steps
 /// never resolved are listed, and the RTO is judged against its target.
 pub fn markdown(entries: &[Entry], runbook: Option<&Runbook>) -> String {
+    markdown_noting(entries, runbook, None)
+}
+
+/// `markdown`, saying in the summary where the targets came from (or why
+/// there are none), e.g. the runbook the session was started with.
+pub fn markdown_noting(
+    entries: &[Entry],
+    runbook: Option<&Runbook>,
+    targets: Option<&str>,
+) -> String {
     if entries.is_empty() {
         return "# Incident timeline\n\nThe journal holds no entries.\n".to_string();
     }
-    let incident = Incident::new(entries, runbook);
+    let mut incident = Incident::new(entries, runbook);
+    incident.targets = targets;
     let mut out = String::new();
     incident.write_summary(&mut out);
     incident.write_steps(&mut out);
@@ -60,6 +71,8 @@ struct Incident<'a> {
     steps: Vec<StepOutcome<'a>>,
     /// Show dates in the tables only when the session spans several days.
     multi_day: bool,
+    /// Where the targets came from, when the caller says.
+    targets: Option<&'a str>,
 }
 
 #[derive(Default)]
@@ -92,9 +105,11 @@ impl<'a> Incident<'a> {
                 .map(|e| e.time)
         });
         let first_day = entries[0].time.strftime("%F").to_string();
+        // A declared start (shown on its row) may fall on the day before.
         let multi_day = entries
             .iter()
-            .any(|e| e.time.strftime("%F").to_string() != first_day);
+            .flat_map(|e| std::iter::once(e.time).chain(e.at))
+            .any(|t| t.strftime("%F").to_string() != first_day);
         let mut incident = Incident {
             entries,
             runbook,
@@ -105,6 +120,7 @@ impl<'a> Incident<'a> {
             declaration,
             steps: Vec::new(),
             multi_day,
+            targets: None,
         };
         incident.steps = incident.step_outcomes();
         incident
@@ -221,6 +237,9 @@ impl<'a> Incident<'a> {
             cell(runbook_name)
         );
         let _ = writeln!(out, "- **Runbook:** {}", cell(runbook_name));
+        if let Some(targets) = self.targets {
+            let _ = writeln!(out, "- **Targets from:** {}", cell(targets));
+        }
         let _ = writeln!(out, "- **Scenario:** {scenario}");
         let drill = if self.drill() {
             "yes (simulated environment, not a real incident)"
@@ -417,6 +436,15 @@ impl<'a> Incident<'a> {
         out.push_str("|---|---|---|---|---|---|\n");
         for entry in self.entries {
             let mut event = label(entry.kind).to_string();
+            // A declaration's row shows when the incident began; when it
+            // was written is said beside it.
+            let time = match entry.at {
+                Some(at) if entry.kind == EntryKind::IncidentDeclared && at != entry.time => {
+                    let _ = write!(event, " (recorded at {})", self.time(entry.time));
+                    at
+                }
+                _ => entry.time,
+            };
             if let Some(target) = entry.undoes {
                 let _ = write!(event, " #{target}");
             }
@@ -435,7 +463,7 @@ impl<'a> Incident<'a> {
                 out,
                 "| {} | {} | {} | {event} | {step} | {note} |",
                 entry.seq,
-                self.time(entry.time),
+                self.time(time),
                 cell(&entry.actor)
             );
         }

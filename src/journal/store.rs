@@ -236,6 +236,7 @@ impl Journal {
             at: draft.at,
             evidence: draft.evidence,
             drill: self.meta.drill,
+            runbook_ref: draft.runbook_ref,
         };
         // serde_json escapes control characters, so the line holds no raw
         // newline and one line is exactly one entry.

@@ -26,9 +26,15 @@ pub fn regami() -> Runbook {
 
 /// A built-in runbook by name (`rally`, `regami`).
 pub fn builtin(name: &str) -> Option<Runbook> {
+    source(name).map(|(text, origin)| parse(text, origin))
+}
+
+/// A built-in runbook's TOML text and the file it was compiled from, by
+/// name: what `validate` checks.
+pub fn source(name: &str) -> Option<(&'static str, &'static str)> {
     match name {
-        "rally" => Some(rally()),
-        "regami" => Some(regami()),
+        "rally" => Some((RALLY_TOML, "runbooks/rally.toml")),
+        "regami" => Some((REGAMI_TOML, "runbooks/regami.toml")),
         _ => None,
     }
 }

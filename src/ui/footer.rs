@@ -47,7 +47,10 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
                 format!(" {remaining} steps remain."),
                 Style::default().fg(t.warn),
             ),
-            Span::styled(" Quit and keep the session for --resume? y/n", t.title()),
+            Span::styled(
+                " Quit and keep the session for --resume? y/n (Ctrl-C again: yes)",
+                t.title(),
+            ),
         ]),
         FooterView::Picker => Line::from(vec![
             Span::styled(" ↑↓", t.accent()),

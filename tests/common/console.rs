@@ -47,6 +47,7 @@ impl Console {
             dir: dir.to_path_buf(),
             actor: "alice".into(),
             resume,
+            runbook_ref: None,
         };
         let Launched {
             session,

@@ -35,6 +35,7 @@ impl LiveConsole {
             dir: journal.path().to_path_buf(),
             actor: "tester".into(),
             resume: false,
+            runbook_ref: None,
         };
         let Launched {
             session,
