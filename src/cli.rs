@@ -46,6 +46,9 @@ pub enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// Print the JSON Schema of runbook files, for editors' TOML extensions
+    /// (save it as drconsole.schema.json beside your runbooks)
+    Schema,
 }
 
 impl Cli {

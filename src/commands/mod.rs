@@ -14,6 +14,7 @@ pub mod import;
 pub mod log;
 pub mod ready;
 pub mod screenshot;
+pub mod shell;
 pub mod status;
 pub mod validate;
 
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         ))),
         Command::Screenshot(args) => screenshot::run(args),
         Command::Log { command } => log::run(command),
+        Command::Schema => shell::schema(&mut io::stdout().lock()),
     }
 }
 

@@ -8,3 +8,4 @@ pub mod lines;
 pub mod load;
 pub mod model;
 pub mod predicates;
+pub mod schema;
