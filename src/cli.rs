@@ -55,6 +55,26 @@ pub enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// Print the JSON Schema of runbook files, for TOML editor extensions
+    ///
+    /// Save it beside your runbooks as drconsole.schema.json: imported
+    /// runbooks start with `#:schema ./drconsole.schema.json`, which Taplo
+    /// (Even Better TOML) and Tombi read. See docs/editor.md.
+    Schema,
+    /// Print a shell completion script
+    ///
+    /// e.g. `drconsole completions bash >
+    /// ~/.local/share/bash-completion/completions/drconsole`
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), or write one page per command to a folder
+    ///
+    /// e.g. `drconsole man --out-dir ~/.local/share/man/man1`, then `man
+    /// drconsole-status`.
+    Man {
+        /// Write drconsole.1, drconsole-status.1, … here instead
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 impl Cli {

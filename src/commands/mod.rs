@@ -18,6 +18,7 @@ pub mod import;
 pub mod log;
 pub mod ready;
 pub mod screenshot;
+pub mod shell;
 pub mod status;
 pub mod validate;
 
@@ -48,6 +49,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         ))),
         Command::Screenshot(args) => screenshot::run(args),
         Command::Log { command } => log::run(command),
+        Command::Schema => shell::schema(&mut io::stdout().lock()),
+        Command::Completions { shell } => shell::completions(shell, &mut io::stdout().lock()),
+        Command::Man { out_dir } => shell::man(out_dir.as_deref(), &mut io::stdout().lock()),
     }
 }
 

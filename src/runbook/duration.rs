@@ -105,18 +105,24 @@ pub fn secs_between(from: jiff::Timestamp, to: jiff::Timestamp) -> u64 {
     u64::try_from(to.duration_since(from).as_secs()).unwrap_or(0)
 }
 
+/// The unit words (lower case; matched in any case) with their seconds:
+/// one list for the parser and the JSON Schema's pattern.
+pub const UNITS: [(&[&str], i64); 5] = [
+    (&["s", "sec", "secs", "second", "seconds"], 1),
+    (&["m", "min", "mins", "minute", "minutes"], MINUTE),
+    (&["h", "hr", "hrs", "hour", "hours"], HOUR),
+    (&["d", "day", "days"], DAY),
+    (&["w", "wk", "wks", "week", "weeks"], WEEK),
+];
+
 /// Seconds per unit for a unit word, any case: s/sec/second(s),
 /// m/min/minute(s), h/hr/hour(s), d/day(s), w/wk/week(s).
 pub fn unit_secs(word: &str) -> Option<u64> {
-    let unit = match word.to_ascii_lowercase().as_str() {
-        "s" | "sec" | "secs" | "second" | "seconds" => 1,
-        "m" | "min" | "mins" | "minute" | "minutes" => MINUTE,
-        "h" | "hr" | "hrs" | "hour" | "hours" => HOUR,
-        "d" | "day" | "days" => DAY,
-        "w" | "wk" | "wks" | "week" | "weeks" => WEEK,
-        _ => return None,
-    };
-    Some(unit.unsigned_abs())
+    let word = word.to_ascii_lowercase();
+    UNITS
+        .iter()
+        .find(|(words, _)| words.contains(&word.as_str()))
+        .map(|(_, secs)| secs.unsigned_abs())
 }
 
 /// Terms of a number and a unit, with or without spaces or commas between

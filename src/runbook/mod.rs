@@ -9,3 +9,4 @@ pub mod load;
 pub mod model;
 pub mod predicates;
 pub mod reference;
+pub mod schema;

@@ -2,20 +2,28 @@
 //! watch, and scenarios made of steps. Plain data; loading and validation
 //! live in `load`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::HumanDuration;
 pub use super::predicates::{AlarmStateName, Verify};
+use super::schema::require;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A drconsole runbook: recovery objectives, the AWS environment to watch,
+/// and the scenarios to run, step by step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_scenarios)]
 pub struct Runbook {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub objectives: Objectives,
     pub environment: Environment,
+    // Required by the schema (see `require_scenarios`); serde's `default`
+    // leaves the message for its absence to the loader.
     #[serde(default, rename = "scenario")]
+    #[schemars(length(min = 1))]
     pub scenarios: Vec<Scenario>,
 }
 
@@ -26,14 +34,14 @@ impl Runbook {
 }
 
 /// Recovery objectives; a scenario may override either.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objectives {
     pub rto: HumanDuration,
     pub rpo: HumanDuration,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
     pub regions: Regions,
@@ -107,7 +115,7 @@ impl Environment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Regions {
     pub primary: String,
@@ -115,7 +123,7 @@ pub struct Regions {
     pub dr: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RdsRole {
     #[default]
@@ -123,7 +131,7 @@ pub enum RdsRole {
     Replica,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RdsSpec {
     pub id: String,
@@ -141,7 +149,7 @@ pub struct RdsSpec {
 /// An Aurora DB cluster, watched as a whole (`DescribeDBClusters`): its
 /// status, members and restore window. Its member instances need not be
 /// declared in `rds`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RdsClusterSpec {
     /// DB cluster identifier.
@@ -152,7 +160,7 @@ pub struct RdsClusterSpec {
     pub engine: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EcsSpec {
     pub cluster: String,
@@ -161,7 +169,7 @@ pub struct EcsSpec {
     pub region: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VaultSpec {
     pub name: String,
@@ -170,7 +178,7 @@ pub struct VaultSpec {
 }
 
 /// CloudWatch alarms to watch: exact names and/or name prefixes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlarmSpec {
     #[serde(default)]
@@ -181,7 +189,7 @@ pub struct AlarmSpec {
 
 /// Bounds beyond which live state counts as degraded. Unset bounds fall back
 /// to defaults derived from the objectives (see `domain::health`).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,8 +198,9 @@ pub struct Thresholds {
     pub recovery_point_age: Option<HumanDuration>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_steps)]
 pub struct Scenario {
     pub id: String,
     pub title: String,
@@ -202,6 +211,7 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpo: Option<HumanDuration>,
     #[serde(default, rename = "step")]
+    #[schemars(length(min = 1))]
     pub steps: Vec<Step>,
     /// What must hold before this scenario can be run (`drconsole ready`);
     /// when empty, checks are derived from the environment.
@@ -218,7 +228,7 @@ impl Scenario {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: String,
@@ -235,4 +245,12 @@ pub struct Step {
     pub expected: Option<HumanDuration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<Verify>,
+}
+
+fn require_scenarios(schema: &mut schemars::Schema) {
+    require(schema, "scenario");
+}
+
+fn require_steps(schema: &mut schemars::Schema) {
+    require(schema, "step");
 }

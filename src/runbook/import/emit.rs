@@ -6,6 +6,7 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table
 
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{RdsRole, Runbook, Step, Verify};
+use crate::runbook::schema;
 
 /// Where the runbook's parts came from, for comments.
 #[derive(Debug, Clone, Default)]
@@ -43,11 +44,17 @@ pub struct StepProvenance {
 
 pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
     let mut doc = DocumentMut::new();
+    // The schema directive first, then a blank line: Taplo and Tombi read
+    // it only as the document's header comment.
     doc.decor_mut().set_prefix(format!(
-        "# Imported from {} by `drconsole import`.\n\
+        "{}\n\n\
+         # Imported from {} by `drconsole import`.\n\
          # Review it: objectives, the environment and every `verify` were inferred;\n\
-         # the import report lists what to check. Validate with `drconsole validate`.\n\n",
-        one_line(&prov.source)
+         # the import report lists what to check. Validate with `drconsole validate`.\n\
+         # Editor help: `drconsole schema > {}` beside this file.\n\n",
+        schema::directive(),
+        one_line(&prov.source),
+        schema::SCHEMA_FILE,
     ));
     let root = doc.as_table_mut();
     put(root, "name", runbook.name.as_str());

@@ -1,7 +1,7 @@
 use super::prelude::*;
 
 /// The CloudWatch alarm is in this state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::AlarmState")]
 pub struct AlarmState {
     pub alarm: String,
@@ -47,11 +47,27 @@ pub enum AlarmStateName {
 }
 
 impl AlarmStateName {
+    pub const ALL: [Self; 3] = [Self::Ok, Self::Alarm, Self::InsufficientData];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "OK",
             Self::Alarm => "ALARM",
             Self::InsufficientData => "INSUFFICIENT_DATA",
         }
+    }
+}
+
+/// By hand: the derive leaves out serde's lower-case aliases.
+impl JsonSchema for AlarmStateName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AlarmStateName".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<String> = Self::ALL
+            .iter()
+            .flat_map(|s| [s.as_str().to_owned(), s.as_str().to_ascii_lowercase()])
+            .collect();
+        schemars::json_schema!({ "type": "string", "enum": names })
     }
 }

@@ -1,7 +1,7 @@
 use super::prelude::*;
 
 /// At least `count` tasks running.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::EcsRunningAtLeast")]
 pub struct EcsRunningAtLeast {
     pub cluster: String,

@@ -1,7 +1,7 @@
 use super::prelude::*;
 
 /// The ECS service exists (in any state, even scaled to zero).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::EcsServiceExists")]
 pub struct EcsServiceExists {
     pub cluster: String,

@@ -2,7 +2,7 @@ use super::prelude::*;
 use crate::domain::snapshot::RolloutState;
 
 /// One deployment, rollout COMPLETED, running == desired.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::EcsStable")]
 pub struct EcsStable {
     pub cluster: String,

@@ -3,7 +3,7 @@ use super::prelude::*;
 /// The RDS instance exists (in any state). Like every instance check but
 /// `replica_lag_below`, it may name an Aurora cluster instead: an instance
 /// with that id wins, else the cluster is judged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::InstanceExists")]
 pub struct InstanceExists {
     pub instance: String,

@@ -1,7 +1,7 @@
 use super::prelude::*;
 
 /// The instance (or cluster) is a standalone primary: no replication source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::InstancePromoted")]
 pub struct InstancePromoted {
     pub instance: String,

@@ -1,7 +1,7 @@
 use super::prelude::*;
 
 /// The RDS instance (or Aurora cluster) reports this status, e.g. "available".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::InstanceStatus")]
 pub struct InstanceStatus {
     pub instance: String,

@@ -9,6 +9,7 @@
 //! variants ("expected struct variant Verify::InstanceStatus").
 
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::snapshot::{DbCluster, DbInstance, EcsService, Feed, LiveState, SourceError};
@@ -24,6 +25,7 @@ mod prelude {
     pub(super) use crate::domain::snapshot::LiveState;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
     pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
+    pub(super) use schemars::JsonSchema;
     pub(super) use serde::{Deserialize, Serialize};
 }
 
@@ -114,12 +116,12 @@ macro_rules! predicates {
 
         /// A check on live state, written as a typed TOML table, e.g.
         /// `verify.instance_status = { instance = "db-restore", status = "available" }`.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "snake_case", deny_unknown_fields)]
         pub enum Verify {
             $($Type($Type),)*
-            All(Vec<Verify>),
-            Any(Vec<Verify>),
+            All(#[schemars(length(min = 1))] Vec<Verify>),
+            Any(#[schemars(length(min = 1))] Vec<Verify>),
         }
 
         impl Verify {

@@ -3,7 +3,7 @@ use jiff::Timestamp;
 
 /// The instance's (or cluster's) point-in-time window covers the incident
 /// start minus `before_incident` (before a declaration: now minus it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::PitrCovers")]
 pub struct PitrCovers {
     pub instance: String,

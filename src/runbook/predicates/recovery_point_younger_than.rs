@@ -4,7 +4,7 @@ use crate::domain::verify::{Outcome, short_age};
 
 /// The newest completed recovery point (of a vault, a resource and/or a
 /// region) is younger than `max_age`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::RecoveryPointYoungerThan")]
 pub struct RecoveryPointYoungerThan {
     #[serde(default, skip_serializing_if = "Option::is_none")]

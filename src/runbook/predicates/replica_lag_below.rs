@@ -3,7 +3,7 @@ use crate::runbook::model::Environment;
 
 /// The replica instance's lag is below `max`. Only instances report lag,
 /// so unlike the other instance checks it never judges a cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "struct variant Verify::ReplicaLagBelow")]
 pub struct ReplicaLagBelow {
     pub instance: String,
