@@ -18,7 +18,13 @@ pub fn apply(settings: &Settings, command: &mut Command) {
             LogCommand::List { journal_dir } => fill(journal_dir, &settings.journal_dir.value),
             LogCommand::Export(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
         },
-        Command::Validate(_) | Command::Import(_) | Command::Screenshot(_) | Command::Config => {}
+        Command::Validate(_)
+        | Command::Import(_)
+        | Command::Screenshot(_)
+        | Command::Config
+        | Command::Schema
+        | Command::Completions { .. }
+        | Command::Man { .. } => {}
     }
 }
 
