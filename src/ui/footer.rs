@@ -44,7 +44,10 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
         ]),
         FooterView::ConfirmQuit { remaining } => Line::from(vec![
             Span::styled(
-                format!(" {remaining} steps remain."),
+                match remaining {
+                    1 => " 1 step remains.".to_string(),
+                    n => format!(" {n} steps remain."),
+                },
                 Style::default().fg(t.warn),
             ),
             Span::styled(" Quit and keep the session for --resume? y/n", t.title()),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use super::view::HeaderView;
+use super::widgets::count;
 use crate::domain::regions::RegionState;
 use crate::domain::verify::short_age;
 use crate::runbook::duration::secs_between;
@@ -50,7 +51,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     bottom.extend(rto_spans(view, t));
     bottom.push(sep());
     bottom.push(Span::styled(
-        format!("{}/{} steps", view.done, view.total),
+        format!("{}/{}", view.done, count(view.total, "step", "steps")),
         Style::default().fg(t.fg),
     ));
     bottom.push(sep());

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
+use super::widgets::{count, fit};
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
@@ -52,14 +53,20 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
         } else {
             Style::default().fg(t.fg)
         };
-        lines.push(Line::styled(
-            format!("{} {}", if chosen { "▶" } else { " " }, s.title),
-            style,
-        ));
+        // The id is what --scenario takes.
+        let id = format!("  {}", s.id);
+        let room = usize::from(inner.width).saturating_sub(2 + id.chars().count());
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} {}", if chosen { "▶" } else { " " }, fit(&s.title, room)),
+                style,
+            ),
+            Span::styled(id, t.muted()),
+        ]));
         lines.push(Line::styled(
             format!(
-                "    {} steps · RTO {} · RPO {}",
-                s.steps.len(),
+                "    {} · RTO {} · RPO {}",
+                count(s.steps.len(), "step", "steps"),
                 s.rto(&runbook.objectives),
                 s.rpo(&runbook.objectives)
             ),

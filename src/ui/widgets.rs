@@ -138,8 +138,10 @@ pub fn ago(now: Timestamp, at: Timestamp) -> String {
     }
 }
 
-/// A one-line sparkline of the last `width` values, scaled to their max.
-pub fn sparkline(values: &[u64], width: usize) -> String {
+/// A one-line sparkline of the last `width` values, scaled to `bound` (the
+/// limit they are judged against) so a full bar means "at or over the
+/// limit" whatever the history holds.
+pub fn sparkline(values: &[u64], width: usize, bound: u64) -> String {
     let bars = symbols::bar::NINE_LEVELS;
     let levels = [
         bars.empty,
@@ -153,10 +155,15 @@ pub fn sparkline(values: &[u64], width: usize) -> String {
         bars.full,
     ];
     let tail = &values[values.len().saturating_sub(width)..];
-    let max = tail.iter().copied().max().unwrap_or(0).max(1);
+    let bound = bound.max(1);
     tail.iter()
-        .map(|&v| levels[((v * 8).div_ceil(max)).min(8) as usize])
+        .map(|&v| levels[v.saturating_mul(8).div_ceil(bound).min(8) as usize])
         .collect()
+}
+
+/// A count with its noun: "1 entry", "2 entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Text cut to `width` columns with an ellipsis.

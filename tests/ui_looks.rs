@@ -1,0 +1,100 @@
+//! The screen's conventions at fixed sizes: picker ids, footer hints that
+//! fit, wide layouts, the lag sparkline against its bound, natural counts,
+//! ellipses and the help overlay.
+
+mod common;
+
+use drconsole::journal::entry::{Entry, EntryKind};
+use drconsole::ui::export::to_text;
+use drconsole::ui::theme::DARK;
+use drconsole::ui::view::LogView;
+use drconsole::ui::widgets::{PaneCtx, sparkline};
+use drconsole::ui::{log, popup};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+fn ctx() -> PaneCtx<'static> {
+    PaneCtx {
+        theme: &DARK,
+        now: common::now(),
+        focused: false,
+        scroll: 0,
+    }
+}
+
+fn canvas(width: u16, height: u16) -> Buffer {
+    Buffer::empty(Rect::new(0, 0, width, height))
+}
+
+fn entry(seq: u64, kind: EntryKind, step: Option<&str>) -> Entry {
+    Entry {
+        seq,
+        time: common::now(),
+        actor: "alice".into(),
+        kind,
+        runbook: "Fixture production".into(),
+        scenario: Some("db-failure".into()),
+        step: step.map(Into::into),
+        note: None,
+        undoes: None,
+        at: None,
+        evidence: None,
+        drill: true,
+    }
+}
+
+#[test]
+fn picker_shows_each_scenarios_id_beside_its_title() {
+    let mut buf = canvas(80, 24);
+    popup::picker(buf.area, &mut buf, &common::runbook(), 0, &DARK);
+    let text = to_text(&buf);
+    let row = |title: &str| {
+        text.lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("{title:?} missing:\n{text}"))
+            .to_string()
+    };
+    assert!(
+        row("▶ Database instance failure").contains("Database instance failure  db-failure"),
+        "{text}"
+    );
+    assert!(
+        row("Application failure").contains("Application failure  app-failure"),
+        "{text}"
+    );
+    // The one-step scenario says "1 step".
+    assert!(text.contains("    1 step · RTO 30m"), "{text}");
+    assert!(text.contains("    5 steps · RTO 1h"), "{text}");
+}
+
+#[test]
+fn sparkline_is_scaled_to_the_bound() {
+    // Against a 60 s bound: 0 is empty, 30 half, 60 and over full.
+    assert_eq!(sparkline(&[0, 30, 60, 95], 4, 60), " ▄██");
+    // Values well under the bound stay low even though one is the max.
+    assert_eq!(sparkline(&[3, 15], 2, 60), "▁▂");
+    // Only the last `width` values are drawn.
+    assert_eq!(sparkline(&[60, 0, 60], 2, 60), " █");
+    // A zero bound does not divide by zero: anything above it is full.
+    assert_eq!(sparkline(&[0, 1], 2, 0), " █");
+}
+
+#[test]
+fn log_counts_read_naturally_and_an_undo_says_undid() {
+    let mut undo = entry(2, EntryKind::Undone, Some("declare"));
+    undo.undoes = Some(1);
+    let one = vec![entry(1, EntryKind::Confirmed, Some("declare"))];
+    let two = vec![one[0].clone(), undo];
+    let mut buf = canvas(60, 5);
+    log::render(buf.area, &mut buf, &LogView { entries: &one }, &ctx());
+    assert!(
+        to_text(&buf).contains(" Log · 1 entry "),
+        "{}",
+        to_text(&buf)
+    );
+    let mut buf = canvas(60, 5);
+    log::render(buf.area, &mut buf, &LogView { entries: &two }, &ctx());
+    let text = to_text(&buf);
+    assert!(text.contains(" Log · 2 entries "), "{text}");
+    assert!(text.contains("alice undid declare (#1)"), "{text}");
+}
