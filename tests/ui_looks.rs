@@ -98,3 +98,34 @@ fn log_counts_read_naturally_and_an_undo_says_undid() {
     assert!(text.contains(" Log · 2 entries "), "{text}");
     assert!(text.contains("alice undid declare (#1)"), "{text}");
 }
+
+fn footer_at(width: u16) -> String {
+    let mut buf = canvas(width, 1);
+    drconsole::ui::footer::render(
+        buf.area,
+        &mut buf,
+        &drconsole::ui::view::FooterView::Hints,
+        &DARK,
+    );
+    to_text(&buf).trim_end().to_string()
+}
+
+#[test]
+fn footer_shows_the_most_useful_hints_that_fit_whole() {
+    assert_eq!(
+        footer_at(60),
+        " Enter confirm  x start  s skip  n note  ? help  q quit"
+    );
+    assert_eq!(
+        footer_at(100),
+        " Enter confirm  x start  s skip  n note  ? help  q quit  u undo  d declare  c ready  z zoom"
+    );
+    assert_eq!(
+        footer_at(160),
+        " Enter confirm  x start  s skip  n note  ? help  q quit  u undo  d declare  c ready  z zoom  Tab pane  r refresh"
+    );
+    // One column short of the next hint: it is left out, not cut.
+    let six = footer_at(60).chars().count();
+    assert_eq!(footer_at((six + 7) as u16), footer_at(60));
+    assert!(footer_at((six + 8) as u16).ends_with("u undo"));
+}
