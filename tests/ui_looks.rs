@@ -129,3 +129,77 @@ fn footer_shows_the_most_useful_hints_that_fit_whole() {
     assert_eq!(footer_at((six + 7) as u16), footer_at(60));
     assert!(footer_at((six + 8) as u16).ends_with("u undo"));
 }
+
+fn widths(width: u16) -> Vec<(drconsole::app::Pane, u16)> {
+    use drconsole::app::Pane;
+    let areas = drconsole::ui::layout::areas(Rect::new(0, 0, width, 50), Pane::Checklist, false);
+    areas.panes.iter().map(|(p, r)| (*p, r.width)).collect()
+}
+
+#[test]
+fn on_wide_screens_the_state_panes_share_the_width() {
+    use drconsole::app::Pane::*;
+    // The checklist column stops at 90; RDS and ECS columns split the rest.
+    assert_eq!(
+        widths(150),
+        [
+            (Checklist, 60),
+            (Rds, 45),
+            (Backups, 45),
+            (Ecs, 45),
+            (Alarms, 45),
+            (Log, 60)
+        ]
+    );
+    assert_eq!(
+        widths(200),
+        [
+            (Checklist, 66),
+            (Rds, 67),
+            (Backups, 67),
+            (Ecs, 67),
+            (Alarms, 67),
+            (Log, 66)
+        ]
+    );
+    assert_eq!(
+        widths(300),
+        [
+            (Checklist, 90),
+            (Rds, 105),
+            (Backups, 105),
+            (Ecs, 105),
+            (Alarms, 105),
+            (Log, 90)
+        ]
+    );
+    // Under 150 columns: two halves, the state panes on the right.
+    assert_eq!(
+        widths(120),
+        [
+            (Checklist, 60),
+            (Rds, 60),
+            (Backups, 60),
+            (Ecs, 60),
+            (Alarms, 60),
+            (Log, 60)
+        ]
+    );
+}
+
+#[test]
+fn a_wide_screen_gives_the_rds_pane_its_room() {
+    let app = common::app_with_live();
+    let mut buf = canvas(300, 40);
+    drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
+    let text = to_text(&buf);
+    let rds_row = text
+        .lines()
+        .find(|l| l.contains("shop-db-replica available"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // Wide enough that the replica's line is whole, not cut.
+    assert!(
+        rds_row.contains("us-west-2b · replica of shop-db "),
+        "{rds_row}"
+    );
+}
