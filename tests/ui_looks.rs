@@ -19,6 +19,7 @@ fn ctx() -> PaneCtx<'static> {
         now: common::now(),
         focused: false,
         scroll: 0,
+        zoomed: false,
     }
 }
 
@@ -201,5 +202,130 @@ fn a_wide_screen_gives_the_rds_pane_its_room() {
     assert!(
         rds_row.contains("us-west-2b · replica of shop-db "),
         "{rds_row}"
+    );
+}
+
+const FIX: &str = "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: \
+rds:DescribeDBInstances because no identity-based policy allows it; attach AmazonRDSReadOnlyAccess";
+
+fn failing_rds(zoomed: bool, width: u16) -> String {
+    let mut feed = drconsole::domain::snapshot::Feed::default();
+    feed.apply(
+        common::now(),
+        Err(drconsole::domain::snapshot::SourceError::new(
+            "AccessDenied",
+            FIX,
+        )),
+    );
+    let limits = drconsole::domain::health::Limits::from_runbook(&common::runbook());
+    let mut buf = canvas(width, 10);
+    drconsole::ui::rds::render(
+        buf.area,
+        &mut buf,
+        &drconsole::ui::view::RdsView {
+            feed: &feed,
+            limits: &limits,
+        },
+        &PaneCtx { zoomed, ..ctx() },
+    );
+    to_text(&buf)
+}
+
+/// The screen's text with the pane borders and line breaks taken out.
+fn joined(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == '┃' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_zoomed_pane_wraps_a_long_error_so_its_fix_shows() {
+    let zoomed = failing_rds(true, 60);
+    assert!(
+        joined(&zoomed).contains("attach AmazonRDSReadOnlyAccess (0s ago)"),
+        "{zoomed}"
+    );
+    // Not zoomed, the same error is cut to its row with an ellipsis.
+    let small = failing_rds(false, 60);
+    let row = small.lines().nth(1).unwrap_or_default();
+    assert!(
+        row.starts_with("│⚠ AccessDenied User: arn:aws:iam"),
+        "{small}"
+    );
+    assert!(row.ends_with("…│"), "{small}");
+    assert!(!small.contains("AmazonRDSReadOnlyAccess"), "{small}");
+}
+
+#[test]
+fn a_zoomed_pane_names_what_aws_said_about_a_part_it_could_not_read() {
+    let mut error = drconsole::domain::snapshot::SourceError::new("AccessDenied", FIX);
+    error.region = Some("us-west-2".into());
+    error.api = Some("DescribeDBInstances".into());
+    let zoomed = PaneCtx {
+        zoomed: true,
+        ..ctx()
+    };
+    let line = zoomed.unlisted_line(&error, 40).to_string();
+    assert_eq!(
+        line,
+        format!("✗ us-west-2: DescribeDBInstances AccessDenied — {FIX}")
+    );
+    let line = ctx().unlisted_line(&error, 40).to_string();
+    assert_eq!(line, "✗ us-west-2: DescribeDBInstances Access…");
+}
+
+#[test]
+fn cut_text_ends_with_an_ellipsis_and_the_header_keeps_the_regions() {
+    let app = common::app_with_live();
+    let mut buf = canvas(80, 24);
+    drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
+    let text = to_text(&buf);
+    let lines: Vec<&str> = text.lines().collect();
+    // The names give way to the regions, each cut with an ellipsis.
+    assert_eq!(
+        lines[0],
+        " drconsole │  SIMULATED  │ Fixture prod… │ Databas… │ us-east-1 → us-west-2 (DR)"
+    );
+    assert!(
+        lines[1].ends_with("(replica lag of shop-db-replic…"),
+        "{text}"
+    );
+    // A pane title too long for its pane keeps its age.
+    assert!(
+        lines[2].starts_with("┏ Checklist · Database ins… · 0/5 done ┓"),
+        "{text}"
+    );
+}
+
+#[test]
+fn zooming_the_rds_pane_of_the_console_shows_the_whole_error() {
+    let mut app = common::app_with_live();
+    app.update(drconsole::app::Action::Source(
+        drconsole::sources::SourceUpdate::Fetched {
+            key: drconsole::sources::FeedKey::whole(drconsole::domain::snapshot::SourceKind::Rds),
+            at: common::now(),
+            result: Err(drconsole::domain::snapshot::SourceError::new(
+                "AccessDenied",
+                FIX,
+            )),
+        },
+    ));
+    let mut view = app.view();
+    view.focus = drconsole::app::Pane::Rds;
+    let mut buf = canvas(80, 24);
+    drconsole::ui::render(buf.area, &mut buf, &view, &DARK);
+    assert!(
+        !to_text(&buf).contains("AmazonRDSReadOnlyAccess"),
+        "{}",
+        to_text(&buf)
+    );
+    view.zoomed = true;
+    let mut buf = canvas(80, 24);
+    drconsole::ui::render(buf.area, &mut buf, &view, &DARK);
+    let text = to_text(&buf);
+    assert!(
+        joined(&text).contains("attach AmazonRDSReadOnlyAccess (0s ago)"),
+        "{text}"
     );
 }

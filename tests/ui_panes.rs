@@ -22,6 +22,7 @@ fn ctx() -> PaneCtx<'static> {
         now: common::now(),
         focused: false,
         scroll: 0,
+        zoomed: false,
     }
 }
 

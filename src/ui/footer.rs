@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use super::view::FooterView;
+use super::widgets::fit_line;
 use crate::app::Prompt;
 use crate::keys::BINDINGS;
 
@@ -65,7 +66,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
         }
         FooterView::Hints => hints(usize::from(area.width), t),
     };
-    Paragraph::new(line).render(area, buf);
+    Paragraph::new(fit_line(line, usize::from(area.width))).render(area, buf);
 }
 
 /// As many key hints as fit `width`, most useful (lowest rank) first; a
