@@ -329,3 +329,61 @@ fn zooming_the_rds_pane_of_the_console_shows_the_whole_error() {
         "{text}"
     );
 }
+
+fn help_at(width: u16, height: u16) -> String {
+    let mut buf = canvas(width, height);
+    popup::help(buf.area, &mut buf, &DARK);
+    to_text(&buf)
+}
+
+#[test]
+fn help_fits_80x24_with_descriptions_wrapped_under_their_column() {
+    let text = help_at(80, 24);
+    let lines: Vec<&str> = text.lines().collect();
+    // The whole box is on screen: both borders and the closing line.
+    let top = lines.iter().position(|l| l.starts_with('╔'));
+    let bottom = lines.iter().position(|l| l.starts_with('╚'));
+    assert!(top.is_some() && bottom.is_some(), "{text}");
+    assert!(text.contains("any key closes"), "{text}");
+    // Every key and every word of its description shows.
+    let body = joined(&text.replace('║', " "));
+    for b in drconsole::keys::BINDINGS {
+        assert!(text.contains(b.shown), "{:?} missing:\n{text}", b.shown);
+        let words: Vec<&str> = b.help.split(' ').collect();
+        assert!(body.contains(&words.join(" ")), "{:?} cut:\n{text}", b.help);
+    }
+    // A description too long for one row goes on under its column, not
+    // back at the key column.
+    let second = lines
+        .iter()
+        .position(|l| l.contains("Start the selected step"))
+        .map(|i| lines[i + 1])
+        .unwrap_or_default();
+    let column = lines
+        .iter()
+        .find(|l| l.contains("Start the selected step"))
+        .and_then(|l| l.find("Start the"))
+        .unwrap_or_default();
+    let indent = second.len() - second.trim_start_matches(['║', ' ']).len();
+    assert_eq!(indent, column, "{text}");
+    // The marks on screen are explained.
+    assert!(
+        text.contains("confirmed!    Confirmed against an unmet check"),
+        "{text}"
+    );
+    assert!(
+        text.contains("checks        ● met  ✗ not met  ? unknown"),
+        "{text}"
+    );
+}
+
+#[test]
+fn words_wrap_at_spaces_and_an_overlong_word_is_split() {
+    use drconsole::ui::widgets::wrap_words;
+    assert_eq!(
+        wrap_words("run aws sso login first", 10),
+        ["run aws", "sso login", "first"]
+    );
+    assert_eq!(wrap_words("abcdefghij k", 4), ["abcd", "efgh", "ij k"]);
+    assert_eq!(wrap_words("", 4), [""]);
+}

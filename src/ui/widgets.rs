@@ -303,6 +303,40 @@ pub fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
     out
 }
 
+/// Text broken at spaces into lines of at most `width` columns; a word
+/// longer than that is split.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.chars().count() <= width {
+                if gap > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // Alone on its line and still too long: split it.
+            let rest: String = word.chars().skip(width).collect();
+            lines.push(word.chars().take(width).collect());
+            word = rest;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The inner rows a pane can show, after its border.
 pub fn inner_rows(area: Rect) -> usize {
     area.height.saturating_sub(2) as usize
