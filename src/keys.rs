@@ -90,7 +90,7 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Declare,
         hint: "declare",
         rank: 8,
-        help: "Declare the incident, or set when it began (\"-25m\", \"02:10\")",
+        help: "Declare the incident, or set back when it began (\"-25m\", \"02:10\")",
     },
     Binding {
         keys: &[ch('s')],
