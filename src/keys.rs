@@ -46,6 +46,8 @@ pub struct Binding {
     pub command: Command,
     /// The one-word hint in the footer; empty keeps it out of the footer.
     pub hint: &'static str,
+    /// Footer order, most useful first: a narrow footer keeps the lowest.
+    pub rank: u8,
     pub help: &'static str,
 }
 
@@ -55,6 +57,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "↑ k",
         command: Command::Up,
         hint: "",
+        rank: 0,
         help: "Select the previous step (or scroll the focused pane)",
     },
     Binding {
@@ -62,6 +65,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "↓ j",
         command: Command::Down,
         hint: "",
+        rank: 0,
         help: "Select the next step (or scroll the focused pane)",
     },
     Binding {
@@ -69,6 +73,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "Enter Space",
         command: Command::Confirm,
         hint: "confirm",
+        rank: 1,
         help: "Confirm the selected step (asks again if its check is not met)",
     },
     Binding {
@@ -76,13 +81,15 @@ pub const BINDINGS: &[Binding] = &[
         shown: "x",
         command: Command::Start,
         hint: "start",
+        rank: 2,
         help: "Start the selected step: its clock runs; in a drill the simulated world runs its commands",
     },
     Binding {
         keys: &[ch('d')],
         shown: "d",
         command: Command::Declare,
-        hint: "",
+        hint: "declare",
+        rank: 8,
         help: "Declare the incident, or set back when it began (\"-25m\", \"02:10\")",
     },
     Binding {
@@ -90,6 +97,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "s",
         command: Command::Skip,
         hint: "skip",
+        rank: 3,
         help: "Skip the selected step, with a reason",
     },
     Binding {
@@ -97,6 +105,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "u",
         command: Command::Undo,
         hint: "undo",
+        rank: 7,
         help: "Undo the latest confirm or skip (logged, never erased)",
     },
     Binding {
@@ -104,13 +113,15 @@ pub const BINDINGS: &[Binding] = &[
         shown: "n",
         command: Command::Note,
         hint: "note",
+        rank: 4,
         help: "Add a note to the log",
     },
     Binding {
         keys: &[key(KeyCode::Tab)],
         shown: "Tab",
         command: Command::FocusNext,
-        hint: "",
+        hint: "pane",
+        rank: 11,
         help: "Focus the next pane",
     },
     Binding {
@@ -124,27 +135,31 @@ pub const BINDINGS: &[Binding] = &[
         shown: "Shift-Tab",
         command: Command::FocusPrev,
         hint: "",
+        rank: 0,
         help: "Focus the previous pane",
     },
     Binding {
         keys: &[ch('z')],
         shown: "z",
         command: Command::Zoom,
-        hint: "",
+        hint: "zoom",
+        rank: 10,
         help: "Zoom the focused pane (again to restore)",
     },
     Binding {
         keys: &[ch('c')],
         shown: "c",
         command: Command::Readiness,
-        hint: "",
+        hint: "ready",
+        rank: 9,
         help: "Check readiness: can this scenario run now (PITR window, recovery point, replica, backups, services)",
     },
     Binding {
         keys: &[ch('r')],
         shown: "r",
         command: Command::Refresh,
-        hint: "",
+        hint: "refresh",
+        rank: 12,
         help: "Refresh live data now",
     },
     Binding {
@@ -152,6 +167,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "?",
         command: Command::Help,
         hint: "help",
+        rank: 5,
         help: "Show or hide this help",
     },
     Binding {
@@ -165,6 +181,7 @@ pub const BINDINGS: &[Binding] = &[
         shown: "q Ctrl-C",
         command: Command::Quit,
         hint: "quit",
+        rank: 6,
         help: "Quit (asks first while steps remain; --resume continues)",
     },
 ];

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use super::view::FooterView;
+use super::widgets::fit_line;
 use crate::app::Prompt;
 use crate::keys::BINDINGS;
 
@@ -44,7 +45,10 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
         ]),
         FooterView::ConfirmQuit { remaining } => Line::from(vec![
             Span::styled(
-                format!(" {remaining} steps remain."),
+                match remaining {
+                    1 => " 1 step remains.".to_string(),
+                    n => format!(" {n} steps remain."),
+                },
                 Style::default().fg(t.warn),
             ),
             Span::styled(
@@ -63,17 +67,33 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
         FooterView::Message(message) => {
             Line::styled(format!(" {message}"), Style::default().fg(t.warn))
         }
-        FooterView::Hints => hints(t),
+        FooterView::Hints => hints(usize::from(area.width), t),
     };
-    Paragraph::new(line).render(area, buf);
+    Paragraph::new(fit_line(line, usize::from(area.width))).render(area, buf);
 }
 
-fn hints(t: &Theme) -> Line<'static> {
+/// As many key hints as fit `width`, most useful (lowest rank) first; a
+/// hint that does not fit whole is left out, never cut.
+fn hints(width: usize, t: &Theme) -> Line<'static> {
+    const GAP: usize = 2;
+    let mut shown: Vec<_> = BINDINGS.iter().filter(|b| !b.hint.is_empty()).collect();
+    shown.sort_by_key(|b| b.rank);
     let mut spans = vec![Span::raw(" ")];
-    for b in BINDINGS.iter().filter(|b| !b.hint.is_empty()) {
+    let mut used = 1;
+    for b in shown {
         let key = b.shown.split(' ').next().unwrap_or(b.shown);
+        let hint = format!(" {}", b.hint);
+        let gap = if spans.len() > 1 { GAP } else { 0 };
+        let need = gap + key.chars().count() + hint.chars().count();
+        if used + need > width {
+            break;
+        }
+        used += need;
+        if gap > 0 {
+            spans.push(Span::raw(" ".repeat(gap)));
+        }
         spans.push(Span::styled(key.to_string(), t.accent()));
-        spans.push(Span::styled(format!(" {}  ", b.hint), t.muted()));
+        spans.push(Span::styled(hint, t.muted()));
     }
     Line::from(spans)
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use super::view::HeaderView;
+use super::widgets::{count, fit, fit_line};
 use crate::domain::regions::RegionState;
 use crate::domain::verify::short_age;
 use crate::runbook::duration::secs_between;
@@ -29,11 +30,13 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
         top.push(Span::styled(view.origin.source.clone(), t.muted()));
     }
     top.push(sep());
+    let runbook_at = top.len();
     top.push(Span::styled(
         view.runbook.to_string(),
         Style::default().fg(t.fg).add_modifier(Modifier::BOLD),
     ));
     top.push(sep());
+    let scenario_at = top.len();
     top.push(match view.scenario {
         Some(title) => Span::styled(title.to_string(), Style::default().fg(t.fg)),
         None => Span::styled("choose a scenario", t.muted()),
@@ -45,17 +48,38 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
         top.extend(region_spans(dr, view, t));
         top.push(Span::styled(" (DR)", t.accent()));
     }
+    // The regions (and whether they answer) matter more than the names:
+    // the scenario title gives way first, then the runbook's, each keeping
+    // a few letters.
+    let mut excess = top
+        .iter()
+        .map(Span::width)
+        .sum::<usize>()
+        .saturating_sub(usize::from(area.width));
+    for at in [scenario_at, runbook_at] {
+        let span = &mut top[at];
+        let keep = span.width().saturating_sub(excess).max(8);
+        if keep < span.width() {
+            excess = excess.saturating_sub(span.width() - keep);
+            span.content = fit(&span.content, keep).into();
+        }
+    }
 
     let mut bottom = vec![Span::raw(" ")];
     bottom.extend(rto_spans(view, t));
     bottom.push(sep());
     bottom.push(Span::styled(
-        format!("{}/{} steps", view.done, view.total),
+        format!("{}/{}", view.done, count(view.total, "step", "steps")),
         Style::default().fg(t.fg),
     ));
     bottom.push(sep());
     bottom.extend(rpo_spans(view, t));
-    Paragraph::new(vec![Line::from(top), Line::from(bottom)]).render(area, buf);
+    let width = usize::from(area.width);
+    Paragraph::new(vec![
+        fit_line(Line::from(top), width),
+        fit_line(Line::from(bottom), width),
+    ])
+    .render(area, buf);
 }
 
 /// A region's name, and when its APIs fail, how and for how long:

@@ -41,13 +41,16 @@ pub fn areas(area: Rect, focus: Pane, zoomed: bool) -> Areas {
 }
 
 /// Checklist, RDS, backups, ECS, alarms and log: three columns on wide
-/// screens, two from 80 columns.
+/// screens, two from 80 columns. On wide screens the checklist column stops
+/// growing at 90 columns (a step line is short; commands wrap) and the two
+/// state columns share the rest, so they grow with the terminal.
 fn columns(body: Rect) -> [Rect; 6] {
     if body.width >= 150 {
+        let checklist = (body.width / 3).clamp(60, 90);
         let [left, middle, right] = Layout::horizontal([
-            Constraint::Percentage(40),
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
+            Constraint::Length(checklist),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
         ])
         .areas(body);
         let [checklist, log] = split_log(left);

@@ -7,13 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::view::LogView;
-use super::widgets::{PaneCtx, fit, inner_rows};
+use super::widgets::{PaneCtx, count, fit, inner_rows};
 use crate::journal::entry::{Entry, EntryKind};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
     let log = view.entries;
     let t = ctx.theme;
-    let block = ctx.block("Log", Some(format!("· {} entries", log.len())));
+    let block = ctx.block(
+        "Log",
+        Some(format!("· {}", count(log.len(), "entry", "entries"))),
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let rows = inner_rows(area);
@@ -47,7 +50,7 @@ fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
         }
         EntryKind::Confirmed => ("confirmed", t.ok),
         EntryKind::Skipped => ("skipped", t.warn),
-        EntryKind::Undone => ("undone", t.warn),
+        EntryKind::Undone => ("undid", t.warn),
         EntryKind::Note => ("note", t.fg),
         EntryKind::SessionPaused => ("paused", t.muted),
         EntryKind::SessionCompleted => ("completed", t.ok),

@@ -42,6 +42,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
             now: view.now,
             focused: view.focus == pane,
             scroll: view.scroll[pane.index()],
+            zoomed: view.zoomed,
         };
         match pane {
             Pane::Checklist => checklist::render(rect, buf, &view.checklist, &ctx),

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
+use super::widgets::{count, fit, wrap_words};
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
@@ -52,14 +53,20 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
         } else {
             Style::default().fg(t.fg)
         };
-        lines.push(Line::styled(
-            format!("{} {}", if chosen { "▶" } else { " " }, s.title),
-            style,
-        ));
+        // The id is what --scenario takes.
+        let id = format!("  {}", s.id);
+        let room = usize::from(inner.width).saturating_sub(2 + id.chars().count());
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} {}", if chosen { "▶" } else { " " }, fit(&s.title, room)),
+                style,
+            ),
+            Span::styled(id, t.muted()),
+        ]));
         lines.push(Line::styled(
             format!(
-                "    {} steps · RTO {} · RPO {}",
-                s.steps.len(),
+                "    {} · RTO {} · RPO {}",
+                count(s.steps.len(), "step", "steps"),
                 s.rto(&runbook.objectives),
                 s.rpo(&runbook.objectives)
             ),
@@ -73,34 +80,63 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
     Paragraph::new(lines).render(inner, buf);
 }
 
+/// The keys from the key table, then what the marks on screen mean. Each
+/// description wraps under its own column; the whole fits 80×24.
 pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    const KEY_COLUMN: usize = 14;
     let t = theme;
-    let rect = centered(area, 84, BINDINGS.len() as u16 + 6);
+    let width = area.width.min(84);
+    let text_width = usize::from(width.saturating_sub(2))
+        .saturating_sub(KEY_COLUMN)
+        .max(1);
+    let row = |key: &str, text: &str, key_style: Style| -> Vec<Line<'static>> {
+        wrap_words(text, text_width)
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let key = if i == 0 { key } else { "" };
+                Line::from(vec![
+                    Span::styled(format!("{key:<KEY_COLUMN$}"), key_style),
+                    Span::styled(part, Style::default().fg(t.fg)),
+                ])
+            })
+            .collect()
+    };
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .flat_map(|b| row(b.shown, b.help, t.accent()))
+        .collect();
+    for (mark, meaning) in MARKS {
+        lines.extend(row(mark, meaning, t.muted()));
+    }
+    lines.extend(
+        wrap_words(
+            "Click selects a step · in prompts Enter saves, Esc cancels · any key closes",
+            usize::from(width.saturating_sub(2)).max(1),
+        )
+        .into_iter()
+        .map(|l| Line::styled(l, t.muted())),
+    );
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, height);
     Clear.render(rect, buf);
     let block = frame("Keys", t);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:<14}", b.shown), t.accent()),
-                Span::styled(b.help, Style::default().fg(t.fg)),
-            ])
-        })
-        .collect();
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:<14}", "click"), t.accent()),
-        Span::styled("Select the step under the mouse", Style::default().fg(t.fg)),
-    ]));
-    lines.push(Line::styled(
-        "In prompts: Enter saves, Esc cancels. Any key closes this help.",
-        t.muted(),
-    ));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    Paragraph::new(lines).render(inner, buf);
 }
+
+/// What the marks on the screen mean, under the keys in help.
+const MARKS: &[(&str, &str)] = &[
+    ("steps", "○ open  ◐ started  ✓ confirmed  » skipped"),
+    ("checks", "● met  ✗ not met  ? unknown (no data yet)"),
+    (
+        "confirmed!",
+        "Confirmed against an unmet check (an amber ✓ in the list)",
+    ),
+];
 
 /// Whether the scenario can run now: each check with the value seen.
 pub fn readiness(area: Rect, buf: &mut Buffer, readiness: &Readiness, theme: &Theme) {

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::view::RdsView;
-use super::widgets::{PaneCtx, dot, fit, inner_rows, sparkline};
+use super::widgets::{PaneCtx, count, dot, fit, inner_rows, sparkline};
 use crate::domain::health::{Limits, cluster_health, instance_health, lag_health};
 use crate::domain::snapshot::{DbCluster, DbInstance, DbMetrics, SourceError};
 
@@ -120,7 +120,7 @@ fn instance_lines(
         out.push(Line::from(vec![
             Span::styled(head, Style::default().fg(lag_color)),
             Span::styled(
-                sparkline(&db.lag_history, spark_width),
+                sparkline(&db.lag_history, spark_width, limits.replica_lag.secs()),
                 Style::default().fg(lag_color),
             ),
             Span::styled(format!(" max {}", limits.replica_lag), t.muted()),
@@ -137,10 +137,7 @@ fn cluster_line(
 ) -> Line<'static> {
     let t = ctx.theme;
     let health = t.health(cluster_health(cluster));
-    let members = match cluster.members() {
-        1 => "1 member".to_string(),
-        n => format!("{n} members"),
-    };
+    let members = count(cluster.members(), "member", "members");
     let mut rest = format!("cluster · {members} · {}", cluster.region);
     if let Some(e) = &cluster.stale {
         rest = format!("{} · {rest}", ctx.stale_note(e));

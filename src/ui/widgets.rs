@@ -1,11 +1,12 @@
 //! Small pieces shared by the panes: the framed block, ages, sparklines.
 
 use jiff::Timestamp;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
 use crate::domain::snapshot::{Feed, SourceError};
@@ -17,35 +18,46 @@ pub struct PaneCtx<'a> {
     pub now: Timestamp,
     pub focused: bool,
     pub scroll: usize,
+    /// The pane fills the body: long lines (error messages) wrap instead
+    /// of being cut, so the fix at their end shows.
+    pub zoomed: bool,
 }
 
 impl PaneCtx<'_> {
-    /// The pane's frame: title, data age, and a highlighted border when focused.
-    pub fn block<'b>(&self, title: &'b str, age: Option<String>) -> Block<'b> {
+    /// The pane's frame: title, data age, and a highlighted border when
+    /// focused. The title is fitted to the pane's width when drawn.
+    pub fn block(&self, title: &str, age: Option<String>) -> PaneBlock {
         let t = self.theme;
         let border = if self.focused {
             t.border_focused
         } else {
             t.border
         };
-        let mut title_spans = vec![Span::styled(format!(" {title} "), t.title())];
-        if let Some(age) = age {
-            title_spans.push(Span::styled(format!("{age} "), t.muted()));
-        }
-        Block::default()
+        let block = Block::default()
             .borders(Borders::ALL)
             .border_type(if self.focused {
                 BorderType::Thick
             } else {
                 BorderType::Plain
             })
-            .border_style(Style::default().fg(border))
-            .title(Line::from(title_spans))
+            .border_style(Style::default().fg(border));
+        PaneBlock {
+            block,
+            title: title.to_string(),
+            age,
+            title_style: t.title(),
+            age_style: t.muted(),
+        }
     }
 
-    /// The pane's lines, scrolled to the pane's offset.
-    pub fn scrolled<'l>(&self, lines: Vec<Line<'l>>) -> Paragraph<'l> {
-        Paragraph::new(lines).scroll((self.scroll as u16, 0))
+    /// The pane's lines, scrolled to the pane's offset: each cut to the
+    /// width with an ellipsis, or wrapped when the pane is zoomed.
+    pub fn scrolled<'l>(&self, lines: Vec<Line<'l>>) -> PaneText<'l> {
+        PaneText {
+            lines,
+            scroll: self.scroll,
+            wrap: self.zoomed,
+        }
     }
 
     pub fn ago(&self, at: Timestamp) -> String {
@@ -100,6 +112,11 @@ impl PaneCtx<'_> {
         if let Some(since) = error.since {
             text.push_str(&format!(" · last good {}", self.ago(since)));
         }
+        // Zoomed, there is room for what AWS said, fix and all.
+        if self.zoomed && !error.message.is_empty() {
+            text.push_str(&format!(" — {}", error.message));
+            return Line::styled(text, Style::default().fg(self.theme.critical));
+        }
         Line::styled(fit(&text, width), Style::default().fg(self.theme.critical))
     }
 
@@ -138,8 +155,10 @@ pub fn ago(now: Timestamp, at: Timestamp) -> String {
     }
 }
 
-/// A one-line sparkline of the last `width` values, scaled to their max.
-pub fn sparkline(values: &[u64], width: usize) -> String {
+/// A one-line sparkline of the last `width` values, scaled to `bound` (the
+/// limit they are judged against) so a full bar means "at or over the
+/// limit" whatever the history holds.
+pub fn sparkline(values: &[u64], width: usize, bound: u64) -> String {
     let bars = symbols::bar::NINE_LEVELS;
     let levels = [
         bars.empty,
@@ -153,10 +172,15 @@ pub fn sparkline(values: &[u64], width: usize) -> String {
         bars.full,
     ];
     let tail = &values[values.len().saturating_sub(width)..];
-    let max = tail.iter().copied().max().unwrap_or(0).max(1);
+    let bound = bound.max(1);
     tail.iter()
-        .map(|&v| levels[((v * 8).div_ceil(max)).min(8) as usize])
+        .map(|&v| levels[v.saturating_mul(8).div_ceil(bound).min(8) as usize])
         .collect()
+}
+
+/// A count with its noun: "1 entry", "2 entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Text cut to `width` columns with an ellipsis.
@@ -170,6 +194,147 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut out: String = text.chars().take(width - 1).collect();
     out.push('…');
     out
+}
+
+/// A pane's frame; the title and age are fitted to the width drawn at.
+pub struct PaneBlock {
+    block: Block<'static>,
+    title: String,
+    age: Option<String>,
+    title_style: Style,
+    age_style: Style,
+}
+
+impl PaneBlock {
+    pub fn inner(&self, area: Rect) -> Rect {
+        self.block.inner(area)
+    }
+
+    /// " title age ": the title gives way first, so the age (how fresh
+    /// the data is) stays while the title keeps a few letters.
+    fn title_line(&self, width: usize) -> Line<'static> {
+        const MIN_TITLE: usize = 8;
+        let age = self
+            .age
+            .as_ref()
+            .map(|a| format!("{a} "))
+            .unwrap_or_default();
+        let room = width.saturating_sub(age.chars().count() + 2);
+        let title = if room >= MIN_TITLE {
+            fit(&self.title, room)
+        } else {
+            self.title.clone()
+        };
+        let line = Line::from(vec![
+            Span::styled(format!(" {title} "), self.title_style),
+            Span::styled(age, self.age_style),
+        ]);
+        fit_line(line, width)
+    }
+}
+
+impl Widget for PaneBlock {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        // The corners take a column each.
+        let title = self.title_line(usize::from(area.width.saturating_sub(2)));
+        self.block.title(title).render(area, buf);
+    }
+}
+
+/// A pane's lines, drawn cut to fit with an ellipsis or wrapped.
+pub struct PaneText<'l> {
+    lines: Vec<Line<'l>>,
+    scroll: usize,
+    wrap: bool,
+}
+
+impl Widget for PaneText<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let scroll = (u16::try_from(self.scroll).unwrap_or(u16::MAX), 0);
+        if self.wrap {
+            Paragraph::new(self.lines)
+                .wrap(Wrap { trim: false })
+                .scroll(scroll)
+                .render(area, buf);
+            return;
+        }
+        let width = usize::from(area.width);
+        let lines: Vec<Line> = self.lines.into_iter().map(|l| fit_line(l, width)).collect();
+        Paragraph::new(lines).scroll(scroll).render(area, buf);
+    }
+}
+
+/// A line cut to `width` columns, its last visible column an ellipsis
+/// when anything was cut. Styles stay with their text.
+pub fn fit_line(line: Line<'_>, width: usize) -> Line<'_> {
+    if line.width() <= width {
+        return line;
+    }
+    let style = line.style;
+    let alignment = line.alignment;
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last_style = Style::default();
+    for span in line.spans {
+        last_style = span.style;
+        let span_width = span.width();
+        if span_width <= room {
+            room -= span_width;
+            spans.push(span);
+            continue;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = Span::raw(c.to_string()).width();
+            if w > room {
+                break;
+            }
+            room -= w;
+            kept.push(c);
+        }
+        spans.push(Span::styled(kept, span.style));
+        break;
+    }
+    if width > 0 {
+        spans.push(Span::styled("…", last_style));
+    }
+    let mut out = Line::from(spans).style(style);
+    out.alignment = alignment;
+    out
+}
+
+/// Text broken at spaces into lines of at most `width` columns; a word
+/// longer than that is split.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.chars().count() <= width {
+                if gap > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // Alone on its line and still too long: split it.
+            let rest: String = word.chars().skip(width).collect();
+            lines.push(word.chars().take(width).collect());
+            word = rest;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The inner rows a pane can show, after its border.
