@@ -41,6 +41,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>) -> Entry {
         at: None,
         evidence: None,
         drill: true,
+        runbook_ref: None,
     }
 }
 
