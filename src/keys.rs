@@ -21,6 +21,17 @@ pub enum Command {
     Refresh,
     Help,
     Quit,
+    /// Open the `:` command palette.
+    Palette,
+    /// Filter the focused list pane's rows.
+    Filter,
+    /// Copy the selected step's commands to the clipboard.
+    Copy,
+    // Palette-only commands: they take an argument, so no key runs them.
+    Scenario,
+    Step,
+    Theme,
+    Export,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +57,10 @@ pub struct Binding {
     pub command: Command,
     /// The one-word hint in the footer; empty keeps it out of the footer.
     pub hint: &'static str,
+    /// Its name in the `:` palette; empty keeps it out of the palette.
+    pub palette: &'static str,
+    /// What the palette command takes after its name, as help shows it.
+    pub args: &'static str,
     pub help: &'static str,
 }
 
@@ -55,6 +70,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "↑ k",
         command: Command::Up,
         hint: "",
+        palette: "",
+        args: "",
         help: "Select the previous step (or scroll the focused pane)",
     },
     Binding {
@@ -62,6 +79,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "↓ j",
         command: Command::Down,
         hint: "",
+        palette: "",
+        args: "",
         help: "Select the next step (or scroll the focused pane)",
     },
     Binding {
@@ -69,6 +88,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "Enter Space",
         command: Command::Confirm,
         hint: "confirm",
+        palette: "",
+        args: "",
         help: "Confirm the selected step (asks again if its check is not met)",
     },
     Binding {
@@ -76,6 +97,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "x",
         command: Command::Start,
         hint: "start",
+        palette: "",
+        args: "",
         help: "Start the selected step: its clock runs; in a drill the simulated world runs its commands",
     },
     Binding {
@@ -83,6 +106,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "d",
         command: Command::Declare,
         hint: "",
+        palette: "",
+        args: "",
         help: "Declare the incident, or set back when it began (\"-25m\", \"02:10\")",
     },
     Binding {
@@ -90,6 +115,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "s",
         command: Command::Skip,
         hint: "skip",
+        palette: "",
+        args: "",
         help: "Skip the selected step, with a reason",
     },
     Binding {
@@ -97,6 +124,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "u",
         command: Command::Undo,
         hint: "undo",
+        palette: "",
+        args: "",
         help: "Undo the latest confirm or skip (logged, never erased)",
     },
     Binding {
@@ -104,6 +133,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "n",
         command: Command::Note,
         hint: "note",
+        palette: "",
+        args: "",
         help: "Add a note to the log",
     },
     Binding {
@@ -111,6 +142,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "Tab",
         command: Command::FocusNext,
         hint: "",
+        palette: "",
+        args: "",
         help: "Focus the next pane",
     },
     Binding {
@@ -124,6 +157,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "Shift-Tab",
         command: Command::FocusPrev,
         hint: "",
+        palette: "",
+        args: "",
         help: "Focus the previous pane",
     },
     Binding {
@@ -131,6 +166,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "z",
         command: Command::Zoom,
         hint: "",
+        palette: "",
+        args: "",
         help: "Zoom the focused pane (again to restore)",
     },
     Binding {
@@ -138,6 +175,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "c",
         command: Command::Readiness,
         hint: "",
+        palette: "readiness",
+        args: "",
         help: "Check readiness: can this scenario run now (PITR window, recovery point, replica, backups, services)",
     },
     Binding {
@@ -145,6 +184,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "r",
         command: Command::Refresh,
         hint: "",
+        palette: "refresh",
+        args: "",
         help: "Refresh live data now",
     },
     Binding {
@@ -152,6 +193,8 @@ pub const BINDINGS: &[Binding] = &[
         shown: "?",
         command: Command::Help,
         hint: "help",
+        palette: "help",
+        args: "",
         help: "Show or hide this help",
     },
     Binding {
@@ -165,7 +208,72 @@ pub const BINDINGS: &[Binding] = &[
         shown: "q Ctrl-C",
         command: Command::Quit,
         hint: "quit",
+        palette: "quit",
+        args: "",
         help: "Quit (asks first while steps remain; --resume continues)",
+    },
+    Binding {
+        keys: &[ch(':')],
+        shown: ":",
+        command: Command::Palette,
+        hint: "",
+        palette: "",
+        args: "",
+        help: "Open the command palette: Tab completes, ↑↓ recall, Enter runs, Esc closes",
+    },
+    Binding {
+        keys: &[ch('/')],
+        shown: "/",
+        command: Command::Filter,
+        hint: "",
+        palette: "",
+        args: "",
+        help: "Filter the focused pane's rows by text (Enter keeps, Esc clears)",
+    },
+    Binding {
+        keys: &[ch('y')],
+        shown: "y",
+        command: Command::Copy,
+        hint: "",
+        palette: "",
+        args: "",
+        help: "Copy the selected step's commands to the clipboard (OSC 52)",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Scenario,
+        hint: "",
+        palette: "scenario",
+        args: "<id or title>",
+        help: "Switch scenario: this session pauses, a new one begins (refused once a step or the declaration is recorded)",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Step,
+        hint: "",
+        palette: "step",
+        args: "<n or title>",
+        help: "Select a step by number or title",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Theme,
+        hint: "",
+        palette: "theme",
+        args: "<dark|light|high-contrast>",
+        help: "Switch the colour theme",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Export,
+        hint: "",
+        palette: "export",
+        args: "",
+        help: "Export this session as Markdown next to its journal",
     },
 ];
 
@@ -184,6 +292,24 @@ pub fn command_for(event: &KeyEvent) -> Option<Command> {
                 .any(|k| k.code == event.code && k.mods == mods)
         })
         .map(|b| b.command)
+}
+
+/// The palette's commands, in table order.
+pub fn palette_entries() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(|b| !b.palette.is_empty())
+}
+
+/// How help names an entry: its keys, and its palette name with what it takes.
+pub fn shown(b: &Binding) -> String {
+    let command = match b.args {
+        "" => format!(":{}", b.palette),
+        args => format!(":{} {args}", b.palette),
+    };
+    match (b.shown, b.palette) {
+        (keys, "") => keys.to_string(),
+        ("", _) => command,
+        (keys, _) => format!("{keys}  {command}"),
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +334,13 @@ mod tests {
             Command::Refresh,
             Command::Help,
             Command::Quit,
+            Command::Palette,
+            Command::Filter,
+            Command::Copy,
+            Command::Scenario,
+            Command::Step,
+            Command::Theme,
+            Command::Export,
         ];
         for command in all {
             let n = BINDINGS.iter().filter(|b| b.command == command).count();
@@ -223,6 +356,21 @@ mod tests {
             .collect();
         for (i, a) in keys.iter().enumerate() {
             assert!(!keys[i + 1..].contains(a), "{a:?} bound twice");
+        }
+    }
+
+    #[test]
+    fn palette_names_are_unique_and_every_entry_is_reachable() {
+        let names: Vec<_> = palette_entries().map(|b| b.palette).collect();
+        for (i, a) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(a), "{a} named twice");
+        }
+        for b in BINDINGS {
+            assert!(
+                !b.keys.is_empty() || !b.palette.is_empty(),
+                "{:?} has neither a key nor a palette name",
+                b.command
+            );
         }
     }
 

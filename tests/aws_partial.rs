@@ -112,6 +112,7 @@ title = "A"
             now: jiff::Timestamp::now(),
             focused: false,
             scroll: 0,
+            filter: "",
         },
     );
     let screen = to_text(&buf);
@@ -237,6 +238,7 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
             now,
             focused: false,
             scroll: 0,
+            filter: "",
         },
     );
     let screen = to_text(&buf);

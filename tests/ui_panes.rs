@@ -3,7 +3,7 @@
 
 mod common;
 
-use drconsole::app::{Action, App, Origin};
+use drconsole::app::{Action, App};
 use drconsole::domain::health::{Limits, newest_completed_age};
 use drconsole::domain::snapshot::{Feed, SourceError};
 use drconsole::journal::entry::{Entry, EntryKind};
@@ -22,6 +22,7 @@ fn ctx() -> PaneCtx<'static> {
         now: common::now(),
         focused: false,
         scroll: 0,
+        filter: "",
     }
 }
 
@@ -240,35 +241,6 @@ fn alarms_pane_puts_firing_first() {
     assert_eq!(dot_on_row_of(&buf, "shop-queue-depth"), DARK.muted);
 }
 
-fn app_with_live() -> App {
-    let origin = Origin {
-        source: "simulated".into(),
-        simulated: true,
-    };
-    let mut app = App::new(common::runbook(), origin, common::now(), Some("db-failure"));
-    for (kind, payload) in [
-        (
-            drconsole::domain::snapshot::SourceKind::Rds,
-            drconsole::sources::Payload::Rds(common::rds()),
-        ),
-        (
-            drconsole::domain::snapshot::SourceKind::Ecs,
-            drconsole::sources::Payload::Ecs(common::ecs()),
-        ),
-        (
-            drconsole::domain::snapshot::SourceKind::Alarms,
-            drconsole::sources::Payload::Alarms(common::alarms()),
-        ),
-    ] {
-        app.update(Action::Source(drconsole::sources::SourceUpdate::Fetched {
-            key: drconsole::sources::FeedKey::whole(kind),
-            at: common::now(),
-            result: Ok(payload),
-        }));
-    }
-    app
-}
-
 fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> Entry {
     Entry {
         seq,
@@ -288,7 +260,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> E
 
 #[test]
 fn checklist_pane() {
-    let mut app = app_with_live();
+    let mut app = common::app_with_live();
     app.update(Action::Journaled(entry(
         1,
         EntryKind::SessionStarted,
@@ -349,7 +321,7 @@ fn log_pane() {
 
 #[test]
 fn whole_screen_at_80x24_keeps_checklist_and_state_readable() {
-    let app = app_with_live();
+    let app = common::app_with_live();
     let mut buf = canvas(80, 24);
     drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
     insta::assert_snapshot!(to_text(&buf));
@@ -369,7 +341,7 @@ fn whole_screen_at_80x24_keeps_checklist_and_state_readable() {
 
 #[test]
 fn tiny_and_huge_screens_do_not_panic() {
-    let app = app_with_live();
+    let app = common::app_with_live();
     for (w, h) in [(1, 1), (10, 3), (40, 10), (79, 23), (300, 100)] {
         let mut buf = canvas(w, h);
         drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
@@ -378,7 +350,7 @@ fn tiny_and_huge_screens_do_not_panic() {
 
 #[test]
 fn a_click_on_a_step_row_selects_that_step() {
-    let app = app_with_live();
+    let app = common::app_with_live();
     let view = app.view();
     let area = Rect::new(0, 0, 80, 24);
     // Header is 2 rows, the checklist border 1: row 3 is step 1, row 5 step 3.
@@ -401,7 +373,7 @@ fn a_click_on_a_step_row_selects_that_step() {
 
 #[test]
 fn readiness_overlay_shows_each_check_and_the_verdict() {
-    let mut app = app_with_live();
+    let mut app = common::app_with_live();
     app.update(Action::Key(crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Char('c'),
         crossterm::event::KeyModifiers::NONE,
@@ -474,7 +446,7 @@ fn primary_load_and_why_tasks_stopped_are_shown() {
 fn the_header_says_which_region_cannot_be_reached_and_since_when() {
     use drconsole::domain::snapshot::SourceKind;
     use drconsole::sources::SourceUpdate;
-    let mut app = app_with_live();
+    let mut app = common::app_with_live();
     let failed = |minutes: i64| SourceUpdate::Fetched {
         key: drconsole::sources::FeedKey::whole(SourceKind::Rds),
         at: common::now() + jiff::SignedDuration::from_mins(minutes),

@@ -33,7 +33,11 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
         if alarms.alarms.is_empty() {
             lines.push(Line::styled("no alarms found", t.muted()));
         }
-        let mut order: Vec<_> = alarms.alarms.iter().collect();
+        let mut order: Vec<_> = alarms
+            .alarms
+            .iter()
+            .filter(|a| ctx.keeps(&[&a.name, a.state.as_str()]))
+            .collect();
         order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
         for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
             let health = alarm_health(alarm);

@@ -33,7 +33,11 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
             2 => 1,
             _ => 2,
         };
-        for svc in &ecs.services {
+        for svc in ecs
+            .services
+            .iter()
+            .filter(|s| ctx.keeps(&[&s.name, &s.cluster, &s.region, &s.status]))
+        {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }

@@ -11,7 +11,8 @@ use super::theme::Theme;
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
-use crate::keys::BINDINGS;
+use crate::keys::{BINDINGS, shown};
+use crate::palette::SHOWN;
 use crate::runbook::model::Runbook;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -75,26 +76,32 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
 
 pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
     let t = theme;
-    let rect = centered(area, 84, BINDINGS.len() as u16 + 6);
+    // A label wider than its column gets a line of its own, the help under it.
+    let mut lines: Vec<Line> = Vec::new();
+    for b in BINDINGS {
+        let keys = shown(b);
+        let help = Span::styled(b.help, Style::default().fg(t.fg));
+        if keys.chars().count() < 14 {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{keys:<14}"), t.accent()),
+                help,
+            ]));
+        } else {
+            lines.push(Line::styled(keys, t.accent()));
+            lines.push(Line::from(vec![Span::raw(" ".repeat(14)), help]));
+        }
+    }
+    let rect = centered(area, 84, lines.len() as u16 + 6);
     Clear.render(rect, buf);
     let block = frame("Keys", t);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:<14}", b.shown), t.accent()),
-                Span::styled(b.help, Style::default().fg(t.fg)),
-            ])
-        })
-        .collect();
     lines.push(Line::from(vec![
         Span::styled(format!("{:<14}", "click"), t.accent()),
         Span::styled("Select the step under the mouse", Style::default().fg(t.fg)),
     ]));
     lines.push(Line::styled(
-        "In prompts: Enter saves, Esc cancels. Any key closes this help.",
+        "In prompts: Enter saves, Esc cancels. :name runs a command. Any key closes this help.",
         t.muted(),
     ));
     Paragraph::new(lines)
@@ -178,4 +185,57 @@ pub fn prompt_error(area: Rect, buf: &mut Buffer, prompt: &Prompt, error: &str, 
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// The `:` palette near the top: the line typed, then its completions (the
+/// one Tab shows marked), or why the last Enter ran nothing.
+pub fn palette(
+    area: Rect,
+    buf: &mut Buffer,
+    text: &str,
+    matches: &[String],
+    selected: Option<usize>,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let t = theme;
+    let shown = matches.len().min(SHOWN);
+    let rows = 1 + shown.max(1) as u16 + 1;
+    let width = area.width.min(64);
+    let rect = Rect {
+        x: area.x + area.width.saturating_sub(width) / 2,
+        y: area.y + area.height.min(2),
+        width,
+        height: (rows + 2).min(area.height.saturating_sub(area.height.min(2))),
+    };
+    Clear.render(rect, buf);
+    let block = frame("Command", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(":", t.accent()),
+        Span::styled(format!("{text}▏"), Style::default().fg(t.fg)),
+    ])];
+    for (i, m) in matches.iter().take(SHOWN).enumerate() {
+        let style = match selected == Some(i) {
+            true => Style::default()
+                .fg(t.accent)
+                .bg(t.selection)
+                .add_modifier(Modifier::BOLD),
+            false => Style::default().fg(t.fg),
+        };
+        let mark = if selected == Some(i) { "▶" } else { " " };
+        lines.push(Line::styled(format!("{mark} {m}"), style));
+    }
+    if matches.is_empty() {
+        lines.push(Line::styled("  no matches", t.muted()));
+    }
+    lines.push(match error {
+        Some(error) => Line::styled(format!("✗ {error}"), Style::default().fg(t.critical)),
+        None => Line::styled(
+            "Tab complete · ↑↓ history · Enter run · Esc close",
+            t.muted(),
+        ),
+    });
+    Paragraph::new(lines).render(inner, buf);
 }

@@ -17,6 +17,8 @@ pub struct PaneCtx<'a> {
     pub now: Timestamp,
     pub focused: bool,
     pub scroll: usize,
+    /// Only rows containing this text (any case) are shown; empty shows all.
+    pub filter: &'a str,
 }
 
 impl PaneCtx<'_> {
@@ -29,6 +31,9 @@ impl PaneCtx<'_> {
             t.border
         };
         let mut title_spans = vec![Span::styled(format!(" {title} "), t.title())];
+        if !self.filter.is_empty() {
+            title_spans.push(Span::styled(format!("/{} ", self.filter), t.accent()));
+        }
         if let Some(age) = age {
             title_spans.push(Span::styled(format!("{age} "), t.muted()));
         }
@@ -41,6 +46,13 @@ impl PaneCtx<'_> {
             })
             .border_style(Style::default().fg(border))
             .title(Line::from(title_spans))
+    }
+
+    /// Whether a row with these texts passes the pane's filter: one of
+    /// them contains it, ignoring case.
+    pub fn keeps(&self, texts: &[&str]) -> bool {
+        let filter = self.filter.to_lowercase();
+        filter.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&filter))
     }
 
     /// The pane's lines, scrolled to the pane's offset.

@@ -307,3 +307,35 @@ pub fn live() -> LiveState {
     live.alarms.apply(at, Ok(alarms()));
     live
 }
+
+/// The fixture runbook's db-failure scenario with RDS, ECS and alarms data in.
+pub fn app_with_live() -> drconsole::app::App {
+    let origin = drconsole::app::Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    let mut app = drconsole::app::App::new(runbook(), origin, now(), Some("db-failure"));
+    for (kind, payload) in [
+        (
+            drconsole::domain::snapshot::SourceKind::Rds,
+            drconsole::sources::Payload::Rds(rds()),
+        ),
+        (
+            drconsole::domain::snapshot::SourceKind::Ecs,
+            drconsole::sources::Payload::Ecs(ecs()),
+        ),
+        (
+            drconsole::domain::snapshot::SourceKind::Alarms,
+            drconsole::sources::Payload::Alarms(alarms()),
+        ),
+    ] {
+        app.update(drconsole::app::Action::Source(
+            drconsole::sources::SourceUpdate::Fetched {
+                key: drconsole::sources::FeedKey::whole(kind),
+                at: now(),
+                result: Ok(payload),
+            },
+        ));
+    }
+    app
+}
