@@ -850,7 +850,9 @@ impl App {
                     (_, None) => None,
                 };
                 if recall.is_some() || state.recall.is_some() {
-                    let text = recall.and_then(|back| self.history.get(n - 1 - back));
+                    let text = recall
+                        .and_then(|back| n.checked_sub(back + 1))
+                        .and_then(|i| self.history.get(i));
                     state.text = text.cloned().unwrap_or_default();
                     state.cycle = None;
                     state.error = None;
