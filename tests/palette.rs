@@ -10,9 +10,9 @@ use drconsole::journal::{export, store};
 use drconsole::runbook::model::Runbook;
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::{DARK, Theme};
-use drconsole::ui::view::{EcsView, RdsView};
+use drconsole::ui::view::{AlarmsView, EcsView, RdsView};
 use drconsole::ui::widgets::PaneCtx;
-use drconsole::ui::{ecs, popup, rds};
+use drconsole::ui::{alarms, ecs, popup, rds};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -365,6 +365,20 @@ fn filtered_ecs_pane_keeps_only_matching_services() {
     assert!(text.contains("shop-worker"), "{text}");
     assert!(!text.contains("shop-web"), "{text}");
     assert!(text.contains("ECS /WORKER"), "{text}");
+}
+
+#[test]
+fn a_filter_that_hides_every_row_says_so() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 60, 6));
+    let feed = drconsole::domain::snapshot::Feed {
+        data: Some(common::alarms()),
+        last_good: Some(common::now()),
+        ..Default::default()
+    };
+    alarms::render(buf.area, &mut buf, &AlarmsView { feed: &feed }, &ctx("zzz"));
+    let text = to_text(&buf);
+    assert!(text.contains("no rows match /zzz (Esc clears)"), "{text}");
+    assert!(!text.contains("shop-"), "{text}");
 }
 
 const COPY_RUNBOOK: &str = r#"

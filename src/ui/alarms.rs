@@ -39,6 +39,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
             .filter(|a| ctx.keeps(&[&a.name, a.state.as_str()]))
             .collect();
         order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
+        let before = lines.len();
         for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
             let health = alarm_health(alarm);
             let color = t.health(health);
@@ -68,6 +69,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
                 Span::styled(age, t.muted()),
             ]));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

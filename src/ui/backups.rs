@@ -44,6 +44,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
                 Style::default().fg(color),
             ),
         ]));
+        let before = lines.len();
         pitr_lines(&mut lines, view.rds, width, ctx);
         for point in backups.recovery_points.iter() {
             if lines.len() >= rows {
@@ -77,6 +78,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
                 ),
             ]));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

@@ -33,6 +33,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
             2 => 1,
             _ => 2,
         };
+        let before = lines.len();
         for svc in ecs
             .services
             .iter()
@@ -103,6 +104,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
                 lines.push(Line::styled(fit(&text, width), t.muted()));
             }
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

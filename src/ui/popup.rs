@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
+use super::widgets::fit;
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
@@ -225,7 +226,8 @@ pub fn palette(
             false => Style::default().fg(t.fg),
         };
         let mark = if selected == Some(i) { "▶" } else { " " };
-        lines.push(Line::styled(format!("{mark} {m}"), style));
+        let room = usize::from(inner.width).saturating_sub(2);
+        lines.push(Line::styled(format!("{mark} {}", fit(m, room)), style));
     }
     if matches.is_empty() {
         lines.push(Line::styled("  no matches", t.muted()));

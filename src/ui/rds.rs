@@ -35,6 +35,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             .unwrap_or(0)
             .min(inner.width as usize / 2);
         let width = inner.width as usize;
+        let before = lines.len();
         let role = |db: &DbInstance| {
             db.replica_of
                 .as_deref()
@@ -66,6 +67,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             }
             lines.push(cluster_line(cluster, id_width, width, ctx));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

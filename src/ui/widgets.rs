@@ -55,6 +55,15 @@ impl PaneCtx<'_> {
         filter.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&filter))
     }
 
+    /// Says that the filter hid every row, when it did: the rows were
+    /// `before..` of `lines`.
+    pub fn none_kept(&self, lines: &mut Vec<Line<'static>>, before: usize) {
+        if !self.filter.is_empty() && lines.len() == before {
+            let text = format!("no rows match /{} (Esc clears)", self.filter);
+            lines.push(Line::styled(text, self.theme.muted()));
+        }
+    }
+
     /// The pane's lines, scrolled to the pane's offset.
     pub fn scrolled<'l>(&self, lines: Vec<Line<'l>>) -> Paragraph<'l> {
         Paragraph::new(lines).scroll((self.scroll as u16, 0))
