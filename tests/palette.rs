@@ -158,6 +158,19 @@ fn an_argument_that_matches_nothing_keeps_the_palette_open() {
 }
 
 #[test]
+fn keyed_commands_run_from_the_palette_as_their_keys_do() {
+    let mut app = common::app_with_live();
+    run(&mut app, "help");
+    assert_eq!(app.mode(), &Mode::Help);
+    press(&mut app, KeyCode::Esc);
+    run(&mut app, "readiness");
+    assert_eq!(app.mode(), &Mode::Readiness);
+    press(&mut app, KeyCode::Esc);
+    run(&mut app, "quit");
+    assert_eq!(app.mode(), &Mode::ConfirmQuit);
+}
+
+#[test]
 fn step_selects_by_number_or_title() {
     let mut app = common::app_with_live();
     run(&mut app, "step 3");
