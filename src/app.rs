@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
+use crate::clipboard;
 use crate::domain::health::{Limits, newest_completed_age};
 use crate::domain::rpo::{self, RpoEstimate};
 use crate::domain::snapshot::LiveState;
@@ -13,9 +14,11 @@ use crate::domain::summary::state_lines;
 use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
 use crate::keys::{Command, command_for};
+use crate::palette::{self, PaletteState};
 use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_between};
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
+use crate::ui::theme::{BUILTIN as BUILTIN_THEMES, Theme};
 use crate::ui::view::{
     AlarmsView, BackupsView, ChecklistView, EcsView, FooterView, FrameView, HeaderView, LogView,
     PopupView, RdsView,
@@ -94,6 +97,10 @@ pub enum Mode {
     Help,
     /// Whether the environment allows the scenario now, re-judged live.
     Readiness,
+    /// The `:` command palette.
+    Palette(PaletteState),
+    /// Typing the filter of this pane (it filters as it is typed).
+    Filter(Pane),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -157,6 +164,10 @@ pub enum Effect {
     /// simulated world reacts, a real one is only watched.
     StepRun(Step),
     Refresh,
+    /// Write these bytes to the terminal: an OSC 52 clipboard request.
+    Terminal(String),
+    /// Export the session as Markdown next to its journal.
+    Export,
     Exit,
 }
 
@@ -203,6 +214,14 @@ pub struct App {
     message: Option<String>,
     /// The readiness overlay's content, re-judged while it is open.
     readiness_view: Option<crate::domain::readiness::Readiness>,
+    /// Commands run from the palette this session, oldest first.
+    history: Vec<String>,
+    /// Each pane's row filter, in `Pane::ALL` order; empty shows all rows.
+    filters: [String; 6],
+    /// A theme chosen in the palette, over the one the console started with.
+    theme: Option<(&'static str, Theme)>,
+    /// The scenario to begin once the current session's pause is journaled.
+    switching: Option<usize>,
     dirty: bool,
 }
 
@@ -234,6 +253,10 @@ impl App {
             mode: Mode::Picker { selected: 0 },
             message: None,
             readiness_view: None,
+            history: Vec::new(),
+            filters: Default::default(),
+            theme: None,
+            switching: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -344,6 +367,20 @@ impl App {
         self.declared_rpo.as_ref()
     }
 
+    /// The theme chosen in the palette, if one was.
+    pub fn theme_name(&self) -> Option<&'static str> {
+        self.theme.map(|(name, _)| name)
+    }
+
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// The row filter of `pane`; empty when it shows every row.
+    pub fn filter(&self, pane: Pane) -> &str {
+        &self.filters[pane.index()]
+    }
+
     /// Everything the next frame shows, borrowed from the state: drawing
     /// reads this and nothing else.
     pub fn view(&self) -> FrameView<'_> {
@@ -355,6 +392,8 @@ impl App {
             focus: self.focus,
             zoomed: self.zoomed,
             scroll: self.scroll,
+            filters: self.filters.each_ref().map(String::as_str),
+            theme: self.theme.as_ref().map(|(_, t)| t),
             header: HeaderView {
                 origin: &self.origin,
                 runbook: &self.runbook.name,
@@ -412,6 +451,7 @@ impl App {
                     error: Some(error),
                     ..
                 } => Some(PopupView::PromptError { prompt, error }),
+                Mode::Palette(state) => Some(self.palette_view(state)),
                 _ => None,
             },
         }
@@ -439,6 +479,9 @@ impl App {
                 remaining: self.remaining(),
             },
             Mode::Picker { .. } => FooterView::Picker,
+            Mode::Filter(pane) => FooterView::Filter {
+                text: &self.filters[pane.index()],
+            },
             _ => self
                 .message
                 .as_deref()
@@ -493,6 +536,8 @@ impl App {
                 effects
             }
             Action::JournalFailed(error) => {
+                // A switch waits for its pause to be written: without it, none.
+                self.switching = None;
                 self.message = Some(format!("journal write failed, nothing recorded: {error}"));
                 self.dirty = true;
                 Vec::new()
@@ -567,6 +612,11 @@ impl App {
                 self.mode = Mode::Normal;
                 self.on_command(Command::Quit)
             }
+            // Esc takes back the focused pane's filter.
+            Mode::Normal if key.code == KeyCode::Esc => {
+                self.filters[self.focus.index()].clear();
+                Vec::new()
+            }
             Mode::Normal => match command_for(&key) {
                 Some(command) => {
                     self.message = None;
@@ -591,6 +641,11 @@ impl App {
             }
             Mode::Help | Mode::Readiness => {
                 self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Mode::Palette(state) => self.on_palette_key(key, state),
+            Mode::Filter(pane) => {
+                self.on_filter_key(key, pane);
                 Vec::new()
             }
         }
@@ -734,6 +789,17 @@ impl App {
                 self.readiness_view = self.readiness();
             }
             Command::Readiness => {}
+            Command::Palette => self.mode = Mode::Palette(PaletteState::default()),
+            Command::Filter if self.focus == Pane::Checklist => {
+                self.message = Some(
+                    "/ filters a list pane: Tab to RDS, backups, ECS, alarms or the log".into(),
+                )
+            }
+            Command::Filter => self.mode = Mode::Filter(self.focus),
+            Command::Copy => return self.copy(),
+            // They take an argument: the palette runs them (see `run_palette`).
+            Command::Scenario | Command::Step | Command::Theme => {}
+            Command::Export => return vec![Effect::Export],
             // A completed session is already journaled as such: nothing to ask or write.
             Command::Quit if self.is_complete() => return vec![Effect::Exit],
             Command::Quit if self.remaining() > 0 => self.mode = Mode::ConfirmQuit,
@@ -742,6 +808,246 @@ impl App {
             Command::Quit => return self.completion().map_or_else(Vec::new, append),
         }
         Vec::new()
+    }
+
+    fn on_palette_key(&mut self, key: KeyEvent, mut state: PaletteState) -> Vec<Effect> {
+        let edited = |state: &mut PaletteState| {
+            state.cycle = None;
+            state.recall = None;
+            state.error = None;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            KeyCode::Enter if state.text.trim().is_empty() => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            KeyCode::Enter => {
+                let text = state.text.trim().to_string();
+                match palette::parse(&text).and_then(|(c, arg)| self.run_palette(c, &arg)) {
+                    Ok(effects) => {
+                        if self.history.last() != Some(&text) {
+                            self.history.push(text);
+                        }
+                        if matches!(self.mode, Mode::Palette(_)) {
+                            self.mode = Mode::Normal;
+                        }
+                        return effects;
+                    }
+                    Err(error) => state.error = Some(error),
+                }
+            }
+            KeyCode::Tab => {
+                let (list, i) = match state.cycle.take() {
+                    Some((list, i)) => {
+                        let next = (i + 1) % list.len().max(1);
+                        (list, next)
+                    }
+                    None => (palette::completions(&state.text, |c| self.arguments(c)), 0),
+                };
+                if let Some(pick) = list.get(i) {
+                    state.text = pick.clone();
+                    state.cycle = Some((list, i));
+                }
+                state.error = None;
+            }
+            // ↑ goes back through this session's commands, ↓ forward.
+            KeyCode::Up | KeyCode::Down => {
+                let n = self.history.len();
+                let recall = match (key.code, state.recall) {
+                    (KeyCode::Up, None) => n.checked_sub(1).map(|_| 0),
+                    (KeyCode::Up, Some(back)) => Some((back + 1).min(n.saturating_sub(1))),
+                    (_, Some(back)) => back.checked_sub(1),
+                    (_, None) => None,
+                };
+                if recall.is_some() || state.recall.is_some() {
+                    let text = recall
+                        .and_then(|back| n.checked_sub(back + 1))
+                        .and_then(|i| self.history.get(i));
+                    state.text = text.cloned().unwrap_or_default();
+                    state.cycle = None;
+                    state.error = None;
+                    state.recall = recall;
+                }
+            }
+            KeyCode::Backspace => {
+                state.text.pop();
+                edited(&mut state);
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                state.text.push(c);
+                edited(&mut state);
+            }
+            _ => {}
+        }
+        self.mode = Mode::Palette(state);
+        Vec::new()
+    }
+
+    /// Runs a palette command, or says why it cannot run (shown in the palette).
+    fn run_palette(&mut self, command: Command, arg: &str) -> Result<Vec<Effect>, String> {
+        let none = |what: &str| format!("no {what} matches {arg:?}");
+        match command {
+            Command::Scenario => {
+                let n = self.runbook.scenarios.len();
+                let index =
+                    palette::best(arg, &self.arguments(command)).ok_or_else(|| none("scenario"))?;
+                self.switch_scenario(index % n.max(1))
+            }
+            Command::Step => {
+                let n = self.statuses.len();
+                let number = arg.split_whitespace().next().and_then(|w| w.parse().ok());
+                let index = match number {
+                    Some(k @ 1..) if k <= n => k - 1,
+                    Some(_) => return Err(format!("step numbers run from 1 to {n}")),
+                    None => {
+                        let titles: Vec<String> =
+                            self.steps().iter().map(|s| s.title.clone()).collect();
+                        palette::best(arg, &titles).ok_or_else(|| none("step"))?
+                    }
+                };
+                self.selected = index;
+                self.focus = Pane::Checklist;
+                Ok(Vec::new())
+            }
+            Command::Theme => {
+                let names = self.arguments(command);
+                let index = palette::best(arg, &names).ok_or_else(|| none("theme"))?;
+                let (name, text) = BUILTIN_THEMES[index];
+                self.theme = Some((name, Theme::from_toml(text, name)?));
+                self.message = Some(format!("theme {name}"));
+                Ok(Vec::new())
+            }
+            other => Ok(self.on_command(other)),
+        }
+    }
+
+    /// What a palette command's argument can be, as completion offers it.
+    fn arguments(&self, command: Command) -> Vec<String> {
+        match command {
+            Command::Scenario => {
+                let scenarios = &self.runbook.scenarios;
+                let ids = scenarios.iter().map(|s| s.id.clone());
+                ids.chain(scenarios.iter().map(|s| s.title.clone()))
+                    .collect()
+            }
+            Command::Step => self
+                .steps()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{} {}", i + 1, s.title))
+                .collect(),
+            Command::Theme => BUILTIN_THEMES.iter().map(|(n, _)| n.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Switching is journaled as a start is: the current session is paused
+    /// ("switched to …") and a new one begins. Once the operator has recorded
+    /// anything about a step or the incident's start, switching would split
+    /// that record, so it is refused.
+    fn switch_scenario(&mut self, index: usize) -> Result<Vec<Effect>, String> {
+        let Some(target) = self.runbook.scenarios.get(index) else {
+            return Err("this runbook has no scenarios".into());
+        };
+        let id = target.id.clone();
+        if self.scenario == Some(index) {
+            return Err(format!("already on scenario {id}"));
+        }
+        let recorded = self.log.iter().any(|e| {
+            matches!(
+                e.kind,
+                EntryKind::StepStarted
+                    | EntryKind::Confirmed
+                    | EntryKind::Skipped
+                    | EntryKind::Undone
+                    | EntryKind::IncidentDeclared
+            )
+        });
+        if recorded {
+            return Err(format!(
+                "this session already records steps: q quits (--resume continues it), \
+                 then start with --scenario {id}"
+            ));
+        }
+        // Nothing journaled yet (the journal could not be opened): just begin.
+        if self.log.is_empty() {
+            return Ok(self.begin_switch(index));
+        }
+        self.switching = Some(index);
+        let mut draft = self.draft(EntryKind::SessionPaused);
+        draft.note = Some(format!("switched to scenario {id}"));
+        Ok(append(draft))
+    }
+
+    /// A new session of another scenario: its own journal, clock and log.
+    fn begin_switch(&mut self, index: usize) -> Vec<Effect> {
+        self.log.clear();
+        self.incident_start = None;
+        self.declared_rpo = None;
+        self.completed = None;
+        self.choose(index);
+        self.message = self
+            .current()
+            .map(|s| format!("switched to scenario {}", s.id));
+        self.start()
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent, pane: Pane) {
+        let filter = &mut self.filters[pane.index()];
+        match key.code {
+            KeyCode::Esc => {
+                filter.clear();
+                self.mode = Mode::Normal;
+            }
+            KeyCode::Enter => self.mode = Mode::Normal,
+            KeyCode::Backspace => {
+                filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.push(c),
+            _ => return,
+        }
+        // The rows shown change: start from the first.
+        self.scroll[pane.index()] = 0;
+    }
+
+    /// The selected step's commands to the clipboard, by the terminal.
+    fn copy(&mut self) -> Vec<Effect> {
+        let Some(step) = self.steps().get(self.selected) else {
+            return Vec::new();
+        };
+        let message = match step.commands.len() {
+            0 => "this step has no commands to copy".to_string(),
+            1 => "copied 1 command".to_string(),
+            n => format!("copied {n} commands"),
+        };
+        let effects = match step.commands.is_empty() {
+            true => Vec::new(),
+            false => vec![Effect::Terminal(clipboard::osc52(
+                &step.commands.join("\n"),
+            ))],
+        };
+        self.message = Some(message);
+        effects
+    }
+
+    fn palette_view(&self, state: &PaletteState) -> PopupView<'_> {
+        let (matches, selected) = match &state.cycle {
+            Some((list, i)) => (list.clone(), Some(*i)),
+            None => (
+                palette::completions(&state.text, |c| self.arguments(c)),
+                None,
+            ),
+        };
+        PopupView::Palette {
+            text: state.text.clone(),
+            matches,
+            selected,
+            error: state.error.clone(),
+        }
     }
 
     fn ask(&mut self, prompt: Prompt) {
@@ -962,7 +1268,11 @@ impl App {
                     *status = StepStatus::Pending;
                 }
             }
-            EntryKind::SessionPaused if fresh => effects.push(Effect::Exit),
+            // Paused to switch scenario: the next session begins instead.
+            EntryKind::SessionPaused if fresh => match self.switching.take() {
+                Some(index) => return self.begin_switch(index),
+                None => effects.push(Effect::Exit),
+            },
             // The console stays open so the team can review the screen.
             EntryKind::SessionCompleted => {
                 self.completed = Some(entry.seq);

@@ -21,6 +21,17 @@ pub enum Command {
     Refresh,
     Help,
     Quit,
+    /// Open the `:` command palette.
+    Palette,
+    /// Filter the focused list pane's rows.
+    Filter,
+    /// Copy the selected step's commands to the clipboard.
+    Copy,
+    // Palette-only commands: they take an argument, so no key runs them.
+    Scenario,
+    Step,
+    Theme,
+    Export,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +59,10 @@ pub struct Binding {
     pub hint: &'static str,
     /// Footer order, most useful first: a narrow footer keeps the lowest.
     pub rank: u8,
+    /// Its name in the `:` palette; empty keeps it out of the palette.
+    pub palette: &'static str,
+    /// What the palette command takes after its name, as help shows it.
+    pub args: &'static str,
     pub help: &'static str,
 }
 
@@ -58,6 +73,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Up,
         hint: "",
         rank: 0,
+        palette: "",
+        args: "",
         help: "Select the previous step (or scroll the focused pane)",
     },
     Binding {
@@ -66,6 +83,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Down,
         hint: "",
         rank: 0,
+        palette: "",
+        args: "",
         help: "Select the next step (or scroll the focused pane)",
     },
     Binding {
@@ -74,6 +93,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Confirm,
         hint: "confirm",
         rank: 1,
+        palette: "",
+        args: "",
         help: "Confirm the selected step (asks again if its check is not met)",
     },
     Binding {
@@ -82,6 +103,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Start,
         hint: "start",
         rank: 2,
+        palette: "",
+        args: "",
         help: "Start the selected step: its clock runs; in a drill the simulated world runs its commands",
     },
     Binding {
@@ -90,6 +113,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Declare,
         hint: "declare",
         rank: 8,
+        palette: "",
+        args: "",
         help: "Declare the incident, or set back when it began (\"-25m\", \"02:10\")",
     },
     Binding {
@@ -98,6 +123,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Skip,
         hint: "skip",
         rank: 3,
+        palette: "",
+        args: "",
         help: "Skip the selected step, with a reason",
     },
     Binding {
@@ -106,6 +133,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Undo,
         hint: "undo",
         rank: 7,
+        palette: "",
+        args: "",
         help: "Undo the latest confirm or skip (logged, never erased)",
     },
     Binding {
@@ -114,6 +143,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Note,
         hint: "note",
         rank: 4,
+        palette: "",
+        args: "",
         help: "Add a note to the log",
     },
     Binding {
@@ -122,6 +153,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::FocusNext,
         hint: "pane",
         rank: 11,
+        palette: "",
+        args: "",
         help: "Focus the next pane",
     },
     Binding {
@@ -136,6 +169,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::FocusPrev,
         hint: "",
         rank: 0,
+        palette: "",
+        args: "",
         help: "Focus the previous pane",
     },
     Binding {
@@ -144,6 +179,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Zoom,
         hint: "zoom",
         rank: 10,
+        palette: "",
+        args: "",
         help: "Zoom the focused pane (again to restore)",
     },
     Binding {
@@ -152,6 +189,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Readiness,
         hint: "ready",
         rank: 9,
+        palette: "readiness",
+        args: "",
         help: "Check readiness: can this scenario run now (PITR window, recovery point, replica, backups, services)",
     },
     Binding {
@@ -160,6 +199,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Refresh,
         hint: "refresh",
         rank: 12,
+        palette: "refresh",
+        args: "",
         help: "Refresh live data now",
     },
     Binding {
@@ -168,6 +209,8 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Help,
         hint: "help",
         rank: 5,
+        palette: "help",
+        args: "",
         help: "Show or hide this help",
     },
     Binding {
@@ -182,7 +225,79 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Quit,
         hint: "quit",
         rank: 6,
+        palette: "quit",
+        args: "",
         help: "Quit (asks first while steps remain; --resume continues)",
+    },
+    Binding {
+        keys: &[ch(':')],
+        shown: ":",
+        command: Command::Palette,
+        hint: "cmd",
+        rank: 13,
+        palette: "",
+        args: "",
+        help: "Open the command palette: Tab completes, ↑↓ recall, Enter runs, Esc closes",
+    },
+    Binding {
+        keys: &[ch('/')],
+        shown: "/",
+        command: Command::Filter,
+        hint: "filter",
+        rank: 14,
+        palette: "",
+        args: "",
+        help: "Filter the focused pane's rows by text (Enter keeps, Esc clears)",
+    },
+    Binding {
+        keys: &[ch('y')],
+        shown: "y",
+        command: Command::Copy,
+        hint: "copy",
+        rank: 15,
+        palette: "",
+        args: "",
+        help: "Copy the selected step's commands to the clipboard (OSC 52)",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Scenario,
+        hint: "",
+        rank: 0,
+        palette: "scenario",
+        args: "<id or title>",
+        help: "Switch scenario: this session pauses, a new one begins (refused once a step or the declaration is recorded)",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Step,
+        hint: "",
+        rank: 0,
+        palette: "step",
+        args: "<n or title>",
+        help: "Select a step by number or title",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Theme,
+        hint: "",
+        rank: 0,
+        palette: "theme",
+        args: "<dark|light|high-contrast>",
+        help: "Switch the colour theme",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Export,
+        hint: "",
+        rank: 0,
+        palette: "export",
+        args: "",
+        help: "Export this session as Markdown next to its journal",
     },
 ];
 
@@ -201,6 +316,24 @@ pub fn command_for(event: &KeyEvent) -> Option<Command> {
                 .any(|k| k.code == event.code && k.mods == mods)
         })
         .map(|b| b.command)
+}
+
+/// The palette's commands, in table order.
+pub fn palette_entries() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(|b| !b.palette.is_empty())
+}
+
+/// How help names an entry: its keys, and its palette name with what it takes.
+pub fn shown(b: &Binding) -> String {
+    let command = match b.args {
+        "" => format!(":{}", b.palette),
+        args => format!(":{} {args}", b.palette),
+    };
+    match (b.shown, b.palette) {
+        (keys, "") => keys.to_string(),
+        ("", _) => command,
+        (keys, _) => format!("{keys}  {command}"),
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +358,13 @@ mod tests {
             Command::Refresh,
             Command::Help,
             Command::Quit,
+            Command::Palette,
+            Command::Filter,
+            Command::Copy,
+            Command::Scenario,
+            Command::Step,
+            Command::Theme,
+            Command::Export,
         ];
         for command in all {
             let n = BINDINGS.iter().filter(|b| b.command == command).count();
@@ -240,6 +380,21 @@ mod tests {
             .collect();
         for (i, a) in keys.iter().enumerate() {
             assert!(!keys[i + 1..].contains(a), "{a:?} bound twice");
+        }
+    }
+
+    #[test]
+    fn palette_names_are_unique_and_every_entry_is_reachable() {
+        let names: Vec<_> = palette_entries().map(|b| b.palette).collect();
+        for (i, a) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(a), "{a} named twice");
+        }
+        for b in BINDINGS {
+            assert!(
+                !b.keys.is_empty() || !b.palette.is_empty(),
+                "{:?} has neither a key nor a palette name",
+                b.command
+            );
         }
     }
 

@@ -3,12 +3,14 @@
 pub mod app;
 pub mod arn;
 pub mod cli;
+pub mod clipboard;
 pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod journal;
 pub mod keys;
+pub mod palette;
 pub mod runbook;
 pub mod runtime;
 pub mod sources;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
 use crate::journal::entry::{Draft, EntryKind};
+use crate::journal::export;
 use crate::journal::store::{Journal, SessionMeta};
 use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
@@ -25,12 +26,16 @@ pub struct JournalSettings {
     pub runbook_ref: Option<RunbookRef>,
 }
 
+type TerminalWriter = Box<dyn FnMut(&str) + Send>;
+
 pub struct Session {
     pub app: App,
     source: Arc<dyn Source>,
     settings: JournalSettings,
     journal: Option<Journal>,
     refresh: Option<Box<dyn Fn() + Send>>,
+    /// Where terminal requests (the OSC 52 clipboard) are written.
+    terminal: Option<TerminalWriter>,
     pub exit: bool,
     /// Warnings met while opening the journal (a torn last line, …).
     pub warnings: Vec<String>,
@@ -75,6 +80,7 @@ impl Session {
             settings,
             journal: None,
             refresh: None,
+            terminal: None,
             exit: false,
             warnings: Vec::new(),
             refused: None,
@@ -84,6 +90,11 @@ impl Session {
     /// What `r` calls: the poller's refresh.
     pub fn on_refresh(&mut self, refresh: impl Fn() + Send + 'static) {
         self.refresh = Some(Box::new(refresh));
+    }
+
+    /// What writes the app's terminal requests: the console's terminal.
+    pub fn on_terminal(&mut self, write: impl FnMut(&str) + Send + 'static) {
+        self.terminal = Some(Box::new(write));
     }
 
     /// Why resuming was refused, if it was: the console stops here when the
@@ -123,6 +134,16 @@ impl Session {
                     }
                     Vec::new()
                 }
+                Effect::Terminal(bytes) => {
+                    if let Some(write) = &mut self.terminal {
+                        write(&bytes);
+                    }
+                    Vec::new()
+                }
+                Effect::Export => {
+                    self.export();
+                    Vec::new()
+                }
                 Effect::Exit => {
                     self.exit = true;
                     Vec::new()
@@ -149,6 +170,8 @@ impl Session {
     /// Opens the journal: the latest unfinished session when resuming, else
     /// a new file; then records the start.
     fn begin(&mut self, scenario: &str) -> Vec<Effect> {
+        // A switch of scenario: the paused session's journal is let go.
+        self.journal = None;
         let meta = SessionMeta {
             runbook: self.app.runbook().name.clone(),
             scenario: scenario.to_string(),
@@ -201,6 +224,26 @@ impl Session {
             self.app.show_message(self.warnings.join("; "));
         }
         effects
+    }
+
+    /// What `log export` writes for this session, as Markdown next to its
+    /// journal; the footer says where, or why not.
+    fn export(&mut self) {
+        let message = match self.journal_path() {
+            None => "no journal is open: nothing to export".to_string(),
+            Some(journal) => {
+                let out = journal.with_extension("md");
+                let written = crate::journal::store::read(&journal).and_then(|read| {
+                    let text = export::markdown(&read.entries, Some(self.app.runbook()));
+                    std::fs::write(&out, text)
+                });
+                match written {
+                    Ok(()) => format!("exported to {}", out.display()),
+                    Err(e) => format!("cannot export to {}: {e}", out.display()),
+                }
+            }
+        };
+        self.app.show_message(message);
     }
 
     fn append(&mut self, draft: Draft) -> Vec<Effect> {

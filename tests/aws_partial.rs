@@ -113,6 +113,7 @@ title = "A"
             focused: false,
             scroll: 0,
             zoomed: false,
+            filter: "",
         },
     );
     let screen = to_text(&buf);
@@ -239,6 +240,7 @@ verify.instance_status = {{ instance = "{primary}", status = "available" }}
             focused: false,
             scroll: 0,
             zoomed: false,
+            filter: "",
         },
     );
     let screen = to_text(&buf);

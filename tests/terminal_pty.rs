@@ -212,3 +212,43 @@ fn ctrl_c_typed_in_the_console_asks_to_quit() {
         assert_eq!(last["note"], serde_json::Value::Null, "{last}");
     }
 }
+
+/// `y` reaches the terminal itself: the OSC 52 request for the selected
+/// step's commands is in what the console wrote, and nothing is journaled.
+#[test]
+fn y_sends_the_steps_commands_to_the_terminals_clipboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal");
+    let mut pty = start(&journal, 30, 100);
+    let rally = drconsole::runbook::builtin::rally();
+    let scenario = rally
+        .scenarios
+        .iter()
+        .find(|s| s.id == "instance-failure")
+        .unwrap();
+    let (index, step) = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.commands.len() > 1)
+        .expect("a step with several commands");
+    let n = step.commands.len();
+    pty.send(&b"j".repeat(index));
+    pty.send(b"y");
+    let copied = format!("copied {n} commands");
+    pty.wait_for("the copy confirmed", |s| s.contents().contains(&copied));
+
+    let expected = drconsole::clipboard::osc52(&step.commands.join("\n"));
+    let raw = pty.raw.lock().unwrap().clone();
+    assert!(
+        raw.windows(expected.len())
+            .any(|w| w == expected.as_bytes()),
+        "no OSC 52 request for {}'s commands",
+        step.id
+    );
+    assert_eq!(last_entry(&journal)["kind"], "session_started");
+    pty.send(b"q");
+    pty.wait_for("the quit question", |s| s.contents().contains("y/"));
+    pty.send(b"y");
+    assert_eq!(pty.wait_exit(), Some(0));
+}

@@ -20,6 +20,7 @@ fn ctx() -> PaneCtx<'static> {
         focused: false,
         scroll: 0,
         zoomed: false,
+        filter: "",
     }
 }
 

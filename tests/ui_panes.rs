@@ -23,6 +23,7 @@ fn ctx() -> PaneCtx<'static> {
         focused: false,
         scroll: 0,
         zoomed: false,
+        filter: "",
     }
 }
 

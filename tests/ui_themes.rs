@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use drconsole::commands::screenshot::{ShotOptions, frame};
-use drconsole::keys::BINDINGS;
+use drconsole::keys::{self, BINDINGS};
 use drconsole::runbook::builtin;
 use drconsole::runbook::duration::HumanDuration;
 use drconsole::ui::export::to_text;
@@ -160,16 +160,17 @@ fn help_shows_every_key_of_the_table_in_the_accent_colour() {
         popup::help(buf.area, &mut buf, &theme);
         let shown = overlay_text(&buf);
         for binding in BINDINGS {
-            let row = format!("{} {}", binding.shown, binding.help);
+            let row = format!("{} {}", keys::shown(binding), binding.help);
             let row = row.split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(
                 shown.contains(&row),
                 "{name}: no {row:?} in\n{}",
                 to_text(&buf)
             );
-            let keys = format!("║{} ", binding.shown);
+            let label = keys::shown(binding);
+            let keys = format!("║{label} ");
             assert_eq!(
-                colour_in(&buf, &keys, binding.shown),
+                colour_in(&buf, &keys, &label),
                 theme.accent,
                 "{name}: {}",
                 binding.shown

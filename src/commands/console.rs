@@ -142,6 +142,13 @@ async fn console_with(
     if let Some(reason) = session.refused() {
         return Err(eyre!(reason.to_string()));
     }
+    // The clipboard request goes to the terminal between frames; a failed
+    // write only loses the copy.
+    session.on_terminal(|bytes| {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = out.write_all(bytes.as_bytes()).and_then(|()| out.flush());
+    });
     let result = tui::run(&mut session, &theme, clock, updates, signals).await;
     drop(poller);
     for warning in &session.warnings {

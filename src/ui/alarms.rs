@@ -33,8 +33,13 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
         if alarms.alarms.is_empty() {
             lines.push(Line::styled("no alarms found", t.muted()));
         }
-        let mut order: Vec<_> = alarms.alarms.iter().collect();
+        let mut order: Vec<_> = alarms
+            .alarms
+            .iter()
+            .filter(|a| ctx.keeps(&[&a.name, a.state.as_str()]))
+            .collect();
         order.sort_by_key(|a| std::cmp::Reverse(alarm_health(a)));
+        let before = lines.len();
         for alarm in order.into_iter().take(inner_rows(area) + ctx.scroll) {
             let health = alarm_health(alarm);
             let color = t.health(health);
@@ -64,6 +69,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &AlarmsView, ctx: &PaneCtx) {
                 Span::styled(age, t.muted()),
             ]));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

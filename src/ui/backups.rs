@@ -44,10 +44,15 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
                 Style::default().fg(color),
             ),
         ]));
+        let before = lines.len();
         pitr_lines(&mut lines, view.rds, width, ctx);
         for point in backups.recovery_points.iter() {
             if lines.len() >= rows {
                 break;
+            }
+            let vault = point.vault.as_deref().unwrap_or("");
+            if !ctx.keeps(&[point.resource_name(), vault, &point.region, &point.id]) {
+                continue;
             }
             let (status, color) = match point.status {
                 RecoveryPointStatus::Completed => ("done", t.ok),
@@ -73,6 +78,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
                 ),
             ]));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }
@@ -91,7 +97,10 @@ fn pitr_lines(out: &mut Vec<Line<'static>>, rds: &Feed<RdsSnapshot>, width: usiz
         .iter()
         .filter(|c| !c.is_replica())
         .map(|c| (&c.id, c.earliest_restorable, c.latest_restorable));
-    for (id, earliest, latest) in instances.chain(clusters) {
+    for (id, earliest, latest) in instances
+        .chain(clusters)
+        .filter(|(id, ..)| ctx.keeps(&[id]))
+    {
         let text = match (earliest, latest) {
             (Some(from), Some(to)) => format!(
                 "PITR {id}: {} … {}",

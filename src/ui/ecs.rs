@@ -33,7 +33,12 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
             2 => 1,
             _ => 2,
         };
-        for svc in &ecs.services {
+        let before = lines.len();
+        for svc in ecs
+            .services
+            .iter()
+            .filter(|s| ctx.keeps(&[&s.name, &s.cluster, &s.region, &s.status]))
+        {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
@@ -99,6 +104,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &EcsView, ctx: &PaneCtx) {
                 lines.push(Line::styled(fit(&text, width), t.muted()));
             }
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

@@ -64,6 +64,11 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
             Span::styled("q", t.accent()),
             Span::styled(" quit", t.muted()),
         ]),
+        FooterView::Filter { text } => Line::from(vec![
+            Span::styled(" /", t.title()),
+            Span::styled(format!("{text}▏"), Style::default().fg(t.fg)),
+            Span::styled("  Enter keep · Esc clear", t.muted()),
+        ]),
         FooterView::Message(message) => {
             Line::styled(format!(" {message}"), Style::default().fg(t.warn))
         }

@@ -2,21 +2,32 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::theme::Theme;
 use super::view::LogView;
 use super::widgets::{PaneCtx, count, fit, inner_rows};
 use crate::journal::entry::{Entry, EntryKind};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
-    let log = view.entries;
     let t = ctx.theme;
-    let block = ctx.block(
-        "Log",
-        Some(format!("· {}", count(log.len(), "entry", "entries"))),
-    );
+    let log: Vec<&Entry> = view
+        .entries
+        .iter()
+        .filter(|e| ctx.keeps(&[entry_word(e, t).0, &e.actor, &entry_text(e)]))
+        .collect();
+    let shown = count(log.len(), "entry", "entries");
+    let count = match ctx.filter {
+        "" => format!("· {shown}"),
+        _ => format!(
+            "· {} of {}",
+            log.len(),
+            count(view.entries.len(), "entry", "entries")
+        ),
+    };
+    let block = ctx.block("Log", Some(count));
     let inner = block.inner(area);
     block.render(area, buf);
     let rows = inner_rows(area);
@@ -30,17 +41,18 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
         .map(|e| entry_line(e, inner.width as usize, ctx))
         .collect();
     if lines.is_empty() {
-        Paragraph::new("nothing recorded yet")
-            .style(t.muted())
-            .render(inner, buf);
+        let empty = match ctx.filter {
+            "" => "nothing recorded yet",
+            _ => "no entries match the filter",
+        };
+        Paragraph::new(empty).style(t.muted()).render(inner, buf);
     } else {
         Paragraph::new(lines).render(inner, buf);
     }
 }
 
-fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
-    let t = ctx.theme;
-    let (word, color) = match entry.kind {
+fn entry_word(entry: &Entry, t: &Theme) -> (&'static str, Color) {
+    match entry.kind {
         EntryKind::SessionStarted => ("opened", t.accent),
         EntryKind::SessionResumed => ("resumed", t.accent),
         EntryKind::IncidentDeclared => ("declared", t.accent),
@@ -54,8 +66,11 @@ fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
         EntryKind::Note => ("note", t.fg),
         EntryKind::SessionPaused => ("paused", t.muted),
         EntryKind::SessionCompleted => ("completed", t.ok),
-    };
-    let time = entry.time.strftime("%H:%M:%S").to_string();
+    }
+}
+
+/// What an entry says after its kind: step, declared start, undone seq, note.
+fn entry_text(entry: &Entry) -> String {
     let mut text = String::new();
     if let Some(step) = &entry.step {
         text.push_str(step);
@@ -72,6 +87,14 @@ fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
         }
         text.push_str(note);
     }
+    text
+}
+
+fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
+    let t = ctx.theme;
+    let (word, color) = entry_word(entry, t);
+    let time = entry.time.strftime("%H:%M:%S").to_string();
+    let text = entry_text(entry);
     let head = format!("{time} {} ", entry.actor);
     let used = head.chars().count() + word.chars().count() + 1;
     Line::from(vec![

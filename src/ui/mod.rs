@@ -32,6 +32,7 @@ pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
 }
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
+    let theme = view.theme.unwrap_or(theme);
     Block::default().style(theme.base()).render(area, buf);
     let areas = layout::areas(area, view.focus, view.zoomed);
     header::render(areas.header, buf, &view.header, theme);
@@ -43,6 +44,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
             focused: view.focus == pane,
             scroll: view.scroll[pane.index()],
             zoomed: view.zoomed,
+            filter: view.filters[pane.index()],
         };
         match pane {
             Pane::Checklist => checklist::render(rect, buf, &view.checklist, &ctx),
@@ -62,6 +64,12 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
         Some(PopupView::PromptError { prompt, error }) => {
             popup::prompt_error(area, buf, prompt, error, theme)
         }
+        Some(PopupView::Palette {
+            text,
+            matches,
+            selected,
+            error,
+        }) => popup::palette(area, buf, text, matches, *selected, error.as_deref(), theme),
         None => {}
     }
 }

@@ -12,7 +12,8 @@ use super::widgets::{count, fit, wrap_words};
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
-use crate::keys::BINDINGS;
+use crate::keys::{BINDINGS, shown};
+use crate::palette::SHOWN;
 use crate::runbook::model::Runbook;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -104,7 +105,7 @@ pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
     };
     let mut lines: Vec<Line> = BINDINGS
         .iter()
-        .flat_map(|b| row(b.shown, b.help, t.accent()))
+        .flat_map(|b| row(&shown(b), b.help, t.accent()))
         .collect();
     for (mark, meaning) in MARKS {
         lines.extend(row(mark, meaning, t.muted()));
@@ -214,4 +215,58 @@ pub fn prompt_error(area: Rect, buf: &mut Buffer, prompt: &Prompt, error: &str, 
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// The `:` palette near the top: the line typed, then its completions (the
+/// one Tab shows marked), or why the last Enter ran nothing.
+pub fn palette(
+    area: Rect,
+    buf: &mut Buffer,
+    text: &str,
+    matches: &[String],
+    selected: Option<usize>,
+    error: Option<&str>,
+    theme: &Theme,
+) {
+    let t = theme;
+    let shown = matches.len().min(SHOWN);
+    let rows = 1 + shown.max(1) as u16 + 1;
+    let width = area.width.min(64);
+    let rect = Rect {
+        x: area.x + area.width.saturating_sub(width) / 2,
+        y: area.y + area.height.min(2),
+        width,
+        height: (rows + 2).min(area.height.saturating_sub(area.height.min(2))),
+    };
+    Clear.render(rect, buf);
+    let block = frame("Command", t);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(":", t.accent()),
+        Span::styled(format!("{text}▏"), Style::default().fg(t.fg)),
+    ])];
+    for (i, m) in matches.iter().take(SHOWN).enumerate() {
+        let style = match selected == Some(i) {
+            true => Style::default()
+                .fg(t.accent)
+                .bg(t.selection)
+                .add_modifier(Modifier::BOLD),
+            false => Style::default().fg(t.fg),
+        };
+        let mark = if selected == Some(i) { "▶" } else { " " };
+        let room = usize::from(inner.width).saturating_sub(2);
+        lines.push(Line::styled(format!("{mark} {}", fit(m, room)), style));
+    }
+    if matches.is_empty() {
+        lines.push(Line::styled("  no matches", t.muted()));
+    }
+    lines.push(match error {
+        Some(error) => Line::styled(format!("✗ {error}"), Style::default().fg(t.critical)),
+        None => Line::styled(
+            "Tab complete · ↑↓ history · Enter run · Esc close",
+            t.muted(),
+        ),
+    });
+    Paragraph::new(lines).render(inner, buf);
 }

@@ -35,19 +35,39 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &RdsView, ctx: &PaneCtx) {
             .unwrap_or(0)
             .min(inner.width as usize / 2);
         let width = inner.width as usize;
-        for db in rds.instances.iter() {
+        let before = lines.len();
+        let role = |db: &DbInstance| {
+            db.replica_of
+                .as_deref()
+                .map_or("primary", short_id)
+                .to_string()
+        };
+        for db in rds.instances.iter().filter(|d| {
+            ctx.keeps(&[
+                &d.id,
+                &d.status,
+                &d.region,
+                d.az.as_deref().unwrap_or(""),
+                &role(d),
+            ])
+        }) {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
             let lag_unknown = rds.metrics_unavailable(&db.region);
             instance_lines(&mut lines, db, lag_unknown, id_width, width, limits, ctx);
         }
-        for cluster in rds.clusters.iter() {
+        for cluster in rds
+            .clusters
+            .iter()
+            .filter(|c| ctx.keeps(&[&c.id, &c.status, &c.region]))
+        {
             if lines.len() >= rows + ctx.scroll {
                 break;
             }
             lines.push(cluster_line(cluster, id_width, width, ctx));
         }
+        ctx.none_kept(&mut lines, before);
     }
     ctx.scrolled(lines).render(inner, buf);
 }

@@ -22,6 +22,10 @@ pub struct FrameView<'a> {
     pub zoomed: bool,
     /// Scroll offset of each pane, in `Pane::ALL` order.
     pub scroll: [usize; 6],
+    /// Row filter of each pane, in `Pane::ALL` order; empty shows all.
+    pub filters: [&'a str; 6],
+    /// A theme chosen in the console, over the one it started with.
+    pub theme: Option<&'a crate::ui::theme::Theme>,
     pub header: HeaderView<'a>,
     pub checklist: ChecklistView<'a>,
     pub rds: RdsView<'a>,
@@ -111,6 +115,10 @@ pub enum FooterView<'a> {
         remaining: usize,
     },
     Picker,
+    /// The focused pane's filter being typed.
+    Filter {
+        text: &'a str,
+    },
     Message(&'a str),
     Hints,
 }
@@ -126,5 +134,13 @@ pub enum PopupView<'a> {
     PromptError {
         prompt: &'a Prompt,
         error: &'a str,
+    },
+    /// The `:` palette: the line typed, its completions (best first), the
+    /// one Tab shows, and why the last Enter ran nothing.
+    Palette {
+        text: String,
+        matches: Vec<String>,
+        selected: Option<usize>,
+        error: Option<String>,
     },
 }

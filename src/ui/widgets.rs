@@ -21,6 +21,8 @@ pub struct PaneCtx<'a> {
     /// The pane fills the body: long lines (error messages) wrap instead
     /// of being cut, so the fix at their end shows.
     pub zoomed: bool,
+    /// Only rows containing this text (any case) are shown; empty shows all.
+    pub filter: &'a str,
 }
 
 impl PaneCtx<'_> {
@@ -44,9 +46,27 @@ impl PaneCtx<'_> {
         PaneBlock {
             block,
             title: title.to_string(),
+            filter: (!self.filter.is_empty()).then(|| format!("/{} ", self.filter)),
             age,
             title_style: t.title(),
+            filter_style: t.accent(),
             age_style: t.muted(),
+        }
+    }
+
+    /// Whether a row with these texts passes the pane's filter: one of
+    /// them contains it, ignoring case.
+    pub fn keeps(&self, texts: &[&str]) -> bool {
+        let filter = self.filter.to_lowercase();
+        filter.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&filter))
+    }
+
+    /// Says that the filter hid every row, when it did: the rows were
+    /// `before..` of `lines`.
+    pub fn none_kept(&self, lines: &mut Vec<Line<'static>>, before: usize) {
+        if !self.filter.is_empty() && lines.len() == before {
+            let text = format!("no rows match /{} (Esc clears)", self.filter);
+            lines.push(Line::styled(text, self.theme.muted()));
         }
     }
 
@@ -200,8 +220,11 @@ pub fn fit(text: &str, width: usize) -> String {
 pub struct PaneBlock {
     block: Block<'static>,
     title: String,
+    /// The pane's `/` filter, shown after the title.
+    filter: Option<String>,
     age: Option<String>,
     title_style: Style,
+    filter_style: Style,
     age_style: Style,
 }
 
@@ -219,7 +242,8 @@ impl PaneBlock {
             .as_ref()
             .map(|a| format!("{a} "))
             .unwrap_or_default();
-        let room = width.saturating_sub(age.chars().count() + 2);
+        let filter = self.filter.clone().unwrap_or_default();
+        let room = width.saturating_sub(age.chars().count() + filter.chars().count() + 2);
         let title = if room >= MIN_TITLE {
             fit(&self.title, room)
         } else {
@@ -227,6 +251,7 @@ impl PaneBlock {
         };
         let line = Line::from(vec![
             Span::styled(format!(" {title} "), self.title_style),
+            Span::styled(filter, self.filter_style),
             Span::styled(age, self.age_style),
         ]);
         fit_line(line, width)

@@ -16,6 +16,9 @@ pub struct Pty {
     pub master: Box<dyn MasterPty + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     pub screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the child wrote, for what the screen model drops
+    /// (OSC 52 clipboard requests).
+    pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     /// Hears once the reader has read everything the child wrote.
     drained: Receiver<()>,
@@ -74,6 +77,8 @@ impl Pty {
         )));
         let mut reader = pair.master.try_clone_reader().expect("a reader");
         let feed = screen.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let keep = raw.clone();
         let (done, drained) = channel();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
@@ -83,6 +88,7 @@ impl Pty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                keep.lock().unwrap().extend_from_slice(&buf[..n]);
             }
             let _ = done.send(());
         });
@@ -91,6 +97,7 @@ impl Pty {
             master: pair.master,
             child,
             screen,
+            raw,
             writer,
             drained,
         }

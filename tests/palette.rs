@@ -1,0 +1,451 @@
+//! The `:` palette, the `/` filter and `y` copy, driven through the app's
+//! update loop with keys as an operator types them.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use drconsole::app::{Action, App, Effect, Mode, Origin, Pane};
+use drconsole::journal::entry::EntryKind;
+use drconsole::journal::{export, store};
+use drconsole::runbook::model::Runbook;
+use drconsole::ui::export::to_text;
+use drconsole::ui::theme::{DARK, Theme};
+use drconsole::ui::view::{AlarmsView, EcsView, RdsView};
+use drconsole::ui::widgets::PaneCtx;
+use drconsole::ui::{alarms, ecs, popup, rds};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use common::console::Console;
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| press(app, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Opens the palette, types `line` and presses Enter.
+fn run(app: &mut App, line: &str) -> Vec<Effect> {
+    press(app, KeyCode::Char(':'));
+    type_text(app, line);
+    press(app, KeyCode::Enter)
+}
+
+fn palette_text(app: &App) -> String {
+    match app.mode() {
+        Mode::Palette(state) => state.text.clone(),
+        other => panic!("palette not open: {other:?}"),
+    }
+}
+
+fn palette_error(app: &App) -> Option<String> {
+    match app.mode() {
+        Mode::Palette(state) => state.error.clone(),
+        other => panic!("palette not open: {other:?}"),
+    }
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+    drconsole::ui::render(buf.area, &mut buf, &app.view(), &DARK);
+    to_text(&buf)
+}
+
+fn ctx(filter: &str) -> PaneCtx<'_> {
+    PaneCtx {
+        theme: &DARK,
+        now: common::now(),
+        focused: true,
+        scroll: 0,
+        zoomed: false,
+        filter,
+    }
+}
+
+#[test]
+fn colon_the_tab_completes_theme_and_enter_switches_it_live() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Char(':'));
+    assert!(matches!(app.mode(), Mode::Palette(_)));
+    type_text(&mut app, "the");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(palette_text(&app), "theme ");
+    type_text(&mut app, "li");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(effects, Vec::new());
+    assert_eq!(app.mode(), &Mode::Normal);
+    assert_eq!(app.theme_name(), Some("light"));
+    let light = Theme::load("light").unwrap();
+    assert_eq!(app.view().theme, Some(&light));
+    assert_eq!(app.message(), Some("theme light"));
+}
+
+#[test]
+fn tab_again_moves_through_the_completions() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "theme ");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+        seen.push(palette_text(&app));
+    }
+    assert_eq!(
+        seen,
+        [
+            "theme dark",
+            "theme light",
+            "theme high-contrast",
+            "theme dark"
+        ]
+    );
+    // Editing lets go of the list: completions follow the text again.
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(palette_text(&app), "theme dar");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(palette_text(&app), "theme dark");
+}
+
+#[test]
+fn up_and_down_recall_this_sessions_commands() {
+    let mut app = common::app_with_live();
+    assert_eq!(run(&mut app, "refresh"), vec![Effect::Refresh]);
+    run(&mut app, "theme dark");
+    press(&mut app, KeyCode::Char(':'));
+    let mut recalled = Vec::new();
+    for key in [
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Down,
+    ] {
+        press(&mut app, key);
+        recalled.push(palette_text(&app));
+    }
+    assert_eq!(
+        recalled,
+        ["theme dark", "refresh", "refresh", "theme dark", ""]
+    );
+}
+
+#[test]
+fn an_unknown_command_is_named_in_the_palette_and_esc_closes_it() {
+    let mut app = common::app_with_live();
+    let effects = run(&mut app, "frobnicate");
+    assert_eq!(effects, Vec::new());
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("unknown command \"frobnicate\"; Tab completes")
+    );
+    assert!(screen(&app, 100, 30).contains("✗ unknown command \"frobnicate\""));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode(), &Mode::Normal);
+}
+
+#[test]
+fn an_argument_that_matches_nothing_keeps_the_palette_open() {
+    let mut app = common::app_with_live();
+    run(&mut app, "theme zzz");
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("no theme matches \"zzz\"")
+    );
+    assert_eq!(app.theme_name(), None);
+}
+
+#[test]
+fn keyed_commands_run_from_the_palette_as_their_keys_do() {
+    let mut app = common::app_with_live();
+    run(&mut app, "help");
+    assert_eq!(app.mode(), &Mode::Help);
+    press(&mut app, KeyCode::Esc);
+    run(&mut app, "readiness");
+    assert_eq!(app.mode(), &Mode::Readiness);
+    press(&mut app, KeyCode::Esc);
+    run(&mut app, "quit");
+    assert_eq!(app.mode(), &Mode::ConfirmQuit);
+}
+
+#[test]
+fn step_selects_by_number_or_title() {
+    let mut app = common::app_with_live();
+    run(&mut app, "step 3");
+    assert_eq!(app.selected(), 2);
+    run(&mut app, "step alarms back");
+    assert_eq!(app.steps()[app.selected()].id, "alarms");
+    run(&mut app, "step 9");
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("step numbers run from 1 to 5")
+    );
+}
+
+#[test]
+fn completion_offers_scenario_ids_and_titles_and_step_titles() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "scenario appl");
+    let Some(drconsole::ui::view::PopupView::Palette { matches, .. }) = app.view().popup else {
+        panic!("no palette overlay");
+    };
+    assert_eq!(matches[0], "scenario Application failure");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "step redeploy");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(palette_text(&app), "step 3 Redeploy the web service");
+}
+
+#[test]
+fn help_lists_the_palette_commands_beside_the_keys() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app, 100, 40);
+    for must in [
+        ":scenario <id or title>",
+        ":export",
+        "r  :refresh",
+        "Open the command palette",
+    ] {
+        assert!(text.contains(must), "{must:?} missing from help:\n{text}");
+    }
+}
+
+#[test]
+fn palette_overlay_at_64_by_14() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 64, 14));
+    let matches = ["theme dark", "theme light", "theme high-contrast"].map(String::from);
+    popup::palette(buf.area, &mut buf, "theme ", &matches, Some(1), None, &DARK);
+    insta::assert_snapshot!(to_text(&buf));
+}
+
+#[tokio::test(start_paused = true)]
+async fn switching_scenario_pauses_this_journal_and_begins_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open_with(dir.path(), false, common::runbook(), "db-failure");
+    let first = console.session.journal_path().unwrap();
+    console.press(KeyCode::Char(':'));
+    console.type_text("scenario app-failure");
+    console.press(KeyCode::Enter);
+
+    assert_eq!(console.app().current().unwrap().id, "app-failure");
+    assert_eq!(console.app().mode(), &Mode::Normal);
+    let second = console.session.journal_path().unwrap();
+    assert_ne!(first, second);
+    let old = store::read(&first).unwrap().entries;
+    let kinds: Vec<_> = old.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EntryKind::SessionStarted, EntryKind::SessionPaused]);
+    assert_eq!(
+        old[1].note.as_deref(),
+        Some("switched to scenario app-failure")
+    );
+    let new = store::read(&second).unwrap().entries;
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].kind, EntryKind::SessionStarted);
+    assert_eq!(new[0].scenario.as_deref(), Some("app-failure"));
+    // The console shows the new session only.
+    assert_eq!(console.app().log(), new.as_slice());
+    assert!(!console.session.exit);
+}
+
+#[tokio::test(start_paused = true)]
+async fn switching_is_refused_once_a_step_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open_with(dir.path(), false, common::runbook(), "db-failure");
+    let path = console.session.journal_path().unwrap();
+    console.press(KeyCode::Char('x'));
+    let before = store::read(&path).unwrap().entries.len();
+    console.press(KeyCode::Char(':'));
+    console.type_text("scenario app-failure");
+    console.press(KeyCode::Enter);
+
+    assert_eq!(console.app().current().unwrap().id, "db-failure");
+    assert_eq!(
+        palette_error(console.app()).as_deref(),
+        Some(
+            "this session already records steps: q quits (--resume continues it), \
+             then start with --scenario app-failure"
+        )
+    );
+    assert_eq!(store::read(&path).unwrap().entries.len(), before);
+    assert_eq!(console.session.journal_path(), Some(path));
+}
+
+#[tokio::test(start_paused = true)]
+async fn export_writes_what_log_export_writes_next_to_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open_with(dir.path(), false, common::runbook(), "db-failure");
+    console.press(KeyCode::Char('x'));
+    console.press(KeyCode::Char(':'));
+    console.type_text("export");
+    console.press(KeyCode::Enter);
+
+    let journal = console.session.journal_path().unwrap();
+    let out = journal.with_extension("md");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let entries = store::read(&journal).unwrap().entries;
+    assert_eq!(
+        written,
+        export::markdown(&entries, Some(&common::runbook()))
+    );
+    assert_eq!(
+        console.app().message(),
+        Some(format!("exported to {}", out.display()).as_str())
+    );
+}
+
+#[test]
+fn slash_filters_the_focused_pane_and_its_title_shows_the_filter() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus(), Pane::Rds);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.mode(), &Mode::Filter(Pane::Rds));
+    type_text(&mut app, "REPLICA");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode(), &Mode::Normal);
+    assert_eq!(app.filter(Pane::Rds), "REPLICA");
+    let text = screen(&app, 120, 30);
+    assert!(text.contains(" RDS /REPLICA "), "{text}");
+    assert!(text.contains("shop-db-replica"), "{text}");
+    // The primary's own row is gone (it is still named as the source).
+    assert!(!text.contains("● shop-db "), "{text}");
+    // The data is untouched: only the view filters.
+    assert_eq!(app.live().rds.data.as_ref().unwrap().instances.len(), 2);
+
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(Pane::Rds), "");
+    assert!(screen(&app, 120, 30).contains("● shop-db "));
+}
+
+#[test]
+fn esc_while_typing_a_filter_clears_it() {
+    let mut app = common::app_with_live();
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(app.focus(), Pane::Ecs);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "work");
+    assert_eq!(app.filter(Pane::Ecs), "work");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(Pane::Ecs), "");
+    assert_eq!(app.mode(), &Mode::Normal);
+}
+
+#[test]
+fn slash_on_the_checklist_says_where_it_works() {
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.mode(), &Mode::Normal);
+    assert_eq!(
+        app.message(),
+        Some("/ filters a list pane: Tab to RDS, backups, ECS, alarms or the log")
+    );
+}
+
+#[test]
+fn filtered_rds_pane_at_60_by_8() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 60, 8));
+    let feed = drconsole::domain::snapshot::Feed {
+        data: Some(common::rds()),
+        last_good: Some(common::now()),
+        ..Default::default()
+    };
+    let limits = drconsole::domain::health::Limits::from_runbook(&common::runbook());
+    let view = RdsView {
+        feed: &feed,
+        limits: &limits,
+    };
+    rds::render(buf.area, &mut buf, &view, &ctx("replica"));
+    insta::assert_snapshot!(to_text(&buf));
+}
+
+#[test]
+fn filtered_ecs_pane_keeps_only_matching_services() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 60, 8));
+    let feed = drconsole::domain::snapshot::Feed {
+        data: Some(common::ecs()),
+        last_good: Some(common::now()),
+        ..Default::default()
+    };
+    ecs::render(buf.area, &mut buf, &EcsView { feed: &feed }, &ctx("WORKER"));
+    let text = to_text(&buf);
+    assert!(text.contains("shop-worker"), "{text}");
+    assert!(!text.contains("shop-web"), "{text}");
+    assert!(text.contains("ECS /WORKER"), "{text}");
+}
+
+#[test]
+fn a_filter_that_hides_every_row_says_so() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 60, 6));
+    let feed = drconsole::domain::snapshot::Feed {
+        data: Some(common::alarms()),
+        last_good: Some(common::now()),
+        ..Default::default()
+    };
+    alarms::render(buf.area, &mut buf, &AlarmsView { feed: &feed }, &ctx("zzz"));
+    let text = to_text(&buf);
+    assert!(text.contains("no rows match /zzz (Esc clears)"), "{text}");
+    assert!(!text.contains("shop-"), "{text}");
+}
+
+const COPY_RUNBOOK: &str = r#"
+name = "Copy"
+[objectives]
+rto = "1h"
+rpo = "15m"
+[environment]
+regions = { primary = "us-east-1" }
+
+[[scenario]]
+id = "s"
+title = "S"
+
+[[scenario.step]]
+id = "two"
+title = "Two commands"
+commands = ["echo hi", "echo bye"]
+
+[[scenario.step]]
+id = "none"
+title = "No commands"
+"#;
+
+fn copy_app() -> App {
+    let runbook: Runbook = toml::from_str(COPY_RUNBOOK).unwrap();
+    let origin = Origin {
+        source: "simulated".into(),
+        simulated: true,
+    };
+    App::new(runbook, origin, common::now(), Some("s"))
+}
+
+#[test]
+fn y_copies_the_steps_commands_through_osc_52() {
+    let mut app = copy_app();
+    let effects = press(&mut app, KeyCode::Char('y'));
+    // base64 of "echo hi\necho bye", between OSC 52's markers; nothing journaled.
+    assert_eq!(
+        effects,
+        vec![Effect::Terminal(
+            "\x1b]52;c;ZWNobyBoaQplY2hvIGJ5ZQ==\x07".into()
+        )]
+    );
+    assert_eq!(app.message(), Some("copied 2 commands"));
+    assert!(screen(&app, 100, 30).contains("copied 2 commands"));
+}
+
+#[test]
+fn y_on_a_step_without_commands_says_so() {
+    let mut app = copy_app();
+    press(&mut app, KeyCode::Down);
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(effects, Vec::new());
+    assert_eq!(app.message(), Some("this step has no commands to copy"));
+}
