@@ -13,7 +13,7 @@ use crate::domain::snapshot::LiveState;
 use crate::domain::summary::state_lines;
 use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
-use crate::keys::{Command, command_for};
+use crate::keys::{BINDINGS, Command, Keymap};
 use crate::palette::{self, PaletteState};
 use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_between};
 use crate::runbook::model::{Runbook, Scenario, Step};
@@ -94,7 +94,10 @@ pub enum Mode {
         step: usize,
     },
     ConfirmQuit,
-    Help,
+    /// The keys overlay, scrolled this many rows.
+    Help {
+        scroll: usize,
+    },
     /// Whether the environment allows the scenario now, re-judged live.
     Readiness,
     /// The `:` command palette.
@@ -222,10 +225,18 @@ pub struct App {
     theme: Option<(&'static str, Theme)>,
     /// The scenario to begin once the current session's pause is journaled.
     switching: Option<usize>,
+    /// The keys in effect (the config file's remaps over the table).
+    keymap: Keymap,
     dirty: bool,
 }
 
 impl App {
+    /// Takes the keys in effect (the config file's remaps).
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
     pub fn new(runbook: Runbook, origin: Origin, now: Timestamp, scenario: Option<&str>) -> Self {
         let limits = Limits::from_runbook(&runbook);
         let index = scenario.and_then(|id| runbook.scenarios.iter().position(|s| s.id == id));
@@ -257,6 +268,7 @@ impl App {
             filters: Default::default(),
             theme: None,
             switching: None,
+            keymap: Keymap::default(),
             dirty: true,
         };
         if let Some(index) = index {
@@ -444,7 +456,10 @@ impl App {
                     runbook: &self.runbook,
                     selected: *selected,
                 }),
-                Mode::Help => Some(PopupView::Help),
+                Mode::Help { scroll } => Some(PopupView::Help {
+                    keys: &self.keymap,
+                    scroll: *scroll,
+                }),
                 Mode::Readiness => self.readiness_view.as_ref().map(PopupView::Readiness),
                 Mode::Input {
                     prompt,
@@ -485,7 +500,7 @@ impl App {
             _ => self
                 .message
                 .as_deref()
-                .map_or(FooterView::Hints, FooterView::Message),
+                .map_or(FooterView::Hints(&self.keymap), FooterView::Message),
         }
     }
 
@@ -606,7 +621,10 @@ impl App {
                 self.mode = Mode::Normal;
                 append(self.draft(EntryKind::SessionPaused))
             }
-            Mode::Input { .. } | Mode::ConfirmAgainst { .. } | Mode::Help | Mode::Readiness
+            Mode::Input { .. }
+            | Mode::ConfirmAgainst { .. }
+            | Mode::Help { .. }
+            | Mode::Readiness
                 if ctrl_c =>
             {
                 self.mode = Mode::Normal;
@@ -617,7 +635,7 @@ impl App {
                 self.filters[self.focus.index()].clear();
                 Vec::new()
             }
-            Mode::Normal => match command_for(&key) {
+            Mode::Normal => match self.keymap.command_for(&key) {
                 Some(command) => {
                     self.message = None;
                     self.on_command(command)
@@ -639,7 +657,11 @@ impl App {
                     _ => Vec::new(),
                 }
             }
-            Mode::Help | Mode::Readiness => {
+            Mode::Help { scroll } => {
+                self.on_help_key(key, scroll);
+                Vec::new()
+            }
+            Mode::Readiness => {
                 self.mode = Mode::Normal;
                 Vec::new()
             }
@@ -651,9 +673,28 @@ impl App {
         }
     }
 
+    /// Help scrolls with the up and down keys and PageUp/PageDown (on a
+    /// short screen it is longer than the screen); any other key closes it.
+    fn on_help_key(&mut self, key: KeyEvent, scroll: usize) {
+        // The overlay stops at its last row; this bound only keeps the
+        // count from running far past it.
+        let most = BINDINGS.len();
+        let scroll = match (self.keymap.command_for(&key), key.code) {
+            (Some(Command::Down), _) => scroll.saturating_add(1).min(most),
+            (Some(Command::Up), _) => scroll.saturating_sub(1),
+            (_, KeyCode::PageDown) => scroll.saturating_add(10).min(most),
+            (_, KeyCode::PageUp) => scroll.saturating_sub(10),
+            _ => {
+                self.mode = Mode::Normal;
+                return;
+            }
+        };
+        self.mode = Mode::Help { scroll };
+    }
+
     fn on_picker_key(&mut self, key: KeyEvent, selected: usize) -> Vec<Effect> {
         let n = self.runbook.scenarios.len();
-        match command_for(&key) {
+        match self.keymap.command_for(&key) {
             Some(Command::Up) => {
                 self.mode = Mode::Picker {
                     selected: selected.saturating_sub(1),
@@ -783,7 +824,7 @@ impl App {
             Command::FocusPrev => self.focus = self.focus.step(-1),
             Command::Zoom => self.zoomed = !self.zoomed,
             Command::Refresh => return vec![Effect::Refresh],
-            Command::Help => self.mode = Mode::Help,
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
             Command::Readiness if self.scenario.is_some() => {
                 self.mode = Mode::Readiness;
                 self.readiness_view = self.readiness();

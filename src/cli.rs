@@ -176,6 +176,9 @@ pub struct ConsoleArgs {
     pub seed: u64,
     #[command(flatten)]
     pub readonly: ReadOnlyArg,
+    /// The keys in effect: the config file's `[keys]` over the key table.
+    #[arg(skip)]
+    pub keys: crate::keys::Keymap,
 }
 
 impl ConsoleArgs {

@@ -5,11 +5,13 @@
 //! environment, which beats the file, which beats the compiled defaults;
 //! `drconsole config` prints each setting and where it came from.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::keys::Keymap;
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::lines::Lines;
 use crate::sources::aws::AwsTuning;
@@ -34,6 +36,26 @@ pub struct ConfigFile {
     pub aws: AwsFile,
     #[serde(default)]
     pub refresh: RefreshFile,
+    /// Remapped keys: a command's name (`confirm`, `quit`, …) and its keys.
+    #[serde(default)]
+    pub keys: BTreeMap<String, toml::Spanned<KeyList>>,
+}
+
+/// One key or several, as `[keys]` writes them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    fn keys(&self) -> Vec<String> {
+        match self {
+            Self::One(key) => vec![key.clone()],
+            Self::Many(keys) => keys.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -94,6 +116,8 @@ pub struct Settings {
     pub state_interval: Setting<HumanDuration>,
     pub metrics_interval: Setting<HumanDuration>,
     pub recovery_points_interval: Setting<HumanDuration>,
+    /// The keys in effect: the file's remaps over the key table.
+    pub keys: Setting<Keymap>,
 }
 
 impl ConfigFile {
@@ -122,7 +146,29 @@ impl ConfigFile {
                 ));
             }
         }
+        config.keymap().map_err(|(offset, message)| {
+            let (line, column) = Lines::new(text).position(text, offset);
+            format!("config {file}:{line}:{column}: keys: {message}")
+        })?;
         Ok(config)
+    }
+
+    /// The key table with this file's remaps, or where (a byte offset) and
+    /// why a remap is refused.
+    fn keymap(&self) -> Result<Keymap, (usize, String)> {
+        let remaps: Vec<(String, Vec<String>)> = self
+            .keys
+            .iter()
+            .map(|(name, keys)| (name.clone(), keys.get_ref().keys()))
+            .collect();
+        Keymap::remapped(&remaps).map_err(|e| {
+            let at = self
+                .keys
+                .values()
+                .nth(e.index)
+                .map_or(0, |keys| keys.span().start);
+            (at, e.message)
+        })
     }
 
     /// Reads the file to use: `explicit` (`--config`), else `$DRCONSOLE_CONFIG`,
@@ -190,6 +236,17 @@ impl Settings {
             Some(path) => Origin::File(path.clone()),
             None => Origin::Default,
         };
+        // `parse` refused any file whose remaps do not make a keymap.
+        let keys = match config.keymap() {
+            Ok(keys) if !config.keys.is_empty() => Setting {
+                value: keys,
+                origin: from_file.clone(),
+            },
+            _ => Setting {
+                value: Keymap::default(),
+                origin: Origin::Default,
+            },
+        };
         let pick = |value, default| pick(value, default, &from_file);
         let optional = |value| pick_optional(value, &from_file);
         let pick_path = |value| pick_optional(value, &from_file);
@@ -223,6 +280,7 @@ impl Settings {
                 config.refresh.recovery_points,
                 secs(tuning.recovery_points_interval),
             ),
+            keys,
         }
     }
 
@@ -298,6 +356,16 @@ impl Settings {
         for (key, value, origin) in rows {
             out.push_str(&format!("{key:<24} {value:<32} {origin}\n"));
         }
+        let remapped = self.keys.value.remaps();
+        for b in crate::keys::BINDINGS.iter().filter(|b| !b.keys.is_empty()) {
+            let origin = match remapped.iter().any(|(name, _)| *name == b.name) {
+                true => &self.keys.origin,
+                false => &Origin::Default,
+            };
+            let key = format!("keys.{}", b.name);
+            let value = self.keys.value.keys_of(b);
+            out.push_str(&format!("{key:<24} {value:<32} {origin}\n"));
+        }
         out
     }
 }
@@ -305,6 +373,8 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::Command;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn none(_: &str) -> Option<String> {
         None
@@ -325,9 +395,22 @@ mod tests {
                 s.state_interval.value,
                 s.metrics_interval.value,
                 s.recovery_points_interval.value,
+                s.keys.value.clone(),
             )
         };
         assert_eq!(values(&with_example), values(&defaults));
+        // The example names every key binding, so it shows them all.
+        let example = ConfigFile::parse(EXAMPLE, "config.example.toml").unwrap();
+        let keyed: Vec<&str> = crate::keys::BINDINGS
+            .iter()
+            .filter(|b| !b.keys.is_empty())
+            .map(|b| b.name)
+            .collect();
+        let mut named: Vec<&str> = example.keys.keys().map(String::as_str).collect();
+        let mut expected = keyed.clone();
+        named.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(named, expected);
         assert_eq!(with_example.tuning(), AwsTuning::default());
     }
 
@@ -393,5 +476,44 @@ mod tests {
         );
         let err = ConfigFile::find(None, Some(missing.as_os_str().to_owned())).unwrap_err();
         assert!(err.contains("/nonexistent/drconsole.toml"), "{err}");
+    }
+
+    #[test]
+    fn keys_remapped_in_the_file_are_in_effect_and_said_so() {
+        let text = "[keys]\nzoom = \"F5\"\nquit = [\"Q\"]\n";
+        let file = ConfigFile::parse(text, "c.toml").unwrap();
+        let settings = Settings::resolve(Some(("c.toml".into(), file)), none);
+        let zoom = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
+        assert_eq!(settings.keys.value.command_for(&zoom), Some(Command::Zoom));
+        let described = settings.describe();
+        let line = |key: &str| {
+            described
+                .lines()
+                .find(|l| l.starts_with(key))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        };
+        assert_eq!(line("keys.zoom").as_deref(), Some("keys.zoom F5 c.toml"));
+        assert_eq!(
+            line("keys.quit").as_deref(),
+            Some("keys.quit Q Ctrl-C c.toml")
+        );
+        assert_eq!(line("keys.note").as_deref(), Some("keys.note n default"));
+    }
+
+    #[test]
+    fn a_bad_remap_names_file_line_and_column_of_its_keys() {
+        let text = "theme = \"dark\"\n[keys]\nnote = \"n\"\nzoom = \"q\"\n";
+        let err = ConfigFile::parse(text, "c.toml").unwrap_err();
+        assert_eq!(
+            err,
+            "config c.toml:4:8: keys: q is bound to both zoom and quit; remap the other one too"
+        );
+        let err = ConfigFile::parse("[keys]\nlaunch = \"l\"\n", "c.toml").unwrap_err();
+        assert!(
+            err.starts_with("config c.toml:2:10: keys: unknown command \"launch\""),
+            "{err}"
+        );
+        let err = ConfigFile::parse("[keys]\nzoom = 5\n", "c.toml").unwrap_err();
+        assert!(err.starts_with("config c.toml:2:8:"), "{err}");
     }
 }

@@ -48,11 +48,10 @@ pub fn best(arg: &str, items: &[String]) -> Option<usize> {
 /// The palette entry a typed word names: its exact name, or a prefix of
 /// exactly one name (`:q`, `:the dark`).
 pub fn entry(word: &str) -> Option<&'static Binding> {
-    if let Some(b) = palette_entries().find(|b| b.palette == word) {
+    if let Some(b) = palette_entries().find(|b| b.name == word) {
         return Some(b);
     }
-    let mut prefixed =
-        palette_entries().filter(|b| !word.is_empty() && b.palette.starts_with(word));
+    let mut prefixed = palette_entries().filter(|b| !word.is_empty() && b.name.starts_with(word));
     match (prefixed.next(), prefixed.next()) {
         (Some(b), None) => Some(b),
         _ => None,
@@ -67,14 +66,14 @@ pub fn completions(text: &str, arguments: impl Fn(Command) -> Vec<String>) -> Ve
         None => fuzzy(text, palette_entries())
             .into_iter()
             .map(|b| match b.args {
-                "" => b.palette.to_string(),
-                _ => format!("{} ", b.palette),
+                "" => b.name.to_string(),
+                _ => format!("{} ", b.name),
             })
             .collect(),
         Some((word, rest)) => match entry(word) {
             Some(b) if !b.args.is_empty() => fuzzy(rest.trim(), arguments(b.command))
                 .into_iter()
-                .map(|arg| format!("{} {arg}", b.palette))
+                .map(|arg| format!("{} {arg}", b.name))
                 .collect(),
             _ => Vec::new(),
         },
@@ -83,7 +82,7 @@ pub fn completions(text: &str, arguments: impl Fn(Command) -> Vec<String>) -> Ve
 
 impl AsRef<str> for &Binding {
     fn as_ref(&self) -> &str {
-        self.palette
+        self.name
     }
 }
 
@@ -97,8 +96,8 @@ pub fn parse(text: &str) -> Result<(Command, String), String> {
     };
     match (b.args, arg) {
         ("", "") => Ok((b.command, String::new())),
-        ("", _) => Err(format!("{} takes no argument", b.palette)),
-        (args, "") => Err(format!("{} needs {args}", b.palette)),
+        ("", _) => Err(format!("{} takes no argument", b.name)),
+        (args, "") => Err(format!("{} needs {args}", b.name)),
         _ => Ok((b.command, arg.to_string())),
     }
 }

@@ -451,12 +451,10 @@ fn the_ready_doc_sample_is_what_ready_prints() {
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");
     let mut missing = Vec::new();
+    let keys = drconsole::keys::Keymap::default();
     for binding in drconsole::keys::BINDINGS {
-        // Keys as they are typed; a palette-only command by its `:` line.
-        let label = match binding.shown {
-            "" => drconsole::keys::shown(binding).replace('|', "\\|"),
-            keys => keys.to_string(),
-        };
+        // As help shows it: the keys, then the `:` command.
+        let label = keys.shown(binding).replace('|', "\\|");
         let row = format!("| `{label}` | {} |", binding.help);
         if !readme.contains(&row) {
             missing.push(row);

@@ -162,7 +162,7 @@ fn an_argument_that_matches_nothing_keeps_the_palette_open() {
 fn keyed_commands_run_from_the_palette_as_their_keys_do() {
     let mut app = common::app_with_live();
     run(&mut app, "help");
-    assert_eq!(app.mode(), &Mode::Help);
+    assert_eq!(app.mode(), &Mode::Help { scroll: 0 });
     press(&mut app, KeyCode::Esc);
     run(&mut app, "readiness");
     assert_eq!(app.mode(), &Mode::Readiness);

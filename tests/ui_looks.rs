@@ -5,6 +5,7 @@
 mod common;
 
 use drconsole::journal::entry::{Entry, EntryKind};
+use drconsole::keys::Keymap;
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::DARK;
 use drconsole::ui::view::LogView;
@@ -107,7 +108,7 @@ fn footer_at(width: u16) -> String {
     drconsole::ui::footer::render(
         buf.area,
         &mut buf,
-        &drconsole::ui::view::FooterView::Hints,
+        &drconsole::ui::view::FooterView::Hints(&Keymap::default()),
         &DARK,
     );
     to_text(&buf).trim_end().to_string()
@@ -121,16 +122,16 @@ fn footer_shows_the_most_useful_hints_that_fit_whole() {
     );
     assert_eq!(
         footer_at(100),
-        " Enter confirm  x start  s skip  n note  ? help  q quit  u undo  d declare  c ready  z zoom"
+        " Enter confirm  x start  s skip  n note  ? help  q quit  : cmd  y copy  u undo  d declare  / filter"
     );
     assert_eq!(
         footer_at(160),
-        " Enter confirm  x start  s skip  n note  ? help  q quit  u undo  d declare  c ready  z zoom  Tab pane  r refresh"
+        " Enter confirm  x start  s skip  n note  ? help  q quit  : cmd  y copy  u undo  d declare  / filter  c ready  z zoom  Tab pane  r refresh"
     );
     // One column short of the next hint: it is left out, not cut.
     let six = footer_at(60).chars().count();
-    assert_eq!(footer_at((six + 7) as u16), footer_at(60));
-    assert!(footer_at((six + 8) as u16).ends_with("u undo"));
+    assert_eq!(footer_at((six + 6) as u16), footer_at(60));
+    assert!(footer_at((six + 7) as u16).ends_with(": cmd"));
 }
 
 fn widths(width: u16) -> Vec<(drconsole::app::Pane, u16)> {
@@ -332,25 +333,53 @@ fn zooming_the_rds_pane_of_the_console_shows_the_whole_error() {
     );
 }
 
-fn help_at(width: u16, height: u16) -> String {
+fn help_at(width: u16, height: u16, keys: &Keymap, scroll: usize) -> String {
     let mut buf = canvas(width, height);
-    popup::help(buf.area, &mut buf, &DARK);
+    popup::help(buf.area, &mut buf, keys, scroll, &DARK);
     to_text(&buf)
 }
 
+/// Every row of help at 80×24, scrolling down until the frame says
+/// nothing more is below.
+fn whole_help(keys: &Keymap) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    for scroll in 0..100 {
+        let text = help_at(80, 24, keys, scroll);
+        let lines: Vec<&str> = text.lines().collect();
+        // The whole box is on screen: both borders.
+        let top = lines.iter().position(|l| l.starts_with('╔'));
+        let bottom = lines.iter().position(|l| l.starts_with('╚'));
+        let (Some(top), Some(bottom)) = (top, bottom) else {
+            panic!("help is cut at 80x24:\n{text}");
+        };
+        let body = &lines[top + 1..bottom];
+        if scroll == 0 {
+            rows.extend(body.iter().map(|l| l.to_string()));
+        } else {
+            rows.push(body.last().unwrap_or(&"").to_string());
+        }
+        if !lines[bottom].contains('↓') {
+            return rows;
+        }
+    }
+    panic!("help never reaches its end");
+}
+
 #[test]
-fn help_fits_80x24_with_descriptions_wrapped_under_their_column() {
-    let text = help_at(80, 24);
-    let lines: Vec<&str> = text.lines().collect();
-    // The whole box is on screen: both borders and the closing line.
-    let top = lines.iter().position(|l| l.starts_with('╔'));
-    let bottom = lines.iter().position(|l| l.starts_with('╚'));
-    assert!(top.is_some() && bottom.is_some(), "{text}");
-    assert!(text.contains("any key closes"), "{text}");
+fn help_fits_80x24_scrolls_to_its_end_and_wraps_descriptions_under_their_column() {
+    let keys = Keymap::default();
+    let lines = whole_help(&keys);
+    let text = lines.join("\n");
+    assert!(text.contains("any other key closes"), "{text}");
+    assert!(
+        help_at(80, 24, &keys, 0).contains("↓"),
+        "the first page says there is more"
+    );
     // Every key and every word of its description shows.
     let body = joined(&text.replace('║', " "));
     for b in drconsole::keys::BINDINGS {
-        assert!(text.contains(b.shown), "{:?} missing:\n{text}", b.shown);
+        let shown = keys.shown(b);
+        assert!(text.contains(&shown), "{shown:?} missing:\n{text}");
         let words: Vec<&str> = b.help.split(' ').collect();
         assert!(body.contains(&words.join(" ")), "{:?} cut:\n{text}", b.help);
     }
@@ -359,7 +388,7 @@ fn help_fits_80x24_with_descriptions_wrapped_under_their_column() {
     let second = lines
         .iter()
         .position(|l| l.contains("Start the selected step"))
-        .map(|i| lines[i + 1])
+        .map(|i| lines[i + 1].clone())
         .unwrap_or_default();
     let column = lines
         .iter()
@@ -370,11 +399,11 @@ fn help_fits_80x24_with_descriptions_wrapped_under_their_column() {
     assert_eq!(indent, column, "{text}");
     // The marks on screen are explained.
     assert!(
-        text.contains("confirmed!    Confirmed against an unmet check"),
+        text.contains("confirmed!      Confirmed against an unmet check"),
         "{text}"
     );
     assert!(
-        text.contains("checks        ● met  ✗ not met  ? unknown"),
+        text.contains("checks          ● met  ✗ not met  ? unknown"),
         "{text}"
     );
 }
@@ -388,4 +417,46 @@ fn words_wrap_at_spaces_and_an_overlong_word_is_split() {
     );
     assert_eq!(wrap_words("abcdefghij k", 4), ["abcd", "efgh", "ij k"]);
     assert_eq!(wrap_words("", 4), [""]);
+}
+
+#[test]
+fn help_and_footer_show_the_keys_in_effect() {
+    let remaps = vec![("zoom".to_string(), vec!["F5".to_string()])];
+    let keys = Keymap::remapped(&remaps).unwrap();
+    let text = whole_help(&keys).join("\n");
+    assert!(
+        text.contains("F5              Zoom the focused pane"),
+        "{text}"
+    );
+    let mut buf = canvas(160, 1);
+    drconsole::ui::footer::render(
+        buf.area,
+        &mut buf,
+        &drconsole::ui::view::FooterView::Hints(&keys),
+        &DARK,
+    );
+    assert!(to_text(&buf).contains("F5 zoom"), "{}", to_text(&buf));
+}
+
+#[test]
+fn the_console_answers_the_keys_in_effect_and_help_scrolls() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use drconsole::app::{Action, Mode};
+    let remaps = vec![("zoom".to_string(), vec!["F5".to_string()])];
+    let mut app = common::app_with_live().with_keymap(Keymap::remapped(&remaps).unwrap());
+    let mut press = |app: &mut drconsole::app::App, code| {
+        app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    };
+    press(&mut app, KeyCode::Char('z'));
+    assert!(!app.view().zoomed, "z no longer zooms");
+    press(&mut app, KeyCode::F(5));
+    assert!(app.view().zoomed, "F5 zooms");
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.mode(), &Mode::Help { scroll: 2 });
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.mode(), &Mode::Help { scroll: 1 });
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.mode(), &Mode::Normal, "any other key closes help");
 }

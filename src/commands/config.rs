@@ -32,6 +32,7 @@ fn console(settings: &Settings, args: &mut ConsoleArgs) {
     fill(&mut args.theme, &Some(settings.theme.value.clone()));
     fill(&mut args.journal_dir, &settings.journal_dir.value);
     fill(&mut args.operator, &settings.operator.value);
+    args.keys = settings.keys.value.clone();
 }
 
 fn aws(settings: &Settings, args: &mut AwsArgs) {

@@ -131,7 +131,8 @@ async fn console_with(
         source: source.label().to_string(),
         simulated: source.is_simulated(),
     };
-    let app = App::new(runbook, origin, clock.now(), args.scenario.as_deref());
+    let app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
+        .with_keymap(args.keys.clone());
     let Launched {
         mut session,
         updates,

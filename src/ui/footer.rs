@@ -11,7 +11,7 @@ use super::theme::Theme;
 use super::view::FooterView;
 use super::widgets::fit_line;
 use crate::app::Prompt;
-use crate::keys::BINDINGS;
+use crate::keys::{BINDINGS, Keymap};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
     let t = theme;
@@ -72,21 +72,23 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FooterView, theme: &Theme) {
         FooterView::Message(message) => {
             Line::styled(format!(" {message}"), Style::default().fg(t.warn))
         }
-        FooterView::Hints => hints(usize::from(area.width), t),
+        FooterView::Hints(keys) => hints(keys, usize::from(area.width), t),
     };
     Paragraph::new(fit_line(line, usize::from(area.width))).render(area, buf);
 }
 
 /// As many key hints as fit `width`, most useful (lowest rank) first; a
 /// hint that does not fit whole is left out, never cut.
-fn hints(width: usize, t: &Theme) -> Line<'static> {
+fn hints(keys: &Keymap, width: usize, t: &Theme) -> Line<'static> {
     const GAP: usize = 2;
     let mut shown: Vec<_> = BINDINGS.iter().filter(|b| !b.hint.is_empty()).collect();
     shown.sort_by_key(|b| b.rank);
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for b in shown {
-        let key = b.shown.split(' ').next().unwrap_or(b.shown);
+        let Some(key) = keys.first_key(b) else {
+            continue;
+        };
         let hint = format!(" {}", b.hint);
         let gap = if spans.len() > 1 { GAP } else { 0 };
         let need = gap + key.chars().count() + hint.chars().count();

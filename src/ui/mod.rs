@@ -59,7 +59,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
         Some(PopupView::Picker { runbook, selected }) => {
             popup::picker(area, buf, runbook, *selected, theme)
         }
-        Some(PopupView::Help) => popup::help(area, buf, theme),
+        Some(PopupView::Help { keys, scroll }) => popup::help(area, buf, keys, *scroll, theme),
         Some(PopupView::Readiness(readiness)) => popup::readiness(area, buf, readiness, theme),
         Some(PopupView::PromptError { prompt, error }) => {
             popup::prompt_error(area, buf, prompt, error, theme)

@@ -12,7 +12,7 @@ use super::widgets::{count, fit, wrap_words};
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
 use crate::domain::verify::Outcome;
-use crate::keys::{BINDINGS, shown};
+use crate::keys::{BINDINGS, Keymap};
 use crate::palette::SHOWN;
 use crate::runbook::model::Runbook;
 
@@ -81,38 +81,42 @@ pub fn picker(area: Rect, buf: &mut Buffer, runbook: &Runbook, selected: usize, 
     Paragraph::new(lines).render(inner, buf);
 }
 
-/// The keys from the key table, then what the marks on screen mean. Each
-/// description wraps under its own column; the whole fits 80×24.
-pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
-    const KEY_COLUMN: usize = 14;
+/// The keys in effect, then what the marks on screen mean. Each
+/// description wraps under its own column; a label too wide for the
+/// column has a row of its own. Taller than the screen, it scrolls
+/// (`scroll` rows, stopped at the last) and its frame says there is more.
+pub fn help(area: Rect, buf: &mut Buffer, keys: &Keymap, scroll: usize, theme: &Theme) {
+    const KEY_COLUMN: usize = 16;
     let t = theme;
     let width = area.width.min(84);
     let text_width = usize::from(width.saturating_sub(2))
         .saturating_sub(KEY_COLUMN)
         .max(1);
     let row = |key: &str, text: &str, key_style: Style| -> Vec<Line<'static>> {
-        wrap_words(text, text_width)
-            .into_iter()
-            .enumerate()
-            .map(|(i, part)| {
-                let key = if i == 0 { key } else { "" };
-                Line::from(vec![
-                    Span::styled(format!("{key:<KEY_COLUMN$}"), key_style),
-                    Span::styled(part, Style::default().fg(t.fg)),
-                ])
-            })
-            .collect()
+        let mut rows = Vec::new();
+        let own_row = key.chars().count() >= KEY_COLUMN;
+        if own_row {
+            rows.push(Line::styled(key.to_string(), key_style));
+        }
+        for (i, part) in wrap_words(text, text_width).into_iter().enumerate() {
+            let key = if i == 0 && !own_row { key } else { "" };
+            rows.push(Line::from(vec![
+                Span::styled(format!("{key:<KEY_COLUMN$}"), key_style),
+                Span::styled(part, Style::default().fg(t.fg)),
+            ]));
+        }
+        rows
     };
     let mut lines: Vec<Line> = BINDINGS
         .iter()
-        .flat_map(|b| row(&shown(b), b.help, t.accent()))
+        .flat_map(|b| row(&keys.shown(b), b.help, t.accent()))
         .collect();
     for (mark, meaning) in MARKS {
         lines.extend(row(mark, meaning, t.muted()));
     }
     lines.extend(
         wrap_words(
-            "Click selects a step · in prompts Enter saves, Esc cancels · any key closes",
+            "Click selects a step · in prompts Enter saves, Esc cancels · ↑↓ PageUp PageDown scroll · any other key closes",
             usize::from(width.saturating_sub(2)).max(1),
         )
         .into_iter()
@@ -122,11 +126,23 @@ pub fn help(area: Rect, buf: &mut Buffer, theme: &Theme) {
         .unwrap_or(u16::MAX)
         .saturating_add(2);
     let rect = centered(area, width, height);
+    let rows = usize::from(rect.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    let mut block = frame("Keys", t);
+    let below = lines.len().saturating_sub(scroll + rows);
+    if scroll > 0 || below > 0 {
+        let more = match (scroll, below) {
+            (0, below) => format!(" ↓ {below} more "),
+            (above, 0) => format!(" ↑ {above} more "),
+            (above, below) => format!(" ↑ {above} · ↓ {below} more "),
+        };
+        block = block.title_bottom(Line::styled(more, t.accent()).right_aligned());
+    }
     Clear.render(rect, buf);
-    let block = frame("Keys", t);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    Paragraph::new(lines).render(inner, buf);
+    let visible: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    Paragraph::new(visible).render(inner, buf);
 }
 
 /// What the marks on the screen mean, under the keys in help.

@@ -13,6 +13,7 @@ use crate::domain::rpo::RpoEstimate;
 use crate::domain::snapshot::{AlarmSnapshot, BackupSnapshot, EcsSnapshot, Feed, RdsSnapshot};
 use crate::domain::verify::Evidence;
 use crate::journal::entry::Entry;
+use crate::keys::Keymap;
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{Runbook, Step};
 
@@ -120,7 +121,8 @@ pub enum FooterView<'a> {
         text: &'a str,
     },
     Message(&'a str),
-    Hints,
+    /// The key hints, from the keys in effect.
+    Hints(&'a Keymap),
 }
 
 pub enum PopupView<'a> {
@@ -128,7 +130,10 @@ pub enum PopupView<'a> {
         runbook: &'a Runbook,
         selected: usize,
     },
-    Help,
+    Help {
+        keys: &'a Keymap,
+        scroll: usize,
+    },
     Readiness(&'a Readiness),
     /// The open prompt refused its value: why, and what it accepts.
     PromptError {
