@@ -444,7 +444,7 @@ fn the_console_answers_the_keys_in_effect_and_help_scrolls() {
     use drconsole::app::{Action, Mode};
     let remaps = vec![("zoom".to_string(), vec!["F5".to_string()])];
     let mut app = common::app_with_live().with_keymap(Keymap::remapped(&remaps).unwrap());
-    let mut press = |app: &mut drconsole::app::App, code| {
+    let press = |app: &mut drconsole::app::App, code| {
         app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     };
     press(&mut app, KeyCode::Char('z'));

@@ -156,24 +156,24 @@ fn overlay_text(buf: &Buffer) -> String {
 #[test]
 fn help_shows_every_key_of_the_table_in_the_accent_colour() {
     for (name, theme) in themes() {
-        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 40));
-        popup::help(buf.area, &mut buf, &theme);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 100, 50));
+        let keymap = keys::Keymap::default();
+        popup::help(buf.area, &mut buf, &keymap, 0, &theme);
         let shown = overlay_text(&buf);
         for binding in BINDINGS {
-            let row = format!("{} {}", keys::shown(binding), binding.help);
+            let row = format!("{} {}", keymap.shown(binding), binding.help);
             let row = row.split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(
                 shown.contains(&row),
                 "{name}: no {row:?} in\n{}",
                 to_text(&buf)
             );
-            let label = keys::shown(binding);
+            let label = keymap.shown(binding);
             let keys = format!("║{label} ");
             assert_eq!(
                 colour_in(&buf, &keys, &label),
                 theme.accent,
-                "{name}: {}",
-                binding.shown
+                "{name}: {label}"
             );
         }
     }
