@@ -157,7 +157,7 @@ pub fn binary_imports_validates_and_draws(plan: &std::path::Path, scenario_id: &
         "--scenario".as_ref(),
         scenario_id.as_ref(),
         "--size".as_ref(),
-        "100x30".as_ref(),
+        "160x40".as_ref(),
         "--format".as_ref(),
         "txt".as_ref(),
         "--out".as_ref(),
