@@ -227,10 +227,18 @@ pub struct App {
     switching: Option<usize>,
     /// The keys in effect (the config file's remaps over the table).
     keymap: Keymap,
+    /// The title of the drill the simulated world is staging, if any.
+    drill: Option<String>,
     dirty: bool,
 }
 
 impl App {
+    /// The drill being staged (its title), shown in the header.
+    pub fn set_drill(&mut self, title: Option<String>) {
+        self.drill = title;
+        self.dirty = true;
+    }
+
     /// Takes the keys in effect (the config file's remaps).
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
@@ -269,6 +277,7 @@ impl App {
             theme: None,
             switching: None,
             keymap: Keymap::default(),
+            drill: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -408,6 +417,7 @@ impl App {
             theme: self.theme.as_ref().map(|(_, t)| t),
             header: HeaderView {
                 origin: &self.origin,
+                drill: self.drill.as_deref(),
                 runbook: &self.runbook.name,
                 scenario: scenario.map(|s| s.title.as_str()),
                 primary_region: &regions.primary,

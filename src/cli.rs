@@ -174,6 +174,13 @@ pub struct ConsoleArgs {
     /// Seed of the simulated environment
     #[arg(long, default_value_t = Self::DEFAULT_SEED)]
     pub seed: u64,
+    /// Stage this drill file in the simulated environment (default: the
+    /// built-in drill of a built-in runbook's scenario; docs/drills.md)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_drill")]
+    pub drill: Option<PathBuf>,
+    /// A calm simulated environment: stage no drill
+    #[arg(long)]
+    pub no_drill: bool,
     #[command(flatten)]
     pub readonly: ReadOnlyArg,
     /// The keys in effect: the config file's `[keys]` over the key table.

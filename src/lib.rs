@@ -8,6 +8,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod drill;
 pub mod journal;
 pub mod keys;
 pub mod palette;

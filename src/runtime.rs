@@ -213,6 +213,9 @@ impl Session {
                 }
             }
         }
+        // A simulated world stages the scenario's drill from now on.
+        self.source.scenario_began(scenario);
+        self.app.set_drill(self.source.drill_title(scenario));
         let mut draft = Draft::new(self.app.now(), kind);
         draft.scenario = Some(scenario.to_string());
         draft.runbook_ref = self.settings.runbook_ref.clone();

@@ -14,6 +14,7 @@ use crate::cli::{ConsoleArgs, DemoArgs, RunArgs};
 use crate::clock::Clock;
 use crate::journal::store;
 use crate::runbook::builtin;
+use crate::runbook::load::Severity;
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
 use crate::runtime::{JournalSettings, Launched, launch};
@@ -75,17 +76,57 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     if args.sim {
         return console_sim(opened, args.console).await;
     }
+    if let Some(drill) = &args.console.drill {
+        return Err(eyre!(
+            "{}: drills play in the simulated environment; add --sim",
+            drill.display()
+        ));
+    }
     let source = connect_aws(&args.aws, &opened.runbook).await?;
     console_with(opened, Arc::new(source), Clock::System, args.console).await
 }
 
+/// The drills the simulated world may stage: the file `--drill` names
+/// (checked against the runbook), none with `--no-drill`, else a built-in
+/// runbook's own.
+fn drills(opened: &Opened, args: &ConsoleArgs) -> Result<Vec<crate::drill::Drill>> {
+    if args.no_drill {
+        return Ok(Vec::new());
+    }
+    if let Some(path) = &args.drill {
+        let drill = crate::drill::load(path).map_err(|diagnostics| {
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            eyre!("{}", lines.join("\n"))
+        })?;
+        let errors: Vec<String> = crate::drill::check_against(&drill, &opened.runbook)
+            .into_iter()
+            .filter(|(severity, _)| *severity == Severity::Error)
+            .map(|(_, message)| format!("{}: {message}", path.display()))
+            .collect();
+        if !errors.is_empty() {
+            return Err(eyre!("{}", errors.join("\n")));
+        }
+        return Ok(vec![drill]);
+    }
+    Ok(match &opened.reference {
+        RunbookRef::Builtin(name) => crate::drill::builtin_for(name),
+        RunbookRef::File(_) => Vec::new(),
+    })
+}
+
 async fn console_sim(mut opened: Opened, args: ConsoleArgs) -> Result<ExitCode> {
     let clock = Clock::sim(jiff::Timestamp::now());
-    let source = Arc::new(SimSource::new(
-        &opened.runbook.environment,
-        args.seed,
-        clock,
-    ));
+    let drills = drills(&opened, &args)?;
+    let source =
+        Arc::new(SimSource::new(&opened.runbook.environment, args.seed, clock).with_drills(drills));
+    if let Some(drill) = &args.drill {
+        opened
+            .relaunch
+            .extend(["--drill".to_string(), drill.display().to_string()]);
+    }
+    if args.no_drill {
+        opened.relaunch.push("--no-drill".into());
+    }
     if args.seed != ConsoleArgs::DEFAULT_SEED {
         opened
             .relaunch

@@ -8,6 +8,53 @@ use super::common::{ReadError, read_runbook};
 use crate::runbook::load::Diagnostic;
 use crate::runbook::reference::RunbookRef;
 
+/// A drill file: its own shape, then its names against the runbook it
+/// says it is for (when it names one that can be read).
+fn drill(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let file = path.display().to_string();
+    let drill = match crate::drill::load(path) {
+        Ok(drill) => drill,
+        Err(diagnostics) => {
+            print_diagnostics(err, &diagnostics);
+            let _ = writeln!(
+                err,
+                "{file}: invalid — {}",
+                plural(diagnostics.len(), "error")
+            );
+            return EXIT_INVALID;
+        }
+    };
+    let problems = match &drill.runbook {
+        Some(name) => match read_runbook(&RunbookRef::resolve(Path::new(name))) {
+            Ok((runbook, _)) => crate::drill::check_against(&drill, &runbook),
+            Err(_) => vec![(
+                crate::runbook::load::Severity::Warning,
+                format!("runbook {name:?} cannot be read: names not checked"),
+            )],
+        },
+        None => Vec::new(),
+    };
+    for (severity, message) in &problems {
+        let _ = writeln!(err, "{file}: {severity}: {message}");
+    }
+    let errors = problems
+        .iter()
+        .filter(|(s, _)| *s == crate::runbook::load::Severity::Error)
+        .count();
+    if errors > 0 {
+        let _ = writeln!(err, "{file}: invalid — {}", plural(errors, "error"));
+        return EXIT_INVALID;
+    }
+    let _ = writeln!(
+        out,
+        "{file}: ok — drill of scenario {}, {}, {}",
+        drill.scenario,
+        plural(drill.injects.len(), "inject"),
+        plural(problems.len(), "warning"),
+    );
+    0
+}
+
 /// Exit status when the file has errors (or cannot be read).
 pub const EXIT_INVALID: i32 = 2;
 
@@ -19,6 +66,11 @@ pub const EXIT_INVALID: i32 = 2;
 pub fn run(path: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let reference = RunbookRef::resolve(path);
     let file = reference.to_string();
+    if let RunbookRef::File(p) = &reference
+        && std::fs::read_to_string(p).is_ok_and(|text| crate::drill::looks_like_drill(&text))
+    {
+        return drill(p, out, err);
+    }
     match read_runbook(&reference) {
         Ok((runbook, warnings)) => {
             print_diagnostics(err, &warnings);

@@ -126,7 +126,7 @@ pub fn parse(text: &str, file: &str) -> LoadResult {
     }
 }
 
-fn diagnostic_at(
+pub(crate) fn diagnostic_at(
     severity: Severity,
     file: &str,
     (line, column): (usize, usize),

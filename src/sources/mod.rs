@@ -131,4 +131,13 @@ pub trait Source: Send + Sync + 'static {
     /// simulated world reacts (starts a restore, promotes a replica); a
     /// real one is only watched.
     fn step_run(&self, _step: &Step) {}
+
+    /// A scenario's session began (or resumed): a simulated world stages
+    /// the scenario's drill, if it has one; a real one has nothing to do.
+    fn scenario_began(&self, _scenario: &str) {}
+
+    /// The title of the drill staged for a scenario, if any.
+    fn drill_title(&self, _scenario: &str) -> Option<String> {
+        None
+    }
 }

@@ -19,8 +19,13 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     let mut top = vec![Span::styled(" drconsole", t.title()), sep()];
     // The drill tag comes first so that no screen is too narrow to show it.
     if view.origin.simulated {
+        let tag = if view.drill.is_some() {
+            " DRILL "
+        } else {
+            " SIMULATED "
+        };
         top.push(Span::styled(
-            " SIMULATED ",
+            tag,
             Style::default()
                 .fg(t.bg_or_black())
                 .bg(t.drill)

@@ -41,6 +41,8 @@ pub struct FrameView<'a> {
 /// What is being run where, and the two objectives against their targets.
 pub struct HeaderView<'a> {
     pub origin: &'a Origin,
+    /// The drill the simulated world stages, if any: the tag says DRILL.
+    pub drill: Option<&'a str>,
     pub runbook: &'a str,
     pub scenario: Option<&'a str>,
     pub primary_region: &'a str,

@@ -7,7 +7,9 @@ use jiff::Timestamp;
 
 use super::noise::{Noise, ts};
 use super::world::{Reaction, SimWorld};
-use crate::domain::snapshot::{Deployment, EcsEvent, EcsService, EcsSnapshot, RolloutState};
+use crate::domain::snapshot::{
+    Deployment, EcsEvent, EcsService, EcsSnapshot, RolloutState, StoppedTask,
+};
 use crate::runbook::duration::HOUR;
 
 /// ECS repeats "has reached a steady state." about every six hours.
@@ -116,7 +118,13 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> EcsSnapshot {
     EcsSnapshot {
         services: fold(world, now)
             .iter()
-            .map(|s| render(&world.noise, s, now_s))
+            .map(|s| {
+                let mut service = render(&world.noise, s, now_s);
+                if let Some((since, reason)) = crash_loop(world, &service.name, now) {
+                    crash(&world.noise, &mut service, since.as_second(), reason, now_s);
+                }
+                service
+            })
             .collect(),
         unavailable: Vec::new(),
     }
@@ -422,4 +430,71 @@ fn task_list(noise: &Noise, key: &str, n: i64, count: u32) -> String {
         .map(|i| format!("(task {})", noise.hex(&format!("{key}#{n}#{i}"), 32)))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The crash loop a drill staged on the service, if one holds at `now`:
+/// since when, and why tasks stop. A new deployment after it began (a
+/// rollback, a forced redeploy) ends it.
+fn crash_loop<'a>(
+    world: &'a SimWorld,
+    service: &str,
+    now: Timestamp,
+) -> Option<(Timestamp, &'a str)> {
+    let (since, reason) = world
+        .crash_loops
+        .iter()
+        .take_while(|t| t.at <= now)
+        .filter(|t| t.what.0 == service)
+        .last()
+        .and_then(|t| t.what.1.as_deref().map(|r| (t.at, r)))?;
+    let replaced = world.reactions.iter().any(|r| {
+        r.at >= since
+            && r.at <= now
+            && matches!(&r.what, Reaction::EcsUpdate { service: s, new_deployment: true, .. } if s == service)
+    });
+    (!replaced).then_some((since, reason))
+}
+
+/// Seconds a crash-looping task lives before it stops.
+const CRASH_PERIOD: i64 = 40;
+
+/// The service as ECS shows a crash loop: no task stays running, the
+/// rollout fails (the circuit breaker trips), recent tasks stopped for
+/// `reason`, and the events say so.
+fn crash(noise: &Noise, svc: &mut EcsService, since: i64, reason: &str, now: i64) {
+    let crashes = u32::try_from((now.saturating_sub(since) / CRASH_PERIOD).saturating_add(1))
+        .unwrap_or(u32::MAX);
+    for d in &mut svc.deployments {
+        if d.status == "PRIMARY" {
+            d.running = 0;
+            d.pending = d.desired;
+            d.failed_tasks = crashes;
+            if now.saturating_sub(since) >= 3 * CRASH_PERIOD {
+                d.rollout = Some(RolloutState::Failed);
+            }
+        } else {
+            d.running = 0;
+        }
+    }
+    svc.running = 0;
+    svc.pending = svc.desired;
+    let newest = since + (now.saturating_sub(since) / CRASH_PERIOD) * CRASH_PERIOD;
+    svc.stopped_tasks = (0..3)
+        .map(|k| newest - k * CRASH_PERIOD)
+        .filter(|&t| t >= since)
+        .map(|t| StoppedTask {
+            id: noise.alnum(&format!("crash:{}:{t}", svc.name), 32),
+            stopped_at: Some(ts(t)),
+            reason: reason.to_string(),
+        })
+        .collect();
+    let mut events: Vec<EcsEvent> = vec![EcsEvent {
+        at: ts(newest),
+        message: format!(
+            "(service {}) is unable to consistently start tasks successfully.",
+            svc.name
+        ),
+    }];
+    events.append(&mut svc.events);
+    svc.events = events;
 }

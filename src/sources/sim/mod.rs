@@ -9,6 +9,7 @@ use futures::future::{BoxFuture, FutureExt};
 use super::{Payload, Source};
 use crate::clock::Clock;
 use crate::domain::snapshot::{SourceError, SourceKind};
+use crate::drill::{Drill, When};
 use crate::runbook::model::{Environment, Step};
 
 mod alarms;
@@ -21,11 +22,22 @@ pub mod world;
 
 pub use world::{Reaction, SimWorld, Timed};
 
+/// `secs` after `at` (saturating at the end of time).
+fn later(at: jiff::Timestamp, secs: u64) -> jiff::Timestamp {
+    let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+    at.checked_add(jiff::SignedDuration::from_secs(secs))
+        .unwrap_or(jiff::Timestamp::MAX)
+}
+
 /// Serves a `SimWorld` as seen at the clock's "now".
 #[derive(Debug)]
 pub struct SimSource {
     world: Mutex<SimWorld>,
     clock: Clock,
+    /// The drills it may stage, one per scenario they name.
+    drills: Vec<Drill>,
+    /// The drill being played: its injects that wait for a step.
+    playing: Mutex<Option<Drill>>,
 }
 
 impl SimSource {
@@ -40,7 +52,27 @@ impl SimSource {
         Self {
             world: Mutex::new(world),
             clock,
+            drills: Vec::new(),
+            playing: Mutex::new(None),
         }
+    }
+
+    /// Stages these drills: when a scenario one of them names begins, its
+    /// injects play in the world.
+    pub fn with_drills(mut self, drills: Vec<Drill>) -> Self {
+        self.drills = drills;
+        self
+    }
+
+    /// The drill staged for a scenario, if any.
+    pub fn drill_for(&self, scenario: &str) -> Option<&Drill> {
+        self.drills.iter().find(|d| d.scenario == scenario)
+    }
+
+    fn playing(&self) -> MutexGuard<'_, Option<Drill>> {
+        self.playing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The world, to inject faults or read it directly. Hold it briefly:
@@ -87,5 +119,38 @@ impl Source for SimSource {
 
     fn step_run(&self, step: &Step) {
         self.confirm(step);
+        let now = self.clock.now();
+        let playing = self.playing().clone();
+        let Some(drill) = playing else {
+            return;
+        };
+        let mut world = self.world();
+        for inject in &drill.injects {
+            if let When::AfterStep { step: id, delay } = &inject.when
+                && *id == step.id
+            {
+                world.inject(&inject.fault, later(now, *delay));
+            }
+        }
+    }
+
+    fn drill_title(&self, scenario: &str) -> Option<String> {
+        self.drill_for(scenario).map(|d| d.title.clone())
+    }
+
+    /// The scenario's drill, if there is one, begins now: its timed
+    /// injects are laid in the world at their offsets from now.
+    fn scenario_began(&self, scenario: &str) {
+        let drill = self.drill_for(scenario).cloned();
+        let now = self.clock.now();
+        if let Some(drill) = &drill {
+            let mut world = self.world();
+            for inject in &drill.injects {
+                if let When::At(offset) = inject.when {
+                    world.inject(&inject.fault, later(now, offset));
+                }
+            }
+        }
+        *self.playing() = drill;
     }
 }

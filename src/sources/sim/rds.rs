@@ -222,6 +222,9 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
     } else {
         "available"
     };
+    // A drill holds the instance in the status it staged.
+    let status =
+        override_at(&world.status_overrides, &db.id, ts(now)).map_or(status, String::as_str);
     let replica_of = if promoted {
         None
     } else {

@@ -15,6 +15,7 @@ use crate::domain::snapshot::{
     AlarmSnapshot, AlarmState, BackupSnapshot, EcsSnapshot, LiveState, RdsSnapshot, SourceError,
     SourceKind,
 };
+use crate::drill::Fault;
 use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 use crate::runbook::model::{Environment, Step};
 use crate::sources::{FeedKey, Payload};
@@ -134,6 +135,10 @@ pub struct SimWorld {
     pub(super) reactions: Vec<Timed<Reaction>>,
     pub(super) lag_overrides: Vec<Timed<(String, Option<f64>)>>,
     pub(super) alarm_overrides: Vec<Timed<(String, Option<AlarmState>)>>,
+    /// Instances held in a status from a drill's inject on.
+    pub(super) status_overrides: Vec<Timed<(String, Option<String>)>>,
+    /// ECS services whose tasks crash-loop (with why) from then on.
+    pub(super) crash_loops: Vec<Timed<(String, Option<String>)>>,
     errors: BTreeMap<SourceKind, SourceError>,
 }
 
@@ -146,6 +151,8 @@ impl SimWorld {
             reactions: Vec::new(),
             lag_overrides: Vec::new(),
             alarm_overrides: Vec::new(),
+            status_overrides: Vec::new(),
+            crash_loops: Vec::new(),
             errors: BTreeMap::new(),
         }
     }
@@ -228,6 +235,44 @@ impl SimWorld {
                 what: (instance.to_string(), secs),
             },
         );
+    }
+
+    /// A drill's fault, from `at` on.
+    pub fn inject(&mut self, fault: &Fault, at: Timestamp) {
+        match fault {
+            Fault::InstanceStatus { instance, status } => insert_in_order(
+                &mut self.status_overrides,
+                Timed {
+                    at,
+                    what: (instance.clone(), Some(status.clone())),
+                },
+            ),
+            Fault::ReplicaLag { replica, lag, over } => {
+                // A straight ramp, one step per lag sample, from the lag
+                // the replica shows when it begins.
+                let from = rds::lag_at(self, replica, at.as_second());
+                let steps = (*over / LAG_SAMPLE_SECS.unsigned_abs()).max(1);
+                for k in 1..=steps {
+                    let secs = i64::try_from(k)
+                        .unwrap_or(i64::MAX)
+                        .saturating_mul(LAG_SAMPLE_SECS);
+                    let when = at
+                        .checked_add(jiff::SignedDuration::from_secs(secs))
+                        .unwrap_or(at);
+                    let share = k as f64 / steps as f64;
+                    let value = from + (*lag as f64 - from) * share;
+                    self.set_lag_override(replica, Some(value), when);
+                }
+            }
+            Fault::Alarm { alarm, state } => self.set_alarm_override(alarm, Some(*state), at),
+            Fault::CrashLoop { service, reason } => insert_in_order(
+                &mut self.crash_loops,
+                Timed {
+                    at,
+                    what: (service.clone(), Some(reason.clone())),
+                },
+            ),
+        }
     }
 
     /// From `at` on, the alarm is held in `state` (`None`: back to normal).

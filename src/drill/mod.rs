@@ -1,0 +1,177 @@
+//! Drills: the disaster a scenario rehearses, staged in the simulated
+//! world (docs/drills.md). A drill file is read and checked here; the
+//! simulated source plays its injects (`crate::sources::sim`).
+
+pub mod model;
+
+use std::path::Path;
+
+pub use model::{Drill, Fault, Inject, When};
+
+use crate::runbook::lines::Lines;
+use crate::runbook::load::{Diagnostic, Severity, diagnostic_at, one_line};
+use crate::runbook::model::Runbook;
+
+/// The drills shipped with drconsole: one per built-in scenario.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rally-instance-failure",
+        include_str!("../../drills/rally-instance-failure.toml"),
+    ),
+    (
+        "rally-data-corruption",
+        include_str!("../../drills/rally-data-corruption.toml"),
+    ),
+    (
+        "rally-app-failure",
+        include_str!("../../drills/rally-app-failure.toml"),
+    ),
+    (
+        "rally-regional-outage",
+        include_str!("../../drills/rally-regional-outage.toml"),
+    ),
+    (
+        "regami-region-failover",
+        include_str!("../../drills/regami-region-failover.toml"),
+    ),
+    (
+        "regami-region-restore",
+        include_str!("../../drills/regami-region-restore.toml"),
+    ),
+    (
+        "regami-az-failure",
+        include_str!("../../drills/regami-az-failure.toml"),
+    ),
+    (
+        "regami-data-corruption",
+        include_str!("../../drills/regami-data-corruption.toml"),
+    ),
+    (
+        "regami-app-failure",
+        include_str!("../../drills/regami-app-failure.toml"),
+    ),
+    (
+        "regami-failback",
+        include_str!("../../drills/regami-failback.toml"),
+    ),
+];
+
+/// The built-in drills' names and texts.
+pub fn builtin() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN.iter().copied()
+}
+
+/// The built-in drills that stage a scenario of the runbook named `runbook`
+/// (a built-in's name), read and checked.
+pub fn builtin_for(runbook: &str) -> Vec<Drill> {
+    BUILTIN
+        .iter()
+        .filter_map(|(name, text)| parse(text, name).ok())
+        .filter(|d| d.runbook.as_deref() == Some(runbook))
+        .collect()
+}
+
+/// Whether a TOML text is a drill (it has injects or names the scenario it
+/// stages) rather than a runbook.
+pub fn looks_like_drill(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text)
+        .is_ok_and(|t| t.contains_key("inject") || t.get("scenario").is_some_and(|s| s.is_str()))
+}
+
+/// Reads a drill file.
+pub fn load(path: &Path) -> Result<Drill, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![diagnostic_at(
+            Severity::Error,
+            &file,
+            (1, 1),
+            format!("cannot read file: {e}"),
+        )]
+    })?;
+    parse(&text, &file)
+}
+
+/// Parses a drill; every problem as `file:line:column`.
+pub fn parse(text: &str, file: &str) -> Result<Drill, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = Lines::new(text);
+    let at = |offset: usize, message: String| {
+        diagnostic_at(Severity::Error, file, lines.position(text, offset), message)
+    };
+    let raw: model::DrillFile = toml::from_str(text).map_err(|e| {
+        vec![at(
+            e.span().map_or(0, |span| span.start),
+            one_line(e.message()),
+        )]
+    })?;
+    let mut injects = Vec::new();
+    let mut errors = Vec::new();
+    for spanned in &raw.injects {
+        match spanned.get_ref().check() {
+            Ok(inject) => injects.push(inject),
+            Err(message) => errors.push(at(spanned.span().start, format!("inject: {message}"))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Drill {
+        title: raw.title,
+        description: raw.description,
+        runbook: raw.runbook,
+        scenario: raw.scenario,
+        injects,
+    })
+}
+
+/// What in a drill does not fit the runbook it is played on: a scenario or
+/// step it does not have (errors), resources it does not declare (warnings).
+pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)> {
+    let mut found = Vec::new();
+    let Some(scenario) = runbook.scenarios.iter().find(|s| s.id == drill.scenario) else {
+        let ids: Vec<&str> = runbook.scenarios.iter().map(|s| s.id.as_str()).collect();
+        found.push((
+            Severity::Error,
+            format!(
+                "scenario {:?} is not in {}; it has {}",
+                drill.scenario,
+                runbook.name,
+                ids.join(", ")
+            ),
+        ));
+        return found;
+    };
+    let env = &runbook.environment;
+    for inject in &drill.injects {
+        if let When::AfterStep { step, .. } = &inject.when
+            && !scenario.steps.iter().any(|s| &s.id == step)
+        {
+            found.push((
+                Severity::Error,
+                format!("step {step:?} is not in scenario {}", scenario.id),
+            ));
+        }
+        let undeclared = match &inject.fault {
+            Fault::InstanceStatus { instance: id, .. } | Fault::ReplicaLag { replica: id, .. } => {
+                (!env.rds.iter().any(|r| &r.id == id)).then(|| format!("RDS instance {id:?}"))
+            }
+            Fault::Alarm { alarm, .. } => (!env.alarms.names.contains(alarm)
+                && !env
+                    .alarms
+                    .prefixes
+                    .iter()
+                    .any(|p| alarm.starts_with(p.as_str())))
+            .then(|| format!("alarm {alarm:?}")),
+            Fault::CrashLoop { service, .. } => (!env.ecs.iter().any(|e| &e.service == service))
+                .then(|| format!("ECS service {service:?}")),
+        };
+        if let Some(what) = undeclared {
+            found.push((
+                Severity::Warning,
+                format!("{what} is not declared in the runbook's [environment]"),
+            ));
+        }
+    }
+    found
+}

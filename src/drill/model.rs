@@ -1,0 +1,218 @@
+//! A drill file as written (`drills/*.toml`, docs/drills.md): the failure
+//! a scenario rehearses, staged in the simulated world as timed injects.
+//! Nothing about a particular drill lives in code: it is all this data.
+
+use serde::Deserialize;
+
+use crate::domain::snapshot::AlarmState;
+use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::AlarmStateName;
+
+/// The file: which scenario it stages, and the injects that stage it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillFile {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The runbook whose names it uses (a built-in name or a path).
+    #[serde(default)]
+    pub runbook: Option<String>,
+    /// The scenario id it stages.
+    pub scenario: String,
+    #[serde(default, rename = "inject")]
+    pub injects: Vec<toml::Spanned<RawInject>>,
+}
+
+/// One inject as written: when, and exactly one thing that happens.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInject {
+    /// A name the facilitator can inject it by.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Offset from the drill's start.
+    #[serde(default)]
+    pub at: Option<HumanDuration>,
+    /// Or: when this step (its id) is run by the operator …
+    #[serde(default)]
+    pub after_step: Option<String>,
+    /// … this long after.
+    #[serde(default)]
+    pub delay: Option<HumanDuration>,
+    #[serde(default)]
+    pub instance: Option<String>,
+    /// `failed`, `storage-full`, `inaccessible-encryption-credentials`, …
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub replica: Option<String>,
+    /// Replica lag reached, ramping over `over`.
+    #[serde(default)]
+    pub lag: Option<HumanDuration>,
+    #[serde(default)]
+    pub over: Option<HumanDuration>,
+    #[serde(default)]
+    pub alarm: Option<String>,
+    #[serde(default)]
+    pub state: Option<AlarmStateName>,
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Why each task stops while the service crash-loops.
+    #[serde(default)]
+    pub crash_loop: Option<String>,
+}
+
+/// What an inject does to the world.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// The instance shows this status from then on.
+    InstanceStatus {
+        instance: String,
+        status: String,
+    },
+    /// The replica's lag ramps to `lag` seconds over `over` seconds.
+    ReplicaLag {
+        replica: String,
+        lag: u64,
+        over: u64,
+    },
+    Alarm {
+        alarm: String,
+        state: AlarmState,
+    },
+    /// Every task of the service stops soon after starting, for `reason`,
+    /// until a new deployment replaces them.
+    CrashLoop {
+        service: String,
+        reason: String,
+    },
+}
+
+/// When an inject happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// Seconds after the drill starts.
+    At(u64),
+    /// Seconds after the operator runs this step.
+    AfterStep { step: String, delay: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inject {
+    pub name: Option<String>,
+    pub when: When,
+    pub fault: Fault,
+}
+
+/// A checked drill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drill {
+    pub title: String,
+    pub description: Option<String>,
+    pub runbook: Option<String>,
+    pub scenario: String,
+    pub injects: Vec<Inject>,
+}
+
+impl RawInject {
+    /// The inject it describes, or what is wrong with it.
+    pub fn check(&self) -> Result<Inject, String> {
+        let when = match (self.at, &self.after_step) {
+            (Some(at), None) if self.delay.is_none() => When::At(at.secs()),
+            (None, Some(step)) => When::AfterStep {
+                step: step.clone(),
+                delay: self.delay.map_or(0, HumanDuration::secs),
+            },
+            (Some(_), None) => return Err("`delay` goes with `after_step`, not `at`".into()),
+            (Some(_), Some(_)) => return Err("give `at` or `after_step`, not both".into()),
+            (None, None) => {
+                return Err("say when: `at = \"2m\"` or `after_step = \"<step id>\"`".into());
+            }
+        };
+        let mut faults = Vec::new();
+        if let Some(instance) = &self.instance {
+            let status = self.status.clone().ok_or("`instance` needs a `status`")?;
+            faults.push(Fault::InstanceStatus {
+                instance: instance.clone(),
+                status,
+            });
+        }
+        if let Some(replica) = &self.replica {
+            let lag = self.lag.ok_or("`replica` needs a `lag`")?;
+            faults.push(Fault::ReplicaLag {
+                replica: replica.clone(),
+                lag: lag.secs(),
+                over: self.over.map_or(0, HumanDuration::secs),
+            });
+        }
+        if let Some(alarm) = &self.alarm {
+            let state = self.state.ok_or("`alarm` needs a `state` (OK, ALARM)")?;
+            faults.push(Fault::Alarm {
+                alarm: alarm.clone(),
+                state: alarm_state(state),
+            });
+        }
+        if let Some(service) = &self.service {
+            let reason = self
+                .crash_loop
+                .clone()
+                .ok_or("`service` needs `crash_loop = \"<why tasks stop>\"`")?;
+            faults.push(Fault::CrashLoop {
+                service: service.clone(),
+                reason,
+            });
+        }
+        let stray = [
+            (
+                self.status.is_some() && self.instance.is_none(),
+                "status",
+                "instance",
+            ),
+            (
+                self.lag.is_some() && self.replica.is_none(),
+                "lag",
+                "replica",
+            ),
+            (
+                self.over.is_some() && self.replica.is_none(),
+                "over",
+                "replica",
+            ),
+            (
+                self.state.is_some() && self.alarm.is_none(),
+                "state",
+                "alarm",
+            ),
+            (
+                self.crash_loop.is_some() && self.service.is_none(),
+                "crash_loop",
+                "service",
+            ),
+        ];
+        if let Some((_, key, owner)) = stray.iter().find(|(stray, _, _)| *stray) {
+            return Err(format!("`{key}` goes with `{owner}`"));
+        }
+        let mut faults = faults.into_iter();
+        match (faults.next(), faults.next()) {
+            (Some(fault), None) => Ok(Inject {
+                name: self.name.clone(),
+                when,
+                fault,
+            }),
+            (None, _) => Err(
+                "say what happens: `instance` + `status`, `replica` + `lag`, `alarm` + `state`, or `service` + `crash_loop`"
+                    .into(),
+            ),
+            (Some(_), Some(_)) => Err("one inject does one thing; split it in two".into()),
+        }
+    }
+}
+
+fn alarm_state(name: AlarmStateName) -> AlarmState {
+    match name {
+        AlarmStateName::Ok => AlarmState::Ok,
+        AlarmStateName::Alarm => AlarmState::Alarm,
+        AlarmStateName::InsufficientData => AlarmState::InsufficientData,
+    }
+}

@@ -1,0 +1,211 @@
+//! Drills stage their scenario's failure in the simulated world: the
+//! shipped drill files, their checks, and what the world shows.
+
+mod common;
+
+use drconsole::clock::Clock;
+use drconsole::domain::snapshot::AlarmState;
+use drconsole::drill::{self, When};
+use drconsole::runbook::builtin::builtin;
+use drconsole::runbook::load::Severity;
+use drconsole::sources::Source;
+use drconsole::sources::sim::SimSource;
+use proptest::prelude::*;
+
+#[test]
+fn every_shipped_drill_fits_its_runbook_and_every_builtin_scenario_has_one() {
+    let mut staged = Vec::new();
+    for (name, text) in drill::builtin() {
+        let drill = drill::parse(text, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let runbook_name = drill
+            .runbook
+            .clone()
+            .expect("a shipped drill names its runbook");
+        let runbook = builtin(&runbook_name).unwrap();
+        let problems = drill::check_against(&drill, &runbook);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        staged.push((runbook_name, drill.scenario.clone()));
+    }
+    for name in drconsole::runbook::builtin::NAMES {
+        for scenario in builtin(name).unwrap().scenarios {
+            assert!(
+                staged.contains(&(name.to_string(), scenario.id.clone())),
+                "{name} {} has no drill",
+                scenario.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bad_inject_is_named_with_its_line_and_column() {
+    let text = "title = \"t\"\nscenario = \"s\"\n\n[[inject]]\nat = \"1m\"\ninstance = \"db\"\nstatus = \"failed\"\nalarm = \"a\"\nstate = \"ALARM\"\n";
+    let errors = drill::parse(text, "d.toml").unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "d.toml:4:1: error: inject: one inject does one thing; split it in two"
+    );
+    let errors = drill::parse(
+        "title = \"t\"\nscenario = \"s\"\n[[inject]]\ninstance = \"db\"\nstatus = \"failed\"\n",
+        "d.toml",
+    )
+    .unwrap_err();
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("d.toml:3:1: error: inject: say when"),
+        "{}",
+        errors[0]
+    );
+    let errors = drill::parse(
+        "title = \"t\"\nscenario = \"s\"\n[[inject]]\nat = \"0s\"\nwhat = 1\n",
+        "d.toml",
+    )
+    .unwrap_err();
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("d.toml:5:1: error: unknown field `what`"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn names_a_runbook_lacks_are_errors_or_warnings() {
+    let runbook = builtin("rally").unwrap();
+    let text = "title = \"t\"\nscenario = \"instance-failure\"\n[[inject]]\nafter_step = \"nope\"\ninstance = \"ghost-db\"\nstatus = \"failed\"\n";
+    let drill = drill::parse(text, "d.toml").unwrap();
+    let problems = drill::check_against(&drill, &runbook);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, Severity::Error);
+    assert!(problems[0].1.contains("step \"nope\""), "{problems:?}");
+    assert_eq!(problems[1].0, Severity::Warning);
+    assert!(problems[1].1.contains("ghost-db"), "{problems:?}");
+}
+
+fn staged(name: &str, scenario: &str) -> (SimSource, Clock) {
+    let runbook = builtin(name).unwrap();
+    let clock = Clock::Fixed(common::now());
+    let source =
+        SimSource::new(&runbook.environment, 7, clock).with_drills(drill::builtin_for(name));
+    source.scenario_began(scenario);
+    (source, clock)
+}
+
+#[test]
+fn instance_failure_shows_the_primary_failed_and_its_alarm_firing_before_any_step() {
+    let (calm_source, _) = {
+        let runbook = builtin("rally").unwrap();
+        let clock = Clock::Fixed(common::now());
+        (SimSource::new(&runbook.environment, 7, clock), clock)
+    };
+    let (source, _) = staged("rally", "instance-failure");
+    let now = common::now();
+    let calm = calm_source.world().rds_at(now);
+    let world = source.world();
+    let rds = world.rds_at(now);
+    let status = |snapshot: &drconsole::domain::snapshot::RdsSnapshot| {
+        snapshot
+            .instances
+            .iter()
+            .find(|i| i.id == "rally-prod-db")
+            .map(|i| i.status.clone())
+    };
+    assert_eq!(status(&calm).as_deref(), Some("available"));
+    assert_eq!(status(&rds).as_deref(), Some("failed"));
+    let alarms = world.alarms_at(now);
+    let alarm = alarms
+        .alarms
+        .iter()
+        .find(|a| a.name == "rally-prod-db-unavailable")
+        .unwrap();
+    assert_eq!(alarm.state, AlarmState::Alarm);
+}
+
+#[test]
+fn a_crash_loop_stops_every_task_until_a_new_deployment_replaces_them() {
+    let (source, _) = staged("rally", "app-failure");
+    let at = |mins: i64| {
+        common::now()
+            .checked_add(jiff::SignedDuration::from_mins(mins))
+            .unwrap()
+    };
+    let service = |world: &drconsole::sources::sim::SimWorld, t| {
+        world
+            .ecs_at(t)
+            .services
+            .into_iter()
+            .find(|s| s.name == "rally-prod-service-fargate")
+            .unwrap()
+    };
+    let crashing = service(&source.world(), at(5));
+    assert_eq!(crashing.running, 0);
+    assert_eq!(crashing.stopped_tasks.len(), 3);
+    assert!(crashing.stopped_tasks[0].reason.contains("exit code 1"));
+    assert!(
+        crashing.events[0]
+            .message
+            .contains("unable to consistently start tasks")
+    );
+    // The runbook's rollback step runs a new deployment: the loop ends.
+    let rollback = builtin("rally")
+        .unwrap()
+        .scenarios
+        .into_iter()
+        .find(|s| s.id == "app-failure")
+        .unwrap()
+        .steps
+        .into_iter()
+        .find(|s| s.id == "rollback")
+        .unwrap();
+    source.world().confirm(&rollback, at(6));
+    let recovered = service(&source.world(), at(30));
+    assert!(recovered.running > 0, "{recovered:?}");
+    assert!(recovered.stopped_tasks.is_empty());
+}
+
+#[test]
+fn an_inject_waiting_for_a_step_happens_when_the_step_runs() {
+    let (source, _) = staged("rally", "instance-failure");
+    let drill = source.drill_for("instance-failure").unwrap().clone();
+    let waiting = drill
+        .injects
+        .iter()
+        .find(|i| matches!(&i.when, When::AfterStep { step, .. } if step == "redeploy"))
+        .expect("the drill clears the app's errors after the redeploy");
+    let When::AfterStep { delay, .. } = waiting.when else {
+        unreachable!()
+    };
+    let later = common::now()
+        .checked_add(jiff::SignedDuration::from_secs(
+            i64::try_from(delay).unwrap() + 60,
+        ))
+        .unwrap();
+    let state = |source: &SimSource| {
+        source
+            .world()
+            .alarms_at(later)
+            .alarms
+            .into_iter()
+            .find(|a| a.name == "rally-prod-app-5xx")
+            .unwrap()
+            .state
+    };
+    assert_eq!(state(&source), AlarmState::Alarm);
+    let redeploy = builtin("rally").unwrap().scenarios[0]
+        .steps
+        .iter()
+        .find(|s| s.id == "redeploy")
+        .unwrap()
+        .clone();
+    source.step_run(&redeploy);
+    assert_eq!(state(&source), AlarmState::Ok);
+}
+
+proptest! {
+    #[test]
+    fn parsing_any_text_never_panics(text in "(title|scenario|\\[\\[inject\\]\\]|at|after_step|instance|status|lag|over|=|\"|[a-z0-9 ]|\n){0,60}") {
+        let _ = drill::parse(&text, "d.toml");
+    }
+}
