@@ -32,6 +32,8 @@ pub enum Command {
     Step,
     Theme,
     Export,
+    Profile,
+    Region,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -299,6 +301,26 @@ pub const BINDINGS: &[Binding] = &[
         args: "",
         help: "Export this session as Markdown next to its journal",
     },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Profile,
+        hint: "",
+        rank: 0,
+        palette: "profile",
+        args: "<name>",
+        help: "Switch the AWS profile: live data is fetched again through it (journaled)",
+    },
+    Binding {
+        keys: &[],
+        shown: "",
+        command: Command::Region,
+        hint: "",
+        rank: 0,
+        palette: "region",
+        args: "<name>",
+        help: "Switch the primary AWS region, as --region does (journaled)",
+    },
 ];
 
 /// The command bound to a key event, if any. Shift on a printable
@@ -365,6 +387,8 @@ mod tests {
             Command::Step,
             Command::Theme,
             Command::Export,
+            Command::Profile,
+            Command::Region,
         ];
         for command in all {
             let n = BINDINGS.iter().filter(|b| b.command == command).count();
