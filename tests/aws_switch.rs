@@ -18,6 +18,7 @@ use drconsole::journal::entry::EntryKind;
 use drconsole::journal::store;
 use drconsole::runbook::load;
 use drconsole::runbook::model::Runbook;
+use drconsole::sources::aws::profiles::profile_names;
 use drconsole::sources::aws::{AwsOptions, AwsSource, AwsTuning, SharedFiles};
 use drconsole::sources::{FeedPart, SourceUpdate};
 use drconsole::switch::aws_switcher;
@@ -61,20 +62,23 @@ title = "Watch"
     load::parse(&text, "switch.toml").unwrap().0
 }
 
-/// Shared files with one profile, `live`, whose calls go to the proxy.
-fn shared_files(dir: &tempfile::TempDir, proxy: &FaultProxy) -> SharedFiles {
+/// Shared files with a profile per proxy, `live` first, each profile's
+/// calls going to its proxy.
+fn shared_files(dir: &tempfile::TempDir, proxies: &[(&str, &FaultProxy)]) -> SharedFiles {
     let config = dir.path().join("config");
-    std::fs::write(
-        &config,
-        format!(
-            "[profile live]\n\
-             endpoint_url = {}\n\
-             aws_access_key_id = testing\n\
-             aws_secret_access_key = testing\n",
-            proxy.url()
-        ),
-    )
-    .unwrap();
+    let text: String = proxies
+        .iter()
+        .map(|(name, proxy)| {
+            format!(
+                "[profile {name}]\n\
+                 endpoint_url = {}\n\
+                 aws_access_key_id = testing\n\
+                 aws_secret_access_key = testing\n",
+                proxy.url()
+            )
+        })
+        .collect();
+    std::fs::write(&config, text).unwrap();
     let credentials = dir.path().join("credentials");
     std::fs::write(&credentials, "").unwrap();
     SharedFiles {
@@ -83,11 +87,12 @@ fn shared_files(dir: &tempfile::TempDir, proxy: &FaultProxy) -> SharedFiles {
     }
 }
 
-/// A console on profile `live` and region `OLD`, built as `drconsole run`
+/// A console on `profile` and region `OLD`, built as `drconsole run`
 /// builds it, with the console's switcher installed.
-async fn console(runbook: Runbook, files: SharedFiles) -> LiveConsole {
+async fn console(runbook: Runbook, files: SharedFiles, profile: &str) -> LiveConsole {
+    let profiles = profile_names(&files).await.unwrap();
     let options = AwsOptions {
-        profile: Some("live".into()),
+        profile: Some(profile.into()),
         tuning: tuning(),
         shared_files: files,
         ..AwsOptions::default()
@@ -98,7 +103,7 @@ async fn console(runbook: Runbook, files: SharedFiles) -> LiveConsole {
     let env = runbook.environment.clone();
     let mut console = LiveConsole::open(runbook, "failover", Arc::new(source));
     let app = &mut console.session.app;
-    app.set_aws_profile(Some("live".into()), vec!["live".into()]);
+    app.set_aws_profile(Some(profile.into()), profiles);
     console.session.on_switch(aws_switcher(env, options));
     console
 }
@@ -138,7 +143,12 @@ async fn switching_region_away_from_a_refused_one_shows_only_the_new_regions_dat
     create_postgres(&rds(NEW, &moto()), &db).await;
     let proxy = fault_proxy().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut console = console(runbook(&db), shared_files(&dir, &proxy)).await;
+    let mut console = console(
+        runbook(&db),
+        shared_files(&dir, &[("live", &proxy)]),
+        "live",
+    )
+    .await;
 
     console
         .until(
@@ -238,7 +248,12 @@ async fn an_unknown_profile_leaves_the_old_source_running_and_says_why() {
     create_postgres(&rds(OLD, &moto()), &db).await;
     let proxy = fault_proxy().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut console = console(runbook(&db), shared_files(&dir, &proxy)).await;
+    let mut console = console(
+        runbook(&db),
+        shared_files(&dir, &[("live", &proxy)]),
+        "live",
+    )
+    .await;
     console
         .until("the instance", |_| {}, |app| instance(app, &db).is_some())
         .await;
@@ -279,4 +294,51 @@ async fn an_unknown_profile_leaves_the_old_source_running_and_says_why() {
         .await;
     assert!(proxy.requests(OLD, "rds", "DescribeDBInstances") > 0);
     assert!(instance(console.app(), &db).is_some_and(|d| d.stale.is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_profile_away_from_a_refused_endpoint_shows_the_new_profiles_data() {
+    let db = unique("switch-profile");
+    create_postgres(&rds(OLD, &moto()), &db).await;
+    let (live, down) = (fault_proxy().await, fault_proxy().await);
+    down.set(Rule {
+        region: None,
+        service: None,
+        fault: Fault::Refuse,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let files = shared_files(&dir, &[("live", &live), ("down", &down)]);
+    let mut console = console(runbook(&db), files, "down").await;
+    console
+        .until(
+            "the instances unavailable through the refused endpoint",
+            |_| {},
+            |app| app.live().rds.error.is_some(),
+        )
+        .await;
+    assert!(instance(console.app(), &db).is_none());
+
+    palette(&mut console, "profile live");
+    console.switch().await;
+    let app = console.app();
+    assert_eq!(app.view().header.origin.source, "aws · live");
+    assert!(app.live().rds.error.is_none());
+
+    console
+        .until(
+            "the instance through the answering profile",
+            |_| {},
+            |app| instance(app, &db).is_some(),
+        )
+        .await;
+    let rds = &console.app().live().rds;
+    assert!(rds.error.is_none(), "{:?}", rds.error);
+    assert!(rds.data.as_ref().unwrap().unavailable.is_empty());
+    assert!(live.requests(OLD, "rds", "DescribeDBInstances") > 0);
+    let journal = console.session.journal_path().unwrap();
+    let last = store::read(&journal).unwrap().entries.pop().unwrap();
+    assert_eq!(
+        last.note.as_deref(),
+        Some(format!("source switched to profile live, region {OLD}").as_str())
+    );
 }
