@@ -18,6 +18,7 @@ use crate::palette::{self, PaletteState};
 use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_between};
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
+use crate::switch::SourceTarget;
 use crate::ui::theme::{BUILTIN as BUILTIN_THEMES, Theme};
 use crate::ui::view::{
     AlarmsView, BackupsView, ChecklistView, EcsView, FooterView, FrameView, HeaderView, LogView,
@@ -154,6 +155,9 @@ pub enum Action {
     Replayed(Vec<Entry>),
     JournalFailed(String),
     Resize,
+    /// The live source now reads this profile and region (its poller
+    /// replaced), or could not be built for it (the old one runs on).
+    SourceSwitched(Result<SourceTarget, (SourceTarget, String)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +175,9 @@ pub enum Effect {
     Terminal(String),
     /// Export the session as Markdown next to its journal.
     Export,
+    /// Build a live source for this profile and region; the result comes
+    /// back as `Action::SourceSwitched`.
+    SwitchSource(SourceTarget),
     Exit,
 }
 
@@ -229,6 +236,14 @@ pub struct App {
     keymap: Keymap,
     /// The title of the drill the simulated world is staging, if any.
     drill: Option<String>,
+    /// The AWS profile the live source reads (`None`: the default chain).
+    profile: Option<String>,
+    /// What `:profile` completes: the shared files' profiles.
+    profiles: Vec<String>,
+    /// What `:region` completes: the regions the runbook names.
+    named_regions: Vec<String>,
+    /// "switching to …" while a new source is built.
+    switching_source: Option<String>,
     dirty: bool,
 }
 
@@ -248,6 +263,12 @@ impl App {
     pub fn new(runbook: Runbook, origin: Origin, now: Timestamp, scenario: Option<&str>) -> Self {
         let limits = Limits::from_runbook(&runbook);
         let index = scenario.and_then(|id| runbook.scenarios.iter().position(|s| s.id == id));
+        let named_regions = runbook
+            .environment
+            .all_regions()
+            .into_iter()
+            .map(String::from)
+            .collect();
         let mut app = Self {
             runbook,
             origin,
@@ -278,6 +299,10 @@ impl App {
             switching: None,
             keymap: Keymap::default(),
             drill: None,
+            profile: None,
+            profiles: Vec::new(),
+            named_regions,
+            switching_source: None,
             dirty: true,
         };
         if let Some(index) = index {
@@ -372,6 +397,22 @@ impl App {
 
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// The AWS profile the live source reads and the profiles `:profile`
+    /// offers; the header names the profile.
+    pub fn set_aws_profile(&mut self, profile: Option<String>, profiles: Vec<String>) {
+        self.profile = profile;
+        self.profiles = profiles;
+        self.origin.source = self.source_target().origin();
+    }
+
+    /// The profile and region the live source reads.
+    pub fn source_target(&self) -> SourceTarget {
+        SourceTarget {
+            profile: self.profile.clone(),
+            region: self.runbook.environment.regions.primary.clone(),
+        }
     }
 
     /// Shows one line to the operator (warnings met outside the app).
@@ -508,8 +549,9 @@ impl App {
                 text: &self.filters[pane.index()],
             },
             _ => self
-                .message
+                .switching_source
                 .as_deref()
+                .or(self.message.as_deref())
                 .map_or(FooterView::Hints(&self.keymap), FooterView::Message),
         }
     }
@@ -571,7 +613,49 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Action::SourceSwitched(result) => {
+                self.dirty = true;
+                self.switching_source = None;
+                match result {
+                    Ok(target) => self.source_switched(target),
+                    Err((target, why)) => {
+                        self.message = Some(format!(
+                            "cannot switch to {target}: {why}; still on {}",
+                            self.source_target()
+                        ));
+                        Vec::new()
+                    }
+                }
+            }
         }
+    }
+
+    /// The new source's data starts from nothing: no row of the old
+    /// account or region stays on screen.
+    fn source_switched(&mut self, target: SourceTarget) -> Vec<Effect> {
+        self.live = LiveState::default();
+        self.scroll = [0; 6];
+        self.runbook.environment.regions.primary = target.region.clone();
+        self.profile = target.profile.clone();
+        self.origin.source = target.origin();
+        self.message = Some(format!("switched to {target}"));
+        self.judge();
+        let mut draft = self.draft(EntryKind::Note);
+        draft.note = Some(format!("source switched to {target}"));
+        append(draft)
+    }
+
+    /// `:profile` and `:region`: the same source on another profile or
+    /// region, built while the old one runs on.
+    fn switch_source(&mut self, target: SourceTarget) -> Result<Vec<Effect>, String> {
+        if self.origin.simulated {
+            return Err(NO_AWS.into());
+        }
+        if target == self.source_target() {
+            return Err(format!("already on {target}"));
+        }
+        self.switching_source = Some(format!("switching to {target}…"));
+        Ok(vec![Effect::SwitchSource(target)])
     }
 
     fn choose(&mut self, index: usize) {
@@ -851,6 +935,7 @@ impl App {
             // They take an argument: the palette runs them (see `run_palette`).
             Command::Scenario | Command::Step | Command::Theme => {}
             Command::Export => return vec![Effect::Export],
+            Command::Profile | Command::Region => {}
             // A completed session is already journaled as such: nothing to ask or write.
             Command::Quit if self.is_complete() => return vec![Effect::Exit],
             Command::Quit if self.remaining() > 0 => self.mode = Mode::ConfirmQuit,
@@ -972,6 +1057,26 @@ impl App {
                 self.message = Some(format!("theme {name}"));
                 Ok(Vec::new())
             }
+            Command::Profile => {
+                // Exactly as typed: a near miss is refused, never guessed.
+                self.switch_source(SourceTarget {
+                    profile: Some(arg.trim().to_string()),
+                    ..self.source_target()
+                })
+            }
+            Command::Region if self.origin.simulated => Err(NO_AWS.into()),
+            Command::Region => {
+                let region = arg.trim();
+                if !is_region_name(region) {
+                    return Err(format!(
+                        "{region:?} is not a region name (such as eu-west-1)"
+                    ));
+                }
+                self.switch_source(SourceTarget {
+                    region: region.to_string(),
+                    ..self.source_target()
+                })
+            }
             other => Ok(self.on_command(other)),
         }
     }
@@ -992,6 +1097,17 @@ impl App {
                 .map(|(i, s)| format!("{} {}", i + 1, s.title))
                 .collect(),
             Command::Theme => BUILTIN_THEMES.iter().map(|(n, _)| n.to_string()).collect(),
+            // The simulated environment has neither to offer.
+            Command::Profile | Command::Region if self.origin.simulated => Vec::new(),
+            Command::Profile => self.profiles.clone(),
+            Command::Region => {
+                let current = &self.runbook.environment.regions.primary;
+                let mut regions = self.named_regions.clone();
+                if !regions.contains(current) {
+                    regions.insert(0, current.clone());
+                }
+                regions
+            }
             _ => Vec::new(),
         }
     }
@@ -1351,6 +1467,9 @@ impl App {
     }
 }
 
+/// Why `:profile` and `:region` change nothing in a drill.
+const NO_AWS: &str = "the simulated environment has no AWS profile or region: nothing to switch";
+
 /// Asks for a journal write. Appends are synchronous (the runtime fsyncs
 /// before it answers), so no write is ever in flight and order holds.
 fn append(draft: Draft) -> Vec<Effect> {
@@ -1413,6 +1532,22 @@ pub fn parse_start(text: &str, now: Timestamp) -> Result<Timestamp, String> {
         ));
     }
     Ok(start)
+}
+
+/// An AWS region's shape: lowercase words and a number, dash-separated
+/// (eu-west-1, us-gov-west-1); a typo is refused before any client is built.
+fn is_region_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let (last, words) = match parts.split_last() {
+        Some((last, words)) => (last, words),
+        None => return false,
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
+        && !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_digit())
 }
 
 fn parse_clock(text: &str) -> Option<jiff::civil::Time> {

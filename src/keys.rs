@@ -32,6 +32,8 @@ pub enum Command {
     Step,
     Theme,
     Export,
+    Profile,
+    Region,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +294,26 @@ pub const BINDINGS: &[Binding] = &[
         palette: true,
         args: "",
         help: "Export this session as Markdown next to its journal",
+    },
+    Binding {
+        keys: &[],
+        command: Command::Profile,
+        hint: "",
+        rank: 0,
+        name: "profile",
+        palette: true,
+        args: "<name>",
+        help: "Switch the AWS profile: live data is fetched again through it (journaled)",
+    },
+    Binding {
+        keys: &[],
+        command: Command::Region,
+        hint: "",
+        rank: 0,
+        name: "region",
+        palette: true,
+        args: "<name>",
+        help: "Switch the primary AWS region, as --region does (journaled)",
     },
 ];
 
@@ -623,6 +645,8 @@ mod tests {
             Command::Step,
             Command::Theme,
             Command::Export,
+            Command::Profile,
+            Command::Region,
         ];
         for command in all {
             let n = BINDINGS.iter().filter(|b| b.command == command).count();

@@ -15,5 +15,6 @@ pub mod palette;
 pub mod runbook;
 pub mod runtime;
 pub mod sources;
+pub mod switch;
 pub mod tui;
 pub mod ui;

@@ -14,6 +14,7 @@ use crate::journal::store::{Journal, SessionMeta};
 use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
 use crate::sources::poller::{Poller, Updates};
+use crate::switch::{Build, Switched, Switcher};
 
 /// Where and as whom the session is journaled.
 #[derive(Debug, Clone)]
@@ -42,6 +43,17 @@ pub struct Session {
     /// Why the session to resume could not be opened (another console holds
     /// it, …); nothing is journaled then.
     refused: Option<String>,
+    /// Builds a source for another AWS profile or region.
+    switcher: Option<Switcher>,
+    /// A switch asked for, for the loop to await (`take_switch`).
+    switch: Option<Build>,
+}
+
+/// The poller of the live source and the updates it sends: the console's
+/// loop owns them, and replaces both when the source is switched.
+pub struct Polling {
+    pub poller: Arc<Poller>,
+    pub updates: Updates,
 }
 
 /// A started session with its poller: the console and the end-to-end tests
@@ -84,7 +96,42 @@ impl Session {
             exit: false,
             warnings: Vec::new(),
             refused: None,
+            switcher: None,
+            switch: None,
         }
+    }
+
+    /// What builds the source `:profile` and `:region` switch to: only
+    /// a console on AWS has one.
+    pub fn on_switch(&mut self, switcher: Switcher) {
+        self.switcher = Some(switcher);
+    }
+
+    /// The build of the switch last asked for, once: the loop awaits it
+    /// and hands the result to `switched`. A newer switch replaces an
+    /// older one not yet taken.
+    pub fn take_switch(&mut self) -> Option<Build> {
+        self.switch.take()
+    }
+
+    /// A build finished. On success its source replaces the polled one: a
+    /// new poller (the old one dropped, its tasks stopped), `r` refreshing
+    /// it, the app's live state cleared and the switch journaled. On
+    /// failure the old source runs on and the footer says why.
+    pub fn switched(&mut self, polling: &mut Polling, switched: Switched, clock: Clock) {
+        let Switched { target, result } = switched;
+        let source = match result {
+            Ok(source) => source,
+            Err(why) => return self.dispatch(Action::SourceSwitched(Err((target, why)))),
+        };
+        let (poller, updates) = Poller::spawn(source.clone(), clock);
+        let poller = Arc::new(poller);
+        let refresher = poller.clone();
+        self.on_refresh(move || refresher.refresh_now());
+        // The refresher held the only other handle: the old poller goes here.
+        *polling = Polling { poller, updates };
+        self.source = source;
+        self.dispatch(Action::SourceSwitched(Ok(target)));
     }
 
     /// What `r` calls: the poller's refresh.
@@ -144,6 +191,16 @@ impl Session {
                     self.export();
                     Vec::new()
                 }
+                Effect::SwitchSource(target) => match &self.switcher {
+                    Some(build) => {
+                        self.switch = Some(build(target));
+                        Vec::new()
+                    }
+                    None => self.app.update(Action::SourceSwitched(Err((
+                        target,
+                        "this console cannot switch its source".into(),
+                    )))),
+                },
                 Effect::Exit => {
                     self.exit = true;
                     Vec::new()

@@ -15,14 +15,14 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use futures::StreamExt;
+use futures::future::OptionFuture;
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
 use crate::app::Action;
 use crate::clock::Clock;
-use crate::runtime::Session;
-use crate::sources::poller::Updates;
+use crate::runtime::{Polling, Session};
 use crate::ui::{self, theme::Theme};
 
 /// At most one frame per this long, however fast events arrive.
@@ -75,12 +75,13 @@ pub fn require_terminal() -> Result<()> {
 /// Runs the console until the operator quits (`None`) or a signal ends it.
 /// `signals` is installed by the caller before the journal is opened, so
 /// a signal from then on is held for the loop instead of killing the
-/// process mid-write with the terminal raw.
+/// process mid-write with the terminal raw. The loop owns the polling, and
+/// swaps it when a switch of source (`:profile`, `:region`) is built.
 pub async fn run(
     session: &mut Session,
     theme: &Theme,
     clock: Clock,
-    mut updates: Updates,
+    mut polling: Polling,
     mut signals: Signals,
 ) -> Result<Option<Caught>> {
     let mut guard = TerminalGuard::enter()?;
@@ -90,6 +91,9 @@ pub async fn run(
     let mut caught = None;
     let mut last_frame = Instant::now() - FRAME;
     let mut dirty = true;
+    // A new source being built, awaited alongside everything else so
+    // drawing and the old source's updates go on meanwhile.
+    let mut building = None;
 
     while !session.exit {
         tokio::select! {
@@ -118,8 +122,16 @@ pub async fn run(
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            Some(update) = updates.recv() => session.dispatch(Action::Source(update)),
+            Some(update) = polling.updates.recv() => session.dispatch(Action::Source(update)),
+            Some(switched) = OptionFuture::from(building.as_mut()), if building.is_some() => {
+                building = None;
+                session.switched(&mut polling, switched, clock);
+            }
             _ = ticks.tick() => session.dispatch(Action::Tick(clock.now())),
+        }
+        // A newer switch abandons one still building.
+        if let Some(build) = session.take_switch() {
+            building = Some(build);
         }
         dirty |= session.app.take_dirty();
     }

@@ -449,3 +449,150 @@ fn y_on_a_step_without_commands_says_so() {
     assert_eq!(effects, Vec::new());
     assert_eq!(app.message(), Some("this step has no commands to copy"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn profile_and_region_in_a_drill_say_there_is_none_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open_with(dir.path(), false, common::runbook(), "db-failure");
+    console.run_for(std::time::Duration::from_secs(5)).await;
+    let live = console.app().live().clone();
+    assert!(live.rds.data.is_some());
+    let path = console.session.journal_path().unwrap();
+    let entries = store::read(&path).unwrap().entries;
+
+    for line in ["profile x", "region eu-west-1"] {
+        console.press(KeyCode::Char(':'));
+        console.type_text(line);
+        console.press(KeyCode::Enter);
+        assert_eq!(
+            palette_error(console.app()).as_deref(),
+            Some("the simulated environment has no AWS profile or region: nothing to switch"),
+            "{line}"
+        );
+        console.press(KeyCode::Esc);
+    }
+    assert!(console.session.take_switch().is_none());
+    assert_eq!(console.app().live(), &live);
+    assert_eq!(store::read(&path).unwrap().entries, entries);
+    assert_eq!(console.app().view().header.primary_region, "us-east-1");
+}
+
+/// An app as a console on AWS starts it, on profile `prod`.
+fn aws_app() -> App {
+    let origin = Origin {
+        source: "aws".into(),
+        simulated: false,
+    };
+    let mut app = App::new(common::runbook(), origin, common::now(), Some("db-failure"));
+    app.set_aws_profile(Some("prod".into()), vec!["ci".into(), "prod".into()]);
+    app
+}
+
+#[test]
+fn profile_and_region_complete_from_the_files_and_the_runbook() {
+    let mut app = aws_app();
+    press(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "profile ");
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(palette_text(&app), "profile ci");
+    press(&mut app, KeyCode::Esc);
+
+    let regions = |app: &mut App| {
+        press(app, KeyCode::Char(':'));
+        type_text(app, "region ");
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            press(app, KeyCode::Tab);
+            seen.push(palette_text(app));
+        }
+        press(app, KeyCode::Esc);
+        seen
+    };
+    // The runbook's regions; Tab wraps around.
+    assert_eq!(
+        regions(&mut app),
+        ["region us-east-1", "region us-west-2", "region us-east-1"]
+    );
+    // After a switch elsewhere, the current region is offered too.
+    let effects = run(&mut app, "region eu-south-2");
+    let [Effect::SwitchSource(target)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    app.update(Action::SourceSwitched(Ok(target.clone())));
+    assert_eq!(
+        regions(&mut app),
+        ["region eu-south-2", "region us-east-1", "region us-west-2"]
+    );
+}
+
+#[test]
+fn a_switch_asks_for_a_new_source_and_its_result_clears_the_live_state() {
+    let mut app = aws_app();
+    app.update(Action::Source(drconsole::sources::SourceUpdate::Fetched {
+        key: drconsole::sources::FeedKey::whole(drconsole::domain::snapshot::SourceKind::Rds),
+        at: common::now(),
+        result: Ok(drconsole::sources::Payload::Rds(common::rds())),
+    }));
+    assert!(app.live().rds.data.is_some());
+
+    let effects = run(&mut app, "region eu-south-2");
+    let target = drconsole::switch::SourceTarget {
+        profile: Some("prod".into()),
+        region: "eu-south-2".into(),
+    };
+    assert_eq!(effects, [Effect::SwitchSource(target.clone())]);
+    assert!(screen(&app, 100, 30).contains("switching to profile prod, region eu-south-2…"));
+    // The old data stays on screen while the new source is built.
+    assert!(app.live().rds.data.is_some());
+
+    let effects = app.update(Action::SourceSwitched(Ok(target)));
+    assert!(app.live().rds.data.is_none());
+    assert_eq!(app.view().header.primary_region, "eu-south-2");
+    assert_eq!(app.view().header.origin.source, "aws · prod");
+    let [Effect::Append(draft)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(draft.kind, EntryKind::Note);
+    assert_eq!(
+        draft.note.as_deref(),
+        Some("source switched to profile prod, region eu-south-2")
+    );
+}
+
+#[test]
+fn a_failed_switch_keeps_the_source_and_says_why() {
+    let mut app = aws_app();
+    let effects = run(&mut app, "profile ci");
+    let [Effect::SwitchSource(target)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let effects = app.update(Action::SourceSwitched(Err((
+        target.clone(),
+        "the SSO token expired".into(),
+    ))));
+    assert_eq!(effects, []);
+    assert_eq!(
+        app.message(),
+        Some(
+            "cannot switch to profile ci, region us-east-1: the SSO token expired; \
+             still on profile prod, region us-east-1"
+        )
+    );
+    assert_eq!(app.view().header.origin.source, "aws · prod");
+}
+
+#[test]
+fn region_takes_only_a_region_name_and_not_the_current_one() {
+    let mut app = aws_app();
+    assert_eq!(run(&mut app, "region Europe"), []);
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("\"Europe\" is not a region name (such as eu-west-1)")
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(run(&mut app, "region us-east-1"), []);
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("already on profile prod, region us-east-1")
+    );
+}

@@ -16,7 +16,7 @@ use crate::runbook::load::{self, Diagnostic};
 use crate::runbook::model::{Runbook, Scenario};
 use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
-use crate::sources::aws::{AwsOptions, AwsSource, undeclared_instances};
+use crate::sources::aws::{AwsOptions, AwsSource, SharedFiles, undeclared_instances};
 use crate::sources::sim::SimSource;
 
 /// Why a runbook argument gave no runbook.
@@ -101,16 +101,22 @@ pub fn find_scenario<'a>(runbook: &'a Runbook, id: &str) -> Result<&'a Scenario,
     })
 }
 
-/// AWS clients from the default chain, watching the instances the
-/// runbook's checks name (restore targets) as well.
-pub async fn connect_aws(args: &AwsArgs, runbook: &Runbook) -> Result<AwsSource> {
-    let options = AwsOptions {
+/// How to reach AWS for this runbook: the command line's profile, region
+/// and tuning, watching the instances the runbook's checks name (restore
+/// targets) as well.
+pub fn aws_options(args: &AwsArgs, runbook: &Runbook) -> AwsOptions {
+    AwsOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         extra_instances: undeclared_instances(runbook),
         tuning: args.tuning,
-    };
-    AwsSource::connect(&runbook.environment, options)
+        shared_files: SharedFiles::default(),
+    }
+}
+
+/// AWS clients from the default chain (see `aws_options`).
+pub async fn connect_aws(args: &AwsArgs, runbook: &Runbook) -> Result<AwsSource> {
+    AwsSource::connect(&runbook.environment, aws_options(args, runbook))
         .await
         .map_err(|e| eyre!("cannot set up AWS clients: {e}"))
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
 
-use super::common::{connect_aws, find_scenario, load_ref};
+use super::common::{aws_options, find_scenario, load_ref};
 use super::farewell::farewell;
 use crate::app::{App, Origin};
 use crate::cli::{ConsoleArgs, DemoArgs, RunArgs};
@@ -17,9 +17,12 @@ use crate::runbook::builtin;
 use crate::runbook::load::Severity;
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
-use crate::runtime::{JournalSettings, Launched, launch};
+use crate::runtime::{JournalSettings, Launched, Polling, launch};
 use crate::sources::Source;
+use crate::sources::aws::AwsSource;
+use crate::sources::aws::profiles::profile_names;
 use crate::sources::sim::SimSource;
+use crate::switch::{SourceTarget, aws_switcher};
 use crate::tui;
 use crate::ui::theme::Theme;
 
@@ -82,8 +85,38 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
             drill.display()
         ));
     }
-    let source = connect_aws(&args.aws, &opened.runbook).await?;
-    console_with(opened, Arc::new(source), Clock::System, args.console).await
+    let options = aws_options(&args.aws, &opened.runbook);
+    let source = AwsSource::connect(&opened.runbook.environment, options.clone())
+        .await
+        .map_err(|e| eyre!("cannot set up AWS clients: {e}"))?;
+    // Unreadable shared files only leave `:profile` without completions.
+    let profiles = profile_names(&options.shared_files)
+        .await
+        .unwrap_or_default();
+    let aws = Aws {
+        profile: options
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok()),
+        profiles,
+        switcher: aws_switcher(opened.runbook.environment.clone(), options),
+    };
+    console_with(
+        opened,
+        Arc::new(source),
+        Clock::System,
+        args.console,
+        Some(aws),
+    )
+    .await
+}
+
+/// What a console on AWS has that a drill has not: a profile, and a way
+/// to switch it and the region.
+struct Aws {
+    profile: Option<String>,
+    profiles: Vec<String>,
+    switcher: crate::switch::Switcher,
 }
 
 /// The drills the simulated world may stage: the file `--drill` names
@@ -132,7 +165,7 @@ async fn console_sim(mut opened: Opened, args: ConsoleArgs) -> Result<ExitCode> 
             .relaunch
             .extend(["--seed".to_string(), args.seed.to_string()]);
     }
-    console_with(opened, source, clock, args).await
+    console_with(opened, source, clock, args, None).await
 }
 
 async fn console_with(
@@ -140,6 +173,7 @@ async fn console_with(
     source: Arc<dyn Source>,
     clock: Clock,
     args: ConsoleArgs,
+    aws: Option<Aws>,
 ) -> Result<ExitCode> {
     let Opened {
         runbook,
@@ -172,8 +206,13 @@ async fn console_with(
         source: source.label().to_string(),
         simulated: source.is_simulated(),
     };
-    let app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
+    let mut app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
         .with_keymap(args.keys.clone());
+    let switcher = aws.map(|aws| {
+        app.set_aws_profile(aws.profile, aws.profiles);
+        aws.switcher
+    });
+    let started_on = app.source_target();
     let Launched {
         mut session,
         updates,
@@ -191,8 +230,16 @@ async fn console_with(
         let mut out = std::io::stdout();
         let _ = out.write_all(bytes.as_bytes()).and_then(|()| out.flush());
     });
-    let result = tui::run(&mut session, &theme, clock, updates, signals).await;
-    drop(poller);
+    if let Some(switcher) = switcher {
+        session.on_switch(switcher);
+    }
+    let polling = Polling { poller, updates };
+    let result = tui::run(&mut session, &theme, clock, polling, signals).await;
+    // Resuming goes back to the profile and region switched to.
+    let ended_on = session.app.source_target();
+    if ended_on != started_on {
+        relaunch_on(&mut relaunch, &ended_on);
+    }
     for warning in &session.warnings {
         eprintln!("drconsole: {warning}");
     }
@@ -202,4 +249,54 @@ async fn console_with(
         eprint!("{}", farewell(&relaunch, scenario, &path, app.remaining()));
     }
     result.map(|caught| caught.map_or(ExitCode::SUCCESS, |signal| signal.exit_code()))
+}
+
+/// The relaunch words with `--profile` and `--region` naming `target`.
+fn relaunch_on(relaunch: &mut Vec<String>, target: &SourceTarget) {
+    let mut kept = Vec::with_capacity(relaunch.len());
+    let mut words = relaunch.drain(..);
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--profile" | "--region" => {
+                words.next();
+            }
+            _ => kept.push(word),
+        }
+    }
+    drop(words);
+    if let Some(profile) = &target.profile {
+        kept.extend(["--profile".to_string(), profile.clone()]);
+    }
+    kept.extend(["--region".to_string(), target.region.clone()]);
+    *relaunch = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relaunch_names_the_profile_and_region_switched_to() {
+        let mut words: Vec<String> = ["run", "plan.toml", "--profile", "old", "--operator", "al"]
+            .map(String::from)
+            .into();
+        let target = SourceTarget {
+            profile: Some("new".into()),
+            region: "eu-west-1".into(),
+        };
+        relaunch_on(&mut words, &target);
+        assert_eq!(
+            words,
+            [
+                "run",
+                "plan.toml",
+                "--operator",
+                "al",
+                "--profile",
+                "new",
+                "--region",
+                "eu-west-1"
+            ]
+        );
+    }
 }

@@ -8,8 +8,7 @@ use std::time::Duration;
 use drconsole::app::{Action, App, Origin};
 use drconsole::clock::Clock;
 use drconsole::runbook::model::Runbook;
-use drconsole::runtime::{JournalSettings, Launched, Session, launch};
-use drconsole::sources::poller::{Poller, Updates};
+use drconsole::runtime::{JournalSettings, Launched, Polling, Session, launch};
 use drconsole::sources::{Source, SourceUpdate};
 
 /// How long any one wait may take before the test fails.
@@ -17,8 +16,8 @@ pub const DEADLINE: Duration = Duration::from_secs(30);
 
 pub struct LiveConsole {
     pub session: Session,
-    pub updates: Updates,
-    _poller: Arc<Poller>,
+    /// Replaced, as the console's loop replaces it, by `switch`.
+    pub polling: Polling,
     _journal: tempfile::TempDir,
 }
 
@@ -44,10 +43,21 @@ impl LiveConsole {
         } = launch(app, source, Clock::System, settings);
         Self {
             session,
-            updates,
-            _poller: poller,
+            polling: Polling { poller, updates },
             _journal: journal,
         }
+    }
+
+    /// Awaits the build of the switch the app last asked for and hands it
+    /// to the session, as the console's loop does; fails after `DEADLINE`
+    /// or when no switch was asked for.
+    pub async fn switch(&mut self) {
+        let build = self.session.take_switch().expect("a switch was asked for");
+        let switched = tokio::time::timeout(DEADLINE, build)
+            .await
+            .unwrap_or_else(|_| panic!("{DEADLINE:?} without the new source built"));
+        self.session
+            .switched(&mut self.polling, switched, Clock::System);
     }
 
     pub fn app(&self) -> &App {
@@ -64,7 +74,7 @@ impl LiveConsole {
     ) {
         let deadline = tokio::time::Instant::now() + DEADLINE;
         while !done(&self.session.app) {
-            let update = tokio::time::timeout_at(deadline, self.updates.recv())
+            let update = tokio::time::timeout_at(deadline, self.polling.updates.recv())
                 .await
                 .unwrap_or_else(|_| panic!("{DEADLINE:?} without: {what}"))
                 .expect("the poller runs");
@@ -76,7 +86,7 @@ impl LiveConsole {
     /// Feeds poll results into the app for `window`, showing each to `seen`.
     pub async fn run_for(&mut self, window: Duration, mut seen: impl FnMut(&SourceUpdate)) {
         let end = tokio::time::Instant::now() + window;
-        while let Ok(update) = tokio::time::timeout_at(end, self.updates.recv()).await {
+        while let Ok(update) = tokio::time::timeout_at(end, self.polling.updates.recv()).await {
             let update = update.expect("the poller runs");
             seen(&update);
             self.session.dispatch(Action::Source(update));

@@ -36,11 +36,13 @@ pub mod cloudwatch;
 pub mod ecs;
 pub mod errors;
 pub mod limit;
+pub mod profiles;
 pub mod rds;
 pub mod watch;
 
 use cloudwatch::{DbMetric, Series, Window};
 use limit::CappedHttpClient;
+pub use profiles::SharedFiles;
 pub use watch::{Watchlist, undeclared_instances};
 
 /// How often each kind is refreshed and how long calls may take.
@@ -131,6 +133,8 @@ pub struct AwsOptions {
     /// environment does not declare them (see `undeclared_instances`).
     pub extra_instances: Vec<String>,
     pub tuning: AwsTuning,
+    /// Where the profiles are read from (default: where aws-config looks).
+    pub shared_files: SharedFiles,
 }
 
 /// The clients of one region.
@@ -219,6 +223,9 @@ impl AwsSource {
             .timeout_config(options.tuning.timeout_config());
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
+        }
+        if let Some(files) = options.shared_files.profile_files() {
+            loader = loader.profile_files(files);
         }
         let base = loader.load().await;
         let clients = watch
