@@ -13,16 +13,14 @@ use std::time::Duration;
 use common::console::Console;
 use crossterm::event::KeyCode;
 use drconsole::app::{Mode, StepStatus};
-use drconsole::domain::snapshot::LiveState;
-use drconsole::domain::verify::{Outcome, VerifyContext, evaluate};
+use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::{Entry, EntryKind};
 use drconsole::journal::{export, store};
 use drconsole::runbook::aws_cli::parse_commands;
 use drconsole::runbook::builtin;
 use drconsole::runbook::load::{self, Severity};
 use drconsole::runbook::model::{Runbook, Step};
-use drconsole::sources::sim::{Reaction, SimWorld};
-use jiff::{SignedDuration, Timestamp};
+use drconsole::sources::sim::Reaction;
 
 /// Time for the world to react to a start and for fresh polls to arrive,
 /// so a check is never judged on the state from before the step ran.
@@ -266,66 +264,6 @@ fn builtin_names_cover_every_embedded_runbook() {
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "{name}: scenario ids are unique");
     }
-}
-
-/// The live state a console would hold after one fetch of everything.
-fn live_at(world: &SimWorld, now: Timestamp) -> LiveState {
-    world.live_at(now)
-}
-
-/// The `ready` checks of a scenario that are not met at `now`.
-fn unready(world: &SimWorld, runbook: &Runbook, scenario: &str, now: Timestamp) -> Vec<String> {
-    let live = live_at(world, now);
-    let ctx = VerifyContext {
-        now,
-        incident_start: None,
-    };
-    runbook
-        .scenario(scenario)
-        .unwrap()
-        .ready
-        .iter()
-        .map(|check| evaluate(check, &live, ctx))
-        .filter(|evidence| evidence.outcome != Outcome::Met)
-        .map(|evidence| evidence.seen)
-        .collect()
-}
-
-/// On a fresh simulated world every scenario is ready, except the two
-/// that must not be: rally's regional outage (nothing is copied out of
-/// us-east-1, the plan's known gap) and regami's failback (nothing has
-/// failed over yet). Failback becomes ready once the replica is promoted.
-#[test]
-fn ready_checks_judge_a_fresh_simulated_world() {
-    let start: Timestamp = "2026-03-14T02:00:00Z".parse().unwrap();
-    for (name, runbook) in builtin::all() {
-        let world = SimWorld::new(&runbook.environment, 7, start);
-        for scenario in &runbook.scenarios {
-            let missing = unready(&world, &runbook, &scenario.id, start);
-            let expected_unready = matches!(
-                (name, scenario.id.as_str()),
-                ("rally", "regional-outage") | ("regami", "failback")
-            );
-            assert_eq!(
-                !missing.is_empty(),
-                expected_unready,
-                "{name}/{}: {missing:?}",
-                scenario.id
-            );
-        }
-    }
-
-    let regami = builtin::regami();
-    let mut world = SimWorld::new(&regami.environment, 7, start);
-    let failover = regami.scenario("region-failover").unwrap();
-    for step in &failover.steps {
-        world.confirm(step, start);
-    }
-    let later = start + SignedDuration::from_mins(30);
-    assert_eq!(
-        unready(&world, &regami, "failback", later),
-        Vec::<String>::new()
-    );
 }
 
 /// Where the CLI takes a runbook path, a built-in name works too.

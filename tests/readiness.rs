@@ -126,12 +126,10 @@ fn labels(checks: &[ReadyCheck]) -> Vec<&str> {
     checks.iter().map(|c| c.label.as_str()).collect()
 }
 
-fn rally_point(max: &str) -> Verify {
-    Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
-        vault: None,
-        resource: Some("rally-prod-db".into()),
-        region: None,
-        max_age: dur(max),
+fn pitr(instance: &str, before_incident: &str) -> Verify {
+    Verify::PitrCovers(predicates::PitrCovers {
+        instance: instance.into(),
+        before_incident: dur(before_incident),
     })
 }
 
@@ -155,27 +153,29 @@ fn rally_derived() -> drconsole::runbook::model::Runbook {
 }
 
 #[test]
-fn rally_instance_failure_needs_pitr_a_recent_point_and_the_service() {
+fn rally_instance_failure_judges_its_rpo_on_the_pitr_window() {
     let rally = rally_derived();
     let checks = checks(&rally, "instance-failure");
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::PitrCovers(predicates::PitrCovers {
-                instance: "rally-prod-db".into(),
-                before_incident: dur("5m"),
-            }),
-            rally_point("4h"),
-            rally_service(),
+            pitr("rally-prod-db", "5m"),
+            pitr("rally-prod-db", "4h"),
+            rally_service()
         ]
     );
     assert_eq!(
         labels(&checks),
         vec![
             "PITR window of rally-prod-db covers now − 5m",
-            "completed recovery point of rally-prod-db younger than 4h (RPO)",
+            "RPO basis: latest restorable time of rally-prod-db, within 4h",
             "ECS service rally-prod-cluster/rally-prod-service-fargate exists",
         ]
+    );
+    let basis: Vec<Option<&str>> = checks.iter().map(|c| c.rpo_basis.as_deref()).collect();
+    assert_eq!(
+        basis,
+        vec![None, Some("latest restorable time of rally-prod-db"), None]
     );
     assert!(checks.iter().all(|c| c.derived));
     // The restore target is created by the scenario, so never required.
@@ -191,32 +191,28 @@ fn rally_data_corruption_uses_the_margin_its_step_states() {
     assert_eq!(
         verifies(&checks(&rally, "data-corruption")),
         vec![
-            Verify::PitrCovers(predicates::PitrCovers {
-                instance: "rally-prod-db".into(),
-                before_incident: dur("2h"),
-            }),
-            rally_point("4h"),
-            rally_service(),
+            pitr("rally-prod-db", "2h"),
+            pitr("rally-prod-db", "4h"),
+            rally_service()
         ]
     );
 }
 
+/// A redeploy restores no data: the backup cadence is not its question.
 #[test]
-fn rally_app_failure_needs_a_recent_point_and_the_service() {
+fn rally_app_failure_needs_only_the_service() {
     let rally = rally_derived();
     assert_eq!(
         verifies(&checks(&rally, "app-failure")),
-        vec![rally_point("4h"), rally_service()]
+        vec![rally_service()]
     );
 }
 
+/// Its recovery uses a dump kept off AWS and infrastructure built by hand.
 #[test]
-fn rally_regional_outage_has_no_dr_region_to_check() {
+fn rally_regional_outage_has_nothing_to_check() {
     let rally = rally_derived();
-    assert_eq!(
-        verifies(&checks(&rally, "regional-outage")),
-        vec![rally_point("4h")]
-    );
+    assert_eq!(verifies(&checks(&rally, "regional-outage")), vec![]);
 }
 
 #[test]
@@ -226,12 +222,6 @@ fn promoting_a_replica_needs_it_to_exist_and_lag_within_the_rpo() {
     assert_eq!(
         verifies(&checks),
         vec![
-            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
-                vault: None,
-                resource: Some("shop-db".into()),
-                region: None,
-                max_age: dur("5h"),
-            }),
             Verify::InstanceExists(predicates::InstanceExists {
                 instance: "shop-db-replica".into()
             }),
@@ -246,38 +236,31 @@ fn promoting_a_replica_needs_it_to_exist_and_lag_within_the_rpo() {
             }),
         ]
     );
-    assert_eq!(labels(&checks)[1], "replica shop-db-replica exists");
+    assert_eq!(labels(&checks)[0], "replica shop-db-replica exists");
     assert_eq!(
-        labels(&checks)[2],
-        "replica lag of shop-db-replica below 5h (RPO)"
+        labels(&checks)[1],
+        "RPO basis: replica lag of shop-db-replica, within 5h"
     );
 }
 
 #[test]
-fn restoring_in_the_dr_region_needs_copies_there_but_not_what_it_creates() {
+fn restoring_in_the_dr_region_judges_the_rpo_on_copies_there_not_what_it_creates() {
     let shop = multi_region();
     let checks = checks(&shop, "restore-in-dr");
     assert_eq!(
         verifies(&checks),
-        vec![
-            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
-                vault: None,
-                resource: Some("shop-db".into()),
-                region: None,
-                max_age: dur("15m"),
-            }),
-            // Existence, with the environment's staleness bound (26h default).
-            Verify::RecoveryPointYoungerThan(predicates::RecoveryPointYoungerThan {
+        vec![Verify::RecoveryPointYoungerThan(
+            predicates::RecoveryPointYoungerThan {
                 vault: None,
                 resource: None,
                 region: Some("us-west-2".into()),
-                max_age: dur("26h"),
-            }),
-        ]
+                max_age: dur("15m"),
+            }
+        )]
     );
     assert_eq!(
-        labels(&checks)[1],
-        "completed recovery point in us-west-2 younger than 1d2h"
+        labels(&checks),
+        vec!["RPO basis: newest recovery point in us-west-2, within 15m"]
     );
 }
 
@@ -295,13 +278,19 @@ fn an_explicit_ready_list_wins_over_derivation() {
                 alarm: "shop-5xx".into(),
                 state: AlarmStateName::Ok,
             }),
+            // Only the RPO, on the basis of its point-in-time restore, is added.
+            pitr("shop-db", "15m"),
         ],
-        "no PITR check although a step restores to a point in time"
     );
-    assert!(checks.iter().all(|c| !c.derived));
+    let derived: Vec<bool> = checks.iter().map(|c| c.derived).collect();
+    assert_eq!(derived, vec![false, false, true]);
     assert_eq!(
         labels(&checks),
-        vec!["instance shop-db exists", "alarm shop-5xx is OK"]
+        vec![
+            "instance shop-db exists",
+            "alarm shop-5xx is OK",
+            "RPO basis: latest restorable time of shop-db, within 15m"
+        ]
     );
 }
 
@@ -396,9 +385,18 @@ async fn check_on(
     scenario: &str,
     world: SimWorld,
 ) -> drconsole::domain::readiness::Readiness {
-    let source = SimSource::from_world(world, Clock::Fixed(at()));
+    check_at(runbook, scenario, world, at()).await
+}
+
+async fn check_at(
+    runbook: &Runbook,
+    scenario: &str,
+    world: SimWorld,
+    when: Timestamp,
+) -> drconsole::domain::readiness::Readiness {
+    let source = SimSource::from_world(world, Clock::Fixed(when));
     let scenario = find_scenario(runbook, scenario).unwrap();
-    ready::check(runbook, scenario, &source, Duration::from_secs(5), at()).await
+    ready::check(runbook, scenario, &source, Duration::from_secs(5), when).await
 }
 
 fn seen_for(readiness: &drconsole::domain::readiness::Readiness, key: &str) -> (Outcome, String) {
@@ -423,7 +421,7 @@ async fn every_rally_scenario_is_ready_on_the_healthy_simulation() {
 
 #[tokio::test]
 async fn a_failed_backup_feed_makes_rally_not_ready() {
-    let rally = rally_derived();
+    let rally = builtin::rally();
     let mut world = SimWorld::new(&rally.environment, 7, start());
     world.set_error(
         SourceKind::Backups,
@@ -472,16 +470,10 @@ async fn an_rpo_tighter_than_the_backup_cadence_is_judged_not_softened() {
         .collect();
     assert_eq!(
         results,
-        vec![
-            (
-                Outcome::NotMet,
-                "completed recovery point of shop-db younger than 15m (RPO)"
-            ),
-            (
-                Outcome::Met,
-                "completed recovery point in us-west-2 younger than 1d2h"
-            ),
-        ]
+        vec![(
+            Outcome::NotMet,
+            "RPO basis: newest recovery point in us-west-2, within 15m"
+        )]
     );
 }
 
@@ -507,6 +499,10 @@ async fn the_report_shows_each_check_and_the_verdict() {
     assert!(
         text.contains("met      PITR window of rally-prod-db covers now − 5m  ")
             && text.contains("window 03-07")
+            && text.contains(
+                "met      RPO basis: latest restorable time of rally-prod-db, within 4h  "
+            )
+            && !text.contains(ready::NO_RPO_BASIS)
             && text.trim_end().ends_with("READY (3 of 3 met)"),
         "{text}"
     );
@@ -531,6 +527,143 @@ async fn the_report_shows_each_check_and_the_verdict() {
     assert_eq!(first["derived"], true);
     assert_eq!(first["check"]["pitr_covers"]["before_incident"], 300);
     assert!(first["seen"].as_str().unwrap().starts_with("window"));
+    assert_eq!(first.get("rpo_basis"), None);
+    assert_eq!(
+        json["checks"][1]["rpo_basis"],
+        "latest restorable time of rally-prod-db"
+    );
+    assert_eq!(
+        json["checks"][1]["check"]["pitr_covers"]["before_incident"],
+        4 * 3600
+    );
+}
+
+/// A scenario that restores nothing says so above its table.
+#[tokio::test]
+async fn the_report_says_when_there_is_no_rpo_basis() {
+    let rally = builtin::rally();
+    let world = SimWorld::new(&rally.environment, 7, start());
+    let readiness = check_on(&rally, "app-failure", world).await;
+    let scenario = rally.scenario("app-failure").unwrap();
+    let mut text = Vec::new();
+    ready::report(
+        &rally,
+        scenario,
+        "simulated",
+        at(),
+        &readiness,
+        false,
+        &mut text,
+    )
+    .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).take(2).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "checks from the scenario's `ready` list",
+            "RPO basis: none (no step restores or promotes a database)"
+        ]
+    );
+}
+
+// ------------------------------------------------------------ the built-in runbooks
+
+/// The check that judges the RPO: its basis, outcome and what it saw.
+fn rpo_row(readiness: &drconsole::domain::readiness::Readiness) -> (String, Outcome, String) {
+    let rows: Vec<_> = readiness
+        .results
+        .iter()
+        .filter_map(|(c, e)| Some((c.rpo_basis.clone()?, e.outcome, e.seen.clone())))
+        .collect();
+    assert_eq!(rows.len(), 1, "one RPO check: {:?}", readiness.results);
+    rows[0].clone()
+}
+
+/// Every scenario of every built-in runbook, on a healthy world, at
+/// moments spread over a day (backups, copies and lag move with time).
+#[tokio::test]
+async fn every_builtin_scenario_is_ready_on_a_healthy_world() {
+    for (name, runbook) in builtin::all() {
+        for scenario in &runbook.scenarios {
+            for hours in [0, 3, 9, 17] {
+                let when = at() + SignedDuration::from_hours(hours);
+                let world = SimWorld::new(&runbook.environment, 7, start());
+                let readiness = check_at(&runbook, &scenario.id, world, when).await;
+                assert!(
+                    readiness.ready,
+                    "{name}/{} at +{hours}h: {:#?}",
+                    scenario.id, readiness.results
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_promotion_is_not_ready_once_the_replica_lags_beyond_the_rpo() {
+    let regami = builtin::regami();
+    let mut world = SimWorld::new(&regami.environment, 7, start());
+    world.set_lag_override("regami-db-replica", Some(600.0), start());
+    let readiness = check_on(&regami, "region-failover", world).await;
+    assert!(!readiness.ready);
+    assert_eq!(
+        rpo_row(&readiness),
+        (
+            "replica lag of regami-db-replica".to_string(),
+            Outcome::NotMet,
+            "lag 600s (max 5m)".to_string()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_restore_in_the_dr_region_is_not_ready_without_a_recovery_point_there() {
+    let regami = builtin::regami();
+    // A world where nothing is copied to us-west-2 and no vault lives there.
+    let mut env = regami.environment.clone();
+    env.regions.dr = None;
+    env.backup_vaults.retain(|v| v.region.is_none());
+    let world = SimWorld::new(&env, 7, start());
+    let readiness = check_on(&regami, "region-restore", world).await;
+    assert!(!readiness.ready);
+    assert_eq!(
+        rpo_row(&readiness),
+        (
+            "newest recovery point in us-west-2".to_string(),
+            Outcome::NotMet,
+            "no completed recovery point".to_string()
+        )
+    );
+}
+
+/// The latest restorable time trails now by one to five minutes (in RDS as
+/// in the simulation), so an RPO of 30 seconds is beyond a PITR restore.
+#[tokio::test]
+async fn a_point_in_time_restore_is_not_ready_when_its_window_trails_beyond_the_rpo() {
+    let mut rally = builtin::rally();
+    let scenario = rally
+        .scenarios
+        .iter_mut()
+        .find(|s| s.id == "instance-failure")
+        .unwrap();
+    scenario.rpo = Some(dur("30s"));
+    let world = SimWorld::new(&rally.environment, 7, start());
+    let readiness = check_on(&rally, "instance-failure", world).await;
+    assert!(!readiness.ready);
+    let (basis, outcome, seen) = rpo_row(&readiness);
+    assert_eq!(
+        (basis.as_str(), outcome),
+        ("latest restorable time of rally-prod-db", Outcome::NotMet)
+    );
+    // The window ends at 02:00, a minute before now.
+    assert_eq!(seen, "window 03-07 02:00 – 03-14 02:00");
+    assert_eq!(
+        readiness.count(Outcome::NotMet),
+        1,
+        "{:?}",
+        readiness.results
+    );
 }
 
 // ------------------------------------------------------------ the binary
@@ -564,7 +697,9 @@ fn binary_exits_0_when_ready() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("replica shop-db-replica exists") && stdout.contains("READY (4 of 4 met)"),
+        stdout.contains("replica shop-db-replica exists")
+            && stdout.contains("RPO basis: replica lag of shop-db-replica, within 1d")
+            && stdout.contains("READY (3 of 3 met)"),
         "{stdout}"
     );
 

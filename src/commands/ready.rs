@@ -69,11 +69,18 @@ pub fn exit_code(readiness: &Readiness) -> u8 {
 
 /// Where the checks came from, for the line above the table.
 fn provenance(readiness: &Readiness) -> &'static str {
-    match readiness.results.iter().all(|(c, _)| c.derived) {
-        true => "checks derived from the environment and the scenario's steps",
-        false => "checks from the scenario's `ready` list",
+    let derived = |(c, _): &(ReadyCheck, Evidence)| c.derived;
+    if readiness.results.iter().all(derived) {
+        "checks derived from the environment and the scenario's steps"
+    } else if readiness.results.iter().any(derived) {
+        "checks from the scenario's `ready` list, and the RPO on its recovery's basis"
+    } else {
+        "checks from the scenario's `ready` list"
     }
 }
+
+/// Said under the provenance when no check judges the RPO.
+pub const NO_RPO_BASIS: &str = "RPO basis: none (no step restores or promotes a database)";
 
 /// The `--json` document; its shape is described in docs/ready.md.
 #[derive(Serialize)]
@@ -130,7 +137,10 @@ pub fn report(
         scenario.title,
         at.strftime("%Y-%m-%d %H:%M:%S UTC")
     )?;
-    writeln!(out, "{}\n", provenance(readiness))?;
+    writeln!(out, "{}", provenance(readiness))?;
+    if readiness.results.iter().all(|(c, _)| c.rpo_basis.is_none()) {
+        writeln!(out, "{NO_RPO_BASIS}")?;
+    }
     let rows = lines(readiness);
     let width = rows
         .iter()
@@ -138,6 +148,9 @@ pub fn report(
         .max()
         .unwrap_or(0)
         .min(72);
+    if !rows.is_empty() {
+        writeln!(out)?;
+    }
     for row in &rows {
         writeln!(
             out,

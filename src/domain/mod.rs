@@ -6,6 +6,7 @@ pub mod health;
 pub mod readiness;
 pub mod regions;
 pub mod rpo;
+pub mod rpo_basis;
 pub mod snapshot;
 pub mod summary;
 pub mod verify;

@@ -1,21 +1,24 @@
 //! Readiness: whether the environment allows a scenario right now. The
 //! checks are the scenario's own `ready` list, or else derived from the
 //! environment and from what the scenario's steps do (their aws commands
-//! and verify predicates). Judging them reuses `verify::evaluate`, so a
-//! readiness check and a step's check can never disagree.
+//! and verify predicates). Either way the RPO is judged on the basis the
+//! scenario's recovery uses (`rpo_basis`). Judging reuses
+//! `verify::evaluate`, so a readiness check and a step's check can never
+//! disagree.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::health::Limits;
+use super::rpo_basis::RpoBasis;
 use super::snapshot::LiveState;
 use super::verify::{Evidence, Outcome, VerifyContext, evaluate};
 use crate::runbook::duration::HumanDuration;
 use crate::runbook::model::{Runbook, Scenario, Verify};
 use crate::runbook::predicates::{
     EcsServiceExists, InstanceExists, InstancePromoted, Node, PitrCovers, RecoveryPointYoungerThan,
-    ReplicaLagBelow, Watched,
+    Watched,
 };
 // The same reader the simulator uses to react to commands: one idea of what
 // an aws CLI line does. It is a plain parser with no simulation in it.
@@ -34,6 +37,10 @@ pub struct ReadyCheck {
     /// `ready` list states it.
     pub derived: bool,
     pub check: Verify,
+    /// What the RPO is judged on, when this is the RPO check, e.g.
+    /// "replica lag of db-replica".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpo_basis: Option<String>,
 }
 
 /// Every check with the evidence it was judged on.
@@ -57,11 +64,15 @@ impl Readiness {
 /// else derived (see the module docs and docs/ready.md).
 pub fn checks_for(runbook: &Runbook, scenario: &Scenario) -> Vec<ReadyCheck> {
     let mut checks = Checks::default();
+    let basis = RpoBasis::of(runbook, scenario);
     if scenario.ready.is_empty() {
-        derive(runbook, scenario, &mut checks);
+        derive(runbook, scenario, basis.as_ref(), &mut checks);
     } else {
         for check in &scenario.ready {
             checks.push(label(check), check.clone(), false);
+        }
+        if let Some(basis) = &basis {
+            checks.push_rpo(basis, scenario.rpo(&runbook.objectives));
         }
     }
     checks.0
@@ -100,16 +111,34 @@ impl Checks {
                 label,
                 check,
                 derived,
+                rpo_basis: None,
             });
+        }
+    }
+
+    /// The RPO judged on `basis`; a check already there that asks the same
+    /// is relabelled rather than repeated.
+    fn push_rpo(&mut self, basis: &RpoBasis, rpo: HumanDuration) {
+        let check = basis.check(rpo);
+        let label = basis.label(rpo);
+        let rpo_basis = Some(basis.describe());
+        match self.0.iter_mut().find(|c| c.check == check) {
+            Some(found) => {
+                found.label = label;
+                found.rpo_basis = rpo_basis;
+            }
+            None => self.0.push(ReadyCheck {
+                label,
+                check,
+                derived: true,
+                rpo_basis,
+            }),
         }
     }
 }
 
-fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
-    let env = &runbook.environment;
+fn derive(runbook: &Runbook, scenario: &Scenario, basis: Option<&RpoBasis>, checks: &mut Checks) {
     let uses = Uses::of(runbook, scenario);
-    let rpo = scenario.rpo(&runbook.objectives);
-    let primaries: Vec<&str> = env.primaries().collect();
 
     for (instance, margin) in &uses.pitr {
         let check = Verify::PitrCovers(PitrCovers {
@@ -119,35 +148,30 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
         checks.push(label(&check), check, true);
     }
 
-    // Whatever the scenario does, the newest restorable copy bounds the
-    // data lost. An RPO tighter than the backup cadence fails here: that is
-    // the truth about the environment, so it is judged, not softened.
-    // Without a primary, any vault's newest point.
-    let any_vault = primaries.is_empty() && !env.backup_vaults.is_empty();
-    let resources = primaries.into_iter().map(Some);
-    for resource in resources.chain(any_vault.then_some(None)) {
-        let check = recovery_point(resource, None, rpo);
-        checks.push(format!("{} (RPO)", label(&check)), check, true);
-    }
-
     for replica in &uses.promoted {
         let exists = Verify::InstanceExists(InstanceExists {
             instance: replica.clone(),
         });
         checks.push(format!("replica {replica} exists"), exists, true);
-        let lag = Verify::ReplicaLagBelow(ReplicaLagBelow {
-            instance: replica.clone(),
-            max: rpo,
-        });
-        checks.push(format!("{} (RPO)", label(&lag)), lag, true);
+    }
+
+    // The data lost is judged once, on what the recovery restores from. A
+    // scenario that restores nothing (a failover within the region, a
+    // redeploy) has no RPO check: the backup cadence is not its question.
+    if let Some(basis) = basis {
+        checks.push_rpo(basis, scenario.rpo(&runbook.objectives));
     }
 
     if let Some(dr) = &uses.restores_in_dr {
-        // Existence is the question here; the RPO check above already asks
-        // how fresh the newest copy is, so the bound is the staleness one.
+        // Existence, with the staleness bound; unless the RPO check above
+        // already asks for a recovery point there.
         let max_age = Limits::from_runbook(runbook).recovery_point_age;
-        let check = recovery_point(None, Some(dr), max_age);
-        checks.push(label(&check), check, true);
+        let check = recovery_point(dr, max_age);
+        let judged =
+            matches!(basis, Some(RpoBasis::NewestRecoveryPoint { region }) if region == dr);
+        if !judged {
+            checks.push(label(&check), check, true);
+        }
     }
 
     for (cluster, service) in &uses.ecs {
@@ -159,12 +183,12 @@ fn derive(runbook: &Runbook, scenario: &Scenario, checks: &mut Checks) {
     }
 }
 
-/// A completed recovery point of any vault, younger than `max_age`.
-fn recovery_point(resource: Option<&str>, region: Option<&str>, max_age: HumanDuration) -> Verify {
+/// A completed recovery point in `region`, of any vault, younger than `max_age`.
+fn recovery_point(region: &str, max_age: HumanDuration) -> Verify {
     Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
         vault: None,
-        resource: resource.map(str::to_string),
-        region: region.map(str::to_string),
+        resource: None,
+        region: Some(region.to_string()),
         max_age,
     })
 }
@@ -288,7 +312,7 @@ fn add<T: PartialEq>(list: &mut Vec<T>, item: T) {
 }
 
 /// The resource a command brings into being, if it creates one.
-fn created_by(cmd: &AwsCommand) -> Option<String> {
+pub(super) fn created_by(cmd: &AwsCommand) -> Option<String> {
     let flag = match (cmd.service.as_str(), cmd.operation.as_str()) {
         ("rds", op) if op.starts_with("restore-db-instance") => "target-db-instance-identifier",
         ("rds", "create-db-instance" | "create-db-instance-read-replica") => {
@@ -307,7 +331,7 @@ fn created_by(cmd: &AwsCommand) -> Option<String> {
 }
 
 /// A restore from a snapshot or a backup (not from a live instance's log).
-fn restores_from_copy(cmd: &AwsCommand) -> bool {
+pub(super) fn restores_from_copy(cmd: &AwsCommand) -> bool {
     cmd.is("rds", "restore-db-instance-from-db-snapshot")
         || cmd.is("rds", "restore-db-cluster-from-snapshot")
         || cmd.is("backup", "start-restore-job")
