@@ -18,6 +18,7 @@ use crate::palette::{self, PaletteState};
 use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_between};
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
+use crate::ui::presenter::Presenter;
 use crate::ui::theme::{BUILTIN as BUILTIN_THEMES, Theme};
 use crate::ui::view::{
     AlarmsView, BackupsView, ChecklistView, EcsView, FooterView, FrameView, HeaderView, LogView,
@@ -227,6 +228,8 @@ pub struct App {
     switching: Option<usize>,
     /// The keys in effect (the config file's remaps over the table).
     keymap: Keymap,
+    /// Presenter mode (`--presenter`): see `ui::presenter`.
+    presenter: bool,
     dirty: bool,
 }
 
@@ -234,6 +237,12 @@ impl App {
     /// Takes the keys in effect (the config file's remaps).
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
+        self
+    }
+
+    /// Draws in presenter mode, for a projector.
+    pub fn with_presenter(mut self, on: bool) -> Self {
+        self.presenter = on;
         self
     }
 
@@ -269,6 +278,7 @@ impl App {
             theme: None,
             switching: None,
             keymap: Keymap::default(),
+            presenter: false,
             dirty: true,
         };
         if let Some(index) = index {
@@ -469,6 +479,9 @@ impl App {
                 Mode::Palette(state) => Some(self.palette_view(state)),
                 _ => None,
             },
+            presenter: self
+                .presenter
+                .then(|| Presenter::for_step(self.steps().get(self.selected))),
         }
     }
 

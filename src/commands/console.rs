@@ -107,7 +107,7 @@ async fn console_with(
     } = opened;
     // Before the journal is opened: a signal from here on pauses it cleanly.
     let signals = tui::Signals::install()?;
-    let theme = Theme::load(args.theme.as_deref().unwrap_or("dark")).map_err(|e| eyre!(e))?;
+    let theme = Theme::load(theme_name(&args)).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario {
         find_scenario(&runbook, id).map_err(|e| eyre!(e))?;
     }
@@ -132,7 +132,8 @@ async fn console_with(
         simulated: source.is_simulated(),
     };
     let app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
-        .with_keymap(args.keys.clone());
+        .with_keymap(args.keys.clone())
+        .with_presenter(args.presenter);
     let Launched {
         mut session,
         updates,
@@ -162,3 +163,14 @@ async fn console_with(
     }
     result.map(|caught| caught.map_or(ExitCode::SUCCESS, |signal| signal.exit_code()))
 }
+
+/// A projector wants high contrast whatever theme was asked for.
+fn theme_name(args: &ConsoleArgs) -> &str {
+    if args.presenter {
+        PRESENTER_THEME
+    } else {
+        args.theme.as_deref().unwrap_or("dark")
+    }
+}
+
+pub const PRESENTER_THEME: &str = "high-contrast";
