@@ -19,6 +19,7 @@ use crate::runbook::duration::{HumanDuration, MAX, TOO_LONG, earlier, secs_betwe
 use crate::runbook::model::{Runbook, Scenario, Step};
 use crate::sources::SourceUpdate;
 use crate::switch::SourceTarget;
+use crate::ui::presenter::Presenter;
 use crate::ui::theme::{BUILTIN as BUILTIN_THEMES, Theme};
 use crate::ui::view::{
     AlarmsView, BackupsView, ChecklistView, EcsView, FooterView, FrameView, HeaderView, LogView,
@@ -244,6 +245,8 @@ pub struct App {
     named_regions: Vec<String>,
     /// "switching to …" while a new source is built.
     switching_source: Option<String>,
+    /// Presenter mode (`--presenter`): see `ui::presenter`.
+    presenter: bool,
     dirty: bool,
 }
 
@@ -257,6 +260,12 @@ impl App {
     /// Takes the keys in effect (the config file's remaps).
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
+        self
+    }
+
+    /// Draws in presenter mode, for a projector.
+    pub fn with_presenter(mut self, on: bool) -> Self {
+        self.presenter = on;
         self
     }
 
@@ -303,6 +312,7 @@ impl App {
             profiles: Vec::new(),
             named_regions,
             switching_source: None,
+            presenter: false,
             dirty: true,
         };
         if let Some(index) = index {
@@ -520,6 +530,9 @@ impl App {
                 Mode::Palette(state) => Some(self.palette_view(state)),
                 _ => None,
             },
+            presenter: self
+                .presenter
+                .then(|| Presenter::for_step(self.steps().get(self.selected))),
         }
     }
 

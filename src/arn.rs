@@ -61,6 +61,23 @@ pub fn id_of(id_or_arn: &str) -> &str {
     Arn::parse(id_or_arn).map_or(id_or_arn, |arn| arn.name())
 }
 
+/// Where the account field of an ARN lies in `text` (which starts with
+/// the ARN), even when the text is cut short after the field begins, as a
+/// line cut to the screen's width is: what presenter mode masks.
+pub fn account_span(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut parts = text.split(':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    // "arn:" then partition, service and region, each with its colon.
+    let mut start = 4;
+    for _ in 0..3 {
+        start += parts.next()?.len() + 1;
+    }
+    let account = parts.next()?;
+    Some(start..start + account.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +154,25 @@ mod tests {
                 let id = id_of(text);
                 assert!(text.ends_with(id), "{text:?} gave {id:?}");
             }
+        }
+    }
+
+    #[test]
+    fn account_span_finds_the_account_even_in_a_cut_arn() {
+        let table = [
+            (
+                "arn:aws:rds:us-east-1:123456789012:db:main",
+                Some("123456789012"),
+            ),
+            ("arn:aws:iam::123456789012:user/x", Some("123456789012")),
+            ("arn:aws:rds:us-east-1:1234567", Some("1234567")),
+            ("arn:aws:rds:us-east-1:", Some("")),
+            ("arn:aws:rds:us-east", None),
+            ("urn:aws:rds:r:123456789012:db:x", None),
+        ];
+        for (text, account) in table {
+            let span = account_span(text);
+            assert_eq!(span.map(|s| &text[s]), account, "{text}");
         }
     }
 }

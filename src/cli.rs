@@ -181,6 +181,12 @@ pub struct ConsoleArgs {
     /// A calm simulated environment: stage no drill
     #[arg(long)]
     pub no_drill: bool,
+    /// For a projector: the high-contrast theme (whatever --theme says),
+    /// account ids, ARNs and endpoints masked on screen (never in the
+    /// journal), a big RTO clock, and only the checklist and the panes the
+    /// selected step's check is judged in
+    #[arg(long)]
+    pub presenter: bool,
     #[command(flatten)]
     pub readonly: ReadOnlyArg,
     /// The keys in effect: the config file's `[keys]` over the key table.
@@ -251,6 +257,10 @@ pub struct ScreenshotArgs {
     pub format: ShotFormat,
     #[arg(long, default_value = "dark")]
     pub theme: String,
+    /// The presenter view, as `demo --presenter` draws it (high-contrast
+    /// theme, whatever --theme says)
+    #[arg(long)]
+    pub presenter: bool,
     #[arg(long)]
     pub out: PathBuf,
 }

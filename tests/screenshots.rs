@@ -48,9 +48,13 @@ fn picker_is_current() {
     );
 }
 
+/// `--presenter` on the failback step that names the DR replica by ARN:
+/// the step's RDS pane only, the big clock, the ARN's account masked.
 #[test]
 fn presenter_screen_is_current() {
-    check("presenter", main_screen(), "high-contrast");
+    let mut options = ShotOptions::parse("120x40", d("10m"), Some("failback".into()), 1).unwrap();
+    options.presenter = true;
+    check_runbook(&builtin::regami(), "presenter", options, "high-contrast");
 }
 
 /// The multi-region runbook mid-failover: the replica promoted, the

@@ -182,7 +182,7 @@ async fn console_with(
     } = opened;
     // Before the journal is opened: a signal from here on pauses it cleanly.
     let signals = tui::Signals::install()?;
-    let theme = Theme::load(args.theme.as_deref().unwrap_or("dark")).map_err(|e| eyre!(e))?;
+    let theme = Theme::load(theme_name(&args)).map_err(|e| eyre!(e))?;
     if let Some(id) = &args.scenario {
         find_scenario(&runbook, id).map_err(|e| eyre!(e))?;
     }
@@ -207,7 +207,8 @@ async fn console_with(
         simulated: source.is_simulated(),
     };
     let mut app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
-        .with_keymap(args.keys.clone());
+        .with_keymap(args.keys.clone())
+        .with_presenter(args.presenter);
     let switcher = aws.map(|aws| {
         app.set_aws_profile(aws.profile, aws.profiles);
         aws.switcher
@@ -300,3 +301,14 @@ mod tests {
         );
     }
 }
+
+/// A projector wants high contrast whatever theme was asked for.
+fn theme_name(args: &ConsoleArgs) -> &str {
+    if args.presenter {
+        PRESENTER_THEME
+    } else {
+        args.theme.as_deref().unwrap_or("dark")
+    }
+}
+
+pub const PRESENTER_THEME: &str = "high-contrast";

@@ -41,6 +41,8 @@ pub struct ShotOptions {
     pub at: HumanDuration,
     pub scenario: Option<String>,
     pub confirm: usize,
+    /// Draw the presenter view (the caller picks its theme).
+    pub presenter: bool,
 }
 
 impl ShotOptions {
@@ -65,15 +67,21 @@ impl ShotOptions {
             at,
             scenario,
             confirm,
+            presenter: false,
         })
     }
 }
 
 pub fn run(args: ScreenshotArgs) -> Result<ExitCode> {
     let runbook = load_runbook_or_rally(args.runbook.as_deref())?;
-    let theme = Theme::load(&args.theme).map_err(|e| eyre!(e))?;
-    let options = ShotOptions::parse(&args.size, args.at, args.scenario, args.confirm)
+    let theme_name = match args.presenter {
+        true => super::console::PRESENTER_THEME,
+        false => &args.theme,
+    };
+    let theme = Theme::load(theme_name).map_err(|e| eyre!(e))?;
+    let mut options = ShotOptions::parse(&args.size, args.at, args.scenario, args.confirm)
         .map_err(|e| eyre!(e))?;
+    options.presenter = args.presenter;
     let frame = render(&runbook, &options, &theme, args.format).map_err(|e| eyre!(e))?;
     std::fs::write(&args.out, frame)
         .map_err(|e| eyre!("cannot write {}: {e}", args.out.display()))?;
@@ -114,7 +122,8 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
         source: "simulated".into(),
         simulated: true,
     };
-    let mut app = App::new(runbook, origin, start, options.scenario.as_deref());
+    let mut app = App::new(runbook, origin, start, options.scenario.as_deref())
+        .with_presenter(options.presenter);
     let record =
         |app: &mut App, seq: u64, time: Timestamp, kind: EntryKind, step: Option<String>| {
             let entry = Entry {

@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -11,7 +11,7 @@ use super::view::HeaderView;
 use super::widgets::{count, fit, fit_line};
 use crate::domain::regions::RegionState;
 use crate::domain::verify::short_age;
-use crate::runbook::duration::secs_between;
+use crate::runbook::duration::{HumanDuration, secs_between};
 
 pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     let t = theme;
@@ -115,12 +115,7 @@ fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
     let Some(elapsed) = view.rto_elapsed else {
         return vec![Span::styled(format!("RTO --:--:-- / {target}"), t.muted())];
     };
-    let ratio = elapsed as f64 / target.secs().max(1) as f64;
-    let color = match ratio {
-        r if r >= 1.0 => t.critical,
-        r if r >= 0.75 => t.warn,
-        _ => t.ok,
-    };
+    let color = rto_color(elapsed, target, t);
     let clock = Span::styled(
         format!(
             "{:02}:{:02}:{:02}",
@@ -147,6 +142,16 @@ fn rto_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {
         clock,
         Span::styled(format!(" / {target}"), t.muted()),
     ]
+}
+
+/// The RTO clock's colour: over the target, past three quarters of it, or well within.
+pub fn rto_color(elapsed: u64, target: HumanDuration, t: &Theme) -> Color {
+    let ratio = elapsed as f64 / target.secs().max(1) as f64;
+    match ratio {
+        r if r >= 1.0 => t.critical,
+        r if r >= 0.75 => t.warn,
+        _ => t.ok,
+    }
 }
 
 fn rpo_spans(view: &HeaderView, t: &Theme) -> Vec<Span<'static>> {

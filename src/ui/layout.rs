@@ -12,6 +12,14 @@ pub struct Areas {
     pub panes: Vec<(Pane, Rect)>,
 }
 
+/// Where each pane of this frame goes: presenter mode has its own layout.
+pub fn of_view(area: Rect, view: &FrameView) -> Areas {
+    match &view.presenter {
+        Some(presenter) => super::presenter::areas(area, presenter, view.focus, view.zoomed),
+        None => areas(area, view.focus, view.zoomed),
+    }
+}
+
 /// A zoomed pane takes the whole body.
 pub fn areas(area: Rect, focus: Pane, zoomed: bool) -> Areas {
     let [header, body, footer] = Layout::vertical([
@@ -84,7 +92,7 @@ fn split_log(column: Rect) -> [Rect; 2] {
 
 /// The step under a mouse click, if the click landed on a step row.
 pub fn step_at(area: Rect, frame: &FrameView, column: u16, row: u16) -> Option<usize> {
-    let areas = areas(area, frame.focus, frame.zoomed);
+    let areas = of_view(area, frame);
     let (_, rect) = areas.panes.iter().find(|(p, _)| *p == Pane::Checklist)?;
     if !rect.contains(Position::new(column, row)) {
         return None;

@@ -10,7 +10,9 @@ pub mod footer;
 pub mod header;
 pub mod layout;
 pub mod log;
+pub mod mask;
 pub mod popup;
+pub mod presenter;
 pub mod rds;
 pub mod theme;
 pub mod view;
@@ -18,7 +20,7 @@ pub mod widgets;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Margin, Rect};
 use ratatui::widgets::{Block, Widget};
 
 use crate::app::Pane;
@@ -34,10 +36,13 @@ pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
 pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
     let theme = view.theme.unwrap_or(theme);
     Block::default().style(theme.base()).render(area, buf);
-    let areas = layout::areas(area, view.focus, view.zoomed);
-    header::render(areas.header, buf, &view.header, theme);
+    let areas = layout::of_view(area, view);
+    match view.presenter {
+        Some(_) => presenter::header(areas.header, buf, &view.header, theme),
+        None => header::render(areas.header, buf, &view.header, theme),
+    }
     footer::render(areas.footer, buf, &view.footer, theme);
-    for (pane, rect) in areas.panes {
+    for &(pane, rect) in &areas.panes {
         let ctx = PaneCtx {
             theme,
             now: view.now,
@@ -71,5 +76,12 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
             error,
         }) => popup::palette(area, buf, text, matches, *selected, error.as_deref(), theme),
         None => {}
+    }
+    if view.presenter.is_some() {
+        let panes = areas
+            .panes
+            .iter()
+            .map(|(_, rect)| rect.inner(Margin::new(1, 1)));
+        mask::mask_buffer(buf, area, panes);
     }
 }

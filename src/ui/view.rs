@@ -36,6 +36,8 @@ pub struct FrameView<'a> {
     pub log: LogView<'a>,
     pub footer: FooterView<'a>,
     pub popup: Option<PopupView<'a>>,
+    /// Presenter mode: the big clock, the step's panes only, masking.
+    pub presenter: Option<crate::ui::presenter::Presenter>,
 }
 
 /// What is being run where, and the two objectives against their targets.

@@ -12,7 +12,9 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::snapshot::{DbCluster, DbInstance, EcsService, Feed, LiveState, SourceError};
+use crate::domain::snapshot::{
+    DbCluster, DbInstance, EcsService, Feed, LiveState, SourceError, SourceKind,
+};
 use crate::domain::verify::{Evidence, Outcome, VerifyContext};
 use crate::runbook::model::Environment;
 
@@ -23,6 +25,7 @@ mod prelude {
     };
     pub(super) use crate::domain::feeds::FeedKey;
     pub(super) use crate::domain::snapshot::LiveState;
+    pub(super) use crate::domain::snapshot::SourceKind;
     pub(super) use crate::domain::verify::{Evidence, VerifyContext};
     pub(super) use crate::runbook::duration::{HumanDuration, earlier, secs_between};
     pub(super) use schemars::JsonSchema;
@@ -38,6 +41,11 @@ pub trait Predicate {
     /// The resources it names: fetched by the AWS watchlist, and warned
     /// about when `[environment]` does not declare them.
     fn watches(&self) -> Vec<Watched<'_>>;
+    /// The panes, by the kind of data each shows, where what it judges is
+    /// seen: by default those of the resources it names.
+    fn shown_in(&self) -> Vec<SourceKind> {
+        self.watches().iter().map(Watched::shown_in).collect()
+    }
     /// Warnings about it, as (field that holds the name, message).
     fn check(&self, env: &Environment) -> Vec<(&'static str, String)> {
         let watched = self.watches();
@@ -62,6 +70,16 @@ pub enum Watched<'a> {
 }
 
 impl Watched<'_> {
+    /// The pane, by the kind of data it shows, that lists it.
+    pub fn shown_in(&self) -> SourceKind {
+        match self {
+            Self::Database(_) => SourceKind::Rds,
+            Self::EcsService(..) => SourceKind::Ecs,
+            Self::BackupVault(_) => SourceKind::Backups,
+            Self::Alarm(_) => SourceKind::Alarms,
+        }
+    }
+
     /// The field naming it and a warning, when `[environment]` does not declare it.
     pub fn undeclared(&self, env: &Environment) -> Option<(&'static str, String)> {
         let (field, declared, what) = match *self {
@@ -182,6 +200,19 @@ impl Verify {
         let doc = toml_edit::ser::to_document(self).ok()?;
         let (key, item) = doc.as_table().iter().next()?;
         Some((key.to_owned(), item.clone().into_value().ok()?))
+    }
+
+    /// The panes, by kind, showing what any predicate in it judges; each once,
+    /// in `SourceKind::ALL` order.
+    pub fn shown_in(&self) -> Vec<SourceKind> {
+        let kinds: Vec<SourceKind> = match self.node() {
+            Node::Leaf(predicate) => predicate.shown_in(),
+            Node::All(parts) | Node::Any(parts) => parts.iter().flat_map(Self::shown_in).collect(),
+        };
+        SourceKind::ALL
+            .into_iter()
+            .filter(|k| kinds.contains(k))
+            .collect()
     }
 
     /// What every predicate in it watches.

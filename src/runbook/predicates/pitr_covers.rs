@@ -40,6 +40,10 @@ impl Predicate for PitrCovers {
     fn watches(&self) -> Vec<Watched<'_>> {
         vec![Watched::Database(&self.instance)]
     }
+    /// The restore window is drawn with the recovery points.
+    fn shown_in(&self) -> Vec<SourceKind> {
+        vec![SourceKind::Backups]
+    }
     fn examples() -> [&'static str; 2] {
         [
             r#"{ instance = "db", before_incident = "5m" }"#,

@@ -70,6 +70,10 @@ impl Predicate for RecoveryPointYoungerThan {
     fn watches(&self) -> Vec<Watched<'_>> {
         self.vault.as_deref().map(Watched::BackupVault).into_iter().collect()
     }
+    /// Any vault's, or none named: the recovery points either way.
+    fn shown_in(&self) -> Vec<SourceKind> {
+        vec![SourceKind::Backups]
+    }
     fn examples() -> [&'static str; 2] {
         [
             r#"{ vault = "vault-a", resource = "db", max_age = "2h" }"#,
