@@ -272,6 +272,17 @@ fn relaunch_on(relaunch: &mut Vec<String>, target: &SourceTarget) {
     *relaunch = kept;
 }
 
+/// A projector wants high contrast whatever theme was asked for.
+fn theme_name(args: &ConsoleArgs) -> &str {
+    if args.presenter {
+        PRESENTER_THEME
+    } else {
+        args.theme.as_deref().unwrap_or("dark")
+    }
+}
+
+pub const PRESENTER_THEME: &str = "high-contrast";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,14 +312,3 @@ mod tests {
         );
     }
 }
-
-/// A projector wants high contrast whatever theme was asked for.
-fn theme_name(args: &ConsoleArgs) -> &str {
-    if args.presenter {
-        PRESENTER_THEME
-    } else {
-        args.theme.as_deref().unwrap_or("dark")
-    }
-}
-
-pub const PRESENTER_THEME: &str = "high-contrast";
