@@ -9,7 +9,7 @@ use std::path::Path;
 pub use model::{Drill, Fault, Inject, When};
 
 use crate::runbook::lines::Lines;
-use crate::runbook::load::{Diagnostic, Severity, diagnostic_at, one_line};
+use crate::runbook::load::{Diagnostic, Severity, diagnostic_at, one_line, read_text};
 use crate::runbook::model::Runbook;
 
 /// The drills shipped with drconsole: one per built-in scenario.
@@ -80,15 +80,7 @@ pub fn looks_like_drill(text: &str) -> bool {
 
 /// Reads a drill file.
 pub fn load(path: &Path) -> Result<Drill, Vec<Diagnostic>> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![diagnostic_at(
-            Severity::Error,
-            &file,
-            (1, 1),
-            format!("cannot read file: {e}"),
-        )]
-    })?;
+    let (text, file) = read_text(path)?;
     parse(&text, &file)
 }
 

@@ -64,6 +64,13 @@ pub type LoadResult = Result<(Runbook, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// Reads and parses a runbook file. An unreadable or non-UTF-8 file is an
 /// error diagnostic, never a panic.
 pub fn load(path: &Path) -> LoadResult {
+    let (text, file) = read_text(path)?;
+    parse(&text, &file)
+}
+
+/// A file's text and its name for diagnostics; an unreadable or non-UTF-8
+/// file is one error diagnostic (runbooks and drills read the same way).
+pub fn read_text(path: &Path) -> Result<(String, String), Vec<Diagnostic>> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         vec![diagnostic_at(
@@ -74,7 +81,7 @@ pub fn load(path: &Path) -> LoadResult {
         )]
     })?;
     match String::from_utf8(bytes) {
-        Ok(text) => parse(&text, &file),
+        Ok(text) => Ok((text, file)),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // The prefix is valid UTF-8 by construction; point at the bad byte.
