@@ -6,7 +6,7 @@ pub mod model;
 
 use std::path::Path;
 
-pub use model::{Drill, Fault, Inject, When};
+pub use model::{Drill, Expect, Fault, Inject, When};
 
 use crate::runbook::lines::Lines;
 use crate::runbook::load::{Diagnostic, Severity, diagnostic_at, one_line, read_text};
@@ -114,6 +114,15 @@ pub fn parse(text: &str, file: &str) -> Result<Drill, Vec<Diagnostic>> {
         runbook: raw.runbook,
         scenario: raw.scenario,
         injects,
+        expect: Expect {
+            rto: raw.expect.rto.map(|d| d.secs()),
+            steps: raw
+                .expect
+                .steps
+                .iter()
+                .map(|due| (due.step.clone(), due.by.secs()))
+                .collect(),
+        },
     })
 }
 
@@ -134,6 +143,14 @@ pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)
         ));
         return found;
     };
+    for (step, _) in &drill.expect.steps {
+        if !scenario.steps.iter().any(|s| &s.id == step) {
+            found.push((
+                Severity::Error,
+                format!("expected step {step:?} is not in scenario {}", scenario.id),
+            ));
+        }
+    }
     let env = &runbook.environment;
     for inject in &drill.injects {
         if let When::AfterStep { step, .. } = &inject.when

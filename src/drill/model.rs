@@ -22,6 +22,36 @@ pub struct DrillFile {
     pub scenario: String,
     #[serde(default, rename = "inject")]
     pub injects: Vec<toml::Spanned<RawInject>>,
+    /// What the drill is scored against.
+    #[serde(default)]
+    pub expect: RawExpect,
+}
+
+/// `[expect]`: the RTO the team aims at in this drill (else the
+/// scenario's), and steps due by a time after the drill's start.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub rto: Option<HumanDuration>,
+    #[serde(default, rename = "step")]
+    pub steps: Vec<StepDue>,
+}
+
+/// A step expected done (confirmed) by `by` after the drill's start.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDue {
+    pub step: String,
+    pub by: HumanDuration,
+}
+
+/// What a drill is scored against, in seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expect {
+    pub rto: Option<u64>,
+    /// (step id, seconds after the start it is due by).
+    pub steps: Vec<(String, u64)>,
 }
 
 /// One inject as written: when, and exactly one thing that happens.
@@ -113,6 +143,7 @@ pub struct Drill {
     pub runbook: Option<String>,
     pub scenario: String,
     pub injects: Vec<Inject>,
+    pub expect: Expect,
 }
 
 impl RawInject {
