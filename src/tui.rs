@@ -125,7 +125,7 @@ pub async fn run(
             Some(update) = polling.updates.recv() => session.dispatch(Action::Source(update)),
             Some(switched) = OptionFuture::from(building.as_mut()), if building.is_some() => {
                 building = None;
-                session.switched(&mut polling, switched, clock);
+                session.switched(&mut polling, switched, clock.clone());
             }
             _ = ticks.tick() => session.dispatch(Action::Tick(clock.now())),
         }

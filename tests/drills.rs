@@ -87,8 +87,8 @@ fn names_a_runbook_lacks_are_errors_or_warnings() {
 fn staged(name: &str, scenario: &str) -> (SimSource, Clock) {
     let runbook = builtin(name).unwrap();
     let clock = Clock::Fixed(common::now());
-    let source =
-        SimSource::new(&runbook.environment, 7, clock).with_drills(drill::builtin_for(name));
+    let source = SimSource::new(&runbook.environment, 7, clock.clone())
+        .with_drills(drill::builtin_for(name));
     source.scenario_began(scenario);
     (source, clock)
 }
@@ -98,7 +98,10 @@ fn instance_failure_shows_the_primary_failed_and_its_alarm_firing_before_any_ste
     let (calm_source, _) = {
         let runbook = builtin("rally").unwrap();
         let clock = Clock::Fixed(common::now());
-        (SimSource::new(&runbook.environment, 7, clock), clock)
+        (
+            SimSource::new(&runbook.environment, 7, clock.clone()),
+            clock,
+        )
     };
     let (source, _) = staged("rally", "instance-failure");
     let now = common::now();

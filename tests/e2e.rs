@@ -366,7 +366,7 @@ async fn choosing_a_held_session_in_the_picker_is_refused_on_screen() {
     let source = std::sync::Arc::new(drconsole::sources::sim::SimSource::new(
         &runbook.environment,
         7,
-        clock,
+        clock.clone(),
     ));
     let origin = Origin {
         source: "simulated".into(),

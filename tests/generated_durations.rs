@@ -427,6 +427,7 @@ fn entry(seq: u64, time: &str, kind: EntryKind, step: Option<&str>) -> Entry {
         evidence: None,
         drill: true,
         runbook_ref: None,
+        drill_detail: None,
     }
 }
 

@@ -556,6 +556,7 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         evidence: None,
         drill: true,
         runbook_ref: None,
+        drill_detail: None,
     };
     let entries = vec![
         entry(1, "02:00:00", EntryKind::IncidentDeclared),

@@ -82,7 +82,7 @@ fn clock() -> Clock {
 
 fn start(source: &Arc<FakeSource>) -> (Poller, Updates, Clock) {
     let clock = clock();
-    let (poller, updates) = Poller::spawn(source.clone(), clock);
+    let (poller, updates) = Poller::spawn(source.clone(), clock.clone());
     (poller, updates, clock)
 }
 

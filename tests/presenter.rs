@@ -43,6 +43,7 @@ fn started(seq: u64, time: Timestamp) -> Entry {
         evidence: None,
         drill: true,
         runbook_ref: None,
+        drill_detail: None,
     }
 }
 

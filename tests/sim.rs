@@ -985,10 +985,10 @@ fn injected_errors_fail_one_kind_until_cleared() {
 #[tokio::test(start_paused = true)]
 async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
     let clock = Clock::sim(start());
-    let source = Arc::new(SimSource::new(&single_region(), SEED, clock));
+    let source = Arc::new(SimSource::new(&single_region(), SEED, clock.clone()));
     assert!(source.is_simulated());
     assert_eq!(source.label(), "simulated");
-    let (poller, mut rx) = Poller::spawn(source.clone(), clock);
+    let (poller, mut rx) = Poller::spawn(source.clone(), clock.clone());
 
     // Updates are latest-wins: read them as they come, as the console does.
     let mut received = read_for(&mut rx, Duration::from_secs(60)).await;

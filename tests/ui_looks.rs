@@ -44,6 +44,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>) -> Entry {
         evidence: None,
         drill: true,
         runbook_ref: None,
+        drill_detail: None,
     }
 }
 

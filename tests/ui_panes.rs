@@ -257,6 +257,7 @@ fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> E
         evidence: None,
         drill: true,
         runbook_ref: None,
+        drill_detail: None,
     }
 }
 

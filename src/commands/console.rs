@@ -150,8 +150,9 @@ fn drills(opened: &Opened, args: &ConsoleArgs) -> Result<Vec<crate::drill::Drill
 async fn console_sim(mut opened: Opened, args: ConsoleArgs) -> Result<ExitCode> {
     let clock = Clock::sim(jiff::Timestamp::now());
     let drills = drills(&opened, &args)?;
-    let source =
-        Arc::new(SimSource::new(&opened.runbook.environment, args.seed, clock).with_drills(drills));
+    let source = Arc::new(
+        SimSource::new(&opened.runbook.environment, args.seed, clock.clone()).with_drills(drills),
+    );
     if let Some(drill) = &args.drill {
         opened
             .relaunch
@@ -218,7 +219,7 @@ async fn console_with(
         mut session,
         updates,
         poller,
-    } = launch(app, source, clock, settings);
+    } = launch(app, source, clock.clone(), settings);
     // A scenario given on the command line is begun by `launch`: a refusal
     // to resume it ends here, before the terminal is taken over.
     if let Some(reason) = session.refused() {

@@ -140,6 +140,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 evidence: None,
                 drill: true,
                 runbook_ref: None,
+                drill_detail: None,
             };
             app.update(Action::Journaled(entry));
         };

@@ -94,13 +94,11 @@ pub struct RawInject {
 }
 
 /// What an inject does to the world.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// The instance shows this status from then on.
-    InstanceStatus {
-        instance: String,
-        status: String,
-    },
+    InstanceStatus { instance: String, status: String },
     /// The replica's lag ramps to `lag` seconds over `over` seconds.
     ReplicaLag {
         replica: String,
@@ -109,14 +107,12 @@ pub enum Fault {
     },
     Alarm {
         alarm: String,
+        #[serde(with = "alarm_state_name")]
         state: AlarmState,
     },
     /// Every task of the service stops soon after starting, for `reason`,
     /// until a new deployment replaces them.
-    CrashLoop {
-        service: String,
-        reason: String,
-    },
+    CrashLoop { service: String, reason: String },
 }
 
 /// When an inject happens.
@@ -245,5 +241,25 @@ fn alarm_state(name: AlarmStateName) -> AlarmState {
         AlarmStateName::Ok => AlarmState::Ok,
         AlarmStateName::Alarm => AlarmState::Alarm,
         AlarmStateName::InsufficientData => AlarmState::InsufficientData,
+    }
+}
+
+/// An alarm state as drill files and journals write it (`ALARM`, `OK`).
+mod alarm_state_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{AlarmState, AlarmStateName, alarm_state};
+
+    pub fn serialize<S: Serializer>(state: &AlarmState, s: S) -> Result<S::Ok, S::Error> {
+        let name = match state {
+            AlarmState::Ok => AlarmStateName::Ok,
+            AlarmState::Alarm => AlarmStateName::Alarm,
+            AlarmState::InsufficientData => AlarmStateName::InsufficientData,
+        };
+        s.serialize_str(name.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AlarmState, D::Error> {
+        AlarmStateName::deserialize(d).map(alarm_state)
     }
 }

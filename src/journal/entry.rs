@@ -25,6 +25,31 @@ pub enum EntryKind {
     SessionPaused,
     /// Every step is confirmed or skipped.
     SessionCompleted,
+    /// A drill's facilitator injected a fault (`drill_detail.fault`).
+    Injected,
+    /// A drill's clock was paused, resumed or sped up (`drill_detail.speed`).
+    ClockChanged,
+    /// A drill's scorecard, at its end (`note` holds it as text).
+    DrillScored,
+}
+
+/// What a drill adds to an entry. In a drill an entry's `time` is drill
+/// time (the simulated world's clock, which the facilitator can pause or
+/// speed up); `wall` is when it happened on the wall clock.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DrillDetail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall: Option<Timestamp>,
+    /// For `session_started` and `session_resumed`: the drill staged (a
+    /// built-in drill's name, or a path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// For `injected`: what was injected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<crate::drill::Fault>,
+    /// For `clock_changed`: the speed from then on, 0 while paused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<u32>,
 }
 
 /// The live evidence at the moment of an entry.
@@ -75,6 +100,8 @@ pub struct Entry {
     /// console was given it, so `log export` can judge against it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runbook_ref: Option<RunbookRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill_detail: Option<DrillDetail>,
 }
 
 /// What the app asks to append; the journal fills in seq, actor, runbook and drill.
@@ -89,6 +116,7 @@ pub struct Draft {
     pub at: Option<Timestamp>,
     pub evidence: Option<EntryEvidence>,
     pub runbook_ref: Option<RunbookRef>,
+    pub drill_detail: Option<DrillDetail>,
 }
 
 impl Draft {
@@ -103,6 +131,7 @@ impl Draft {
             at: None,
             evidence: None,
             runbook_ref: None,
+            drill_detail: None,
         }
     }
 }

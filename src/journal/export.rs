@@ -535,6 +535,9 @@ fn label(kind: EntryKind) -> &'static str {
         EntryKind::Note => "note",
         EntryKind::SessionPaused => "session paused",
         EntryKind::SessionCompleted => "session completed",
+        EntryKind::Injected => "injected",
+        EntryKind::ClockChanged => "drill clock",
+        EntryKind::DrillScored => "drill scored",
     }
 }
 

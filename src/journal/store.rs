@@ -237,6 +237,7 @@ impl Journal {
             evidence: draft.evidence,
             drill: self.meta.drill,
             runbook_ref: draft.runbook_ref,
+            drill_detail: draft.drill_detail,
         };
         // serde_json escapes control characters, so the line holds no raw
         // newline and one line is exactly one entry.

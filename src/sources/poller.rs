@@ -48,7 +48,7 @@ impl Poller {
             let (tx, rx) = watch::channel(None);
             let job = PollJob {
                 source: Arc::clone(&source),
-                clock,
+                clock: clock.clone(),
                 tx,
                 key: key.clone(),
                 timeout,

@@ -66,6 +66,9 @@ fn entry_word(entry: &Entry, t: &Theme) -> (&'static str, Color) {
         EntryKind::Note => ("note", t.fg),
         EntryKind::SessionPaused => ("paused", t.muted),
         EntryKind::SessionCompleted => ("completed", t.ok),
+        EntryKind::Injected => ("injected", t.drill),
+        EntryKind::ClockChanged => ("clock", t.muted),
+        EntryKind::DrillScored => ("scored", t.accent),
     }
 }
 

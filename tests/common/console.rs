@@ -37,7 +37,7 @@ impl Console {
         scenario: &str,
     ) -> Self {
         let clock = Clock::sim("2026-03-14T02:00:00Z".parse().unwrap());
-        let source = Arc::new(SimSource::new(&runbook.environment, 7, clock));
+        let source = Arc::new(SimSource::new(&runbook.environment, 7, clock.clone()));
         let origin = Origin {
             source: "simulated".into(),
             simulated: true,
@@ -53,7 +53,7 @@ impl Console {
             session,
             updates,
             poller,
-        } = launch(app, source, clock, settings);
+        } = launch(app, source, clock.clone(), settings);
         Self {
             session,
             updates,
