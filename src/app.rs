@@ -12,6 +12,7 @@ use crate::domain::rpo::{self, RpoEstimate};
 use crate::domain::snapshot::LiveState;
 use crate::domain::summary::state_lines;
 use crate::domain::verify::{Evidence, Outcome, VerifyContext, evaluate};
+use crate::drill::{DrillAction, DrillChange, DrillStatus};
 use crate::journal::entry::{Draft, Entry, EntryEvidence, EntryKind};
 use crate::keys::{BINDINGS, Command, Keymap};
 use crate::palette::{self, PaletteState};
@@ -170,12 +171,14 @@ pub enum Effect {
     Append(Draft),
     /// The operator ran this step's commands (started or confirmed it): a
     /// simulated world reacts, a real one is only watched.
-    StepRun(Step),
+    StepRun(Step, Timestamp),
     Refresh,
     /// Write these bytes to the terminal: an OSC 52 clipboard request.
     Terminal(String),
     /// Export the session as Markdown next to its journal.
     Export,
+    /// A facilitator's action on the drill (pause, speed, inject).
+    Drill(DrillAction),
     /// Build a live source for this profile and region; the result comes
     /// back as `Action::SourceSwitched`.
     SwitchSource(SourceTarget),
@@ -235,8 +238,8 @@ pub struct App {
     switching: Option<usize>,
     /// The keys in effect (the config file's remaps over the table).
     keymap: Keymap,
-    /// The title of the drill the simulated world is staging, if any.
-    drill: Option<String>,
+    /// The drill the simulated world is staging, if any.
+    drill: Option<DrillStatus>,
     /// The AWS profile the live source reads (`None`: the default chain).
     profile: Option<String>,
     /// What `:profile` completes: the shared files' profiles.
@@ -251,10 +254,25 @@ pub struct App {
 }
 
 impl App {
-    /// The drill being staged (its title), shown in the header.
-    pub fn set_drill(&mut self, title: Option<String>) {
-        self.drill = title;
+    /// The drill being staged, shown in the header.
+    pub fn set_drill(&mut self, drill: Option<DrillStatus>) {
+        self.drill = drill;
         self.dirty = true;
+    }
+
+    /// The facilitator changed the drill: the header shows the new speed,
+    /// the footer what happened.
+    pub fn drill_changed(&mut self, change: &DrillChange) {
+        if let (Some(drill), Some(speed)) = (self.drill.as_mut(), change.speed) {
+            drill.speed = speed;
+        }
+        self.message = Some(change.text.clone());
+        self.dirty = true;
+    }
+
+    /// The drill being staged, if any.
+    pub fn drill(&self) -> Option<&DrillStatus> {
+        self.drill.as_ref()
     }
 
     /// Takes the keys in effect (the config file's remaps).
@@ -468,7 +486,7 @@ impl App {
             theme: self.theme.as_ref().map(|(_, t)| t),
             header: HeaderView {
                 origin: &self.origin,
-                drill: self.drill.as_deref(),
+                drill: self.drill.as_ref(),
                 runbook: &self.runbook.name,
                 scenario: scenario.map(|s| s.title.as_str()),
                 primary_region: &regions.primary,
@@ -948,7 +966,16 @@ impl App {
             // They take an argument: the palette runs them (see `run_palette`).
             Command::Scenario | Command::Step | Command::Theme => {}
             Command::Export => return vec![Effect::Export],
-            Command::Profile | Command::Region => {}
+            Command::Profile | Command::Region | Command::Speed | Command::Inject => {}
+            Command::Pause => return self.drill_action(DrillAction::TogglePause),
+            Command::Faster => return self.drill_action(DrillAction::Faster),
+            Command::Slower => return self.drill_action(DrillAction::Slower),
+            Command::InjectKey => {
+                self.mode = Mode::Palette(PaletteState {
+                    text: "inject ".into(),
+                    ..PaletteState::default()
+                })
+            }
             // A completed session is already journaled as such: nothing to ask or write.
             Command::Quit if self.is_complete() => return vec![Effect::Exit],
             Command::Quit if self.remaining() > 0 => self.mode = Mode::ConfirmQuit,
@@ -1036,6 +1063,18 @@ impl App {
         Vec::new()
     }
 
+    /// A facilitator's action, when a drill is staged.
+    fn drill_action(&mut self, action: DrillAction) -> Vec<Effect> {
+        if self.drill.is_none() {
+            self.message = Some(
+                "no drill is staged: pause, speed and inject are for drills (demo, run --sim)"
+                    .into(),
+            );
+            return Vec::new();
+        }
+        vec![Effect::Drill(action)]
+    }
+
     /// Runs a palette command, or says why it cannot run (shown in the palette).
     fn run_palette(&mut self, command: Command, arg: &str) -> Result<Vec<Effect>, String> {
         let none = |what: &str| format!("no {what} matches {arg:?}");
@@ -1069,6 +1108,23 @@ impl App {
                 self.theme = Some((name, Theme::from_toml(text, name)?));
                 self.message = Some(format!("theme {name}"));
                 Ok(Vec::new())
+            }
+            Command::Speed => {
+                let speed = arg
+                    .trim()
+                    .trim_end_matches(['x', '×'])
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|s| (1..=crate::clock::MAX_SPEED).contains(s))
+                    .ok_or_else(|| {
+                        format!("a speed is 1 to {}: {arg:?}", crate::clock::MAX_SPEED)
+                    })?;
+                Ok(self.drill_action(DrillAction::Speed(speed)))
+            }
+            Command::Inject => {
+                let names = self.arguments(command);
+                let index = palette::best(arg, &names).ok_or_else(|| none("inject"))?;
+                Ok(self.drill_action(DrillAction::Inject(names[index].clone())))
             }
             Command::Profile => {
                 // Exactly as typed: a near miss is refused, never guessed.
@@ -1110,6 +1166,11 @@ impl App {
                 .map(|(i, s)| format!("{} {}", i + 1, s.title))
                 .collect(),
             Command::Theme => BUILTIN_THEMES.iter().map(|(n, _)| n.to_string()).collect(),
+            Command::Inject => self
+                .drill
+                .as_ref()
+                .map(|d| d.injects.clone())
+                .unwrap_or_default(),
             // The simulated environment has neither to offer.
             Command::Profile | Command::Region if self.origin.simulated => Vec::new(),
             Command::Profile => self.profiles.clone(),
@@ -1397,7 +1458,7 @@ impl App {
             EntryKind::StepStarted => {
                 if let Some(i) = index {
                     self.started[i] = Some(entry.time);
-                    effects.push(Effect::StepRun(self.steps()[i].clone()));
+                    effects.push(Effect::StepRun(self.steps()[i].clone(), entry.time));
                 }
             }
             EntryKind::Confirmed => {
@@ -1411,7 +1472,7 @@ impl App {
                     };
                     // A step confirmed without being started ran just now.
                     if self.started[i].is_none() {
-                        effects.push(Effect::StepRun(self.steps()[i].clone()));
+                        effects.push(Effect::StepRun(self.steps()[i].clone(), entry.time));
                     }
                     if fresh {
                         self.select_next_pending(i);

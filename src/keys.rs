@@ -27,6 +27,13 @@ pub enum Command {
     Filter,
     /// Copy the selected step's commands to the clipboard.
     Copy,
+    /// A drill's facilitator: pause or resume the world's clock.
+    Pause,
+    /// A drill's facilitator: one speed faster or slower.
+    Faster,
+    Slower,
+    /// A drill's facilitator: open the palette at `inject `.
+    InjectKey,
     // Palette-only commands: they take an argument, so no key runs them.
     Scenario,
     Step,
@@ -34,6 +41,8 @@ pub enum Command {
     Export,
     Profile,
     Region,
+    Speed,
+    Inject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,6 +323,66 @@ pub const BINDINGS: &[Binding] = &[
         palette: true,
         args: "<name>",
         help: "Switch the primary AWS region, as --region does (journaled)",
+    },
+    Binding {
+        keys: &[ch('p')],
+        command: Command::Pause,
+        hint: "",
+        rank: 0,
+        name: "pause",
+        palette: true,
+        args: "",
+        help: "Drill: pause the world's clock, or resume it (journaled)",
+    },
+    Binding {
+        keys: &[ch('+')],
+        command: Command::Faster,
+        hint: "",
+        rank: 0,
+        name: "faster",
+        palette: false,
+        args: "",
+        help: "Drill: run the world faster (1× 2× 5× 10× 30× 60×)",
+    },
+    Binding {
+        keys: &[ch('-')],
+        command: Command::Slower,
+        hint: "",
+        rank: 0,
+        name: "slower",
+        palette: false,
+        args: "",
+        help: "Drill: run the world slower",
+    },
+    Binding {
+        keys: &[],
+        command: Command::Speed,
+        hint: "",
+        rank: 0,
+        name: "speed",
+        palette: true,
+        args: "<1-60>",
+        help: "Drill: run the world at this speed",
+    },
+    Binding {
+        keys: &[ch('i')],
+        command: Command::InjectKey,
+        hint: "",
+        rank: 0,
+        name: "inject-key",
+        palette: false,
+        args: "",
+        help: "Drill: choose an inject to throw in now",
+    },
+    Binding {
+        keys: &[],
+        command: Command::Inject,
+        hint: "",
+        rank: 0,
+        name: "inject",
+        palette: true,
+        args: "<name>",
+        help: "Drill: throw in one of the drill's injects, or a stock one (lag-spike, alarm, crash-loop), now",
     },
 ];
 
@@ -641,6 +710,12 @@ mod tests {
             Command::Palette,
             Command::Filter,
             Command::Copy,
+            Command::Pause,
+            Command::Faster,
+            Command::Slower,
+            Command::InjectKey,
+            Command::Speed,
+            Command::Inject,
             Command::Scenario,
             Command::Step,
             Command::Theme,

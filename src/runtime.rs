@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
-use crate::journal::entry::{Draft, EntryKind};
+use crate::drill::DrillAction;
+use crate::journal::entry::{Draft, DrillDetail, EntryKind};
 use crate::journal::export;
 use crate::journal::store::{Journal, SessionMeta};
 use crate::runbook::reference::RunbookRef;
@@ -171,8 +172,8 @@ impl Session {
             let next = match effect {
                 Effect::Begin { scenario } => self.begin(&scenario),
                 Effect::Append(draft) => self.append(draft),
-                Effect::StepRun(step) => {
-                    self.source.step_run(&step);
+                Effect::StepRun(step, at) => {
+                    self.source.step_run(&step, at);
                     Vec::new()
                 }
                 Effect::Refresh => {
@@ -187,6 +188,7 @@ impl Session {
                     }
                     Vec::new()
                 }
+                Effect::Drill(action) => self.drill(&action),
                 Effect::Export => {
                     self.export();
                     Vec::new()
@@ -242,6 +244,11 @@ impl Session {
                 Ok(Some((journal, read))) => {
                     self.warnings.extend(read.warnings);
                     self.journal = Some(journal);
+                    // The world as it stood: before the steps replay into it,
+                    // and the console's clock where the journal stopped.
+                    if let Some(at) = self.source.drill_resume(scenario, &read.entries) {
+                        self.app.update(Action::Tick(at));
+                    }
                     effects.extend(self.app.update(Action::Replayed(read.entries)));
                     kind = EntryKind::SessionResumed;
                 }
@@ -270,11 +277,19 @@ impl Session {
                 }
             }
         }
-        // A simulated world stages the scenario's drill from now on.
-        self.source.scenario_began(scenario);
-        self.app.set_drill(self.source.drill_title(scenario));
+        // A simulated world stages the scenario's drill from now on (a
+        // resumed one was rebuilt from its journal above).
+        if kind == EntryKind::SessionStarted {
+            self.source.scenario_began(scenario);
+        }
+        let status = self.source.drill_status(scenario);
         let mut draft = Draft::new(self.app.now(), kind);
         draft.scenario = Some(scenario.to_string());
+        draft.drill_detail = status.as_ref().map(|s| DrillDetail {
+            name: Some(s.name.clone()),
+            ..DrillDetail::default()
+        });
+        self.app.set_drill(status);
         draft.runbook_ref = self.settings.runbook_ref.clone();
         // Opening the console declares the incident: record what it sees.
         draft.evidence = Some(self.app.live_evidence());
@@ -306,7 +321,40 @@ impl Session {
         self.app.show_message(message);
     }
 
-    fn append(&mut self, draft: Draft) -> Vec<Effect> {
+    /// A facilitator's action: the source carries it out, the journal
+    /// records it (drill and wall time), the header follows.
+    fn drill(&mut self, action: &DrillAction) -> Vec<Effect> {
+        match self.source.drill_control(action) {
+            Ok(change) => {
+                self.app.drill_changed(&change);
+                let kind = match change.fault {
+                    Some(_) => EntryKind::Injected,
+                    None => EntryKind::ClockChanged,
+                };
+                let mut draft = self.app.draft(kind);
+                draft.note = Some(change.text);
+                draft.drill_detail = Some(DrillDetail {
+                    fault: change.fault,
+                    speed: change.speed,
+                    ..DrillDetail::default()
+                });
+                self.append(draft)
+            }
+            Err(why) => {
+                self.app.show_message(why);
+                Vec::new()
+            }
+        }
+    }
+
+    fn append(&mut self, mut draft: Draft) -> Vec<Effect> {
+        // Simulated time can be paused or sped up: keep the wall clock too.
+        if self.source.is_simulated() {
+            draft
+                .drill_detail
+                .get_or_insert_with(DrillDetail::default)
+                .wall = Some(jiff::Timestamp::now());
+        }
         let Some(journal) = self.journal.as_mut() else {
             return self
                 .app

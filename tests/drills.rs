@@ -202,7 +202,7 @@ fn an_inject_waiting_for_a_step_happens_when_the_step_runs() {
         .find(|s| s.id == "redeploy")
         .unwrap()
         .clone();
-    source.step_run(&redeploy);
+    source.step_run(&redeploy, common::now());
     assert_eq!(state(&source), AlarmState::Ok);
 }
 
@@ -211,4 +211,178 @@ proptest! {
     fn parsing_any_text_never_panics(text in "(title|scenario|\\[\\[inject\\]\\]|at|after_step|instance|status|lag|over|=|\"|[a-z0-9 ]|\n){0,60}") {
         let _ = drill::parse(&text, "d.toml");
     }
+}
+
+// ------------------------------------------------ the facilitator and resume
+
+use common::console::Console;
+use crossterm::event::KeyCode;
+use drconsole::journal::entry::EntryKind;
+use drconsole::journal::store;
+use std::time::Duration;
+
+fn rally_drill(dir: &std::path::Path, resume: bool) -> Console {
+    Console::open_staged(
+        dir,
+        resume,
+        drconsole::runbook::builtin::rally(),
+        "instance-failure",
+        drill::builtin_for("rally"),
+    )
+}
+
+fn palette(console: &mut Console, line: &str) {
+    console.press(KeyCode::Char(':'));
+    console.type_text(line);
+    console.press(KeyCode::Enter);
+}
+
+fn entries(console: &Console) -> Vec<drconsole::journal::entry::Entry> {
+    store::read(&console.session.journal_path().unwrap())
+        .unwrap()
+        .entries
+}
+
+fn status_of(console: &Console, id: &str) -> Option<String> {
+    let live = console.app().live();
+    live.rds
+        .data
+        .as_ref()
+        .and_then(|rds| rds.instances.iter().find(|i| i.id == id))
+        .map(|i| i.status.clone())
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_facilitator_pauses_speeds_up_and_injects_and_the_journal_keeps_both_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = rally_drill(dir.path(), false);
+    console.run_for(Duration::from_secs(5)).await;
+    assert_eq!(console.app().drill().map(|d| d.speed), Some(1));
+    assert_eq!(
+        status_of(&console, "rally-prod-db").as_deref(),
+        Some("failed")
+    );
+
+    palette(&mut console, "speed 10");
+    assert_eq!(console.app().drill().map(|d| d.speed), Some(10));
+    let before = console.clock.now();
+    console.run_for(Duration::from_secs(3)).await;
+    assert_eq!(
+        console.clock.now().duration_since(before),
+        jiff::SignedDuration::from_secs(30),
+        "3 s at 10× is 30 s of drill time"
+    );
+
+    console.press(KeyCode::Char('p'));
+    assert_eq!(console.app().drill().map(|d| d.speed), Some(0));
+    let paused_at = console.clock.now();
+    console.run_for(Duration::from_secs(20)).await;
+    assert_eq!(
+        console.clock.now(),
+        paused_at,
+        "a paused drill's clock stands still"
+    );
+    console.press(KeyCode::Char('p'));
+    console.press(KeyCode::Char('+'));
+    assert_eq!(console.app().drill().map(|d| d.speed), Some(2));
+
+    palette(&mut console, "inject crash-loop");
+    console.run_for(Duration::from_secs(5)).await;
+    let ecs = console.app().live().ecs.data.clone().unwrap();
+    assert_eq!(ecs.services[0].running, 0, "the injected crash loop shows");
+
+    let journal = entries(&console);
+    let clock: Vec<Option<u32>> = journal
+        .iter()
+        .filter(|e| e.kind == EntryKind::ClockChanged)
+        .map(|e| e.drill_detail.as_ref().and_then(|d| d.speed))
+        .collect();
+    assert_eq!(clock, vec![Some(10), Some(0), Some(1), Some(2)]);
+    let injected: Vec<_> = journal
+        .iter()
+        .filter(|e| e.kind == EntryKind::Injected)
+        .collect();
+    assert_eq!(injected.len(), 1);
+    assert!(matches!(
+        injected[0]
+            .drill_detail
+            .as_ref()
+            .and_then(|d| d.fault.as_ref()),
+        Some(drill::Fault::CrashLoop { .. })
+    ));
+    // Every entry of a drill has its wall time beside its drill time.
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.drill_detail.as_ref().is_some_and(|d| d.wall.is_some()))
+    );
+    let started = &journal[0];
+    assert_eq!(
+        started
+            .drill_detail
+            .as_ref()
+            .and_then(|d| d.name.as_deref()),
+        Some("rally-instance-failure")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn injecting_outside_a_drill_or_by_an_unknown_name_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut calm = Console::open(dir.path(), false);
+    calm.press(KeyCode::Char('p'));
+    assert!(
+        calm.app()
+            .message()
+            .is_some_and(|m| m.contains("no drill is staged"))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = rally_drill(dir.path(), false);
+    palette(&mut console, "speed 99");
+    assert_eq!(console.app().drill().map(|d| d.speed), Some(1), "refused");
+    assert!(
+        entries(&console)
+            .iter()
+            .all(|e| e.kind != EntryKind::ClockChanged)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resumed_drill_continues_its_world_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = rally_drill(dir.path(), false);
+    console.run_for(Duration::from_secs(2)).await;
+    palette(&mut console, "speed 60");
+    // Start the point-in-time restore, then let the drill run until the
+    // restored instance is up.
+    palette(&mut console, "step 2");
+    console.press(KeyCode::Char('x'));
+    console.run_for(Duration::from_secs(120)).await;
+    assert_eq!(
+        status_of(&console, "rally-prod-db-restore").as_deref(),
+        Some("available")
+    );
+    palette(&mut console, "inject alarm");
+    console.press(KeyCode::Char('q'));
+    console.press(KeyCode::Char('y'));
+    let stopped_at = console.clock.now();
+    drop(console);
+
+    let mut resumed = rally_drill(dir.path(), true);
+    assert_eq!(
+        resumed.clock.now(),
+        stopped_at,
+        "drill time continues from the journal's last entry, not from the start"
+    );
+    assert_eq!(resumed.app().drill().map(|d| d.speed), Some(60));
+    resumed.run_for(Duration::from_secs(1)).await;
+    assert_eq!(
+        status_of(&resumed, "rally-prod-db-restore").as_deref(),
+        Some("available"),
+        "the restore is not started over"
+    );
+    assert_eq!(
+        status_of(&resumed, "rally-prod-db").as_deref(),
+        Some("failed")
+    );
 }

@@ -992,7 +992,7 @@ async fn polled_sim_source_follows_the_sim_clock_and_reacts() {
 
     // Updates are latest-wins: read them as they come, as the console does.
     let mut received = read_for(&mut rx, Duration::from_secs(60)).await;
-    source.step_run(&step(&[RESTORE]));
+    source.step_run(&step(&[RESTORE]), clock.now());
     received.extend(read_for(&mut rx, Duration::from_secs(20 * 60)).await);
 
     let mut statuses = Vec::new();

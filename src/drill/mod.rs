@@ -113,6 +113,7 @@ pub fn parse(text: &str, file: &str) -> Result<Drill, Vec<Diagnostic>> {
         description: raw.description,
         runbook: raw.runbook,
         scenario: raw.scenario,
+        reference: file.to_string(),
         injects,
         expect: Expect {
             rto: raw.expect.rto.map(|d| d.secs()),
@@ -183,4 +184,104 @@ pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)
         }
     }
     found
+}
+
+/// What the facilitator asks of a drill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DrillAction {
+    /// Pause the world's clock, or resume it when paused.
+    TogglePause,
+    /// Run at this speed (1× to `clock::MAX_SPEED`).
+    Speed(u32),
+    /// One step faster or slower along `SPEEDS`.
+    Faster,
+    Slower,
+    /// Inject one of the drill's named injects, or a stock one, now.
+    Inject(String),
+}
+
+/// The speeds `+` and `-` step through.
+pub const SPEEDS: &[u32] = &[1, 2, 5, 10, 30, 60];
+
+/// What a drill action did: the clock's speed after it (0: paused), or
+/// the fault injected, and a line for the footer and the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillChange {
+    pub speed: Option<u32>,
+    pub fault: Option<Fault>,
+    pub text: String,
+}
+
+/// What the header and the palette show of the drill being staged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillStatus {
+    /// How the journal finds it again: a built-in drill's name, or a path.
+    pub name: String,
+    pub title: String,
+    /// Drill seconds per second; 0 while paused.
+    pub speed: u32,
+    /// What `:inject` completes: the drill's named injects, then the stock ones.
+    pub injects: Vec<String>,
+}
+
+/// Injects any drill can throw in, made from the runbook's environment:
+/// a lag spike on the first replica, the first alarm firing, the first
+/// service crash-looping. Those the environment has nothing for are left out.
+pub fn stock_injects(env: &crate::runbook::model::Environment) -> Vec<(String, Fault)> {
+    use crate::domain::snapshot::AlarmState;
+    use crate::runbook::model::RdsRole;
+    let mut stock = Vec::new();
+    if let Some(replica) = env.rds.iter().find(|r| r.role == RdsRole::Replica) {
+        stock.push((
+            "lag-spike".to_string(),
+            Fault::ReplicaLag {
+                replica: replica.id.clone(),
+                lag: 600,
+                over: 60,
+            },
+        ));
+    }
+    if let Some(alarm) = env.alarms.names.first() {
+        stock.push((
+            "alarm".to_string(),
+            Fault::Alarm {
+                alarm: alarm.clone(),
+                state: AlarmState::Alarm,
+            },
+        ));
+    }
+    if let Some(service) = env.ecs.first() {
+        stock.push((
+            "crash-loop".to_string(),
+            Fault::CrashLoop {
+                service: service.service.clone(),
+                reason: "Essential container in task exited (exit code 137: OutOfMemoryError)"
+                    .to_string(),
+            },
+        ));
+    }
+    stock
+}
+
+/// The drill's injects the facilitator can name: those with a `name`.
+pub fn named_injects(drill: &Drill) -> Vec<(String, Fault)> {
+    drill
+        .injects
+        .iter()
+        .filter_map(|i| i.name.clone().map(|name| (name, i.fault.clone())))
+        .collect()
+}
+
+/// A fault as the journal and the footer say it.
+pub fn describe(fault: &Fault) -> String {
+    match fault {
+        Fault::InstanceStatus { instance, status } => format!("{instance} goes {status}"),
+        Fault::ReplicaLag { replica, lag, over } => {
+            format!("{replica}'s lag climbs to {lag}s over {over}s")
+        }
+        Fault::Alarm { alarm, state } => format!("{alarm} goes {}", state.as_str()),
+        Fault::CrashLoop { service, reason } => {
+            format!("{service} crash-loops: {reason}")
+        }
+    }
 }

@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use crate::domain::snapshot::AlarmState;
 use crate::runbook::duration::HumanDuration;
-use crate::runbook::model::AlarmStateName;
 
 /// The file: which scenario it stages, and the injects that stage it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -85,7 +84,7 @@ pub struct RawInject {
     #[serde(default)]
     pub alarm: Option<String>,
     #[serde(default)]
-    pub state: Option<AlarmStateName>,
+    pub state: Option<AlarmState>,
     #[serde(default)]
     pub service: Option<String>,
     /// Why each task stops while the service crash-loops.
@@ -98,7 +97,10 @@ pub struct RawInject {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// The instance shows this status from then on.
-    InstanceStatus { instance: String, status: String },
+    InstanceStatus {
+        instance: String,
+        status: String,
+    },
     /// The replica's lag ramps to `lag` seconds over `over` seconds.
     ReplicaLag {
         replica: String,
@@ -107,12 +109,14 @@ pub enum Fault {
     },
     Alarm {
         alarm: String,
-        #[serde(with = "alarm_state_name")]
         state: AlarmState,
     },
     /// Every task of the service stops soon after starting, for `reason`,
     /// until a new deployment replaces them.
-    CrashLoop { service: String, reason: String },
+    CrashLoop {
+        service: String,
+        reason: String,
+    },
 }
 
 /// When an inject happens.
@@ -138,6 +142,8 @@ pub struct Drill {
     pub description: Option<String>,
     pub runbook: Option<String>,
     pub scenario: String,
+    /// Where it came from: a built-in drill's name, or its file's path.
+    pub reference: String,
     pub injects: Vec<Inject>,
     pub expect: Expect,
 }
@@ -177,7 +183,7 @@ impl RawInject {
             let state = self.state.ok_or("`alarm` needs a `state` (OK, ALARM)")?;
             faults.push(Fault::Alarm {
                 alarm: alarm.clone(),
-                state: alarm_state(state),
+                state,
             });
         }
         if let Some(service) = &self.service {
@@ -233,33 +239,5 @@ impl RawInject {
             ),
             (Some(_), Some(_)) => Err("one inject does one thing; split it in two".into()),
         }
-    }
-}
-
-fn alarm_state(name: AlarmStateName) -> AlarmState {
-    match name {
-        AlarmStateName::Ok => AlarmState::Ok,
-        AlarmStateName::Alarm => AlarmState::Alarm,
-        AlarmStateName::InsufficientData => AlarmState::InsufficientData,
-    }
-}
-
-/// An alarm state as drill files and journals write it (`ALARM`, `OK`).
-mod alarm_state_name {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use super::{AlarmState, AlarmStateName, alarm_state};
-
-    pub fn serialize<S: Serializer>(state: &AlarmState, s: S) -> Result<S::Ok, S::Error> {
-        let name = match state {
-            AlarmState::Ok => AlarmStateName::Ok,
-            AlarmState::Alarm => AlarmStateName::Alarm,
-            AlarmState::InsufficientData => AlarmStateName::InsufficientData,
-        };
-        s.serialize_str(name.as_str())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AlarmState, D::Error> {
-        AlarmStateName::deserialize(d).map(alarm_state)
     }
 }

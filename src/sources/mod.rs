@@ -130,14 +130,39 @@ pub trait Source: Send + Sync + 'static {
     /// The operator ran a step's commands (started or confirmed it). A
     /// simulated world reacts (starts a restore, promotes a replica); a
     /// real one is only watched.
-    fn step_run(&self, _step: &Step) {}
+    /// `at` is when it ran: a resumed drill replays its steps at their
+    /// journaled times.
+    fn step_run(&self, _step: &Step, _at: jiff::Timestamp) {}
 
     /// A scenario's session began (or resumed): a simulated world stages
     /// the scenario's drill, if it has one; a real one has nothing to do.
     fn scenario_began(&self, _scenario: &str) {}
 
-    /// The title of the drill staged for a scenario, if any.
-    fn drill_title(&self, _scenario: &str) -> Option<String> {
+    /// The drill staged for a scenario, if any, as the header shows it.
+    fn drill_status(&self, _scenario: &str) -> Option<crate::drill::DrillStatus> {
+        None
+    }
+
+    /// A facilitator's action on the drill being played.
+    fn drill_control(
+        &self,
+        _action: &crate::drill::DrillAction,
+    ) -> Result<crate::drill::DrillChange, String> {
+        Err(
+            "only a drill (the simulated environment) can be paused, sped up or injected into"
+                .into(),
+        )
+    }
+
+    /// A resumed session of the scenario: a simulated world is rebuilt from
+    /// its journal (its start, the facilitator's injects, the clock where it
+    /// stopped) before its steps are replayed through `step_run`.
+    /// Returns the drill time it resumes at.
+    fn drill_resume(
+        &self,
+        _scenario: &str,
+        _entries: &[crate::journal::entry::Entry],
+    ) -> Option<jiff::Timestamp> {
         None
     }
 }

@@ -19,10 +19,11 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     let mut top = vec![Span::styled(" drconsole", t.title()), sep()];
     // The drill tag comes first so that no screen is too narrow to show it.
     if view.origin.simulated {
-        let tag = if view.drill.is_some() {
-            " DRILL "
-        } else {
-            " SIMULATED "
+        let tag = match view.drill {
+            None => " SIMULATED ".to_string(),
+            Some(d) if d.speed == 0 => " DRILL ⏸ PAUSED ".to_string(),
+            Some(d) if d.speed == 1 => " DRILL ".to_string(),
+            Some(d) => format!(" DRILL {}× ", d.speed),
         };
         top.push(Span::styled(
             tag,

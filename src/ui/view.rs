@@ -44,7 +44,7 @@ pub struct FrameView<'a> {
 pub struct HeaderView<'a> {
     pub origin: &'a Origin,
     /// The drill the simulated world stages, if any: the tag says DRILL.
-    pub drill: Option<&'a str>,
+    pub drill: Option<&'a crate::drill::DrillStatus>,
     pub runbook: &'a str,
     pub scenario: Option<&'a str>,
     pub primary_region: &'a str,

@@ -9,7 +9,8 @@ use futures::future::{BoxFuture, FutureExt};
 use super::{Payload, Source};
 use crate::clock::Clock;
 use crate::domain::snapshot::{SourceError, SourceKind};
-use crate::drill::{Drill, When};
+use crate::drill::{Drill, DrillAction, DrillChange, DrillStatus};
+use crate::journal::entry::Entry;
 use crate::runbook::model::{Environment, Step};
 
 mod alarms;
@@ -18,12 +19,13 @@ mod clusters;
 mod ecs;
 mod noise;
 mod rds;
+mod staging;
 pub mod world;
 
 pub use world::{Reaction, SimWorld, Timed};
 
 /// `secs` after `at` (saturating at the end of time).
-fn later(at: jiff::Timestamp, secs: u64) -> jiff::Timestamp {
+pub(crate) fn later(at: jiff::Timestamp, secs: u64) -> jiff::Timestamp {
     let secs = i64::try_from(secs).unwrap_or(i64::MAX);
     at.checked_add(jiff::SignedDuration::from_secs(secs))
         .unwrap_or(jiff::Timestamp::MAX)
@@ -33,9 +35,9 @@ fn later(at: jiff::Timestamp, secs: u64) -> jiff::Timestamp {
 #[derive(Debug)]
 pub struct SimSource {
     world: Mutex<SimWorld>,
-    clock: Clock,
+    pub(super) clock: Clock,
     /// The drills it may stage, one per scenario they name.
-    drills: Vec<Drill>,
+    pub(super) drills: Vec<Drill>,
     /// The drill being played: its injects that wait for a step.
     playing: Mutex<Option<Drill>>,
 }
@@ -69,7 +71,7 @@ impl SimSource {
         self.drills.iter().find(|d| d.scenario == scenario)
     }
 
-    fn playing(&self) -> MutexGuard<'_, Option<Drill>> {
+    pub(super) fn playing(&self) -> MutexGuard<'_, Option<Drill>> {
         self.playing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -117,40 +119,26 @@ impl Source for SimSource {
         }
     }
 
-    fn step_run(&self, step: &Step) {
-        self.confirm(step);
-        let now = self.clock.now();
-        let playing = self.playing().clone();
-        let Some(drill) = playing else {
-            return;
-        };
-        let mut world = self.world();
-        for inject in &drill.injects {
-            if let When::AfterStep { step: id, delay } = &inject.when
-                && *id == step.id
-            {
-                world.inject(&inject.fault, later(now, *delay));
-            }
-        }
+    fn step_run(&self, step: &Step, at: jiff::Timestamp) {
+        self.world().confirm(step, at);
+        staging::after_step(self, step, at);
     }
 
-    fn drill_title(&self, scenario: &str) -> Option<String> {
-        self.drill_for(scenario).map(|d| d.title.clone())
+    fn drill_status(&self, scenario: &str) -> Option<DrillStatus> {
+        staging::status(self, scenario)
+    }
+
+    fn drill_control(&self, action: &DrillAction) -> Result<DrillChange, String> {
+        staging::control(self, action)
+    }
+
+    fn drill_resume(&self, scenario: &str, entries: &[Entry]) -> Option<jiff::Timestamp> {
+        staging::resume(self, scenario, entries)
     }
 
     /// The scenario's drill, if there is one, begins now: its timed
     /// injects are laid in the world at their offsets from now.
     fn scenario_began(&self, scenario: &str) {
-        let drill = self.drill_for(scenario).cloned();
-        let now = self.clock.now();
-        if let Some(drill) = &drill {
-            let mut world = self.world();
-            for inject in &drill.injects {
-                if let When::At(offset) = inject.when {
-                    world.inject(&inject.fault, later(now, offset));
-                }
-            }
-        }
-        *self.playing() = drill;
+        staging::begin(self, scenario, self.clock.now());
     }
 }

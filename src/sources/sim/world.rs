@@ -237,6 +237,18 @@ impl SimWorld {
         );
     }
 
+    /// The same environment and seed begun afresh at `start`: nothing
+    /// reacted or injected yet (a resumed drill lays its journal back in).
+    pub fn restart(&mut self, start: Timestamp) {
+        self.start = start;
+        self.reactions.clear();
+        self.lag_overrides.clear();
+        self.alarm_overrides.clear();
+        self.status_overrides.clear();
+        self.crash_loops.clear();
+        self.errors.clear();
+    }
+
     /// A drill's fault, from `at` on.
     pub fn inject(&mut self, fault: &Fault, at: Timestamp) {
         match fault {
