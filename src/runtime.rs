@@ -327,6 +327,12 @@ impl Session {
         match self.source.drill_control(action) {
             Ok(change) => {
                 self.app.drill_changed(&change);
+                // A new speed polls at a new pace: start it now.
+                if change.speed.is_some()
+                    && let Some(refresh) = &self.refresh
+                {
+                    refresh();
+                }
                 let kind = match change.fault {
                     Some(_) => EntryKind::Injected,
                     None => EntryKind::ClockChanged,

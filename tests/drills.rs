@@ -386,3 +386,35 @@ async fn a_resumed_drill_continues_its_world_where_it_stopped() {
         Some("failed")
     );
 }
+
+#[test]
+fn a_failed_primary_stops_growing_its_restore_window() {
+    let (source, _) = staged("rally", "instance-failure");
+    let world = source.world();
+    let latest = |mins: i64| {
+        let t = common::now()
+            .checked_add(jiff::SignedDuration::from_mins(mins))
+            .unwrap();
+        world
+            .rds_at(t)
+            .instances
+            .into_iter()
+            .find(|i| i.id == "rally-prod-db")
+            .and_then(|i| i.latest_restorable)
+    };
+    assert!(latest(0).is_some());
+    assert_eq!(latest(90), latest(0), "nothing written after it failed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sped_up_drill_polls_more_often() {
+    let runbook = builtin("rally").unwrap();
+    let clock = Clock::sim(common::now());
+    let source = SimSource::new(&runbook.environment, 7, clock.clone());
+    let kind = drconsole::domain::snapshot::SourceKind::Rds;
+    assert_eq!(source.interval(kind), Duration::from_secs(2));
+    clock.drill().unwrap().set_speed(2);
+    assert_eq!(source.interval(kind), Duration::from_secs(1));
+    clock.drill().unwrap().set_speed(60);
+    assert_eq!(source.interval(kind), Duration::from_millis(250));
+}

@@ -153,8 +153,9 @@ struct PollJob {
 
 impl PollJob {
     async fn run(self) {
-        let interval = self.source.feed_interval(&self.key);
         loop {
+            // Asked each round: a drill sped up polls more often.
+            let interval = self.source.feed_interval(&self.key);
             let result = fetch_within(&*self.source, &self.key, self.timeout).await;
             let at = self.clock.now();
             // Overwrites whatever the reader has not taken yet: latest wins.

@@ -24,6 +24,9 @@ pub mod world;
 
 pub use world::{Reaction, SimWorld, Timed};
 
+/// The most often a sped-up drill polls a feed.
+const FASTEST_POLL: Duration = Duration::from_millis(250);
+
 /// `secs` after `at` (saturating at the end of time).
 pub(crate) fn later(at: jiff::Timestamp, secs: u64) -> jiff::Timestamp {
     let secs = i64::try_from(secs).unwrap_or(i64::MAX);
@@ -110,13 +113,17 @@ impl Source for SimSource {
 
     /// Short intervals so a demo visibly moves; RDS matches the lag
     /// sample spacing so the sparkline gains one point per poll.
+    /// A sped-up drill polls as much more often as it runs faster, down to
+    /// `FASTEST_POLL`, so the panes are not minutes of drill time behind.
     fn interval(&self, kind: SourceKind) -> Duration {
-        match kind {
+        let base = match kind {
             SourceKind::Rds | SourceKind::Ecs | SourceKind::Alarms => {
                 Duration::from_secs(world::LAG_SAMPLE_SECS.unsigned_abs())
             }
             SourceKind::Backups => Duration::from_secs(10),
-        }
+        };
+        let speed = self.clock.drill().map_or(1, |c| c.speed()).max(1);
+        (base / speed).max(FASTEST_POLL.min(base))
     }
 
     fn step_run(&self, step: &Step, at: jiff::Timestamp) {

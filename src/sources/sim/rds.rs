@@ -222,7 +222,9 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
     } else {
         "available"
     };
-    // A drill holds the instance in the status it staged.
+    // A drill holds the instance in the status it staged; from then on it
+    // writes nothing, so its restorable window stops growing.
+    let held = held_since(world, &db.id, now);
     let status =
         override_at(&world.status_overrides, &db.id, ts(now)).map_or(status, String::as_str);
     let replica_of = if promoted {
@@ -240,7 +242,7 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
     let host = world.noise.alnum(&format!("endpoint:{}", db.region), 12);
 
     let (earliest, latest) = if replica_of.is_none() {
-        pitr_window(db.pitr_from, now)
+        pitr_window(db.pitr_from, held.map_or(now, |since| since.min(now)))
     } else {
         (None, None)
     };
@@ -282,6 +284,19 @@ fn render(world: &SimWorld, db: &Instance, now: i64) -> DbInstance {
 /// at `pitr_from` (epoch seconds): none before that. RDS moves both ends in
 /// steps of about five minutes, the latest restorable time trailing now by
 /// one to five.
+/// Since when a drill has held the instance in a status other than
+/// `available`, if it holds it at `now`.
+fn held_since(world: &SimWorld, id: &str, now: i64) -> Option<i64> {
+    let last = world
+        .status_overrides
+        .iter()
+        .take_while(|t| t.at.as_second() <= now)
+        .filter(|t| t.what.0 == id)
+        .last()?;
+    let status = last.what.1.as_deref()?;
+    (status != "available").then(|| last.at.as_second())
+}
+
 pub(super) fn pitr_window(pitr_from: i64, now: i64) -> (Option<Timestamp>, Option<Timestamp>) {
     if now < pitr_from {
         return (None, None);
