@@ -608,6 +608,10 @@ impl App {
                 Vec::new()
             }
             Action::Source(update) => {
+                // Data fetched after the last tick (a sped-up drill polls
+                // between ticks) moves "now" on, so no age reads "in 51s";
+                // time alone redraws nothing (the tick does).
+                self.now = self.now.max(update.at());
                 if self.apply_source(update) {
                     self.judge();
                     self.dirty = true;

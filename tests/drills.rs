@@ -272,6 +272,15 @@ async fn the_facilitator_pauses_speeds_up_and_injects_and_the_journal_keeps_both
         jiff::SignedDuration::from_secs(30),
         "3 s at 10× is 30 s of drill time"
     );
+    // Polled between ticks, the data is never newer than the console's now.
+    tokio::time::advance(Duration::from_millis(600)).await;
+    let update = console.updates.recv().await.unwrap();
+    let fetched = update.at();
+    console
+        .session
+        .dispatch(drconsole::app::Action::Source(update));
+    assert!(fetched > before, "fetched after the last tick");
+    assert_eq!(console.app().now(), fetched);
 
     console.press(KeyCode::Char('p'));
     assert_eq!(console.app().drill().map(|d| d.speed), Some(0));

@@ -82,6 +82,13 @@ impl SourceUpdate {
             Self::Fetched { key, .. } | Self::Unchanged { key, .. } => key,
         }
     }
+
+    /// When it was fetched.
+    pub fn at(&self) -> Timestamp {
+        match self {
+            Self::Fetched { at, .. } | Self::Unchanged { at, .. } => *at,
+        }
+    }
 }
 
 /// A provider of live state. Implementations must be cheap to call
