@@ -2,6 +2,7 @@
 //! world (docs/drills.md). A drill file is read and checked here; the
 //! simulated source plays its injects (`crate::sources::sim`).
 
+pub mod autopilot;
 pub mod model;
 
 use std::path::Path;
