@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+    /// Drills: the trend of their scorecards
+    Drill {
+        #[command(subcommand)]
+        command: DrillCommand,
+    },
     /// Print the JSON Schema of runbook files, for TOML editor extensions
     ///
     /// Save it beside your runbooks as drconsole.schema.json: imported
@@ -296,4 +301,30 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     Markdown,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// Every drill session in the journal directory as the table teams
+    /// keep: metric, target, last drill, status, then a row per drill
+    ///
+    /// Grouped by runbook; `--svg` also charts RTO per drill against its
+    /// target. See docs/drills.md.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only this runbook's drills, scored against it (.toml, .md or a
+    /// built-in name); default: every runbook's, each against the runbook
+    /// its session was started with
+    #[arg(long)]
+    pub runbook: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub format: ExportFormat,
+    /// Also write an SVG chart of RTO per drill against its target here
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    #[arg(long)]
+    pub journal_dir: Option<PathBuf>,
 }

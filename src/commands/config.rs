@@ -1,7 +1,7 @@
 //! The config file's settings under the flags: each command's flags that
 //! were not given take the resolved setting (see `crate::config`).
 
-use crate::cli::{AwsArgs, Command, ConsoleArgs, LogCommand};
+use crate::cli::{AwsArgs, Command, ConsoleArgs, DrillCommand, LogCommand};
 use crate::config::Settings;
 
 /// Fills what the command line left unset from the settings.
@@ -17,6 +17,9 @@ pub fn apply(settings: &Settings, command: &mut Command) {
         Command::Log { command } => match command {
             LogCommand::List { journal_dir } => fill(journal_dir, &settings.journal_dir.value),
             LogCommand::Export(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
+        },
+        Command::Drill { command } => match command {
+            DrillCommand::Report(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
         },
         Command::Validate(_)
         | Command::Import(_)

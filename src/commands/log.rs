@@ -10,7 +10,8 @@ use color_eyre::eyre::eyre;
 
 use super::common::{ReadError, load_runbook, read_runbook};
 use crate::cli::{ExportArgs, ExportFormat, LogCommand};
-use crate::journal::entry::Entry;
+use crate::drill::{self, score, score::Scorecard};
+use crate::journal::entry::{Entry, EntryKind};
 use crate::journal::{export, store};
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
@@ -80,15 +81,24 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
     for warning in &read.warnings {
         eprintln!("{}: {warning}", path.display());
     }
-    let text = match args.format {
-        ExportFormat::Markdown => {
-            let (runbook, targets) = match args.runbook {
-                Some(path) => (Some(load_runbook(&path)?), None),
-                None => session_runbook(&read.entries),
-            };
-            export::markdown_noting(&read.entries, runbook.as_ref(), targets.as_deref())
-        }
-        ExportFormat::Json => export::json(&read.entries),
+    let drill = read.entries.iter().any(|e| e.drill);
+    // JSON needs the runbook only to score a drill.
+    let (runbook, targets) = match (&args.runbook, args.format) {
+        (Some(path), _) => (Some(load_runbook(path)?), None),
+        (None, ExportFormat::Markdown) => session_runbook(&read.entries),
+        (None, ExportFormat::Json) if drill => session_runbook(&read.entries),
+        (None, ExportFormat::Json) => (None, None),
+    };
+    let scoring = drill.then(|| scoring(&read.entries, runbook.as_ref(), targets.as_deref()));
+    let text = match (args.format, &scoring) {
+        (ExportFormat::Markdown, _) => export::markdown_scored(
+            &read.entries,
+            runbook.as_ref(),
+            targets.as_deref(),
+            scoring.as_ref(),
+        ),
+        (ExportFormat::Json, Some(scoring)) => export::json_scored(&read.entries, scoring),
+        (ExportFormat::Json, None) => export::json(&read.entries),
     };
     match args.output {
         Some(out) => {
@@ -99,10 +109,40 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A drill session's scorecard, or why it has none: the drill its journal
+/// names (a built-in drill or a file) and the runbook must both be had;
+/// `no_runbook` says why there is no runbook, when there is none.
+pub(crate) fn scoring(
+    entries: &[Entry],
+    runbook: Option<&Runbook>,
+    no_runbook: Option<&str>,
+) -> Result<Scorecard, String> {
+    // The latest start or resume names the drill staged.
+    let name = entries
+        .iter()
+        .rev()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EntryKind::SessionStarted | EntryKind::SessionResumed
+            )
+        })
+        .find_map(|e| e.drill_detail.as_ref()?.name.clone())
+        .ok_or(
+            "the journal does not name the drill staged (none was, or an older drconsole wrote it)",
+        )?;
+    let drill = drill::find(&name).map_err(|why| format!("drill {name:?}: {why}"))?;
+    let runbook = runbook.ok_or_else(|| match no_runbook {
+        Some(why) => format!("no runbook to score against ({why})"),
+        None => "no runbook to score against".to_string(),
+    })?;
+    Ok(score::score(entries, &drill, runbook))
+}
+
 /// The runbook the session was started with, as its journal records it,
 /// if it can still be read and is still that runbook; and a line saying
 /// which it is or why there is none (also on stderr: `--runbook` helps).
-fn session_runbook(entries: &[Entry]) -> (Option<Runbook>, Option<String>) {
+pub(crate) fn session_runbook(entries: &[Entry]) -> (Option<Runbook>, Option<String>) {
     let Some(name) = entries.first().map(|e| e.runbook.as_str()) else {
         return (None, None);
     };

@@ -13,6 +13,7 @@ use crate::config::Settings;
 pub mod common;
 pub mod config;
 pub mod console;
+pub mod drill;
 pub mod farewell;
 pub mod import;
 pub mod log;
@@ -49,6 +50,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         ))),
         Command::Screenshot(args) => screenshot::run(args),
         Command::Log { command } => log::run(command),
+        Command::Drill { command } => drill::run(command),
         Command::Schema => shell::schema(&mut io::stdout().lock()),
         Command::Completions { shell } => shell::completions(shell, &mut io::stdout().lock()),
         Command::Man { out_dir } => shell::man(out_dir.as_deref(), &mut io::stdout().lock()),

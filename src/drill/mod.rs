@@ -4,6 +4,8 @@
 
 pub mod autopilot;
 pub mod model;
+pub mod report;
+pub mod score;
 
 use std::path::Path;
 
@@ -77,6 +79,23 @@ pub fn builtin_for(runbook: &str) -> Vec<Drill> {
 pub fn looks_like_drill(text: &str) -> bool {
     toml::from_str::<toml::Table>(text)
         .is_ok_and(|t| t.contains_key("inject") || t.get("scenario").is_some_and(|s| s.is_str()))
+}
+
+/// The drill a journal names (`drill_detail.name`): a built-in drill's
+/// name, else a drill file's path; or why it cannot be had.
+pub fn find(name: &str) -> Result<Drill, String> {
+    let first = |errors: Vec<Diagnostic>| {
+        errors
+            .first()
+            .map_or_else(|| "it cannot be read".to_string(), ToString::to_string)
+    };
+    match BUILTIN.iter().find(|(builtin, _)| *builtin == name) {
+        Some((_, text)) => parse(text, name).map_err(first),
+        None if !Path::new(name).exists() => {
+            Err("no built-in drill has that name and no such file is there".to_string())
+        }
+        None => load(Path::new(name)).map_err(first),
+    }
 }
 
 /// Reads a drill file.

@@ -119,6 +119,20 @@ pub enum Fault {
     },
 }
 
+impl Fault {
+    /// One line saying what it does, for scorecards.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::InstanceStatus { instance, status } => format!("{instance} {status}"),
+            Self::ReplicaLag { replica, lag, .. } => {
+                format!("{replica} lag to {}", HumanDuration::from_secs(*lag))
+            }
+            Self::Alarm { alarm, state } => format!("{alarm} {}", state.as_str()),
+            Self::CrashLoop { service, .. } => format!("{service} crash-loops"),
+        }
+    }
+}
+
 /// When an inject happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum When {

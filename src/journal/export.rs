@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::entry::{Entry, EntryEvidence, EntryKind};
 use super::store::{taken_back, undone_by};
 use crate::domain::readiness::outcome_word;
+use crate::drill::score::Scorecard;
 use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::{Runbook, Scenario};
 
@@ -18,6 +19,24 @@ use crate::runbook::model::{Runbook, Scenario};
 pub fn json(entries: &[Entry]) -> String {
     let mut out =
         serde_json::to_string_pretty(entries).expect("journal entries always serialize to JSON");
+    out.push('\n');
+    out
+}
+
+/// A drill session's entries and its scorecard (or why there is none) as
+/// one JSON object: `{"entries": [...], "scorecard": {...} or null}`, with
+/// `scorecard_unavailable` saying why when it is null.
+pub fn json_scored(entries: &[Entry], scoring: &Result<Scorecard, String>) -> String {
+    let value = match scoring {
+        Ok(card) => serde_json::json!({ "entries": entries, "scorecard": card }),
+        Err(why) => serde_json::json!({
+            "entries": entries,
+            "scorecard": null,
+            "scorecard_unavailable": why,
+        }),
+    };
+    // A `Value` always serializes; an empty text could only come of a bug.
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
     out
 }
@@ -38,6 +57,17 @@ pub fn markdown_noting(
     runbook: Option<&Runbook>,
     targets: Option<&str>,
 ) -> String {
+    markdown_scored(entries, runbook, targets, None)
+}
+
+/// `markdown_noting` with a drill's scorecard (or why there is none) as a
+/// section after the summary.
+pub fn markdown_scored(
+    entries: &[Entry],
+    runbook: Option<&Runbook>,
+    targets: Option<&str>,
+    scoring: Option<&Result<Scorecard, String>>,
+) -> String {
     if entries.is_empty() {
         return "# Incident timeline\n\nThe journal holds no entries.\n".to_string();
     }
@@ -45,6 +75,13 @@ pub fn markdown_noting(
     incident.targets = targets;
     let mut out = String::new();
     incident.write_summary(&mut out);
+    match scoring {
+        Some(Ok(card)) => out.push_str(&card.markdown()),
+        Some(Err(why)) => {
+            let _ = writeln!(out, "## Drill scorecard\n\nNot scored: {}.\n", cell(why));
+        }
+        None => {}
+    }
     incident.write_steps(&mut out);
     incident.write_timeline(&mut out);
     incident.write_evidence(&mut out);
@@ -552,7 +589,7 @@ fn evidence_cell(evidence: &EntryEvidence) -> String {
     text
 }
 
-fn dur(secs: u64) -> String {
+pub(crate) fn dur(secs: u64) -> String {
     HumanDuration::from_secs(secs).to_string()
 }
 
@@ -562,7 +599,7 @@ fn full_time(at: Timestamp) -> String {
 
 /// Text safe inside a Markdown table cell: pipes escaped, line breaks kept
 /// as `<br>` so a multi-line note stays in its row.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>")
