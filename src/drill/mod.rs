@@ -291,17 +291,3 @@ pub fn named_injects(drill: &Drill) -> Vec<(String, Fault)> {
         .filter_map(|i| i.name.clone().map(|name| (name, i.fault.clone())))
         .collect()
 }
-
-/// A fault as the journal and the footer say it.
-pub fn describe(fault: &Fault) -> String {
-    match fault {
-        Fault::InstanceStatus { instance, status } => format!("{instance} goes {status}"),
-        Fault::ReplicaLag { replica, lag, over } => {
-            format!("{replica}'s lag climbs to {lag}s over {over}s")
-        }
-        Fault::Alarm { alarm, state } => format!("{alarm} goes {}", state.as_str()),
-        Fault::CrashLoop { service, reason } => {
-            format!("{service} crash-loops: {reason}")
-        }
-    }
-}

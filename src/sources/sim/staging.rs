@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 
 use super::{SimSource, later};
-use crate::drill::{self, DrillAction, DrillChange, DrillStatus, Fault, SPEEDS, When, describe};
+use crate::drill::{self, DrillAction, DrillChange, DrillStatus, Fault, SPEEDS, When};
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::model::Step;
 
@@ -111,7 +111,7 @@ pub(super) fn control(source: &SimSource, action: &DrillAction) -> Result<DrillC
             source.world().inject(&fault, source.clock.now());
             Ok(DrillChange {
                 speed: None,
-                text: format!("injected {name}: {}", describe(&fault)),
+                text: format!("injected {name}: {}", fault.describe()),
                 fault: Some(fault),
             })
         }
