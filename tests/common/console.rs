@@ -36,8 +36,26 @@ impl Console {
         runbook: Runbook,
         scenario: &str,
     ) -> Self {
+        Self::open_staged(dir, resume, runbook, scenario, Vec::new())
+    }
+
+    /// A built-in runbook's scenario with its built-in drill staged.
+    pub fn open_drill(dir: &std::path::Path, runbook: &str, scenario: &str) -> Self {
+        let drills = drconsole::drill::builtin_for(runbook);
+        let runbook = builtin::builtin(runbook).unwrap();
+        Self::open_staged(dir, false, runbook, scenario, drills)
+    }
+
+    fn open_staged(
+        dir: &std::path::Path,
+        resume: bool,
+        runbook: Runbook,
+        scenario: &str,
+        drills: Vec<drconsole::drill::Drill>,
+    ) -> Self {
         let clock = Clock::sim("2026-03-14T02:00:00Z".parse().unwrap());
-        let source = Arc::new(SimSource::new(&runbook.environment, 7, clock.clone()));
+        let source =
+            Arc::new(SimSource::new(&runbook.environment, 7, clock.clone()).with_drills(drills));
         let origin = Origin {
             source: "simulated".into(),
             simulated: true,
