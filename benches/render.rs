@@ -82,6 +82,7 @@ fn big_live(app: &mut App) {
             size_bytes: Some(1 << 30),
             delete_at: None,
             cold_storage_at: None,
+            status_message: None,
         })
         .collect();
     let alarms = (0..100)

@@ -84,6 +84,99 @@ fn names_a_runbook_lacks_are_errors_or_warnings() {
     assert!(problems[1].1.contains("ghost-db"), "{problems:?}");
 }
 
+#[test]
+fn region_faults_and_failed_backup_jobs_are_read_and_checked_with_positions() {
+    use drconsole::drill::Fault;
+    use drconsole::drill::model::{Api, ApiHealth};
+    let text = "title = \"t\"\nscenario = \"region-failover\"\n\n[[inject]]\nat = \"0s\"\nregion = \"us-east-1\"\napi = \"slow\"\napi_of = \"rds\"\nlatency = \"8s\"\n\n[[inject]]\nafter_step = \"promote\"\nregion = \"us-east-1\"\nclear = true\n\n[[inject]]\nat = \"2m\"\nbackup_job = \"failed\"\nvault = \"regami-backup-vault\"\nresource = \"regami-db\"\n";
+    let drill = drill::parse(text, "d.toml").unwrap();
+    let faults: Vec<&Fault> = drill.injects.iter().map(|i| &i.fault).collect();
+    assert_eq!(
+        faults,
+        [
+            &Fault::RegionApi {
+                region: "us-east-1".into(),
+                api_of: Some(Api::Rds),
+                health: ApiHealth::Slow,
+                latency: Some(8),
+            },
+            &Fault::RegionApi {
+                region: "us-east-1".into(),
+                api_of: None,
+                health: ApiHealth::Ok,
+                latency: None,
+            },
+            &Fault::BackupJobFailed {
+                vault: "regami-backup-vault".into(),
+                resource: "regami-db".into(),
+                message: drconsole::drill::model::DEFAULT_JOB_FAILURE.into(),
+            },
+        ]
+    );
+    let regami = builtin("regami").unwrap();
+    assert_eq!(drill::check_against(&drill, &regami), []);
+
+    let error = |text: &str| {
+        let errors = drill::parse(text, "d.toml").unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors[0].to_string()
+    };
+    let head = "title = \"t\"\nscenario = \"s\"\n[[inject]]\nat = \"0s\"\n";
+    assert_eq!(
+        error(&format!("{head}region = \"us-east-1\"\n")),
+        "d.toml:3:1: error: inject: `region` needs `api = \"unreachable\"`, `\"slow\"`, `\"throttled\"` or `\"ok\"` (or `clear = true`)"
+    );
+    assert_eq!(
+        error(&format!(
+            "{head}region = \"us-east-1\"\napi = \"throttled\"\nlatency = \"3s\"\n"
+        )),
+        "d.toml:3:1: error: inject: `latency` goes with `api = \"slow\"`"
+    );
+    assert_eq!(
+        error(&format!(
+            "{head}instance = \"db\"\nstatus = \"failed\"\napi_of = \"ecs\"\n"
+        )),
+        "d.toml:3:1: error: inject: `api_of` goes with `region`"
+    );
+    assert_eq!(
+        error(&format!(
+            "{head}backup_job = \"failed\"\nresource = \"db\"\n"
+        )),
+        "d.toml:3:1: error: inject: `backup_job` needs a `vault`"
+    );
+    // A value the key does not take is named where it stands.
+    let bad = error(&format!("{head}region = \"us-east-1\"\napi = \"down\"\n"));
+    assert!(
+        bad.starts_with("d.toml:6:7: error: unknown variant `down`"),
+        "{bad}"
+    );
+    let bad = error(&format!(
+        "{head}region = \"us-east-1\"\napi = \"unreachable\"\napi_of = \"s3\"\n"
+    ));
+    assert!(
+        bad.starts_with("d.toml:7:10: error: unknown variant `s3`"),
+        "{bad}"
+    );
+
+    // Names the runbook lacks are warnings.
+    let ghost = "title = \"t\"\nscenario = \"region-failover\"\n[[inject]]\nat = \"0s\"\nregion = \"eu-north-1\"\napi = \"unreachable\"\n[[inject]]\nat = \"0s\"\nbackup_job = \"failed\"\nvault = \"nope\"\nresource = \"regami-db\"\n";
+    let problems = drill::check_against(&drill::parse(ghost, "d.toml").unwrap(), &regami);
+    let said: Vec<(Severity, &str)> = problems.iter().map(|(s, m)| (*s, m.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            (
+                Severity::Warning,
+                "region \"eu-north-1\" is not declared in the runbook's [environment]"
+            ),
+            (
+                Severity::Warning,
+                "backup vault \"nope\" is not declared in the runbook's [environment]"
+            ),
+        ]
+    );
+}
+
 fn staged(name: &str, scenario: &str) -> (SimSource, Clock) {
     let runbook = builtin(name).unwrap();
     let clock = Clock::Fixed(common::now());

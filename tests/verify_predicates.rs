@@ -118,6 +118,7 @@ fn point(
         size_bytes: None,
         delete_at: None,
         cold_storage_at: None,
+        status_message: None,
     }
 }
 

@@ -14,12 +14,12 @@ use ratatui::layout::Rect;
 use super::common::{find_scenario, load_runbook_or_rally};
 use crate::app::{Action, App, Origin};
 use crate::cli::ScreenshotArgs;
-use crate::domain::snapshot::SourceKind;
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::duration::{HumanDuration, later};
 use crate::runbook::model::Runbook;
+use crate::sources::SourceUpdate;
+use crate::sources::poller::FETCH_TIMEOUT;
 use crate::sources::sim::world::SimWorld;
-use crate::sources::{FeedKey, SourceUpdate};
 use crate::ui::export::{to_svg, to_text};
 use crate::ui::theme::Theme;
 
@@ -169,11 +169,12 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
         }
     }
     let now = later(start, options.at);
-    for kind in SourceKind::ALL {
+    for key in world.feeds() {
+        let result = world.fetch_feed_at(&key, now, FETCH_TIMEOUT);
         app.update(Action::Source(SourceUpdate::Fetched {
-            key: FeedKey::whole(kind),
+            key,
             at: now,
-            result: world.fetch_at(kind, now),
+            result,
         }));
     }
     app.update(Action::Tick(now));

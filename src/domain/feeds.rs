@@ -235,6 +235,23 @@ impl LiveState {
         }
     }
 
+    /// One kind's view as one fetch's answer: its error when nothing of
+    /// it could be read.
+    pub fn answer(self, kind: SourceKind) -> Result<Payload, SourceError> {
+        fn answer<T: Default>(feed: Feed<T>) -> Result<T, SourceError> {
+            match (feed.error, feed.data) {
+                (Some((_, e)), _) => Err(e),
+                (None, data) => Ok(data.unwrap_or_default()),
+            }
+        }
+        match kind {
+            SourceKind::Rds => answer(self.rds).map(Payload::Rds),
+            SourceKind::Backups => answer(self.backups).map(Payload::Backups),
+            SourceKind::Ecs => answer(self.ecs).map(Payload::Ecs),
+            SourceKind::Alarms => answer(self.alarms).map(Payload::Alarms),
+        }
+    }
+
     /// Every feed, in the source's order.
     pub fn feeds(&self) -> impl Iterator<Item = (&FeedKey, &Feed<Payload>)> {
         self.feeds.iter()

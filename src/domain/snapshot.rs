@@ -346,6 +346,9 @@ pub struct RecoveryPoint {
     /// When it moves to cold storage, as its lifecycle is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cold_storage_at: Option<Timestamp>,
+    /// Why a job failed or is partial, as AWS Backup says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
 }
 
 impl RecoveryPoint {

@@ -195,6 +195,12 @@ pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)
             .then(|| format!("alarm {alarm:?}")),
             Fault::CrashLoop { service, .. } => (!env.ecs.iter().any(|e| &e.service == service))
                 .then(|| format!("ECS service {service:?}")),
+            Fault::RegionApi { region, .. } => (!env.all_regions().contains(&region.as_str()))
+                .then(|| format!("region {region:?}")),
+            Fault::BackupJobFailed { vault, .. } => env
+                .vault(vault)
+                .is_none()
+                .then(|| format!("backup vault {vault:?}")),
         };
         if let Some(what) = undeclared {
             found.push((

@@ -90,6 +90,64 @@ pub struct RawInject {
     /// Why each task stops while the service crash-loops.
     #[serde(default)]
     pub crash_loop: Option<String>,
+    /// A region whose APIs (or one of them, `api_of`) fail from then on.
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub api: Option<ApiHealth>,
+    #[serde(default)]
+    pub api_of: Option<Api>,
+    /// How long a `slow` API takes to answer (else past any timeout).
+    #[serde(default)]
+    pub latency: Option<HumanDuration>,
+    /// Ends the region's fault (as `api = "ok"`).
+    #[serde(default)]
+    pub clear: Option<bool>,
+    /// A backup job into `vault` of `resource` that fails: only `failed`.
+    #[serde(default)]
+    pub backup_job: Option<JobOutcome>,
+    #[serde(default)]
+    pub vault: Option<String>,
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// The failed job's status message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// How a region's API answers, as drill files write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiHealth {
+    /// Answers again: ends a fault.
+    Ok,
+    /// Cannot be connected to.
+    Unreachable,
+    /// Answers after `latency`, or not within any timeout.
+    Slow,
+    /// Answers with ThrottlingException (after the SDK's retries).
+    Throttled,
+}
+
+/// An AWS API a region fault may hit alone (`api_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    Rds,
+    Ecs,
+    Backup,
+    Cloudwatch,
+}
+
+impl Api {
+    pub const ALL: [Api; 4] = [Api::Rds, Api::Ecs, Api::Backup, Api::Cloudwatch];
+}
+
+/// What becomes of an injected backup job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobOutcome {
+    Failed,
 }
 
 /// What an inject does to the world.
@@ -117,6 +175,24 @@ pub enum Fault {
         service: String,
         reason: String,
     },
+    /// The region's APIs (or only `api_of`) answer so from then on; `Ok`
+    /// ends the fault (all of the region's, without `api_of`).
+    RegionApi {
+        region: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        api_of: Option<Api>,
+        health: ApiHealth,
+        /// Seconds a `Slow` answer takes; `None`: longer than any timeout.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency: Option<u64>,
+    },
+    /// A backup job of `resource` into `vault` starts and fails: a FAILED
+    /// recovery point with `message`; the newest completed point stays.
+    BackupJobFailed {
+        vault: String,
+        resource: String,
+        message: String,
+    },
 }
 
 impl Fault {
@@ -129,9 +205,27 @@ impl Fault {
             }
             Self::Alarm { alarm, state } => format!("{alarm} {}", state.as_str()),
             Self::CrashLoop { service, .. } => format!("{service} crash-loops"),
+            Self::RegionApi {
+                region,
+                api_of,
+                health,
+                ..
+            } => match api_of {
+                Some(api) => format!("{region} {api:?} {health:?}"),
+                None => format!("{region} {health:?}"),
+            },
+            Self::BackupJobFailed {
+                vault, resource, ..
+            } => {
+                format!("backup of {resource} into {vault} fails")
+            }
         }
     }
 }
+
+/// The status message of a failed backup job when the drill gives none.
+pub const DEFAULT_JOB_FAILURE: &str =
+    "Backup job failed because the resource was not in a state to be backed up.";
 
 /// When an inject happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +304,54 @@ impl RawInject {
                 reason,
             });
         }
+        let clear = self.clear == Some(true);
+        if let Some(region) = &self.region {
+            let health = match (self.api, clear) {
+                (Some(_), true) => return Err("give `api` or `clear = true`, not both".into()),
+                (Some(health), false) => health,
+                (None, true) => ApiHealth::Ok,
+                (None, false) => {
+                    return Err(
+                        "`region` needs `api = \"unreachable\"`, `\"slow\"`, `\"throttled\"` or `\"ok\"` (or `clear = true`)"
+                            .into(),
+                    );
+                }
+            };
+            if self.latency.is_some() && health != ApiHealth::Slow {
+                return Err("`latency` goes with `api = \"slow\"`".into());
+            }
+            faults.push(Fault::RegionApi {
+                region: region.clone(),
+                api_of: self.api_of,
+                health,
+                latency: self.latency.map(HumanDuration::secs),
+            });
+        }
+        if let Some(JobOutcome::Failed) = self.backup_job {
+            let vault = self.vault.clone().ok_or("`backup_job` needs a `vault`")?;
+            let resource = self
+                .resource
+                .clone()
+                .ok_or("`backup_job` needs a `resource` (an instance id or ARN)")?;
+            faults.push(Fault::BackupJobFailed {
+                vault,
+                resource,
+                message: self
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_JOB_FAILURE.to_string()),
+            });
+        }
+        let no_region = self.region.is_none();
+        let no_job = self.backup_job.is_none();
         let stray = [
+            (self.api.is_some() && no_region, "api", "region"),
+            (self.api_of.is_some() && no_region, "api_of", "region"),
+            (self.latency.is_some() && no_region, "latency", "region"),
+            (self.clear.is_some() && no_region, "clear", "region"),
+            (self.vault.is_some() && no_job, "vault", "backup_job"),
+            (self.resource.is_some() && no_job, "resource", "backup_job"),
+            (self.message.is_some() && no_job, "message", "backup_job"),
             (
                 self.status.is_some() && self.instance.is_none(),
                 "status",
@@ -248,7 +389,7 @@ impl RawInject {
                 fault,
             }),
             (None, _) => Err(
-                "say what happens: `instance` + `status`, `replica` + `lag`, `alarm` + `state`, or `service` + `crash_loop`"
+                "say what happens: `instance` + `status`, `replica` + `lag`, `alarm` + `state`, `service` + `crash_loop`, `region` + `api`, or `backup_job` + `vault` + `resource`"
                     .into(),
             ),
             (Some(_), Some(_)) => Err("one inject does one thing; split it in two".into()),

@@ -77,6 +77,17 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &BackupsView, ctx: &PaneCtx) {
                     t.muted(),
                 ),
             ]));
+            // Why a job failed is what the team needs to act on.
+            if let Some(message) = &point.status_message
+                && lines.len() < rows
+            {
+                let indent = " ".repeat(head.chars().count() + 1);
+                let room = width.saturating_sub(indent.len());
+                lines.push(Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(fit(message, room), Style::default().fg(color)),
+                ]));
+            }
         }
         ctx.none_kept(&mut lines, before);
     }

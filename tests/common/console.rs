@@ -39,6 +39,13 @@ impl Console {
         Self::open_staged(dir, resume, runbook, scenario, Vec::new())
     }
 
+    /// A built-in runbook's scenario with its built-in drill staged.
+    pub fn open_drill(dir: &std::path::Path, runbook: &str, scenario: &str) -> Self {
+        let drills = drconsole::drill::builtin_for(runbook);
+        let runbook = builtin::builtin(runbook).unwrap();
+        Self::open_staged(dir, false, runbook, scenario, drills)
+    }
+
     /// A console whose simulated world stages these drills.
     pub fn open_staged(
         dir: &std::path::Path,

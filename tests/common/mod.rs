@@ -188,6 +188,7 @@ pub fn backups() -> BackupSnapshot {
         size_bytes: Some(12_000_000_000),
         delete_at: None,
         cold_storage_at: None,
+        status_message: None,
     };
     BackupSnapshot {
         recovery_points: vec![

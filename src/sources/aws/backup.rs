@@ -72,6 +72,10 @@ pub fn recovery_point(
         cold_storage_at: lifecycle
             .and_then(|l| l.move_to_cold_storage_at())
             .and_then(timestamp),
+        status_message: raw
+            .status_message()
+            .filter(|m| !m.is_empty())
+            .map(str::to_string),
     })
 }
 

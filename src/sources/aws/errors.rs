@@ -116,7 +116,8 @@ fn is_throttling(code: &str) -> bool {
     aws_runtime::retries::classifiers::THROTTLING_ERRORS.contains(&code) || code == "HTTP429"
 }
 
-fn throttled(call: Call<'_>, code: &str, message: &str) -> SourceError {
+/// A throttled call, as every API's throttling answer is shown.
+pub fn throttled(call: Call<'_>, code: &str, message: &str) -> SourceError {
     SourceError::new(
         THROTTLED,
         format!("{call} is throttled; backing off ({code}: {message})"),

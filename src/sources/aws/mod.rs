@@ -25,8 +25,8 @@ use jiff::{SignedDuration, Timestamp};
 use super::{FeedKey, FeedPart, Payload, Source};
 use crate::domain::feeds::{DbFigures, RdsDetails, StoppedTasks};
 use crate::domain::snapshot::{
-    AlarmSnapshot, BackupSnapshot, DbMetrics, EcsService, EcsSnapshot, Feed, RdsSnapshot,
-    SourceError, SourceKind,
+    AlarmSnapshot, BackupSnapshot, DbMetrics, EcsService, EcsSnapshot, RdsSnapshot, SourceError,
+    SourceKind,
 };
 use crate::runbook::model::Environment;
 
@@ -455,22 +455,9 @@ impl AwsSource {
 
     /// Every feed of one kind, state then details, as one answer.
     async fn fetch_kind(&self, kind: SourceKind) -> Result<Payload, SourceError> {
-        let live =
-            super::fetch_all(self, &[kind], self.tuning.fetch_timeout, Timestamp::now()).await;
-        match kind {
-            SourceKind::Rds => answer(live.rds).map(Payload::Rds),
-            SourceKind::Backups => answer(live.backups).map(Payload::Backups),
-            SourceKind::Ecs => answer(live.ecs).map(Payload::Ecs),
-            SourceKind::Alarms => answer(live.alarms).map(Payload::Alarms),
-        }
-    }
-}
-
-/// A kind's view as one fetch's answer: its error when nothing could be read.
-fn answer<T: Default>(feed: Feed<T>) -> Result<T, SourceError> {
-    match (feed.error, feed.data) {
-        (Some((_, e)), _) => Err(e),
-        (None, data) => Ok(data.unwrap_or_default()),
+        super::fetch_all(self, &[kind], self.tuning.fetch_timeout, Timestamp::now())
+            .await
+            .answer(kind)
     }
 }
 

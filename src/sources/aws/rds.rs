@@ -220,6 +220,7 @@ pub fn snapshot(region: &str, raw: &types::DbSnapshot) -> Option<RecoveryPoint> 
             .map(|gib| gib << 30),
         delete_at,
         cold_storage_at: None,
+        status_message: None,
     })
 }
 

@@ -42,6 +42,7 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> BackupSnapshot {
     first_backups(world, now, &mut points);
     let mut originals = vault_points(world, &protected, now_s);
     operator_backup_jobs(world, &protected, now, &mut originals);
+    failed_jobs(world, &protected, now, &mut points);
     copies(world, &originals, now_s, &mut points);
     points.extend(originals);
     points.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
@@ -126,6 +127,7 @@ fn automated_snapshot(
         size_bytes: completed.map(|_| size_gib * GIB),
         delete_at: Some(ts(created + SNAPSHOT_RETENTION_DAYS * DAY)),
         cold_storage_at: None,
+        status_message: None,
     }
 }
 
@@ -287,6 +289,43 @@ fn operator_backup_jobs(
     }
 }
 
+/// Backup jobs a drill made fail: a FAILED point with the job's message,
+/// never completed, never copied; the newest completed point stays older.
+fn failed_jobs(
+    world: &SimWorld,
+    protected: &[Protected],
+    now: Timestamp,
+    out: &mut Vec<RecoveryPoint>,
+) {
+    let env = &world.env;
+    for (n, timed) in world.failed_jobs.iter().enumerate() {
+        if timed.at > now {
+            break;
+        }
+        let (vault, resource, message) = &timed.what;
+        let region = env.region_of(env.vault(vault).and_then(|v| v.region.as_deref()));
+        let arn = protected
+            .iter()
+            .find(|p| p.id == id_of(resource))
+            .map_or_else(|| resource.clone(), |p| p.arn.clone());
+        let key = format!("failed:{vault}:{resource}");
+        out.push(RecoveryPoint {
+            id: format!("awsbackup:job-{}", job_uuid(&world.noise, &key, n as i64)),
+            kind: RecoveryPointKind::Backup,
+            vault: Some(vault.clone()),
+            region: region.to_string(),
+            resource: arn,
+            status: RecoveryPointStatus::Failed,
+            created: timed.at,
+            completed: None,
+            size_bytes: None,
+            delete_at: None,
+            cold_storage_at: None,
+            status_message: Some(message.clone()),
+        });
+    }
+}
+
 /// One AWS Backup job in a source vault.
 struct Job<'a> {
     vault: &'a str,
@@ -311,6 +350,7 @@ fn vault_point(job: Job<'_>, now: i64) -> RecoveryPoint {
         size_bytes: completed.map(|_| job.db.size_gib * GIB),
         delete_at: Some(ts(job.created + BACKUP_RETENTION_DAYS * DAY)),
         cold_storage_at: None,
+        status_message: None,
     }
 }
 
@@ -352,6 +392,7 @@ fn copies(world: &SimWorld, originals: &[RecoveryPoint], now: i64, out: &mut Vec
             size_bytes: completed.and(original.size_bytes),
             delete_at: original.delete_at,
             cold_storage_at: None,
+            status_message: None,
         });
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures::future::{BoxFuture, FutureExt};
 
-use super::{Payload, Source};
+use super::{FeedKey, Payload, Source};
 use crate::clock::Clock;
 use crate::domain::snapshot::{SourceError, SourceKind};
 use crate::drill::{Drill, DrillAction, DrillChange, DrillStatus};
@@ -19,6 +19,7 @@ mod clusters;
 mod ecs;
 mod noise;
 mod rds;
+mod regions;
 mod staging;
 pub mod world;
 
@@ -109,6 +110,24 @@ impl Source for SimSource {
     fn fetch(&self, kind: SourceKind) -> BoxFuture<'_, Result<Payload, SourceError>> {
         let result = self.world().fetch_at(kind, self.clock.now());
         futures::future::ready(result).boxed()
+    }
+
+    fn feeds(&self) -> Vec<FeedKey> {
+        self.world().feeds()
+    }
+
+    /// A region's feed answers after its injected latency (a `slow` API).
+    fn fetch_feed(&self, key: &FeedKey) -> BoxFuture<'_, Result<Payload, SourceError>> {
+        let key = key.clone();
+        async move {
+            let delay = self.world().delay_at(&key, self.clock.now());
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let timeout = self.fetch_timeout();
+            self.world().fetch_feed_at(&key, self.clock.now(), timeout)
+        }
+        .boxed()
     }
 
     /// Short intervals so a demo visibly moves; RDS matches the lag

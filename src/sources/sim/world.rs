@@ -5,10 +5,12 @@
 //! world.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use jiff::Timestamp;
 
 use super::noise::Noise;
+use super::regions::{self, RegionFault};
 use super::{alarms, backups, ecs, rds};
 use crate::arn::id_of;
 use crate::domain::snapshot::{
@@ -18,6 +20,7 @@ use crate::domain::snapshot::{
 use crate::drill::Fault;
 use crate::runbook::aws_cli::{AwsCommand, parse_commands};
 use crate::runbook::model::{Environment, Step};
+use crate::sources::poller::FETCH_TIMEOUT;
 use crate::sources::{FeedKey, Payload};
 
 /// Seconds between replica lag samples: one per simulated RDS poll.
@@ -139,6 +142,10 @@ pub struct SimWorld {
     pub(super) status_overrides: Vec<Timed<(String, Option<String>)>>,
     /// ECS services whose tasks crash-loop (with why) from then on.
     pub(super) crash_loops: Vec<Timed<(String, Option<String>)>>,
+    /// Regions whose APIs fail, are slow or throttled from then on.
+    pub(super) region_faults: Vec<Timed<RegionFault>>,
+    /// Backup jobs that fail: (vault, resource, status message).
+    pub(super) failed_jobs: Vec<Timed<(String, String, String)>>,
     errors: BTreeMap<SourceKind, SourceError>,
 }
 
@@ -153,6 +160,8 @@ impl SimWorld {
             alarm_overrides: Vec::new(),
             status_overrides: Vec::new(),
             crash_loops: Vec::new(),
+            region_faults: Vec::new(),
+            failed_jobs: Vec::new(),
             errors: BTreeMap::new(),
         }
     }
@@ -177,26 +186,48 @@ impl SimWorld {
         alarms::snapshot(self, now)
     }
 
-    /// One kind of data as a source would return it, or the injected error.
+    /// One kind of data, every region's feed of it at once, as a source
+    /// would return it: the kind's error only when no region answered.
     pub fn fetch_at(&self, kind: SourceKind, now: Timestamp) -> Result<Payload, SourceError> {
-        if let Some(err) = self.errors.get(&kind) {
-            return Err(err.clone());
+        let mut live = LiveState::default();
+        for key in self.feeds().iter().filter(|k| k.kind == kind) {
+            live.apply(key, now, self.fetch_feed_at(key, now, FETCH_TIMEOUT));
         }
-        Ok(match kind {
-            SourceKind::Rds => Payload::Rds(self.rds_at(now)),
-            SourceKind::Backups => Payload::Backups(self.backups_at(now)),
-            SourceKind::Ecs => Payload::Ecs(self.ecs_at(now)),
-            SourceKind::Alarms => Payload::Alarms(self.alarms_at(now)),
-        })
+        live.answer(kind)
     }
 
-    /// Everything at `now` as a console holds it after one fetch of each kind.
+    /// Everything at `now` as a console holds it after one fetch of each feed.
     pub fn live_at(&self, now: Timestamp) -> LiveState {
         let mut live = LiveState::default();
-        for kind in SourceKind::ALL {
-            live.apply(&FeedKey::whole(kind), now, self.fetch_at(kind, now));
+        for key in self.feeds() {
+            live.apply(&key, now, self.fetch_feed_at(&key, now, FETCH_TIMEOUT));
         }
         live
+    }
+
+    /// The feeds the world is served in: one per kind and region, as the
+    /// AWS source's, so a region can fail alone.
+    pub fn feeds(&self) -> Vec<FeedKey> {
+        regions::feeds(self)
+    }
+
+    /// One feed's answer at `now`, or the injected error; calls slower
+    /// than `timeout` end in a `Timeout`.
+    pub fn fetch_feed_at(
+        &self,
+        key: &FeedKey,
+        now: Timestamp,
+        timeout: Duration,
+    ) -> Result<Payload, SourceError> {
+        if let Some(err) = self.errors.get(&key.kind) {
+            return Err(err.clone());
+        }
+        regions::answer_at(self, key, now, timeout)
+    }
+
+    /// How long one fetch of the feed takes at `now` (a `slow` region).
+    pub fn delay_at(&self, key: &FeedKey, now: Timestamp) -> Duration {
+        regions::delay_at(self, key, now)
     }
 
     /// The operator confirmed `step` at `at`: every aws command in it that
@@ -282,6 +313,34 @@ impl SimWorld {
                 Timed {
                     at,
                     what: (service.clone(), Some(reason.clone())),
+                },
+            ),
+            Fault::RegionApi {
+                region,
+                api_of,
+                health,
+                latency,
+            } => insert_in_order(
+                &mut self.region_faults,
+                Timed {
+                    at,
+                    what: RegionFault {
+                        region: region.clone(),
+                        api_of: *api_of,
+                        health: *health,
+                        latency: *latency,
+                    },
+                },
+            ),
+            Fault::BackupJobFailed {
+                vault,
+                resource,
+                message,
+            } => insert_in_order(
+                &mut self.failed_jobs,
+                Timed {
+                    at,
+                    what: (vault.clone(), resource.clone(), message.clone()),
                 },
             ),
         }
