@@ -311,6 +311,43 @@ pub enum DrillCommand {
     /// Grouped by runbook; `--svg` also charts RTO per drill against its
     /// target. See docs/drills.md.
     Report(ReportArgs),
+    /// Walk a drill without anyone at the keys and print its scorecard
+    ///
+    /// With --autopilot each step is started (its commands run in the
+    /// simulated world) and confirmed as soon as its check is met; a step
+    /// whose check is never met is skipped. `--speed max` runs in simulated
+    /// time, as fast as the machine goes; the session is journaled as any
+    /// drill (so `drill report` counts it). Exit 0 when the drill's result
+    /// is met, 1 when not.
+    Run(DrillRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DrillRunArgs {
+    /// A runbook (.toml), Markdown plan (.md) or built-in name (rally, regami)
+    pub runbook: PathBuf,
+    #[arg(long)]
+    pub scenario: String,
+    /// A drill file, or a built-in drill's name (default: the built-in
+    /// runbook's drill of that scenario)
+    #[arg(long)]
+    pub drill: Option<String>,
+    /// Walk it without anyone at the keys (the only way `drill run` walks)
+    #[arg(long)]
+    pub autopilot: bool,
+    /// `max` (simulated time, no waiting) or 1 to 60 (drill seconds per second)
+    #[arg(long, default_value = "max")]
+    pub speed: String,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub format: ExportFormat,
+    #[arg(long)]
+    pub journal_dir: Option<PathBuf>,
+    /// Who the journal says walked it (default: autopilot)
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Seed of the simulated environment
+    #[arg(long, default_value_t = ConsoleArgs::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -321,6 +321,15 @@ impl Session {
         self.app.show_message(message);
     }
 
+    /// A drill that just completed, scored: the entry that says how it went.
+    fn scored(&self) -> Option<Draft> {
+        let drill = crate::drill::find(&self.app.drill()?.name).ok()?;
+        let card = crate::drill::score::score(self.app.log(), &drill, self.app.runbook());
+        let mut draft = self.app.draft(EntryKind::DrillScored);
+        draft.note = Some(card.summary());
+        Some(draft)
+    }
+
     /// A facilitator's action: the source carries it out, the journal
     /// records it (drill and wall time), the header follows.
     fn drill(&mut self, action: &DrillAction) -> Vec<Effect> {
@@ -367,7 +376,14 @@ impl Session {
                 .update(Action::JournalFailed("no journal is open".into()));
         };
         match journal.append(draft) {
-            Ok(entry) => self.app.update(Action::Journaled(entry)),
+            Ok(entry) => {
+                let completed = entry.kind == EntryKind::SessionCompleted;
+                let mut effects = self.app.update(Action::Journaled(entry));
+                if completed && let Some(draft) = self.scored() {
+                    effects.extend(self.append(draft));
+                }
+                effects
+            }
             Err(e) => self.app.update(Action::JournalFailed(e.to_string())),
         }
     }

@@ -520,3 +520,89 @@ async fn a_sped_up_drill_polls_more_often() {
     clock.drill().unwrap().set_speed(60);
     assert_eq!(source.interval(kind), Duration::from_millis(250));
 }
+
+#[tokio::test(start_paused = true)]
+async fn every_shipped_drill_runs_to_its_end_with_its_expected_scorecard() {
+    use drconsole::drill::autopilot::Walk;
+    use drconsole::drill::score::StepOutcome;
+    let mut summaries = String::new();
+    for (name, text) in drill::builtin() {
+        let drill = drill::parse(text, name).unwrap();
+        let runbook = builtin(drill.runbook.as_deref().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let walk = Walk {
+            runbook,
+            scenario: drill.scenario.clone(),
+            drill: drill.clone(),
+            settings: drconsole::runtime::JournalSettings {
+                dir: dir.path().to_path_buf(),
+                actor: "autopilot".into(),
+                resume: false,
+                runbook_ref: None,
+            },
+            seed: 7,
+            speed: None,
+            start: common::now(),
+        };
+        let card = walk.run().await.unwrap();
+        assert!(card.completed, "{name} did not complete");
+        assert!(
+            card.steps
+                .iter()
+                .all(|s| s.outcome == StepOutcome::Confirmed),
+            "{name}: a step's check was never met: {:?}",
+            card.steps
+        );
+        // The journal ends with the scorecard the walk returned.
+        let path = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .unwrap();
+        let last = store::read(&path).unwrap().entries.pop().unwrap();
+        assert_eq!(last.kind, EntryKind::DrillScored);
+        assert_eq!(last.note.as_deref(), Some(card.summary().as_str()));
+        summaries.push_str(&format!("{name}: {}\n", card.summary()));
+    }
+    insta::assert_snapshot!(summaries);
+}
+
+#[test]
+fn drill_run_walks_a_drill_headless_and_prints_its_scorecard() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
+            .args(args)
+            .args(["--journal-dir", dir.path().to_str().unwrap()])
+            .env("DRCONSOLE_CONFIG", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "drill",
+        "run",
+        "rally",
+        "--scenario",
+        "app-failure",
+        "--autopilot",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("## Drill scorecard"), "{text}");
+    assert!(text.contains("**Result:** met"), "{text}");
+    let out = run(&["drill", "run", "rally", "--scenario", "app-failure"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--autopilot"));
+    // The walk is journaled like any drill: the report counts it.
+    let out = run(&["drill", "report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report
+            .to_string()
+            .matches("\"scenario\":\"app-failure\"")
+            .count(),
+        1,
+        "{report}"
+    );
+}

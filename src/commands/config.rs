@@ -20,6 +20,7 @@ pub fn apply(settings: &Settings, command: &mut Command) {
         },
         Command::Drill { command } => match command {
             DrillCommand::Report(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
+            DrillCommand::Run(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
         },
         Command::Validate(_)
         | Command::Import(_)

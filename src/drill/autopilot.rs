@@ -1,18 +1,27 @@
 //! A drill walked without anyone at the keys (`drill run --autopilot`): each
 //! step in turn is started (its commands run in the simulated world) and
-//! confirmed as soon as its check is met, through the same update loop and
-//! journal as a person at the console. For CI and demos.
+//! confirmed as soon as its check is met (a step without one at once),
+//! through the same update loop and journal as
+//! a person at the console. For CI and demos.
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 
-use crate::app::{Action, StepStatus};
+use std::sync::Arc;
+
+use crate::app::{Action, App, Origin, StepStatus};
 use crate::clock::Clock;
 use crate::domain::verify::Outcome;
+use crate::drill::Drill;
+use crate::drill::score::{Scorecard, score};
+use crate::journal::store;
+use crate::runbook::model::Runbook;
 use crate::runtime::Session;
+use crate::runtime::{JournalSettings, Launched, launch};
 use crate::sources::poller::Updates;
+use crate::sources::sim::SimSource;
 
 /// How long the autopilot waits, in the drill's time, between looks at a
 /// step whose check is not met yet.
@@ -51,7 +60,13 @@ pub async fn walk(
         session.dispatch(Action::SelectStep(index));
         if session.app.started()[index].is_none() {
             press(session, KeyCode::Char('x'));
+            // Judge the check on data fetched after the commands ran, not
+            // on what the panes showed before them.
+            pass(session, updates, clock, LOOK_EVERY).await;
         }
+        // A step without a check is confirmed at once: the autopilot is an
+        // operator whose own work takes no time, so the RTO it reaches is
+        // the world's (restores, promotions, rollouts), not people's.
         let met = |session: &Session| {
             session.app.evidence()[index]
                 .as_ref()
@@ -99,4 +114,70 @@ async fn pass(session: &mut Session, updates: &mut Updates, clock: &Clock, wall:
         }
     }
     session.dispatch(Action::Tick(clock.now()));
+}
+
+/// What a headless walk needs.
+pub struct Walk {
+    pub runbook: Runbook,
+    pub scenario: String,
+    pub drill: Drill,
+    pub settings: JournalSettings,
+    pub seed: u64,
+    /// Drill seconds per second, or `None`: as fast as the machine goes
+    /// (run it on a paused tokio runtime).
+    pub speed: Option<u32>,
+    /// When the drill begins (drill time).
+    pub start: Timestamp,
+}
+
+impl Walk {
+    /// Walks it and scores it from its journal.
+    pub async fn run(self) -> Result<Scorecard, String> {
+        let clock = Clock::sim(self.start);
+        if let (Some(speed), Some(drill)) = (self.speed, clock.drill()) {
+            drill.set_speed(speed);
+        }
+        let target = self
+            .drill
+            .expect
+            .rto
+            .or_else(|| {
+                self.runbook
+                    .scenarios
+                    .iter()
+                    .find(|s| s.id == self.scenario)
+                    .map(|s| s.rto(&self.runbook.objectives).secs())
+            })
+            .unwrap_or(3600);
+        // Twice the RTO, at least an hour: then the checks never met are skipped.
+        let limit = Duration::from_secs(target.saturating_mul(2).max(3600));
+        let source = Arc::new(
+            SimSource::new(&self.runbook.environment, self.seed, clock.clone())
+                .with_drills(vec![self.drill.clone()]),
+        );
+        let origin = Origin {
+            source: "simulated".into(),
+            simulated: true,
+        };
+        let app = App::new(
+            self.runbook.clone(),
+            origin,
+            clock.now(),
+            Some(&self.scenario),
+        );
+        let Launched {
+            mut session,
+            mut updates,
+            poller,
+        } = launch(app, source, clock.clone(), self.settings);
+        if let Some(why) = session.refused() {
+            return Err(why.to_string());
+        }
+        walk(&mut session, &mut updates, &clock, limit).await;
+        drop(poller);
+        let path = session.journal_path().ok_or("no journal was written")?;
+        let read =
+            store::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok(score(&read.entries, &self.drill, &self.runbook))
+    }
 }

@@ -275,9 +275,16 @@ impl<'a> Session<'a> {
     }
 
     fn rpo(&self) -> RpoScore {
-        let estimate = self
-            .declaration
-            .and_then(|e| e.evidence.as_ref()?.rpo.as_ref());
+        // The declaration's figure; without a declaration the session's
+        // start declared the incident, and the first figure recorded
+        // (the start itself comes before any data) stands for it.
+        let estimate = match self.declaration {
+            Some(e) => e.evidence.as_ref().and_then(|ev| ev.rpo.as_ref()),
+            None => self
+                .entries
+                .iter()
+                .find_map(|e| e.evidence.as_ref()?.rpo.as_ref()),
+        };
         let target = self
             .scenario
             .map(|s| s.rpo(&self.runbook.objectives).secs());
@@ -553,6 +560,24 @@ impl Scorecard {
             (Verdict::Open, _) => Verdict::Open,
             _ => Verdict::Unknown,
         }
+    }
+
+    /// One line: what the journal's `drill_scored` entry and the log pane say.
+    pub fn summary(&self) -> String {
+        let of = |achieved: Option<u64>, target: Option<u64>| match (achieved, target) {
+            (Some(a), Some(t)) => format!("{} of {}", dur(a), dur(t)),
+            (Some(a), None) => dur(a),
+            (None, _) => "not measured".to_string(),
+        };
+        let (on_time, due) = self.steps_on_time();
+        format!(
+            "RTO {} {} · RPO {} {} · {on_time}/{due} steps on time · result {}",
+            of(self.rto.achieved, self.rto.target),
+            self.rto.verdict.word(),
+            of(self.rpo.achieved, self.rpo.target),
+            self.rpo.verdict.word(),
+            self.result().word()
+        )
     }
 
     /// The scorecard as pretty-printed JSON.
