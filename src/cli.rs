@@ -266,6 +266,10 @@ pub struct ScreenshotArgs {
     /// theme, whatever --theme says)
     #[arg(long)]
     pub presenter: bool,
+    /// Stage this drill (a built-in drill's name or a file) in the frame's
+    /// world, as a drill in progress shows it
+    #[arg(long)]
+    pub drill: Option<String>,
     #[arg(long)]
     pub out: PathBuf,
 }

@@ -382,7 +382,7 @@ pub const BINDINGS: &[Binding] = &[
         name: "inject",
         palette: true,
         args: "<name>",
-        help: "Drill: throw in one of the drill's injects, or a stock one (lag-spike, alarm, crash-loop), now",
+        help: "Drill: throw in one of the drill's injects, or a stock one (lag-spike, alarm, region-unreachable, crash-loop), now",
     },
 ];
 

@@ -66,6 +66,15 @@ fn regami_failover_is_current() {
     check_runbook(&builtin::regami(), "regami-failover", options, "dark");
 }
 
+/// A drill in progress: the bad release crash-loops the service while the
+/// rollback step is open.
+#[test]
+fn drill_screen_is_current() {
+    let mut options = ShotOptions::parse("120x40", d("4m"), Some("app-failure".into()), 2).unwrap();
+    options.drill = Some(drconsole::drill::find("rally-app-failure").unwrap());
+    check("drill", options, "dark");
+}
+
 #[test]
 fn the_same_arguments_give_the_same_frame() {
     let frame = || {

@@ -43,6 +43,8 @@ pub struct ShotOptions {
     pub confirm: usize,
     /// Draw the presenter view (the caller picks its theme).
     pub presenter: bool,
+    /// Stage this drill in the frame's world.
+    pub drill: Option<crate::drill::Drill>,
 }
 
 impl ShotOptions {
@@ -68,6 +70,7 @@ impl ShotOptions {
             scenario,
             confirm,
             presenter: false,
+            drill: None,
         })
     }
 }
@@ -82,6 +85,10 @@ pub fn run(args: ScreenshotArgs) -> Result<ExitCode> {
     let mut options = ShotOptions::parse(&args.size, args.at, args.scenario, args.confirm)
         .map_err(|e| eyre!(e))?;
     options.presenter = args.presenter;
+    if let Some(name) = &args.drill {
+        options.drill =
+            Some(crate::drill::find(name).map_err(|why| eyre!("drill {name:?}: {why}"))?);
+    }
     let frame = render(&runbook, &options, &theme, args.format).map_err(|e| eyre!(e))?;
     std::fs::write(&args.out, frame)
         .map_err(|e| eyre!("cannot write {}: {e}", args.out.display()))?;
@@ -110,6 +117,15 @@ pub fn frame(runbook: &Runbook, options: &ShotOptions, theme: &Theme) -> Result<
     let mut buf = Buffer::empty(Rect::new(0, 0, options.width, options.height));
     crate::ui::render(buf.area, &mut buf, &app.view(), theme);
     Ok(buf)
+}
+
+/// Lays a drill's injects in the world: the timed ones (`step` None) from
+/// `at`, or those waiting for `step`, which ran at `at`.
+fn stage(world: &mut SimWorld, drill: &crate::drill::Drill, at: Timestamp, step: Option<&str>) {
+    for (delay, fault) in crate::drill::following(drill, step) {
+        let secs = i64::try_from(delay).unwrap_or(i64::MAX);
+        world.inject(fault, later(at, jiff::SignedDuration::from_secs(secs)));
+    }
 }
 
 /// Plays the first `confirm` steps over the first half of `at`, then lets
@@ -144,6 +160,19 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
             };
             app.update(Action::Journaled(entry));
         };
+    let drill = options
+        .drill
+        .as_ref()
+        .filter(|d| app.current().is_some_and(|s| s.id == d.scenario));
+    if let Some(drill) = drill {
+        stage(&mut world, drill, start, None);
+        app.set_drill(Some(crate::drill::DrillStatus {
+            name: drill.reference.clone(),
+            title: drill.title.clone(),
+            speed: 1,
+            injects: Vec::new(),
+        }));
+    }
     if app.current().is_some() {
         record(&mut app, 1, start, EntryKind::SessionStarted, None);
         let steps = app.steps().to_vec();
@@ -159,6 +188,9 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
             let nth = i32::try_from(i).unwrap_or(i32::MAX).saturating_add(1);
             let at = later(start, slice.checked_mul(nth).unwrap_or(total));
             world.confirm(&step, at);
+            if let Some(drill) = drill {
+                stage(&mut world, drill, at, Some(&step.id));
+            }
             record(
                 &mut app,
                 i as u64 + 2,

@@ -251,8 +251,8 @@ pub struct DrillStatus {
 }
 
 /// Injects any drill can throw in, made from the runbook's environment:
-/// a lag spike on the first replica, the first alarm firing, the first
-/// service crash-looping. Those the environment has nothing for are left out.
+/// a lag spike on the first replica, the first alarm firing, the primary
+/// region unreachable, the first service crash-looping. Those the environment has nothing for are left out.
 pub fn stock_injects(env: &crate::runbook::model::Environment) -> Vec<(String, Fault)> {
     use crate::domain::snapshot::AlarmState;
     use crate::runbook::model::RdsRole;
@@ -276,6 +276,15 @@ pub fn stock_injects(env: &crate::runbook::model::Environment) -> Vec<(String, F
             },
         ));
     }
+    stock.push((
+        "region-unreachable".to_string(),
+        Fault::RegionApi {
+            region: env.regions.primary.clone(),
+            api_of: None,
+            health: model::ApiHealth::Unreachable,
+            latency: None,
+        },
+    ));
     if let Some(service) = env.ecs.first() {
         stock.push((
             "crash-loop".to_string(),
@@ -287,6 +296,24 @@ pub fn stock_injects(env: &crate::runbook::model::Environment) -> Vec<(String, F
         ));
     }
     stock
+}
+
+/// The injects that follow an event, with their delay in seconds after it:
+/// the drill's start (`step` None), or the run of the step with that id.
+pub fn following<'a>(
+    drill: &'a Drill,
+    step: Option<&'a str>,
+) -> impl Iterator<Item = (u64, &'a Fault)> + 'a {
+    drill
+        .injects
+        .iter()
+        .filter_map(move |inject| match (&inject.when, step) {
+            (When::At(offset), None) => Some((*offset, &inject.fault)),
+            (When::AfterStep { step: id, delay }, Some(ran)) if id == ran => {
+                Some((*delay, &inject.fault))
+            }
+            _ => None,
+        })
 }
 
 /// The drill's injects the facilitator can name: those with a `name`.

@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 
 use super::{SimSource, later};
-use crate::drill::{self, DrillAction, DrillChange, DrillStatus, Fault, SPEEDS, When};
+use crate::drill::{self, DrillAction, DrillChange, DrillStatus, Fault, SPEEDS};
 use crate::journal::entry::{Entry, EntryKind};
 use crate::runbook::model::Step;
 
@@ -18,10 +18,8 @@ pub(super) fn begin(source: &SimSource, scenario: &str, start: Timestamp) {
     let drill = source.drill_for(scenario).cloned();
     if let Some(drill) = &drill {
         let mut world = source.world();
-        for inject in &drill.injects {
-            if let When::At(offset) = inject.when {
-                world.inject(&inject.fault, later(start, offset));
-            }
+        for (offset, fault) in drill::following(drill, None) {
+            world.inject(fault, later(start, offset));
         }
     }
     *source.playing() = drill;
@@ -34,12 +32,8 @@ pub(super) fn after_step(source: &SimSource, step: &Step, at: Timestamp) {
         return;
     };
     let mut world = source.world();
-    for inject in &drill.injects {
-        if let When::AfterStep { step: id, delay } = &inject.when
-            && *id == step.id
-        {
-            world.inject(&inject.fault, later(at, *delay));
-        }
+    for (delay, fault) in drill::following(&drill, Some(&step.id)) {
+        world.inject(fault, later(at, delay));
     }
 }
 
