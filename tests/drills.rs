@@ -544,8 +544,11 @@ async fn every_shipped_drill_runs_to_its_end_with_its_expected_scorecard() {
             speed: None,
             start: common::now(),
         };
-        let card = walk.run().await.unwrap();
+        let (card, walked) = walk.run().await.unwrap();
         assert!(card.completed, "{name} did not complete");
+        // The world answers the steps: a step whose commands act on it is
+        // not already done before they run.
+        assert_eq!(walked.met_before_run, Vec::<String>::new(), "{name}");
         assert!(
             card.steps
                 .iter()

@@ -765,6 +765,7 @@ fn force_new_deployment_rolls_out_and_completes() {
     let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "rally-prod-cluster".into(),
         service: "rally-prod-service-fargate".into(),
+        desired: None,
     });
     let confirmed = start() + mins(1);
     assert_eq!(check(&world, &stable, confirmed), Outcome::Met);
@@ -1137,6 +1138,7 @@ fn rolling_back_to_a_task_definition_deploys_that_revision() {
     let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "regami-cluster".into(),
         service: "regami-service".into(),
+        desired: None,
     });
     let service = |world: &SimWorld, now| {
         world
@@ -1191,6 +1193,7 @@ fn the_standby_can_be_started_on_a_fresh_deployment_and_stopped_again() {
     let stable = Verify::EcsStable(predicates::EcsStable {
         cluster: "regami-cluster-secondary".into(),
         service: "regami-service-secondary".into(),
+        desired: None,
     });
     assert_eq!(check(&world, &stable, start() + mins(25)), Outcome::Met);
 }

@@ -285,6 +285,7 @@ fn ecs_stable(s: &str) -> Verify {
     Verify::EcsStable(predicates::EcsStable {
         cluster: "c".into(),
         service: s.into(),
+        desired: None,
     })
 }
 fn running_at_least(s: &str, count: u32) -> Verify {

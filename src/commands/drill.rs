@@ -110,7 +110,10 @@ fn run_drill(args: DrillRunArgs) -> Result<ExitCode> {
         let runtime = builder
             .build()
             .map_err(|e| eyre!("cannot start a runtime: {e}"))?;
-        runtime.block_on(walk.run()).map_err(|e| eyre!(e))
+        runtime
+            .block_on(walk.run())
+            .map(|(scorecard, _)| scorecard)
+            .map_err(|e| eyre!(e))
     })
     .join()
     .map_err(|_| eyre!("the autopilot stopped unexpectedly"))??;

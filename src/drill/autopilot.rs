@@ -17,24 +17,27 @@ use crate::domain::verify::Outcome;
 use crate::drill::Drill;
 use crate::drill::score::{Scorecard, score};
 use crate::journal::store;
+use crate::runbook::aws_cli::parse_commands;
 use crate::runbook::model::Runbook;
 use crate::runtime::Session;
 use crate::runtime::{JournalSettings, Launched, launch};
 use crate::sources::poller::Updates;
+use crate::sources::sim::Reaction;
 use crate::sources::sim::SimSource;
 
 /// How long the autopilot waits, in the drill's time, between looks at a
 /// step whose check is not met yet.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
 
-/// How a walk ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Walked {
-    /// Every step confirmed.
-    Complete,
-    /// These steps' checks were never met before the time limit: they were
-    /// skipped (journaled with that reason).
-    GaveUp { skipped: Vec<String> },
+/// How a walk went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Walked {
+    /// Steps whose checks were never met before the time limit: skipped
+    /// (journaled with that reason).
+    pub skipped: Vec<String>,
+    /// Steps whose commands change the world but whose checks were met
+    /// before they ran: the world did not stage what they answer.
+    pub met_before_run: Vec<String>,
 }
 
 /// Walks the session's scenario to its end. A step whose check is not met
@@ -47,7 +50,7 @@ pub async fn walk(
     limit: Duration,
 ) -> Walked {
     let start = clock.now();
-    let mut skipped = Vec::new();
+    let mut walked = Walked::default();
     while !session.app.is_complete() && !session.exit {
         let Some(index) = session
             .app
@@ -58,6 +61,18 @@ pub async fn walk(
             break;
         };
         session.dispatch(Action::SelectStep(index));
+        let step = &session.app.steps()[index];
+        let acts = !parse_commands(&step.commands)
+            .iter()
+            .filter_map(Reaction::from_command)
+            .collect::<Vec<_>>()
+            .is_empty();
+        let met_already = session.app.evidence()[index]
+            .as_ref()
+            .is_some_and(|e| e.outcome == Outcome::Met);
+        if acts && met_already && session.app.started()[index].is_none() {
+            walked.met_before_run.push(step.id.clone());
+        }
         if session.app.started()[index].is_none() {
             press(session, KeyCode::Char('x'));
             // Judge the check on data fetched after the commands ran, not
@@ -84,15 +99,12 @@ pub async fn walk(
                 press(session, KeyCode::Char(c));
             }
             press(session, KeyCode::Enter);
-            skipped.push(id);
+            walked.skipped.push(id);
         }
         // Let the journal's answer and the next poll in.
         pass(session, updates, clock, Duration::from_millis(10)).await;
     }
-    match skipped.is_empty() {
-        true => Walked::Complete,
-        false => Walked::GaveUp { skipped },
-    }
+    walked
 }
 
 fn press(session: &mut Session, code: KeyCode) {
@@ -132,7 +144,7 @@ pub struct Walk {
 
 impl Walk {
     /// Walks it and scores it from its journal.
-    pub async fn run(self) -> Result<Scorecard, String> {
+    pub async fn run(self) -> Result<(Scorecard, Walked), String> {
         let clock = Clock::sim(self.start);
         if let (Some(speed), Some(drill)) = (self.speed, clock.drill()) {
             drill.set_speed(speed);
@@ -173,11 +185,11 @@ impl Walk {
         if let Some(why) = session.refused() {
             return Err(why.to_string());
         }
-        walk(&mut session, &mut updates, &clock, limit).await;
+        let walked = walk(&mut session, &mut updates, &clock, limit).await;
         drop(poller);
         let path = session.journal_path().ok_or("no journal was written")?;
         let read =
             store::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Ok(score(&read.entries, &self.drill, &self.runbook))
+        Ok((score(&read.entries, &self.drill, &self.runbook), walked))
     }
 }

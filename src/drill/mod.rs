@@ -193,8 +193,10 @@ pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)
                     .iter()
                     .any(|p| alarm.starts_with(p.as_str())))
             .then(|| format!("alarm {alarm:?}")),
-            Fault::CrashLoop { service, .. } => (!env.ecs.iter().any(|e| &e.service == service))
-                .then(|| format!("ECS service {service:?}")),
+            Fault::CrashLoop { service, .. } | Fault::ServiceScaled { service, .. } => {
+                (!env.ecs.iter().any(|e| &e.service == service))
+                    .then(|| format!("ECS service {service:?}"))
+            }
             Fault::RegionApi { region, .. } => (!env.all_regions().contains(&region.as_str()))
                 .then(|| format!("region {region:?}")),
             Fault::BackupJobFailed { vault, .. } => env

@@ -90,6 +90,10 @@ pub struct RawInject {
     /// Why each task stops while the service crash-loops.
     #[serde(default)]
     pub crash_loop: Option<String>,
+    /// Or: the service runs this many tasks from then on (a drill that
+    /// begins after a failover, a scale-down before it).
+    #[serde(default)]
+    pub desired: Option<u32>,
     /// A region whose APIs (or one of them, `api_of`) fail from then on.
     #[serde(default)]
     pub region: Option<String>,
@@ -175,6 +179,12 @@ pub enum Fault {
         service: String,
         reason: String,
     },
+    /// The service runs `desired` tasks from then on, as after an
+    /// `update-service --desired-count`.
+    ServiceScaled {
+        service: String,
+        desired: u32,
+    },
     /// The region's APIs (or only `api_of`) answer so from then on; `Ok`
     /// ends the fault (all of the region's, without `api_of`).
     RegionApi {
@@ -205,6 +215,7 @@ impl Fault {
             }
             Self::Alarm { alarm, state } => format!("{alarm} {}", state.as_str()),
             Self::CrashLoop { service, .. } => format!("{service} crash-loops"),
+            Self::ServiceScaled { service, desired } => format!("{service} runs {desired}"),
             Self::RegionApi {
                 region,
                 api_of,
@@ -295,13 +306,24 @@ impl RawInject {
             });
         }
         if let Some(service) = &self.service {
-            let reason = self
-                .crash_loop
-                .clone()
-                .ok_or("`service` needs `crash_loop = \"<why tasks stop>\"`")?;
-            faults.push(Fault::CrashLoop {
-                service: service.clone(),
-                reason,
+            faults.push(match (&self.crash_loop, self.desired) {
+                (Some(reason), None) => Fault::CrashLoop {
+                    service: service.clone(),
+                    reason: reason.clone(),
+                },
+                (None, Some(desired)) => Fault::ServiceScaled {
+                    service: service.clone(),
+                    desired,
+                },
+                (Some(_), Some(_)) => {
+                    return Err("give `crash_loop` or `desired`, not both".into());
+                }
+                (None, None) => {
+                    return Err(
+                        "`service` needs `crash_loop = \"<why tasks stop>\"` or `desired = N`"
+                            .into(),
+                    );
+                }
             });
         }
         let clear = self.clear == Some(true);
@@ -375,6 +397,11 @@ impl RawInject {
             (
                 self.crash_loop.is_some() && self.service.is_none(),
                 "crash_loop",
+                "service",
+            ),
+            (
+                self.desired.is_some() && self.service.is_none(),
+                "desired",
                 "service",
             ),
         ];

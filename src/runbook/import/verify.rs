@@ -49,6 +49,9 @@ pub fn infer(step: &DraftStep) -> Vec<Verify> {
                     Some(Verify::EcsStable(EcsStable {
                         cluster: c.to_owned(),
                         service: s.to_owned(),
+                        // Scaling to a count: stable at that count, so the
+                        // check is not met before the scaling ran.
+                        desired: inv.flag("desired-count").and_then(|n| n.parse().ok()),
                     }))
                 }
                 _ => None,

@@ -308,6 +308,25 @@ impl SimWorld {
                 }
             }
             Fault::Alarm { alarm, state } => self.set_alarm_override(alarm, Some(*state), at),
+            // As if someone had run `update-service --desired-count`.
+            Fault::ServiceScaled { service, desired } => {
+                let cluster = self
+                    .env
+                    .ecs
+                    .iter()
+                    .find(|e| &e.service == service)
+                    .map_or_else(|| "default".to_string(), |e| e.cluster.clone());
+                self.react(
+                    Reaction::EcsUpdate {
+                        cluster,
+                        service: service.clone(),
+                        new_deployment: false,
+                        task_definition: None,
+                        desired: Some(*desired),
+                    },
+                    at,
+                );
+            }
             Fault::CrashLoop { service, reason } => insert_in_order(
                 &mut self.crash_loops,
                 Timed {
