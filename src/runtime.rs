@@ -73,11 +73,13 @@ pub fn launch(
     settings: JournalSettings,
 ) -> Launched {
     let mut session = Session::new(app, source.clone(), settings);
+    // Begin first: a drill's world is staged (or rebuilt from its journal)
+    // before the first poll reads it.
+    session.start();
     let (poller, updates) = Poller::spawn(source, clock);
     let poller = Arc::new(poller);
     let refresher = poller.clone();
     session.on_refresh(move || refresher.refresh_now());
-    session.start();
     Launched {
         session,
         updates,
