@@ -50,8 +50,11 @@ pub struct Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        // Still locked here: the lock goes when `file` closes, just after.
         let _ = self.file.set_len(0);
+        // Released outright, not left to the close: a process forked from
+        // another thread just now shares the descriptor until it execs, and
+        // would keep the lock that long.
+        let _ = self.file.unlock();
     }
 }
 
