@@ -147,6 +147,7 @@ fn crash_loop() -> Fault {
     Fault::CrashLoop {
         service: "rally-prod-service-fargate".into(),
         reason: "OOM".into(),
+        lasting: None,
     }
 }
 

@@ -291,6 +291,7 @@ pub fn stock_injects(env: &crate::runbook::model::Environment) -> Vec<(String, F
         stock.push((
             "crash-loop".to_string(),
             Fault::CrashLoop {
+                lasting: None,
                 service: service.service.clone(),
                 reason: "Essential container in task exited (exit code 137: OutOfMemoryError)"
                     .to_string(),

@@ -90,6 +90,10 @@ pub struct RawInject {
     /// Why each task stops while the service crash-loops.
     #[serde(default)]
     pub crash_loop: Option<String>,
+    /// How long the crash loop lasts before ECS, on its own, keeps tasks
+    /// running again (tasks lost with an AZ and replaced in the others).
+    #[serde(default)]
+    pub lasting: Option<HumanDuration>,
     /// Or: the service runs this many tasks from then on (a drill that
     /// begins after a failover, a scale-down before it).
     #[serde(default)]
@@ -178,6 +182,9 @@ pub enum Fault {
     CrashLoop {
         service: String,
         reason: String,
+        /// Seconds until it ends by itself; `None`: until a new deployment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lasting: Option<u64>,
     },
     /// The service runs `desired` tasks from then on, as after an
     /// `update-service --desired-count`.
@@ -310,6 +317,7 @@ impl RawInject {
                 (Some(reason), None) => Fault::CrashLoop {
                     service: service.clone(),
                     reason: reason.clone(),
+                    lasting: self.lasting.map(HumanDuration::secs),
                 },
                 (None, Some(desired)) => Fault::ServiceScaled {
                     service: service.clone(),
@@ -403,6 +411,11 @@ impl RawInject {
                 self.desired.is_some() && self.service.is_none(),
                 "desired",
                 "service",
+            ),
+            (
+                self.lasting.is_some() && self.crash_loop.is_none(),
+                "lasting",
+                "crash_loop",
             ),
         ];
         if let Some((_, key, owner)) = stray.iter().find(|(stray, _, _)| *stray) {

@@ -327,13 +327,33 @@ impl SimWorld {
                     at,
                 );
             }
-            Fault::CrashLoop { service, reason } => insert_in_order(
-                &mut self.crash_loops,
-                Timed {
-                    at,
-                    what: (service.clone(), Some(reason.clone())),
-                },
-            ),
+            Fault::CrashLoop {
+                service,
+                reason,
+                lasting,
+            } => {
+                insert_in_order(
+                    &mut self.crash_loops,
+                    Timed {
+                        at,
+                        what: (service.clone(), Some(reason.clone())),
+                    },
+                );
+                // Ends by itself: ECS keeps the replacements running.
+                if let Some(secs) = lasting {
+                    let secs = i64::try_from(*secs).unwrap_or(i64::MAX);
+                    let end = at
+                        .checked_add(jiff::SignedDuration::from_secs(secs))
+                        .unwrap_or(Timestamp::MAX);
+                    insert_in_order(
+                        &mut self.crash_loops,
+                        Timed {
+                            at: end,
+                            what: (service.clone(), None),
+                        },
+                    );
+                }
+            }
             Fault::RegionApi {
                 region,
                 api_of,
