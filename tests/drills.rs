@@ -654,3 +654,37 @@ fn every_shipped_drill_changes_its_scenarios_readiness() {
     }
     assert_eq!(unchanged, ["rally-regional-outage"]);
 }
+
+#[test]
+fn a_step_run_twice_sets_off_its_injects_once() {
+    let (source, _) = staged("rally", "instance-failure");
+    let redeploy = builtin("rally").unwrap().scenarios[0]
+        .steps
+        .iter()
+        .find(|s| s.id == "redeploy")
+        .unwrap()
+        .clone();
+    let alarm_overrides = |source: &SimSource| {
+        let world = source.world();
+        let later = common::now()
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap();
+        world
+            .alarms_at(later)
+            .alarms
+            .into_iter()
+            .find(|a| a.name == "rally-prod-app-5xx")
+            .map(|a| a.updated)
+    };
+    source.step_run(&redeploy, common::now());
+    let first = alarm_overrides(&source);
+    let again = common::now()
+        .checked_add(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    source.step_run(&redeploy, again);
+    assert_eq!(
+        alarm_overrides(&source),
+        first,
+        "the alarm cleared once, after the first run"
+    );
+}

@@ -44,6 +44,9 @@ pub struct SimSource {
     pub(super) drills: Vec<Drill>,
     /// The drill being played: its injects that wait for a step.
     playing: Mutex<Option<Drill>>,
+    /// The steps run so far in this drill: a step's injects follow its
+    /// first run only, as the scorecard counts them.
+    pub(super) ran: Mutex<std::collections::HashSet<String>>,
 }
 
 impl SimSource {
@@ -60,6 +63,7 @@ impl SimSource {
             clock,
             drills: Vec::new(),
             playing: Mutex::new(None),
+            ran: Mutex::new(std::collections::HashSet::new()),
         }
     }
 

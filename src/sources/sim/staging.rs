@@ -23,6 +23,14 @@ pub(super) fn begin(source: &SimSource, scenario: &str, start: Timestamp) {
         }
     }
     *source.playing() = drill;
+    ran(source).clear();
+}
+
+fn ran(source: &SimSource) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+    source
+        .ran
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The operator ran `step` at `at`: the injects waiting for it follow.
@@ -31,6 +39,9 @@ pub(super) fn after_step(source: &SimSource, step: &Step, at: Timestamp) {
     let Some(drill) = playing else {
         return;
     };
+    if !ran(source).insert(step.id.clone()) {
+        return;
+    }
     let mut world = source.world();
     for (delay, fault) in drill::following(&drill, Some(&step.id)) {
         world.inject(fault, later(at, delay));
