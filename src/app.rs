@@ -1114,15 +1114,9 @@ impl App {
                 Ok(Vec::new())
             }
             Command::Speed => {
-                let speed = arg
-                    .trim()
-                    .trim_end_matches(['x', '×'])
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|s| (1..=crate::clock::MAX_SPEED).contains(s))
-                    .ok_or_else(|| {
-                        format!("a speed is 1 to {}: {arg:?}", crate::clock::MAX_SPEED)
-                    })?;
+                let speed = crate::clock::parse_speed(arg).ok_or_else(|| {
+                    format!("a speed is 1 to {}: {arg:?}", crate::clock::MAX_SPEED)
+                })?;
                 Ok(self.drill_action(DrillAction::Speed(speed)))
             }
             Command::Inject => {

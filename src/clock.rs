@@ -21,6 +21,15 @@ pub enum Clock {
 /// The fastest a drill runs (the 1× to 60×).
 pub const MAX_SPEED: u32 = 60;
 
+/// A drill speed as typed (`10`, `10x`, `10×`), if it is 1 to `MAX_SPEED`.
+pub fn parse_speed(text: &str) -> Option<u32> {
+    text.trim()
+        .trim_end_matches(['x', '×'])
+        .parse::<u32>()
+        .ok()
+        .filter(|s| (1..=MAX_SPEED).contains(s))
+}
+
 /// Drill time: `at` when tokio's clock read `instant`, moving `speed`
 /// seconds per second since (0: paused).
 #[derive(Debug)]
@@ -115,7 +124,18 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::time::Duration;
+
+    proptest! {
+        #[test]
+        fn a_speed_is_read_only_from_1_to_the_most(text in "\\PC{0,6}", n in 0u32..200) {
+            let _ = parse_speed(&text);
+            let expected = (1..=MAX_SPEED).contains(&n).then_some(n);
+            prop_assert_eq!(parse_speed(&n.to_string()), expected);
+            prop_assert_eq!(parse_speed(&format!(" {n}× ")), expected);
+        }
+    }
 
     #[tokio::test(start_paused = true)]
     async fn drill_time_moves_at_its_speed_and_stands_still_when_paused() {

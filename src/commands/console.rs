@@ -14,7 +14,6 @@ use crate::cli::{ConsoleArgs, DemoArgs, RunArgs};
 use crate::clock::Clock;
 use crate::journal::store;
 use crate::runbook::builtin;
-use crate::runbook::load::Severity;
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
 use crate::runtime::{JournalSettings, Launched, Polling, launch};
@@ -131,10 +130,9 @@ fn drills(opened: &Opened, args: &ConsoleArgs) -> Result<Vec<crate::drill::Drill
             let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
             eyre!("{}", lines.join("\n"))
         })?;
-        let errors: Vec<String> = crate::drill::check_against(&drill, &opened.runbook)
+        let errors: Vec<String> = crate::drill::misfits(&drill, &opened.runbook)
             .into_iter()
-            .filter(|(severity, _)| *severity == Severity::Error)
-            .map(|(_, message)| format!("{}: {message}", path.display()))
+            .map(|message| format!("{}: {message}", path.display()))
             .collect();
         if !errors.is_empty() {
             return Err(eyre!("{}", errors.join("\n")));

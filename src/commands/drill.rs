@@ -14,7 +14,6 @@ use crate::cli::{DrillCommand, DrillRunArgs, ExportFormat, ReportArgs};
 use crate::drill::autopilot::Walk;
 use crate::drill::report::{self, DrillRun, Unscored};
 use crate::journal::store;
-use crate::runbook::load::Severity;
 use crate::runbook::reference::RunbookRef;
 use crate::runtime::JournalSettings;
 
@@ -34,18 +33,13 @@ fn run_drill(args: DrillRunArgs) -> Result<ExitCode> {
             args.scenario
         ));
     }
-    let speed = match args.speed.as_str() {
-        "max" => None,
-        n => Some(
-            n.trim_end_matches(['x', '×'])
-                .parse::<u32>()
-                .ok()
-                .filter(|s| (1..=crate::clock::MAX_SPEED).contains(s))
-                .ok_or_else(|| {
-                    eyre!("--speed is max or 1 to {}: {n:?}", crate::clock::MAX_SPEED)
-                })?,
-        ),
-    };
+    let speed =
+        match args.speed.as_str() {
+            "max" => None,
+            n => Some(crate::clock::parse_speed(n).ok_or_else(|| {
+                eyre!("--speed is max or 1 to {}: {n:?}", crate::clock::MAX_SPEED)
+            })?),
+        };
     let reference = RunbookRef::resolve(&args.runbook);
     let runbook = load_ref(&reference)?;
     let scenario = find_scenario(&runbook, &args.scenario)
@@ -65,11 +59,7 @@ fn run_drill(args: DrillRunArgs) -> Result<ExitCode> {
             }
         },
     };
-    let errors: Vec<String> = crate::drill::check_against(&drill, &runbook)
-        .into_iter()
-        .filter(|(severity, _)| *severity == Severity::Error)
-        .map(|(_, message)| message)
-        .collect();
+    let errors = crate::drill::misfits(&drill, &runbook);
     if !errors.is_empty() || drill.scenario != scenario.id {
         return Err(eyre!(
             "drill {} does not fit {} {}: {}",

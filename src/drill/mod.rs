@@ -214,6 +214,16 @@ pub fn check_against(drill: &Drill, runbook: &Runbook) -> Vec<(Severity, String)
     found
 }
 
+/// Why a drill cannot be played on the runbook: `check_against`'s errors
+/// (its warnings do not stop it).
+pub fn misfits(drill: &Drill, runbook: &Runbook) -> Vec<String> {
+    check_against(drill, runbook)
+        .into_iter()
+        .filter(|(severity, _)| *severity == Severity::Error)
+        .map(|(_, message)| message)
+        .collect()
+}
+
 /// What the facilitator asks of a drill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DrillAction {
