@@ -4,7 +4,7 @@
 
 mod common;
 
-use drconsole::journal::entry::{Entry, EntryKind};
+use drconsole::journal::entry::EntryKind;
 use drconsole::keys::Keymap;
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::DARK;
@@ -27,25 +27,6 @@ fn ctx() -> PaneCtx<'static> {
 
 fn canvas(width: u16, height: u16) -> Buffer {
     Buffer::empty(Rect::new(0, 0, width, height))
-}
-
-fn entry(seq: u64, kind: EntryKind, step: Option<&str>) -> Entry {
-    Entry {
-        seq,
-        time: common::now(),
-        actor: "alice".into(),
-        kind,
-        runbook: "Fixture production".into(),
-        scenario: Some("db-failure".into()),
-        step: step.map(Into::into),
-        note: None,
-        undoes: None,
-        at: None,
-        evidence: None,
-        drill: true,
-        runbook_ref: None,
-        drill_detail: None,
-    }
 }
 
 #[test]
@@ -86,9 +67,14 @@ fn sparkline_is_scaled_to_the_bound() {
 
 #[test]
 fn log_counts_read_naturally_and_an_undo_says_undid() {
-    let mut undo = entry(2, EntryKind::Undone, Some("declare"));
+    let mut undo = common::entry(2, EntryKind::Undone, Some("declare"), None);
     undo.undoes = Some(1);
-    let one = vec![entry(1, EntryKind::Confirmed, Some("declare"))];
+    let one = vec![common::entry(
+        1,
+        EntryKind::Confirmed,
+        Some("declare"),
+        None,
+    )];
     let two = vec![one[0].clone(), undo];
     let mut buf = canvas(60, 5);
     log::render(buf.area, &mut buf, &LogView { entries: &one }, &ctx());

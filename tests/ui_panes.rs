@@ -242,35 +242,16 @@ fn alarms_pane_puts_firing_first() {
     assert_eq!(dot_on_row_of(&buf, "shop-queue-depth"), DARK.muted);
 }
 
-fn entry(seq: u64, kind: EntryKind, step: Option<&str>, note: Option<&str>) -> Entry {
-    Entry {
-        seq,
-        time: common::now(),
-        actor: "alice".into(),
-        kind,
-        runbook: "Fixture production".into(),
-        scenario: Some("db-failure".into()),
-        step: step.map(Into::into),
-        note: note.map(Into::into),
-        undoes: None,
-        at: None,
-        evidence: None,
-        drill: true,
-        runbook_ref: None,
-        drill_detail: None,
-    }
-}
-
 #[test]
 fn checklist_pane() {
     let mut app = common::app_with_live();
-    app.update(Action::Journaled(entry(
+    app.update(Action::Journaled(common::entry(
         1,
         EntryKind::SessionStarted,
         None,
         None,
     )));
-    app.update(Action::Journaled(entry(
+    app.update(Action::Journaled(common::entry(
         2,
         EntryKind::Confirmed,
         Some("declare"),
@@ -297,7 +278,7 @@ fn checklist_pane() {
 
 #[test]
 fn log_pane() {
-    let mut skipped = entry(
+    let mut skipped = common::entry(
         3,
         EntryKind::Skipped,
         Some("redeploy"),
@@ -305,10 +286,10 @@ fn log_pane() {
     );
     skipped.actor = "bob".into();
     let entries = vec![
-        entry(1, EntryKind::SessionStarted, None, None),
-        entry(2, EntryKind::Confirmed, Some("declare"), None),
+        common::entry(1, EntryKind::SessionStarted, None, None),
+        common::entry(2, EntryKind::Confirmed, Some("declare"), None),
         skipped,
-        entry(
+        common::entry(
             4,
             EntryKind::Note,
             Some("restore"),

@@ -341,3 +341,28 @@ pub fn app_with_live() -> drconsole::app::App {
     }
     app
 }
+
+/// A journal entry of the fixture runbook's db-failure drill, by alice.
+pub fn entry(
+    seq: u64,
+    kind: drconsole::journal::entry::EntryKind,
+    step: Option<&str>,
+    note: Option<&str>,
+) -> drconsole::journal::entry::Entry {
+    drconsole::journal::entry::Entry {
+        seq,
+        time: now(),
+        actor: "alice".into(),
+        kind,
+        runbook: "Fixture production".into(),
+        scenario: Some("db-failure".into()),
+        step: step.map(Into::into),
+        note: note.map(Into::into),
+        undoes: None,
+        at: None,
+        evidence: None,
+        drill: true,
+        runbook_ref: None,
+        drill_detail: None,
+    }
+}
