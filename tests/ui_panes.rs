@@ -6,7 +6,7 @@ mod common;
 use drconsole::app::{Action, App};
 use drconsole::domain::health::{Limits, newest_completed_age};
 use drconsole::domain::snapshot::{Feed, SourceError};
-use drconsole::journal::entry::{Entry, EntryKind};
+use drconsole::journal::entry::EntryKind;
 use drconsole::ui::export::to_text;
 use drconsole::ui::theme::DARK;
 use drconsole::ui::view::{AlarmsView, BackupsView, EcsView, LogView, RdsView};
