@@ -718,10 +718,7 @@ impl App {
     /// re-judges every step's check against the live state and clocks.
     fn judge(&mut self) {
         self.rpo_now = rpo::estimate(&self.live, self.now);
-        let regions = &self.runbook.environment.regions;
-        let watched: Vec<&str> = std::iter::once(regions.primary.as_str())
-            .chain(regions.dr.as_deref())
-            .collect();
+        let watched = self.runbook.environment.regions.watched();
         self.region_health = crate::domain::regions::region_health(&watched, &self.live);
         let backups = self.live.backups.data.as_ref();
         self.newest_backup_age = backups.and_then(|b| newest_completed_age(b, self.now));

@@ -611,10 +611,10 @@ fn drill_run_walks_a_drill_headless_and_prints_its_scorecard() {
 }
 
 /// Each drill makes its scenario's readiness visibly change in its first
-/// quarter of an hour: some check's outcome, or what it saw, differs from
-/// the calm world's at one of a few moments. Rally's regional outage cannot:
-/// it has no readiness check at all (its recovery restores a dump kept off
-/// AWS).
+/// quarter of an hour: some check's outcome, what it saw, or a region's
+/// health differs from the calm world's at one of a few moments. (Rally's
+/// regional outage has no check at all, its recovery restoring a dump kept
+/// off AWS: what changes there is us-east-1's health.)
 #[test]
 fn every_shipped_drill_changes_its_scenarios_readiness() {
     use drconsole::domain::readiness::{assess, lines};
@@ -640,9 +640,12 @@ fn every_shipped_drill_changes_its_scenarios_readiness() {
                 .with_drills(drills);
             source.scenario_began(&scenario.id);
             let live = source.world().live_at(at);
-            lines(&assess(&runbook, scenario, &live, ctx))
+            let readiness = assess(&runbook, scenario, &live, ctx);
+            let regions = readiness.regions.iter().map(|r| r.describe(at));
+            lines(&readiness)
                 .into_iter()
                 .map(|l| format!("{:?} {} {}", l.outcome, l.label, l.seen))
+                .chain(regions)
                 .collect::<Vec<_>>()
         };
         let changed = [1, 5, 15]
@@ -652,7 +655,49 @@ fn every_shipped_drill_changes_its_scenarios_readiness() {
             unchanged.push(name);
         }
     }
-    assert_eq!(unchanged, ["rally-regional-outage"]);
+    assert_eq!(unchanged, Vec::<&str>::new());
+}
+
+/// A recovery drconsole cannot check is not called READY, and its readiness
+/// still shows the drill's lost region.
+#[test]
+fn an_unchecked_scenario_shows_its_lost_region() {
+    use drconsole::domain::readiness::{assess, verdict};
+    use drconsole::domain::regions::RegionState;
+    use drconsole::domain::verify::VerifyContext;
+    let runbook = builtin("rally").unwrap();
+    let scenario = runbook
+        .scenarios
+        .iter()
+        .find(|s| s.id == "regional-outage")
+        .unwrap();
+    let drill = drill::find("rally-regional-outage").unwrap();
+    let at = common::now()
+        .checked_add(jiff::SignedDuration::from_mins(5))
+        .unwrap();
+    let judged = |drills: Vec<drill::Drill>| {
+        let source = SimSource::new(&runbook.environment, 7, Clock::Fixed(common::now()))
+            .with_drills(drills);
+        source.scenario_began(&scenario.id);
+        let ctx = VerifyContext {
+            now: at,
+            incident_start: None,
+        };
+        assess(&runbook, scenario, &source.world().live_at(at), ctx)
+    };
+    let calm = judged(Vec::new());
+    let lost = judged(vec![drill]);
+    assert_eq!(
+        verdict(&lost),
+        "UNCHECKED (nothing on this recovery path that drconsole can watch)"
+    );
+    assert_eq!(calm.regions[0].state, RegionState::Ok);
+    assert_eq!(lost.regions[0].region, "us-east-1");
+    assert_eq!(lost.regions[0].state, RegionState::Unreachable);
+    assert_eq!(
+        lost.regions[0].describe(at),
+        "us-east-1 unreachable (DescribeDBInstances: Unreachable)"
+    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::common::{connect, find_scenario, load_runbook, refresh};
 use crate::cli::ReadyArgs;
 use crate::domain::readiness::{Readiness, ReadyCheck, assess, lines, outcome_word, verdict};
+use crate::domain::regions::RegionHealth;
 use crate::domain::verify::{Evidence, VerifyContext};
 use crate::runbook::model::{Runbook, Scenario};
 use crate::sources::Source;
@@ -79,6 +80,12 @@ fn provenance(readiness: &Readiness) -> &'static str {
     }
 }
 
+/// "regions: us-east-1 unreachable for 3m (…) · us-west-2 ok".
+pub fn regions_line(readiness: &Readiness, at: Timestamp) -> String {
+    let regions: Vec<String> = readiness.regions.iter().map(|r| r.describe(at)).collect();
+    format!("regions: {}", regions.join(" · "))
+}
+
 /// Said under the provenance when no check judges the RPO.
 pub const NO_RPO_BASIS: &str = "RPO basis: none (no step restores or promotes a database)";
 
@@ -92,6 +99,7 @@ struct Report<'a> {
     ready: bool,
     exit_code: u8,
     checks: Vec<CheckReport<'a>>,
+    regions: &'a [RegionHealth],
 }
 
 /// A check and its evidence as one object: label, derived, check, outcome, seen.
@@ -125,6 +133,7 @@ pub fn report(
                 .iter()
                 .map(|(check, evidence)| CheckReport { check, evidence })
                 .collect(),
+            regions: &readiness.regions,
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         return writeln!(out);
@@ -141,6 +150,7 @@ pub fn report(
     if readiness.results.iter().all(|(c, _)| c.rpo_basis.is_none()) {
         writeln!(out, "{NO_RPO_BASIS}")?;
     }
+    writeln!(out, "{}", regions_line(readiness, at))?;
     let rows = lines(readiness);
     let width = rows
         .iter()

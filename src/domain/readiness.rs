@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::health::Limits;
+use super::regions::{RegionHealth, region_health};
 use super::rpo_basis::RpoBasis;
 use super::snapshot::LiveState;
 use super::verify::{Evidence, Outcome, VerifyContext, evaluate};
@@ -49,6 +50,10 @@ pub struct Readiness {
     /// Every check is met; an unknown one (missing data) is not ready.
     pub ready: bool,
     pub results: Vec<(ReadyCheck, Evidence)>,
+    /// The health of the runbook's regions when judged: context, not a
+    /// check (a lost primary is the regional scenarios' very premise), and
+    /// all there is to see for a recovery drconsole cannot check.
+    pub regions: Vec<RegionHealth>,
 }
 
 impl Readiness {
@@ -79,7 +84,12 @@ pub fn checks_for(runbook: &Runbook, scenario: &Scenario) -> Vec<ReadyCheck> {
 }
 
 /// Judges every check against one snapshot.
-pub fn judge(checks: &[ReadyCheck], live: &LiveState, ctx: VerifyContext) -> Readiness {
+pub fn judge(
+    checks: &[ReadyCheck],
+    regions: &[&str],
+    live: &LiveState,
+    ctx: VerifyContext,
+) -> Readiness {
     let results: Vec<(ReadyCheck, Evidence)> = checks
         .iter()
         .map(|c| (c.clone(), evaluate(&c.check, live, ctx)))
@@ -87,6 +97,7 @@ pub fn judge(checks: &[ReadyCheck], live: &LiveState, ctx: VerifyContext) -> Rea
     Readiness {
         ready: results.iter().all(|(_, e)| e.outcome == Outcome::Met),
         results,
+        regions: region_health(regions, live),
     }
 }
 
@@ -97,7 +108,8 @@ pub fn assess(
     live: &LiveState,
     ctx: VerifyContext,
 ) -> Readiness {
-    judge(&checks_for(runbook, scenario), live, ctx)
+    let regions = runbook.environment.regions.watched();
+    judge(&checks_for(runbook, scenario), &regions, live, ctx)
 }
 
 /// Checks in order, without repeats.
@@ -516,7 +528,9 @@ pub fn lines(readiness: &Readiness) -> Vec<ReadyLine> {
 pub fn verdict(readiness: &Readiness) -> String {
     let total = readiness.results.len();
     if total == 0 {
-        return "READY (nothing to check)".to_string();
+        // Not READY: nothing was judged. Exit code 0 all the same, since
+        // nothing is known to stand in the way (docs/ready.md).
+        return "UNCHECKED (nothing on this recovery path that drconsole can watch)".to_string();
     }
     if readiness.ready {
         return format!("READY ({total} of {total} met)");

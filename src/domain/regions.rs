@@ -6,6 +6,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::snapshot::{LiveState, SourceError};
+use super::verify::short_age;
+use crate::runbook::duration::secs_between;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +19,16 @@ pub enum RegionState {
     Unreachable,
 }
 
+impl RegionState {
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Degraded => "degraded",
+            Self::Unreachable => "unreachable",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionHealth {
     pub region: String,
@@ -25,6 +37,24 @@ pub struct RegionHealth {
     pub since: Option<Timestamp>,
     /// The API call and error code that say so, e.g. "DescribeDBInstances: Unreachable".
     pub why: Option<String>,
+}
+
+impl RegionHealth {
+    /// "us-east-1 unreachable for 3m (DescribeDBInstances: Unreachable)",
+    /// or "us-west-2 ok".
+    pub fn describe(&self, now: Timestamp) -> String {
+        let mut text = format!("{} {}", self.region, self.state.word());
+        // One failed fetch says nothing of how long it has lasted.
+        if let Some(secs) = self.since.map(|since| secs_between(since, now))
+            && secs > 0
+        {
+            text.push_str(&format!(" for {}", short_age(secs)));
+        }
+        if let Some(why) = &self.why {
+            text.push_str(&format!(" ({why})"));
+        }
+        text
+    }
 }
 
 /// The health of each region in `regions`, in that order, from the feeds:

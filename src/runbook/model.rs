@@ -123,6 +123,16 @@ pub struct Regions {
     pub dr: Option<String>,
 }
 
+impl Regions {
+    /// The regions whose health the console and `ready` report: the
+    /// primary, then the DR region when there is one.
+    pub fn watched(&self) -> Vec<&str> {
+        std::iter::once(self.primary.as_str())
+            .chain(self.dr.as_deref())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RdsRole {

@@ -95,11 +95,12 @@ fn region_spans(region: &str, view: &HeaderView, t: &Theme) -> Vec<Span<'static>
     let Some(health) = view.region_health.iter().find(|h| h.region == region) else {
         return spans;
     };
-    let (mark, word, colour) = match health.state {
+    let (mark, colour) = match health.state {
         RegionState::Ok => return spans,
-        RegionState::Degraded => ("⚠", "degraded", t.warn),
-        RegionState::Unreachable => ("✗", "unreachable", t.critical),
+        RegionState::Degraded => ("⚠", t.warn),
+        RegionState::Unreachable => ("✗", t.critical),
     };
+    let word = health.state.word();
     let age = health
         .since
         .map(|since| format!(" {}", short_age(secs_between(since, view.now))))

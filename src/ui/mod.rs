@@ -65,7 +65,9 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &FrameView, theme: &Theme) {
             popup::picker(area, buf, runbook, *selected, theme)
         }
         Some(PopupView::Help { keys, scroll }) => popup::help(area, buf, keys, *scroll, theme),
-        Some(PopupView::Readiness(readiness)) => popup::readiness(area, buf, readiness, theme),
+        Some(PopupView::Readiness(readiness)) => {
+            popup::readiness(area, buf, readiness, view.now, theme)
+        }
         Some(PopupView::PromptError { prompt, error }) => {
             popup::prompt_error(area, buf, prompt, error, theme)
         }

@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::widgets::{count, fit, wrap_words};
 use crate::app::Prompt;
 use crate::domain::readiness::{Readiness, lines as ready_lines, outcome_word, verdict};
+use crate::domain::regions::{RegionHealth, RegionState};
 use crate::domain::verify::Outcome;
 use crate::keys::{BINDINGS, Keymap};
 use crate::palette::SHOWN;
@@ -156,21 +157,48 @@ const MARKS: &[(&str, &str)] = &[
 ];
 
 /// Whether the scenario can run now: each check with the value seen.
-pub fn readiness(area: Rect, buf: &mut Buffer, readiness: &Readiness, theme: &Theme) {
+pub fn readiness(
+    area: Rect,
+    buf: &mut Buffer,
+    readiness: &Readiness,
+    now: jiff::Timestamp,
+    theme: &Theme,
+) {
     let t = theme;
     let checks = ready_lines(readiness);
-    let rect = centered(area, 96, checks.len() as u16 * 2 + 5);
+    let rect = centered(area, 96, checks.len() as u16 * 2 + 6);
     Clear.render(rect, buf);
     let block = frame("Readiness", t);
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let verdict_color = if readiness.ready { t.ok } else { t.critical };
+    let verdict_color = match (readiness.ready, readiness.results.is_empty()) {
+        (_, true) => t.warn,
+        (true, false) => t.ok,
+        (false, false) => t.critical,
+    };
     let mut lines = vec![Line::styled(
         verdict(readiness),
         Style::default()
             .fg(verdict_color)
             .add_modifier(Modifier::BOLD),
     )];
+    // The regions' health: all there is to see when nothing can be checked.
+    let region_color = |r: &RegionHealth| match r.state {
+        RegionState::Ok => t.muted,
+        RegionState::Degraded => t.warn,
+        RegionState::Unreachable => t.critical,
+    };
+    let mut regions = vec![Span::styled("regions: ", t.muted())];
+    for (i, region) in readiness.regions.iter().enumerate() {
+        if i > 0 {
+            regions.push(Span::styled(" · ", t.muted()));
+        }
+        regions.push(Span::styled(
+            region.describe(now),
+            Style::default().fg(region_color(region)),
+        ));
+    }
+    lines.push(Line::from(regions));
     for check in checks {
         let color = match check.outcome {
             Outcome::Met => t.ok,
