@@ -344,6 +344,7 @@ fn judge_is_ready_only_when_every_check_is_met() {
     let checks = replica_checks();
     let ready = judge(
         &checks,
+        &[],
         &rds_only(vec![instance("shop-db-replica", Some(4.0))]),
         ctx(),
     );
@@ -352,6 +353,7 @@ fn judge_is_ready_only_when_every_check_is_met() {
 
     let lagging = judge(
         &checks,
+        &[],
         &rds_only(vec![instance("shop-db-replica", Some(6.0 * 3600.0))]),
         ctx(),
     );
@@ -360,13 +362,14 @@ fn judge_is_ready_only_when_every_check_is_met() {
 
     let silent = judge(
         &checks,
+        &[],
         &rds_only(vec![instance("shop-db-replica", None)]),
         ctx(),
     );
     assert!(!silent.ready, "an unknown check is not ready");
     assert_eq!(outcomes(&silent), vec![Outcome::Met, Outcome::Unknown]);
 
-    let nothing = judge(&checks, &LiveState::default(), ctx());
+    let nothing = judge(&checks, &[], &LiveState::default(), ctx());
     assert!(!nothing.ready);
     assert_eq!(outcomes(&nothing), vec![Outcome::Unknown, Outcome::Unknown]);
     assert_eq!(
@@ -375,7 +378,12 @@ fn judge_is_ready_only_when_every_check_is_met() {
         "the verdict counts what is missing"
     );
 
-    assert!(judge(&[], &LiveState::default(), ctx()).ready);
+    let unchecked = judge(&[], &[], &LiveState::default(), ctx());
+    assert!(unchecked.ready, "nothing known stands in the way");
+    assert_eq!(
+        drconsole::domain::readiness::verdict(&unchecked),
+        "UNCHECKED (nothing on this recovery path that drconsole can watch)"
+    );
 }
 
 // ------------------------------------------------------------ on the simulator
