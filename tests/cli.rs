@@ -449,6 +449,26 @@ fn the_ready_doc_sample_is_what_ready_prints() {
     assert_eq!(digits(sample), digits(&text(&out.stdout)));
 }
 
+/// A scenario whose recovery drconsole cannot watch is not called READY;
+/// the exit code stays 0, since nothing known stands in the way.
+#[test]
+fn ready_on_a_scenario_with_nothing_to_check_says_unchecked() {
+    let out = drconsole(&["ready", "rally", "--scenario", "regional-outage", "--sim"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "no check applies: no `ready` list, and the steps use nothing drconsole watches",
+            "RPO basis: none (no step restores or promotes a database)",
+            "regions: us-east-1 ok",
+            "",
+            "UNCHECKED (nothing on this recovery path that drconsole can watch)",
+        ]
+    );
+}
+
 #[test]
 fn readme_lists_every_key_as_the_key_table_has_it() {
     let readme = include_str!("../README.md");

@@ -71,7 +71,9 @@ pub fn exit_code(readiness: &Readiness) -> u8 {
 /// Where the checks came from, for the line above the table.
 fn provenance(readiness: &Readiness) -> &'static str {
     let derived = |(c, _): &(ReadyCheck, Evidence)| c.derived;
-    if readiness.results.iter().all(derived) {
+    if readiness.results.is_empty() {
+        "no check applies: no `ready` list, and the steps use nothing drconsole watches"
+    } else if readiness.results.iter().all(derived) {
         "checks derived from the environment and the scenario's steps"
     } else if readiness.results.iter().any(derived) {
         "checks from the scenario's `ready` list, and the RPO on its recovery's basis"
