@@ -6,7 +6,11 @@
 //! the end of a line continues it; `;`, `&&`, `||`, `|`, `&`, newlines,
 //! `(`, `)`, backquotes and `$(` separate commands (and redirections end
 //! one, so `> out.json` is no flag value), so `X=$(aws …)` is an
-//! `aws` command of its own; a `#` starting a word begins a comment. A
+//! `aws` command of its own; a `$(…)` inside double quotes is read through
+//! to its closing `)`; a heredoc (`<<EOF`, `<<'EOF'`, `<<-EOF`) takes the
+//! lines after its command up to the delimiter line (the delimiter matched
+//! with surrounding blanks ignored, as plans indent it), and they belong to
+//! that command's line; a `#` starting a word begins a comment. A
 //! quote opened right after a letter or digit (`don't`) and not closed on
 //! its line is read as an apostrophe, so careless prose in a plan does not
 //! swallow the lines after it.
@@ -20,6 +24,7 @@
 //! a repeated flag's last occurrence wins. Flag names are kept without
 //! their dashes and looked up with or without them.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 /// What a stretch of shell text is.
@@ -35,6 +40,9 @@ pub enum Kind {
     Comment,
     /// `\` at the end of a line, with the blanks around the line break.
     Continuation,
+    /// A heredoc's body: from the line break after its command through
+    /// the delimiter line.
+    HereDoc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,26 +54,76 @@ pub struct Token {
 
 /// Splits shell text into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut lexer = Lexer {
-        text,
-        at: 0,
-        tokens: Vec::new(),
-        word: String::new(),
-        word_start: None,
-    };
+    let budget = substitution_budget(text);
+    let mut lexer = Lexer::new(text, 0, &budget);
     lexer.run();
     lexer.tokens
 }
 
+/// Whether shell text leaves something open at its end: a quote, a
+/// heredoc without its delimiter line, a `$(` without its `)`, or a `\`
+/// continuation. An apostrophe inside a word (`don't`) is no quote.
+pub fn is_unclosed(text: &str) -> bool {
+    let budget = substitution_budget(text);
+    let mut lexer = Lexer::new(text, 0, &budget);
+    lexer.run();
+    lexer.unclosed
+        || !lexer.heredocs.is_empty()
+        || lexer
+            .tokens
+            .last()
+            .is_some_and(|t| t.kind == Kind::Continuation)
+}
+
+/// How deep `$(…)` inside double quotes is followed; deeper ones are read
+/// as plain characters, so hostile nesting cannot exhaust the stack.
+const MAX_NESTING: usize = 8;
+
+/// Bytes that reading ahead through `$(…)` inside double quotes may cost
+/// in all: an unclosed one reads to the end of the text, and many of them
+/// must not make tokenizing quadratic. Past it, they are plain characters.
+fn substitution_budget(text: &str) -> Cell<usize> {
+    Cell::new(text.len().saturating_mul(4).saturating_add(4096))
+}
+
 struct Lexer<'a> {
     text: &'a str,
+    /// See [`substitution_budget`]; shared with nested lexers.
+    budget: &'a Cell<usize>,
     at: usize,
     tokens: Vec<Token>,
     word: String,
     word_start: Option<usize>,
+    /// Heredocs opened on the current line, to read at its end: the
+    /// delimiter and whether leading tabs are stripped (`<<-`).
+    heredocs: Vec<(String, bool)>,
+    /// Something opened and never closed (see [`is_unclosed`]).
+    unclosed: bool,
+    /// Levels of `$(` inside double quotes around this lexer.
+    nesting: usize,
+    /// Reading a `$(…)` inside double quotes: open parentheses, and where
+    /// the closing one was found.
+    parens: usize,
+    closed_at: Option<usize>,
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str, nesting: usize, budget: &'a Cell<usize>) -> Self {
+        Self {
+            text,
+            budget,
+            at: 0,
+            tokens: Vec::new(),
+            word: String::new(),
+            word_start: None,
+            heredocs: Vec::new(),
+            unclosed: false,
+            nesting,
+            parens: 0,
+            closed_at: None,
+        }
+    }
+
     fn peek(&self) -> Option<char> {
         self.text.get(self.at..)?.chars().next()
     }
@@ -111,12 +169,27 @@ impl Lexer<'_> {
                     self.at = start + len;
                     self.push(Kind::Comment, start);
                 }
+                '\n' if !self.heredocs.is_empty() => {
+                    self.end_word(start);
+                    self.heredoc_bodies(start);
+                }
                 '\n' => {
                     self.end_word(start);
                     self.bump();
                     self.push(Kind::LineEnd, start);
                 }
+                '<' if self.text[start..].starts_with("<<") => self.heredoc_operator(start),
+                ')' if self.nesting > 0 && self.parens == 0 => {
+                    self.end_word(start);
+                    self.closed_at = Some(start);
+                    return;
+                }
                 ';' | '&' | '|' | '(' | ')' | '`' | '<' | '>' => {
+                    match c {
+                        '(' => self.parens = self.parens.saturating_add(1),
+                        ')' => self.parens = self.parens.saturating_sub(1),
+                        _ => {}
+                    }
                     self.end_word(start);
                     self.bump();
                     // `&&` and `||` are one separator.
@@ -128,6 +201,7 @@ impl Lexer<'_> {
                 '$' if self.text[start..].starts_with("$(") => {
                     self.end_word(start);
                     self.at += 2;
+                    self.parens = self.parens.saturating_add(1);
                     self.push(Kind::Separator, start);
                 }
                 c if c.is_whitespace() => {
@@ -143,15 +217,87 @@ impl Lexer<'_> {
         self.end_word(self.at);
     }
 
+    /// `<<` (or `<<-`) and its delimiter word, quotes removed: one
+    /// separator; the body is read at the end of the line. `<<<` (a
+    /// here-string) and a `<<` with no word after it are plain separators.
+    fn heredoc_operator(&mut self, start: usize) {
+        self.end_word(start);
+        let rest = &self.text[start..];
+        if rest.starts_with("<<<") {
+            self.at = start + 3;
+            self.push(Kind::Separator, start);
+            return;
+        }
+        let strip_tabs = rest[2..].starts_with('-');
+        let after_op = 2 + usize::from(strip_tabs);
+        let word_at = after_op + rest[after_op..].len()
+            - rest[after_op..].trim_start_matches([' ', '\t']).len();
+        let mut delimiter = String::new();
+        let mut quote: Option<char> = None;
+        let mut end = word_at;
+        for (i, c) in rest[word_at..].char_indices() {
+            end = word_at + i;
+            match (quote, c) {
+                (_, '\n') => break,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => delimiter.push(c),
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '\\') => {}
+                (None, c) if c.is_whitespace() || ";&|()<>`".contains(c) => break,
+                (None, c) => delimiter.push(c),
+            }
+            end = word_at + i + c.len_utf8();
+        }
+        self.at = start + if delimiter.is_empty() { 2 } else { end };
+        self.push(Kind::Separator, start);
+        if !delimiter.is_empty() {
+            self.heredocs.push((delimiter, strip_tabs));
+        }
+    }
+
+    /// At the line break ending a line that opened heredocs: their bodies,
+    /// one after another, through each delimiter line; to the end of the
+    /// text when a delimiter never comes, as a shell would.
+    fn heredoc_bodies(&mut self, start: usize) {
+        let mut at = start + 1;
+        for (delimiter, strip_tabs) in std::mem::take(&mut self.heredocs) {
+            loop {
+                let Some(line) = self.text.get(at..).filter(|rest| !rest.is_empty()) else {
+                    self.unclosed = true;
+                    break;
+                };
+                let line = line.split('\n').next().unwrap_or("");
+                let next = at + line.len();
+                let body_line = if strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
+                if body_line.trim() == delimiter {
+                    at = next;
+                    break;
+                }
+                at = (next + 1).min(self.text.len());
+                if next >= self.text.len() {
+                    self.unclosed = true;
+                    break;
+                }
+            }
+        }
+        self.at = at;
+        self.push(Kind::HereDoc, start);
+    }
+
     /// A line continuation, or an escaped character.
     fn backslash(&mut self, start: usize) {
         let rest = &self.text[start + 1..];
         let blanks = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
-        if rest[blanks..].starts_with('\n') {
+        // At the very end of the text it still asks for a next line.
+        if rest[blanks..].starts_with('\n') || rest[blanks..].is_empty() {
             self.end_word(start);
-            let next = &rest[blanks + 1..];
+            let next = rest.get(blanks + 1..).unwrap_or("");
             let indent = next.len() - next.trim_start_matches([' ', '\t']).len();
-            self.at = start + 1 + blanks + 1 + indent;
+            self.at = (start + 1 + blanks + 1 + indent).min(self.text.len());
             self.push(Kind::Continuation, start);
             return;
         }
@@ -170,9 +316,10 @@ impl Lexer<'_> {
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric);
-        let Some(len) = closing(&self.text[start + 1..], quote)
+        let Some(len) = closing(&self.text[start + 1..], quote, self.nesting, self.budget)
             .filter(|&len| !after_letter || !self.text[start + 1..start + 1 + len].contains('\n'))
         else {
+            self.unclosed |= !after_letter;
             self.bump();
             self.word_char(quote, start);
             return;
@@ -197,21 +344,38 @@ impl Lexer<'_> {
     }
 }
 
-/// Bytes up to the quote closing a string that starts at `text`, if any.
-fn closing(text: &str, quote: char) -> Option<usize> {
+/// Bytes up to the quote closing a string that starts at `text`, if any;
+/// a `$(…)` inside double quotes is skipped whole (its own quotes and
+/// heredocs included).
+fn closing(text: &str, quote: char, nesting: usize, budget: &Cell<usize>) -> Option<usize> {
     if quote == '\'' {
         return text.find('\'');
     }
     let mut escaped = false;
+    let mut skip_to = 0;
     for (i, c) in text.char_indices() {
+        if i < skip_to {
+            continue;
+        }
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
+            '$' if nesting < MAX_NESTING && budget.get() > 0 && text[i..].starts_with("$(") => {
+                skip_to = i + 2 + substitution(&text[i + 2..], nesting + 1, budget)?;
+            }
             c if c == quote => return Some(i),
             _ => {}
         }
     }
     None
+}
+
+/// Bytes of a command substitution's inside through its closing `)`.
+fn substitution(text: &str, nesting: usize, budget: &Cell<usize>) -> Option<usize> {
+    let mut inner = Lexer::new(text, nesting, budget);
+    inner.run();
+    budget.set(budget.get().saturating_sub(inner.at));
+    inner.closed_at.map(|at| at + 1)
 }
 
 /// One logical line of shell text: continuations joined with a space,
@@ -266,7 +430,7 @@ pub fn simple_commands(text: &str) -> Vec<Vec<String>> {
         match token.kind {
             Kind::Word(word) => current.push(word),
             Kind::Separator | Kind::LineEnd => commands.push(std::mem::take(&mut current)),
-            Kind::Comment | Kind::Continuation => {}
+            Kind::Comment | Kind::Continuation | Kind::HereDoc => {}
         }
     }
     commands.push(current);
@@ -585,9 +749,58 @@ mod tests {
     }
 
     #[test]
+    fn heredocs_belong_to_their_command_line() {
+        let text = "cat > f.json <<EOF\n{\n  \"a\": \"it's\"\n}\n  EOF\naws s3 cp f.json s3://b/ --region x\n\
+            psql <<-'SQL' | tee out\n\tSELECT 1;\n\tSQL\nX=\"$(cat <<'P'\n)\"\nP\n)\"\ncat <<<\"$X\"\n";
+        let lines: Vec<_> = logical_lines(text)
+            .into_iter()
+            .map(|l| (l.line, l.text))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    0,
+                    "cat > f.json <<EOF\n{\n  \"a\": \"it's\"\n}\n  EOF".to_owned()
+                ),
+                (5, "aws s3 cp f.json s3://b/ --region x".to_owned()),
+                (6, "psql <<-'SQL' | tee out\n\tSELECT 1;\n\tSQL".to_owned()),
+                (9, "X=\"$(cat <<'P'\n)\"\nP\n)\"".to_owned()),
+                (13, "cat <<<\"$X\"".to_owned()),
+            ]
+        );
+        // Neither bodies nor delimiters are commands.
+        assert_eq!(
+            simple_commands(text),
+            [
+                vec!["cat"],
+                vec!["f.json"],
+                vec!["aws", "s3", "cp", "f.json", "s3://b/", "--region", "x"],
+                vec!["psql"],
+                vec!["tee", "out"],
+                // A quoted `$(…)` is one word, its heredoc inside it.
+                vec!["X=$(cat <<'P'\n)\"\nP\n)"],
+                vec!["cat"],
+                vec!["$X"],
+            ]
+        );
+        assert!(!is_unclosed(text));
+        assert!(is_unclosed("cat <<EOF\nbody"));
+    }
+
+    #[test]
+    fn hostile_substitutions_stay_linear() {
+        let text = "\"$(".repeat(100_000);
+        let started = std::time::Instant::now();
+        assert!(is_unclosed(&text));
+        assert!(!tokenize(&text).is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
     fn never_panics_on_generated_input() {
         let alphabet = [
-            "aws", " ", "'", "\"", "\\", "\n", "$(", ")", "#", "--a", "é", "=", "|",
+            "aws", " ", "'", "\"", "\\", "\n", "$(", ")", "#", "--a", "é", "=", "|", "<<", "E",
         ];
         let mut inputs = vec![String::new()];
         for _ in 0..4 {

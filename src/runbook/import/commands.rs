@@ -3,7 +3,7 @@
 //! Words and lines are read by [`crate::runbook::aws_cli`].
 
 use super::text::listed;
-use crate::runbook::aws_cli::{logical_lines, program, simple_commands};
+use crate::runbook::aws_cli::{Kind, logical_lines, program, simple_commands, tokenize};
 
 /// One logical line of a shell block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub enum LineKind {
     Echo(String),
     /// `#!/bin/bash`
     Shebang(String),
+    /// Shell set-up that runs nothing of the procedure: `set -euo
+    /// pipefail`, `cd dir`, `REGION=<region>`, `export X=y`; kept as text.
+    Plumbing(String),
 }
 
 /// Whether a fenced block's language is shell, something else to keep as
@@ -81,10 +84,35 @@ fn classify(line: &str) -> LineKind {
         return LineKind::Comment(comment.trim_start_matches('#').trim().to_owned());
     }
     let line = line.strip_prefix("$ ").unwrap_or(line);
+    if is_plumbing(line) {
+        return LineKind::Plumbing(line.to_owned());
+    }
     match narration(line) {
         Some(text) => LineKind::Echo(text),
         None => LineKind::Command(line.to_owned()),
     }
+}
+
+/// Builtins that only prepare the shell, separated by blanks.
+const PLUMBING: &str = "set cd pushd popd export readonly declare local unset shopt";
+
+/// A line that is one simple command setting up the shell: a builtin of
+/// [`PLUMBING`] or only `VAR=value` assignments, running nothing. The
+/// reader ends a command at `<` and `>`, so `DB=<db-id>` reads as `DB=`
+/// then `db-id`: pieces after redirections may be single words only. A
+/// `$(…)`, `;`, `&&` or `|` makes the line a command.
+fn is_plumbing(line: &str) -> bool {
+    let redirections_only = tokenize(line).iter().all(|t| match t.kind {
+        Kind::Separator => matches!(line.get(t.span.clone()), Some("<" | ">")),
+        _ => true,
+    });
+    let commands = simple_commands(line);
+    let Some((first, rest)) = commands.split_first() else {
+        return false;
+    };
+    redirections_only
+        && rest.iter().all(|words| words.len() == 1)
+        && program(first).is_none_or(|(program, _)| listed(PLUMBING, program))
 }
 
 /// The text of `echo "…"` when the line does nothing else (no redirection,
@@ -201,6 +229,25 @@ mod tests {
                     line: 16,
                     kind: LineKind::Command("echo $X > out".into())
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn plumbing_is_told_from_commands() {
+        let body = "set -euo pipefail\ncd /opt/dr\nDB_ID=<db-id>\nDB=<a> aws rds x\nexport AWS_REGION=us-west-2\nID=$(aws rds describe-db-instances)\ncd /opt && ./failover.sh\nset -e; aws s3 ls\n";
+        let kinds: Vec<LineKind> = parse_shell(body, 1).into_iter().map(|l| l.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                LineKind::Plumbing("set -euo pipefail".into()),
+                LineKind::Plumbing("cd /opt/dr".into()),
+                LineKind::Plumbing("DB_ID=<db-id>".into()),
+                LineKind::Command("DB=<a> aws rds x".into()),
+                LineKind::Plumbing("export AWS_REGION=us-west-2".into()),
+                LineKind::Command("ID=$(aws rds describe-db-instances)".into()),
+                LineKind::Command("cd /opt && ./failover.sh".into()),
+                LineKind::Command("set -e; aws s3 ls".into()),
             ]
         );
     }

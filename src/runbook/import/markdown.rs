@@ -232,6 +232,10 @@ pub fn parse(text: &str) -> Vec<Block> {
             }
             Event::InlineMath(m) | Event::DisplayMath(m) => b.push_text(line, &m),
             Event::Html(h) | Event::InlineHtml(h) => b.push_text(line, &h),
+            // A `\` line break stays: in a command it is a continuation.
+            Event::HardBreak if text.get(range.clone()).is_some_and(|t| t.starts_with('\\')) => {
+                b.push_text(line, "\\\n")
+            }
             Event::SoftBreak | Event::HardBreak => b.push_text(line, "\n"),
             Event::Rule => {
                 b.close_implicit_paragraph();

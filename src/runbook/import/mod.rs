@@ -15,6 +15,7 @@ mod environment;
 mod markdown;
 mod objectives;
 mod plan_text;
+mod reference_commands;
 mod report;
 mod roles;
 mod scenarios;
@@ -25,7 +26,6 @@ mod text;
 mod timeline;
 mod verify;
 
-use std::collections::HashSet;
 use std::fmt;
 
 pub use report::{Note, NoteKind, Report, ScenarioSummary};
@@ -42,7 +42,6 @@ use self::source::SourceLines;
 use self::text::{UniqueIds, slug, strip_section_number, words};
 use super::duration::HumanDuration;
 use super::model::{Objectives, Runbook, Scenario, Step};
-use crate::runbook::aws_cli::simple_commands;
 
 /// A successful import: the runbook, its TOML, and the report.
 #[derive(Debug, Clone)]
@@ -167,7 +166,13 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
     }
 
     let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
-    borrow_reference_commands(&mut drafts, &mut notes);
+    let references =
+        reference_commands::references(drafts.iter().map(|d| (&d.scenario, d.headings.as_slice())));
+    reference_commands::attach(
+        &references,
+        drafts.iter_mut().map(|d| &mut d.scenario),
+        &mut notes,
+    );
 
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
@@ -655,104 +660,6 @@ fn infer_environment(
     let borrowed: Vec<(&str, usize, bool)> =
         lines.iter().map(|(l, n, c)| (l.as_ref(), *n, *c)).collect();
     environment::infer(&sites, &borrowed, notes)
-}
-
-/// Words that say little about what a step does, separated by blanks.
-const STOPWORDS: &str = "the and for with within after from into new use via any all are this \
-    that then when your our its east west aws step run if necessary \
-    available current most recent as above";
-
-fn significant_words(text: &str) -> HashSet<String> {
-    let lower = text
-        .to_lowercase()
-        .replace("point-in-time", "point-in-time pitr");
-    words(&lower)
-        .into_iter()
-        .filter(|w| {
-            w.len() >= 3 && !text::listed(STOPWORDS, w) && !w.chars().all(|c| c.is_ascii_digit())
-        })
-        .collect()
-}
-
-/// Reference-section commands ("Appendix: Example Commands") also go to
-/// the steps without commands that they plainly belong to: the step names
-/// the same resource, or shares two or more telling words.
-/// A step of a reference section that has commands, as other steps can
-/// borrow them.
-struct Reference {
-    /// Its telling words.
-    words: HashSet<String>,
-    /// Names its commands use, as they would appear backticked in prose.
-    names: Vec<String>,
-    commands: Vec<draft::Command>,
-}
-
-fn references(drafts: &[Draft<'_>]) -> Vec<Reference> {
-    drafts
-        .iter()
-        .filter(|d| d.scenario.origin == ScenarioOrigin::Reference)
-        .flat_map(|d| d.scenario.steps.iter())
-        .filter(|s| !s.commands.is_empty())
-        .map(|s| Reference {
-            words: significant_words(&s.all_text()),
-            names: s
-                .commands
-                .iter()
-                .flat_map(|c| simple_commands(&c.text).concat())
-                .filter(|w| !w.starts_with('-') && w.contains('-') && environment::is_concrete(w))
-                .map(|w| format!("`{w}`"))
-                .collect(),
-            commands: s.commands.clone(),
-        })
-        .collect()
-}
-
-/// Steps without commands take a reference step's commands when they name
-/// the same resource or share its wording.
-fn borrow_reference_commands(drafts: &mut [Draft<'_>], notes: &mut Notes) {
-    let references = references(drafts);
-    if references.is_empty() {
-        return;
-    }
-    if references.len() > 200 {
-        notes.check(
-            None,
-            "too many reference commands to match them to steps; they stay in their own scenario",
-        );
-        return;
-    }
-    for draft in drafts
-        .iter_mut()
-        .map(|d| &mut d.scenario)
-        .filter(|d| d.origin != ScenarioOrigin::Reference)
-    {
-        for step in draft.steps.iter_mut().filter(|s| s.commands.is_empty()) {
-            let text = step.all_text();
-            let step_words = significant_words(&text);
-            for r in &references {
-                let shares_name = r.names.iter().any(|name| text.contains(name.as_str()));
-                if !shares_name && r.words.intersection(&step_words).count() < 2 {
-                    continue;
-                }
-                let why = if shares_name {
-                    "names the same resource"
-                } else {
-                    "same wording"
-                };
-                for c in &r.commands {
-                    notes.check(
-                        Some(step.line),
-                        format!(
-                            "step \"{}\" of \"{}\" got the reference command from line {} ({why}); check it fits",
-                            step.title, draft.title, c.line
-                        ),
-                    );
-                }
-                step.commands.extend(r.commands.iter().cloned());
-                break;
-            }
-        }
-    }
 }
 
 /// A draft step in the model: its id, role and verify predicate, and where

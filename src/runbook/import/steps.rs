@@ -14,6 +14,7 @@ use super::report::Notes;
 use super::sections::{HeadingClass, Section, classify, is_info};
 use super::text::{strip_section_number, title_of};
 use super::timeline;
+use crate::runbook::aws_cli::is_unclosed;
 
 const TITLE_MAX: usize = 90;
 
@@ -254,7 +255,7 @@ fn attach_line(step: &mut DraftStep, line: ShellLine) {
                 step.detail.push(text);
             }
         }
-        LineKind::Shebang(text) => step.detail.push(text),
+        LineKind::Shebang(text) | LineKind::Plumbing(text) => step.detail.push(text),
     }
 }
 
@@ -348,7 +349,10 @@ fn steps_from_code(
                     line: line.line,
                     text,
                 }),
-                LineKind::Comment(t) | LineKind::Echo(t) | LineKind::Shebang(t) => preamble.push(t),
+                LineKind::Comment(t)
+                | LineKind::Echo(t)
+                | LineKind::Shebang(t)
+                | LineKind::Plumbing(t) => preamble.push(t),
             },
         }
     }
@@ -394,8 +398,10 @@ pub fn step_from_item(item: &Item, notes: &mut Notes) -> DraftStep {
     {
         step.detail.push(first.to_owned());
     }
-    step.detail.extend(lead.lines().skip(1).map(str::to_owned));
     inline_commands(lead, line, &mut step.commands);
+    if let Some((_, rest)) = lead.split_once('\n') {
+        bare_commands(rest, line + 1, "", &mut step);
+    }
     let skip = usize::from(item.lead().is_some());
     for block in &item.blocks[skip..] {
         item_block(block, 0, &mut step, notes);
@@ -452,11 +458,37 @@ fn without_commands(text: &str) -> String {
 }
 
 /// A command written as plain text in a list item (not fenced, not
-/// backticked): a `$ ` prompt, or a known program with `--flags`.
+/// backticked): a `$ ` prompt, or a known program with `--flags` or a `\`
+/// continuing it.
 fn is_bare_command(line: &str) -> bool {
     let line = line.trim();
     !line.contains('`')
-        && (line.starts_with("$ ") || (looks_like_command(line) && line.contains(" --")))
+        && (line.starts_with("$ ")
+            || (looks_like_command(line)
+                && (line.contains(" --") || line.ends_with('\\') || is_unclosed(line))))
+}
+
+/// Lines of a list item's paragraph: commands written bare (see
+/// [`is_bare_command`]) go to the step as a shell reads them, a quote,
+/// heredoc or `\` left open taking the lines after it; the rest is detail.
+fn bare_commands(text: &str, first_line: usize, pad: &str, step: &mut DraftStep) {
+    let mut lines = text.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        if !is_bare_command(line) {
+            step.detail.push(format!("{pad}{line}"));
+            continue;
+        }
+        let mut command = line.trim().to_owned();
+        while is_unclosed(&command)
+            && let Some((_, next)) = lines.next()
+        {
+            command.push('\n');
+            command.push_str(next);
+        }
+        for line in parse_shell(&command, first_line + i) {
+            attach_line(step, line);
+        }
+    }
 }
 
 /// Whether a text is nothing but one inline command.
@@ -493,16 +525,7 @@ fn item_block(block: &Block, depth: usize, step: &mut DraftStep, notes: &mut Not
             if only_command(text) {
                 return;
             }
-            for (i, line) in text.lines().enumerate() {
-                if is_bare_command(line) {
-                    step.commands.push(Command {
-                        line: block.line + i,
-                        text: line.trim().trim_start_matches("$ ").to_owned(),
-                    });
-                } else {
-                    step.detail.push(format!("{pad}{line}"));
-                }
-            }
+            bare_commands(text, block.line, &pad, step);
         }
         BlockKind::Code {
             lang,

@@ -40,42 +40,96 @@ pub fn decode(bytes: &[u8]) -> Result<&str, NotText> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
-/// Mis-decoded UTF-8 (read as Windows-1252 and saved again) and what it meant.
-const MOJIBAKE: &[(&str, &str)] = &[
-    ("â€™", "'"),
-    ("â€˜", "'"),
-    ("â€œ", "\""),
-    ("â€\u{9d}", "\""),
-    ("â€�", "\""),
-    ("â€“", "–"),
-    ("â€”", "—"),
-    ("â€‘", "-"),
-    ("â€¢", "•"),
-    ("â€¦", "…"),
-    ("â‰¤", "≤"),
-    ("â‰¥", "≥"),
-    ("â†’", "→"),
-    ("Â\u{a0}", " "),
-    ("Â·", "·"),
+/// The bytes 0x80–0x9F as Windows-1252 shows them (0 where it has no
+/// character: a reader then shows the Latin-1 control instead).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', //
+    '\0', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
 ];
+
+/// The byte a character stands for when UTF-8 was read as Windows-1252 or
+/// Latin-1, if it can be part of a multi-byte UTF-8 sequence.
+fn misread_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        n @ 0x80..=0xF4 => u8::try_from(n).ok(),
+        _ => CP1252_HIGH
+            .iter()
+            .position(|&w| w == c && w != '\0')
+            .and_then(|i| u8::try_from(0x80 + i).ok()),
+    }
+}
+
+/// Repairs UTF-8 that was read as Windows-1252 (or Latin-1) and saved
+/// again: "â€™" -> "’", "Ã©" -> "é", "ðŸ˜€" -> "😀". A run is repaired
+/// only when its characters are the bytes of one valid UTF-8 character,
+/// so real accented text stays. Two lossy forms are read as what they
+/// nearly always were: "â€�" (the last byte of ” lost) and "Â" before a
+/// plain space (a non-breaking space whose second byte became a space).
+/// Returns the text and how many sequences were repaired.
+pub fn repair_mojibake(input: &str) -> (String, usize) {
+    if !input.chars().any(|c| ('\u{c2}'..='\u{f4}').contains(&c)) {
+        return (input.to_owned(), 0);
+    }
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = String::with_capacity(input.len());
+    let mut repaired = 0;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let (len, good) = misread_at(&chars, i);
+        match good {
+            Some(good) => {
+                out.push(good);
+                repaired += 1;
+                i += len;
+            }
+            None => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, repaired)
+}
+
+/// The character a mis-read sequence starting at `at` stands for, and how
+/// many characters the sequence takes.
+fn misread_at(chars: &[char], at: usize) -> (usize, Option<char>) {
+    let Some(lead) = chars.get(at).and_then(|&c| misread_byte(c)) else {
+        return (1, None);
+    };
+    let len = match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return (1, None),
+    };
+    if lead == 0xC2 && chars.get(at + 1) == Some(&' ') {
+        return (2, Some(' '));
+    }
+    if lead == 0xE2 && chars.get(at + 1..at + 3) == Some(&['€', '\u{fffd}']) {
+        return (3, Some('”'));
+    }
+    let Some(rest) = chars.get(at + 1..at + len) else {
+        return (1, None);
+    };
+    let mut bytes = vec![lead];
+    for &c in rest {
+        match misread_byte(c) {
+            Some(b @ 0x80..=0xBF) => bytes.push(b),
+            _ => return (1, None),
+        }
+    }
+    let decoded = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|s| s.chars().next());
+    (len, decoded)
+}
 
 /// Normalises a plan: line endings, spaces and hyphens that only look
 /// different, mojibake, invisible characters, trailing whitespace. Returns
 /// the text and how many mis-encoded sequences were repaired.
 pub fn normalize(input: &str) -> (String, usize) {
-    let mut repaired = 0;
-    let mut text: String;
-    if input.contains('â') || input.contains('Â') {
-        text = input.to_owned();
-        for (bad, good) in MOJIBAKE {
-            if text.contains(bad) {
-                repaired += text.matches(bad).count();
-                text = text.replace(bad, good);
-            }
-        }
-    } else {
-        text = input.to_owned();
-    }
+    let (text, repaired) = repair_mojibake(input);
     let mut out = String::with_capacity(text.len());
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -235,6 +289,43 @@ pub fn title_of(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What a Windows-1252 reader shows for bytes 0x80–0x9F; a Latin-1
+    /// reader (and Windows for its five holes) shows the C1 control.
+    const SHOWN: &str = "€\u{81}‚ƒ„…†‡ˆ‰Š‹Œ\u{8d}Ž\u{8f}\u{90}‘’“”•–—˜™š›œ\u{9d}žŸ";
+
+    /// `text` saved as UTF-8, read as Windows-1252 (or Latin-1) and saved
+    /// again as UTF-8.
+    fn misread(text: &str, latin1: bool) -> String {
+        text.bytes()
+            .map(|b| match b {
+                0x80..=0x9F if !latin1 => SHOWN.chars().nth(usize::from(b - 0x80)).unwrap(),
+                b => char::from(b),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn misread_text_comes_back_with_one_repair_per_character(
+            text in "[\\pL\\pP\\pS\\pN ]{0,40}",
+            latin1 in any::<bool>(),
+        ) {
+            // Text that itself reads as mojibake would be repaired anyway.
+            prop_assume!(repair_mojibake(&text).1 == 0);
+            let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+            let (back, repaired) = repair_mojibake(&misread(&text, latin1));
+            prop_assert_eq!(&back, &text);
+            prop_assert_eq!(repaired, non_ascii);
+            prop_assert_eq!(normalize(&misread(&text, latin1)), (normalize(&text).0, non_ascii));
+        }
+
+        #[test]
+        fn normalize_never_panics(text in "\\PC{0,64}|.{0,64}") {
+            let _ = normalize(&text);
+        }
+    }
 
     #[test]
     fn normalizes_odd_unicode() {
@@ -242,6 +333,25 @@ mod tests {
             normalize("on\u{2011}call\u{a0}now  \r\nit’s â€“ done\t \nzero\u{200b}width");
         assert_eq!(text, "on-call now\nit's – done\nzerowidth");
         assert_eq!(repaired, 1);
+    }
+
+    #[test]
+    fn repairs_utf8_read_as_windows_1252_or_latin_1() {
+        let cases = [
+            ("itâ€™s", "it’s", 1),
+            ("â€œquotedâ€\u{9d} and â€œlostâ€�", "“quoted” and “lost”", 4),
+            ("5â€“10 â€” Ã©tÃ¨ â€¦ a â†’ b", "5–10 — étè … a → b", 6),
+            ("AÂ\u{a0}B, AÂ B, Â·", "A\u{a0}B, A B, ·", 3),
+            ("Latin-1: Ã\u{a9} â\u{80}\u{99} ðŸ˜€", "Latin-1: é ’ 😀", 3),
+            (
+                "café, São Paulo, Ä¼? no: Äx, Ã",
+                "café, São Paulo, ļ? no: Äx, Ã",
+                1,
+            ),
+        ];
+        for (bad, good, count) in cases {
+            assert_eq!(repair_mojibake(bad), (good.to_owned(), count), "{bad}");
+        }
     }
 
     #[test]
