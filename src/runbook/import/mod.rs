@@ -228,10 +228,11 @@ fn find_roles(
     notes: &mut Notes,
 ) -> Vec<roles::Role> {
     let role_blocks: Vec<&Block> = outline.roles.iter().flat_map(|s| s.all_blocks()).collect();
+    let in_roles: HashSet<*const Block> = role_blocks.iter().map(|b| *b as *const Block).collect();
     let mut elsewhere: Vec<&Block> = context
         .iter()
         .copied()
-        .filter(|b| !role_blocks.iter().any(|r| std::ptr::eq(*r, *b)))
+        .filter(|b| !in_roles.contains(&(*b as *const Block)))
         .collect();
     elsewhere.extend(outline.references.iter().flat_map(|s| s.all_blocks()));
     let roles = roles::find(&role_blocks, &elsewhere);
