@@ -191,6 +191,17 @@ const TOKENS: &[&str] = &[
     "â€",
     "Ã",
     "Â ",
+    "RPO: Ideally 0; several hours of data loss may be acceptable\n",
+    "Recovery Time: < 1 hour\n",
+    "Max data loss: ",
+    "Target state (Phase 2): RTO 15 min\n",
+    "Once replication is in place, ",
+    "| Scenario | Recovery Time | Data loss |\n",
+    "| Role | Responsibilities |\n",
+    "| Activity | IC | DBA |\n",
+    "| R | A/R |\n",
+    "Incident Commander — owns the call\n",
+    "Database Lead: [Name] - [Phone]\n",
 ];
 
 /// Markdown-ish text: tokens and arbitrary characters.

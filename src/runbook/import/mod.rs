@@ -14,6 +14,7 @@ mod emit;
 mod environment;
 mod markdown;
 mod objectives;
+mod plan_objectives;
 mod plan_text;
 mod reference_commands;
 mod report;
@@ -26,6 +27,7 @@ mod text;
 mod timeline;
 mod verify;
 
+use std::collections::HashSet;
 use std::fmt;
 
 pub use report::{Note, NoteKind, Report, ScenarioSummary};
@@ -34,14 +36,12 @@ use self::commands::{LineKind, parse_shell};
 use self::draft::{DraftScenario, DraftStep, ScenarioOrigin};
 use self::environment::{CommandSite, Created};
 use self::markdown::{Block, BlockKind};
-use self::objectives::{Stated, TableRow, Which};
 use self::report::Notes;
 use self::scenarios::Outline;
 use self::sections::{HeadingClass, Section, classify};
 use self::source::SourceLines;
 use self::text::{UniqueIds, slug, strip_section_number, words};
-use super::duration::HumanDuration;
-use super::model::{Objectives, Runbook, Scenario, Step};
+use super::model::{Runbook, Scenario, Step};
 
 /// A successful import: the runbook, its TOML, and the report.
 #[derive(Debug, Clone)]
@@ -151,19 +151,9 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
 
     let context = outline.context_blocks();
     let (objectives, objective_note) =
-        settle_objectives(&context, &outline, &mut drafts, &mut notes);
+        plan_objectives::settle(&context, &outline, &mut drafts, &mut notes);
 
-    let role_blocks: Vec<_> = outline.roles.iter().flat_map(|s| s.all_blocks()).collect();
-    let mut roles = roles::find_roles(&role_blocks);
-    if roles.is_empty() {
-        roles = roles::find_roles_anywhere(&context);
-    }
-    for role in &roles {
-        notes.inferred(
-            role.line,
-            format!("role \"{}\" from the roles section", role.name),
-        );
-    }
+    let roles = find_roles(&outline, &context, &mut notes);
 
     let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
     let references =
@@ -234,6 +224,33 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
             notes,
         },
     })
+}
+
+/// Roles from the sections about roles, then from anywhere else outside
+/// the procedures (an appendix, a RACI table), each noted with its line.
+fn find_roles(
+    outline: &Outline<'_, '_>,
+    context: &[&Block],
+    notes: &mut Notes,
+) -> Vec<roles::Role> {
+    let role_blocks: Vec<&Block> = outline.roles.iter().flat_map(|s| s.all_blocks()).collect();
+    let in_roles: HashSet<*const Block> = role_blocks.iter().map(|b| *b as *const Block).collect();
+    let mut elsewhere: Vec<&Block> = context
+        .iter()
+        .copied()
+        .filter(|b| !in_roles.contains(&(*b as *const Block)))
+        .collect();
+    elsewhere.extend(outline.references.iter().flat_map(|s| s.all_blocks()));
+    let roles = roles::find(&role_blocks, &elsewhere);
+    for role in &roles {
+        let duties = if role.duties.is_empty() {
+            "no responsibilities stated".to_owned()
+        } else {
+            format!("responsible for \"{}\"", role.duties)
+        };
+        notes.inferred(role.line, format!("role \"{}\", {duties}", role.name));
+    }
+    roles
 }
 
 /// Reads the emitted TOML back: it must be exactly the runbook.
@@ -357,202 +374,6 @@ fn join_text(lines: &[String]) -> Option<String> {
         out.push_str(line);
     }
     (!out.is_empty()).then_some(out)
-}
-
-const DEFAULT_RTO: HumanDuration = HumanDuration::from_hours(4);
-const DEFAULT_RPO: HumanDuration = HumanDuration::from_hours(1);
-
-/// Plan-wide objectives from the context; per-scenario ones from each
-/// scenario's text and from RTO/RPO tables. Returns the objectives and a
-/// comment for the TOML.
-fn settle_objectives(
-    context: &[&Block],
-    outline: &Outline<'_, '_>,
-    drafts: &mut [Draft<'_>],
-    notes: &mut Notes,
-) -> (Objectives, String) {
-    let mut global: Vec<Stated> = Vec::new();
-    objectives::scan_blocks(context, &mut global);
-    if let Some((title, line)) = &outline.title {
-        objectives::scan_line(title, *line, &mut global);
-    }
-    for draft in drafts.iter_mut() {
-        scenario_objectives(draft, notes);
-    }
-    let mut all_blocks: Vec<&Block> = context.to_vec();
-    for d in drafts.iter() {
-        all_blocks.extend(d.blocks.iter().copied());
-    }
-    let rows = objectives::scan_tables(&all_blocks);
-    let unmatched = objectives_from_rows(rows, drafts, notes);
-    let mut plan = PlanObjectives {
-        global: &global,
-        unmatched: &unmatched,
-        drafts,
-        notes,
-        comment: Vec::new(),
-    };
-    let rto = plan.pick(Which::Rto, DEFAULT_RTO);
-    let rpo = plan.pick(Which::Rpo, DEFAULT_RPO);
-    (Objectives { rto, rpo }, plan.comment.join("\n"))
-}
-
-/// A scenario's objectives stated in its headings and text.
-fn scenario_objectives(draft: &mut Draft<'_>, notes: &mut Notes) {
-    if draft.scenario.origin == ScenarioOrigin::WholePlan {
-        // Its text is the plan's own: its objectives are the plan's.
-        return;
-    }
-    let mut found = Vec::new();
-    for (heading, line) in &draft.headings {
-        objectives::scan_line(heading, *line, &mut found);
-    }
-    objectives::scan_blocks(&draft.blocks, &mut found);
-    let scenario = &mut draft.scenario;
-    for which in [Which::Rto, Which::Rpo] {
-        let Some(s) = found.iter().find(|s| s.which == which) else {
-            continue;
-        };
-        *scenario.objective_mut(which) = Some((s.value, s.line));
-        let (name, title) = (which.name(), &scenario.title);
-        notes.inferred(
-            s.line,
-            format!("{name} {} for \"{title}\" from \"{}\"", s.value, s.text),
-        );
-        if s.vague {
-            notes.check(
-                Some(s.line),
-                format!("{name} of \"{title}\" read as 0 from \"{}\"", s.text),
-            );
-        }
-    }
-}
-
-/// Gives each RTO/RPO table row to the scenario it names; returns the rows
-/// that name none (categories, the plan as a whole).
-fn objectives_from_rows(
-    rows: Vec<TableRow>,
-    drafts: &mut [Draft<'_>],
-    notes: &mut Notes,
-) -> Vec<TableRow> {
-    // Matching every row against every scenario is quadratic; a plan this
-    // large is generated, not written, so its rows stay plan-wide.
-    let row_budget = rows.len().saturating_mul(drafts.len()) <= 2_000_000;
-    let mut unmatched = Vec::new();
-    for row in rows {
-        let target = drafts
-            .iter_mut()
-            .take(if row_budget { usize::MAX } else { 0 })
-            .find(|d| row_names_scenario(&row.key, &d.scenario.title));
-        let Some(Draft { scenario, .. }) = target else {
-            unmatched.push(row);
-            continue;
-        };
-        for which in [Which::Rto, Which::Rpo] {
-            let slot = scenario.objective_mut(which);
-            let Some((v, vague)) = row.value(which).filter(|_| slot.is_none()) else {
-                continue;
-            };
-            *slot = Some((v, row.line));
-            let (name, title) = (which.name(), &scenario.title);
-            notes.inferred(
-                row.line,
-                format!(
-                    "{name} {v} for \"{title}\" from a table row \"{}\"",
-                    row.key
-                ),
-            );
-            if vague {
-                notes.check(Some(row.line), format!("{name} of \"{title}\" read as 0"));
-            }
-        }
-    }
-    unmatched
-}
-
-/// Settles a plan-wide objective: stated in the plan's context, else the
-/// largest in an objectives table, else the largest scenario's, else a
-/// default; each choice noted for the report and the TOML comment.
-struct PlanObjectives<'x, 'a> {
-    global: &'x [Stated],
-    unmatched: &'x [TableRow],
-    drafts: &'x [Draft<'a>],
-    notes: &'x mut Notes,
-    comment: Vec<String>,
-}
-
-impl PlanObjectives<'_, '_> {
-    fn pick(&mut self, which: Which, default: HumanDuration) -> HumanDuration {
-        let name = which.name();
-        if let Some(s) = self.global.iter().find(|s| s.which == which) {
-            let text = &s.text;
-            self.notes
-                .inferred(s.line, format!("plan {name} {} from \"{text}\"", s.value));
-            self.comment
-                .push(format!("{name} from line {}: {text}", s.line));
-            if s.vague {
-                self.notes.check(
-                    Some(s.line),
-                    format!("plan {name} read as 0 from \"{text}\"; set the figure you actually commit to"),
-                );
-            }
-            return s.value;
-        }
-        let from_rows = self
-            .unmatched
-            .iter()
-            .filter_map(|r| r.value(which).map(|(v, _)| (v, r.line)))
-            .max();
-        if let Some((v, line)) = from_rows {
-            self.notes.check(
-                Some(line),
-                format!("plan {name} {v}: the largest value in an objectives table"),
-            );
-            self.comment
-                .push(format!("{name}: largest value in the table at line {line}"));
-            return v;
-        }
-        let per_scenario = self
-            .drafts
-            .iter()
-            .filter_map(|d| d.scenario.objective(which))
-            .max();
-        if let Some((v, line)) = per_scenario {
-            self.notes.check(
-                Some(line),
-                format!("no plan-wide {name}; used the largest scenario {name} ({v})"),
-            );
-            self.comment.push(format!(
-                "{name}: no plan-wide value; the largest scenario value"
-            ));
-            return v;
-        }
-        self.notes.check(
-            None,
-            format!("no {name} found; assumed {default} — set your real objective"),
-        );
-        self.comment
-            .push(format!("{name}: not stated in the plan; assumed {default}"));
-        default
-    }
-}
-
-/// Whether a table row's first cell names a scenario: "Category 1" matches
-/// "Category 1: Database", "Database corruption" matches itself.
-fn row_names_scenario(key: &str, title: &str) -> bool {
-    let (k, t) = (words(key), words(title));
-    if k.is_empty() {
-        return false;
-    }
-    if k.len() >= 2
-        && t.len() >= 2
-        && k[..2] == t[..2]
-        && ["category", "scenario", "procedure", "tier"].contains(&k[0].as_str())
-    {
-        return true;
-    }
-    let (k, t) = (k.join(" "), t.join(" "));
-    k == t || (k.len() >= 8 && t.contains(&k)) || (t.len() >= 8 && k.contains(&t))
 }
 
 /// Lines of text with their numbers, flagging code lines; table rows
@@ -689,12 +510,32 @@ fn finish_step(
         id,
         title: step.title.clone(),
         detail,
-        role: roles::assign(step, roles),
+        role: assigned_role(step, scenario, roles, notes),
         commands: step.commands.iter().map(|c| c.text.clone()).collect(),
         expected: step.expected,
         verify,
     };
     (step, prov)
+}
+
+/// The role a step is given; a match on one word is noted for checking.
+fn assigned_role(
+    step: &DraftStep,
+    scenario: &str,
+    roles: &[roles::Role],
+    notes: &mut Notes,
+) -> Option<String> {
+    let assignment = roles::assign(step, roles)?;
+    if let Some(word) = &assignment.weak {
+        notes.check(
+            Some(step.line),
+            format!(
+                "step \"{}\" of \"{scenario}\" given role \"{}\" on one word (\"{word}\"); check it",
+                step.title, assignment.role
+            ),
+        );
+    }
+    Some(assignment.role)
 }
 
 /// What the report says about a finished scenario as a whole.
