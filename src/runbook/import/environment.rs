@@ -62,7 +62,7 @@ pub struct Created {
 
 /// Whether a value is a real name rather than a placeholder: `<arn>`,
 /// `$VAR`, `${var.x}`, `$(date …)`, `ACCOUNT_ID`, `xxxx`, `YYYY-MM-DD`,
-/// `my-cluster-name`, `your-db`, `name`.
+/// `my-cluster-name`, `your-db`, `name`, `db-$(date +%F)`.
 pub fn is_concrete(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let has = |w: &str| lower.as_bytes().windows(w.len()).any(|x| x == w.as_bytes());
@@ -77,6 +77,8 @@ pub fn is_concrete(name: &str) -> bool {
             '<', '>', '$', '{', '}', '[', ']', '*', ' ', '(', ')', '`', '"', '\'', '|', '!', '…',
         ])
         && !name.contains("...")
+        // A name cut short by `$(…)` or `${…}` in the middle of it.
+        && !name.ends_with(['-', '_', ':', '/', '.'])
         && !shouty
         && !has("yyyy")
         && !has("xxxx")
@@ -1261,5 +1263,44 @@ mod region_tests {
             votes("Primary Region (us-east-1)          Secondary Region (us-west-2)"),
             want(3, 3)
         );
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::is_concrete;
+
+    #[test]
+    fn placeholders_are_not_names() {
+        for placeholder in [
+            "<arn>",
+            "<cluster-id>",
+            "$VAR",
+            "${var.cluster_id}",
+            "$(date +%F)",
+            "ACCOUNT_ID",
+            "CLUSTER_NAME",
+            "db.xxxx",
+            "snap-YYYY-MM-DD",
+            "my-cluster-name",
+            "your-db-instance",
+            "example-vault",
+            "name",
+            "ledger-",
+            "...",
+            "",
+        ] {
+            assert!(!is_concrete(placeholder), "{placeholder}");
+        }
+        for name in [
+            "orders-east",
+            "my-shop-db",
+            "billing-5xx",
+            "HighCPU",
+            "app-db-2",
+            "REPORTS",
+        ] {
+            assert!(is_concrete(name), "{name}");
+        }
     }
 }
