@@ -202,6 +202,16 @@ const TOKENS: &[&str] = &[
     "| R | A/R |\n",
     "Incident Commander — owns the call\n",
     "Database Lead: [Name] - [Phone]\n",
+    "orders.cluster-ro-abc.eu-west-1.rds.amazonaws.com:5432",
+    "arn:aws:rds:us-west-2:1:cluster:",
+    "aws backup start-restore-job --metadata '{\"DBClusterIdentifier\": ",
+    "DBInstanceIdentifier=",
+    "resource \"aws_db_instance\" \"r\" {\n",
+    "  replicate_source_db = \"",
+    "  AlarmName: ",
+    "Alarms: `a`, ",
+    "Services: a, b and ",
+    "## Failback to primary\n",
 ];
 
 /// Markdown-ish text: tokens and arbitrary characters.

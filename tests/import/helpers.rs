@@ -107,12 +107,28 @@ fn created_instances(runbook: &Runbook) -> Vec<String> {
                 || *w == "create-db-instance"
                 || *w == "create-db-instance-read-replica"
         });
+        let creates_cluster = words
+            .iter()
+            .any(|w| w.starts_with("restore-db-cluster") || *w == "create-db-cluster");
         for pair in words.windows(2) {
             let flag = pair[0];
             if flag == "--target-db-instance-identifier"
                 || (creates && flag == "--db-instance-identifier")
+                || (creates_cluster && flag == "--db-cluster-identifier")
             {
                 out.push(pair[1].to_owned());
+            }
+        }
+        // AWS Backup restores name their target in --metadata, as JSON
+        // (`"DBClusterIdentifier": "x"`) or shorthand (`…Identifier=x`).
+        for key in ["DBClusterIdentifier", "DBInstanceIdentifier"] {
+            if let Some((_, rest)) = command.split_once(key) {
+                let value = rest
+                    .trim_start_matches(['"', ':', '=', ' '])
+                    .split(['"', ',', '}', ' ', '\n'])
+                    .next()
+                    .unwrap_or_default();
+                out.push(value.to_owned());
             }
         }
     }

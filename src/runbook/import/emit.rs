@@ -148,6 +148,14 @@ fn environment(runbook: &Runbook) -> Table {
         optional(&mut e, "engine", r.engine.as_deref());
         rds.push(e);
     }
+    let mut clusters = ArrayOfTables::new();
+    for c in &env.rds_clusters {
+        let mut e = table("\n");
+        put(&mut e, "id", c.id.as_str());
+        optional(&mut e, "region", c.region.as_deref());
+        optional(&mut e, "engine", c.engine.as_deref());
+        clusters.push(e);
+    }
     let mut ecs = ArrayOfTables::new();
     for s in &env.ecs {
         let mut e = table("\n");
@@ -163,7 +171,12 @@ fn environment(runbook: &Runbook) -> Table {
         optional(&mut e, "region", v.region.as_deref());
         vaults.push(e);
     }
-    for (key, list) in [("rds", rds), ("ecs", ecs), ("backup_vaults", vaults)] {
+    for (key, list) in [
+        ("rds", rds),
+        ("rds_clusters", clusters),
+        ("ecs", ecs),
+        ("backup_vaults", vaults),
+    ] {
         if !list.is_empty() {
             t.insert(key, Item::ArrayOfTables(list));
         }

@@ -4,13 +4,20 @@
 //! from how regions are described ("Primary Region (us-east-1)", "DR
 //! region", the region replicas live in).
 
+mod readers;
+
 use std::collections::BTreeSet;
+
+pub use readers::{TargetKind, restore_target};
 
 use super::commands::code_spans;
 use super::report::Notes;
 use super::text::listed;
+use crate::arn::Arn;
 use crate::runbook::aws_cli::{AwsCommand, parse_text};
-use crate::runbook::model::{EcsSpec, Environment, RdsRole, RdsSpec, Regions, VaultSpec};
+use crate::runbook::model::{
+    EcsSpec, Environment, RdsClusterSpec, RdsRole, RdsSpec, Regions, VaultSpec,
+};
 
 /// A command and where it is.
 pub struct CommandSite<'a> {
@@ -19,6 +26,29 @@ pub struct CommandSite<'a> {
     /// Inside a scenario step (vs. a setup or reference section): resources
     /// it creates are the recovery's products, not the environment.
     pub in_step: bool,
+    /// Inside a failback ("return to primary") procedure: its regions
+    /// describe traffic going back, so they do not say which is primary.
+    pub failback: bool,
+}
+
+/// Whether a scenario or step title describes going back to the primary.
+pub fn is_failback(title: &str) -> bool {
+    let t = title.to_ascii_lowercase();
+    [
+        "failback",
+        "fail back",
+        "fail-back",
+        "restore primary",
+        "restore the primary",
+        "return to primary",
+        "return to the primary",
+        "back to primary",
+        "back to the primary",
+        "switch back",
+        "revert to primary",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// Identifiers the steps create (restore targets, new replicas): candidates
@@ -26,18 +56,52 @@ pub struct CommandSite<'a> {
 #[derive(Debug, Default, Clone)]
 pub struct Created {
     pub instances: BTreeSet<String>,
+    pub clusters: BTreeSet<String>,
     pub services: BTreeSet<(String, String)>,
 }
 
-/// Whether a value is a real name rather than a placeholder.
+/// Whether a value is a real name rather than a placeholder: `<arn>`,
+/// `$VAR`, `${var.x}`, `$(date …)`, `ACCOUNT_ID`, `xxxx`, `YYYY-MM-DD`,
+/// `my-cluster-name`, `your-db`, `name`, `db-$(date +%F)`.
 pub fn is_concrete(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let has = |w: &str| lower.as_bytes().windows(w.len()).any(|x| x == w.as_bytes());
+    // Shell-style upper-case words (ACCOUNT_ID, CLUSTER_NAME) are variables
+    // written without their `$`.
+    let shouty = name.contains('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     !name.is_empty()
-        && !name.contains(['<', '>', '$', '{', '}', '[', ']', '*', ' '])
-        && !name
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"yyyy"))
-        && !name.eq_ignore_ascii_case("name")
+        && !name.contains([
+            '<', '>', '$', '{', '}', '[', ']', '*', ' ', '(', ')', '`', '"', '\'', '|', '!', '…',
+        ])
+        && !name.contains("...")
+        // A name cut short by `$(…)` or `${…}` in the middle of it.
+        && !name.ends_with(['-', '_', ':', '/', '.'])
+        && !shouty
+        && !has("yyyy")
+        && !has("xxxx")
+        && !has("account_id")
+        && !has("account-id")
+        && !generic_example(&lower)
+        && !matches!(
+            lower.as_str(),
+            "name" | "id" | "identifier" | "value" | "example" | "todo" | "tbd" | "placeholder"
+        )
+}
+
+/// `my-cluster-name`, `your-db-instance`: an owner word then only generic
+/// words, as documentation examples are named.
+fn generic_example(lower: &str) -> bool {
+    const GENERIC: &str = "cluster name id identifier db database instance service vault alarm \
+        replica primary secondary snapshot app application global bucket resource arn aurora \
+        rds ecs task target source new restored backup";
+    let mut parts = lower.split(['-', '_']);
+    parts
+        .next()
+        .is_some_and(|owner| listed("my your example sample some", owner))
+        && parts.all(|p| listed(GENERIC, p))
 }
 
 /// The region an ARN or RDS endpoint names, if any.
@@ -103,6 +167,9 @@ struct RegionVote {
     dr: u32,
     primary_line: Option<usize>,
     dr_line: Option<usize>,
+    /// How it was first read as primary / DR, for the report.
+    primary_how: Option<String>,
+    dr_how: Option<String>,
 }
 
 #[derive(Default)]
@@ -128,15 +195,22 @@ impl Regionist {
     fn mention(&mut self, name: &str, line: usize) {
         self.entry(name, line).mentions += 1;
     }
-    fn primary(&mut self, name: &str, line: usize, weight: u32) {
+    fn primary(&mut self, name: &str, line: usize, weight: u32, how: &str) {
         let v = self.entry(name, line);
         v.primary += weight;
-        v.primary_line.get_or_insert(line);
+        // Report the earliest reading: commands are read before prose.
+        if v.primary_line.is_none_or(|l| line < l) {
+            v.primary_line = Some(line);
+            v.primary_how = Some(how.to_owned());
+        }
     }
-    fn dr(&mut self, name: &str, line: usize, weight: u32) {
+    fn dr(&mut self, name: &str, line: usize, weight: u32, how: &str) {
         let v = self.entry(name, line);
         v.dr += weight;
-        v.dr_line.get_or_insert(line);
+        if v.dr_line.is_none_or(|l| line < l) {
+            v.dr_line = Some(line);
+            v.dr_how = Some(how.to_owned());
+        }
     }
 }
 
@@ -159,8 +233,29 @@ const DR_WORDS: &[&str] = &[
     "replica",
     "target region",
     "passive",
-    "(dr)",
+    "dr",
+    "fails over to",
+    "fail over to",
+    "failover to",
+    "failing over to",
+    "failover target",
 ];
+
+/// Where `word` last starts a word in `text`; "dr" must be a whole word.
+fn rfind_word(text: &str, word: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    text.rmatch_indices(word).map(|(at, _)| at).find(|&at| {
+        let starts = at == 0
+            || bytes
+                .get(at - 1)
+                .is_some_and(|b| !b.is_ascii_alphanumeric());
+        let ends = word.len() > 2
+            || bytes
+                .get(at + word.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+        starts && ends
+    })
+}
 
 /// Votes from prose: the qualifier nearest before a region on its line
 /// ("Primary Region (us-east-1)   Secondary Region (us-west-2)").
@@ -174,31 +269,60 @@ fn vote_from_line(reg: &mut Regionist, line: &str, line_no: usize) {
         return;
     }
     let lower = line.to_ascii_lowercase();
+    // Command lines are read as commands (`--region`, failback or not),
+    // not as prose.
+    let trimmed = lower.trim_start();
+    let bytes = trimmed.as_bytes();
+    let flag_at = |i: usize| {
+        bytes.get(i..i + 2) == Some(b"--".as_slice())
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+            && (i == 0 || bytes.get(i - 1) == Some(&b' '))
+    };
+    let command = trimmed.starts_with("aws ") || (0..bytes.len()).any(flag_at);
+    // A qualifier belongs to the region after it, not to one further on:
+    // "Primary us-east-1 --> DR us-west-2".
+    let mut previous_end = 0;
     for (at, region) in region_mentions(&lower) {
         reg.mention(&region, line_no);
+        if command {
+            continue;
+        }
         let window_start = lower[..at]
             .char_indices()
             .rev()
             .nth(60)
-            .map_or(0, |(i, _)| i);
-        let before = &lower[window_start..at];
-        let nearest = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
+            .map_or(0, |(i, _)| i)
+            .max(previous_end);
+        previous_end = at + region.len();
+        let before = lower.get(window_start..at).unwrap_or_default();
+        let nearest = |words: &[&str]| words.iter().filter_map(|w| rfind_word(before, w)).max();
         let after_end = lower[at..]
             .char_indices()
             .nth(region.len() + 14)
             .map_or(lower.len(), |(i, _)| at + i);
         let after = &lower[at + region.len()..after_end];
+        let said = |w: &str| format!("called {w} in the text");
+        let word = |at: usize, words: &[&str]| {
+            words
+                .iter()
+                .find(|w| before.get(at..).is_some_and(|b| b.starts_with(**w)))
+                .map_or(String::new(), |w| (*w).to_owned())
+        };
         match (nearest(PRIMARY_WORDS), nearest(DR_WORDS)) {
-            (Some(p), Some(d)) if p > d => reg.primary(&region, line_no, 3),
-            (Some(_), Some(_)) | (None, Some(_)) => reg.dr(&region, line_no, 3),
-            (Some(_), None) => reg.primary(&region, line_no, 3),
+            (Some(p), Some(d)) if p > d => {
+                reg.primary(&region, line_no, 3, &said(&word(p, PRIMARY_WORDS)));
+            }
+            (Some(_), Some(d)) | (None, Some(d)) => {
+                reg.dr(&region, line_no, 3, &said(&word(d, DR_WORDS)));
+            }
+            (Some(p), None) => reg.primary(&region, line_no, 3, &said(&word(p, PRIMARY_WORDS))),
             (None, None) => {
                 if after.contains("primary") {
-                    reg.primary(&region, line_no, 3);
+                    reg.primary(&region, line_no, 3, &said("primary (after it)"));
                 } else if after.contains("(dr") || after.contains("secondary") {
-                    reg.dr(&region, line_no, 3);
+                    reg.dr(&region, line_no, 3, &said("DR/secondary (after it)"));
                 } else if before.trim_end().ends_with("region:") || before.contains("region: aws") {
-                    reg.primary(&region, line_no, 1);
+                    reg.primary(&region, line_no, 1, "the plan's one labelled region");
                 }
             }
         }
@@ -217,6 +341,7 @@ struct Builder<'n> {
     zones: BTreeSet<String>,
     /// Position of each instance in `env.rds`, so big plans stay linear.
     rds_index: std::collections::HashMap<String, usize>,
+    cluster_index: std::collections::HashMap<String, usize>,
     ecs_index: std::collections::HashMap<(String, String), usize>,
     seen: std::collections::HashSet<String>,
 }
@@ -254,6 +379,36 @@ impl Builder<'_> {
             spec.region = region.map(str::to_owned);
         }
         Some(spec)
+    }
+
+    /// Declares an Aurora cluster (by id or ARN); a region found later
+    /// fills one not yet known.
+    fn cluster(&mut self, id: &str, region: Option<&str>, line: usize, how: &str) {
+        let id = instance_id(id);
+        if !is_concrete(&id) || self.created.clusters.contains(&id) {
+            return;
+        }
+        match self.cluster_index.get(&id) {
+            Some(&at) => {
+                if let Some(spec) = self.env.rds_clusters.get_mut(at)
+                    && spec.region.is_none()
+                {
+                    spec.region = region.map(str::to_owned);
+                }
+            }
+            None => {
+                self.cluster_index
+                    .insert(id.clone(), self.env.rds_clusters.len());
+                let place = region.map_or(String::new(), |r| format!(" in {r}"));
+                self.notes
+                    .inferred(line, format!("Aurora cluster {id}{place} from {how}"));
+                self.env.rds_clusters.push(RdsClusterSpec {
+                    id,
+                    region: region.map(str::to_owned),
+                    engine: None,
+                });
+            }
+        }
     }
 
     fn ecs(&mut self, cluster: &str, service: &str, region: Option<&str>, line: usize, how: &str) {
@@ -331,6 +486,28 @@ fn created_by_steps(commands: &[CommandSite<'_>]) -> Created {
                         .instances
                         .extend(cmd.flag("db-instance-identifier").map(instance_id));
                 }
+                ("rds", op)
+                    if op.starts_with("restore-db-cluster") || op == "create-db-cluster" =>
+                {
+                    created
+                        .clusters
+                        .extend(cmd.flag("db-cluster-identifier").map(instance_id));
+                }
+                ("backup", "start-restore-job") => {
+                    match cmd
+                        .values("metadata")
+                        .iter()
+                        .find_map(|m| restore_target(m))
+                    {
+                        Some((TargetKind::Cluster, id)) => {
+                            created.clusters.insert(instance_id(id));
+                        }
+                        Some((TargetKind::Instance, id)) => {
+                            created.instances.insert(instance_id(id));
+                        }
+                        None => {}
+                    }
+                }
                 ("ecs", "create-service") => {
                     if let (Some(c), Some(s)) = (cmd.flag("cluster"), cmd.flag("service-name")) {
                         created.services.insert((c.to_owned(), s.to_owned()));
@@ -361,6 +538,7 @@ pub fn infer(
         engines: BTreeSet::new(),
         zones: BTreeSet::new(),
         rds_index: Default::default(),
+        cluster_index: Default::default(),
         ecs_index: Default::default(),
         seen: Default::default(),
     };
@@ -369,13 +547,20 @@ pub fn infer(
             from_command(&mut b, &cmd, site);
         }
     }
+    let mut code_names = CodeNames::default();
     for &(line, line_no, code) in lines {
         vote_from_line(&mut b.regions, line, line_no);
         engines(&mut b.engines, line);
-        if !code {
+        from_endpoints(&mut b, line, line_no);
+        if code {
+            code_names.line(&mut b, line, line_no);
+        } else {
+            code_names.end(&mut b);
+            code_names.cluster = None;
             from_label(&mut b, line, line_no);
         }
     }
+    code_names.end(&mut b);
     pair_services(&mut b);
     settle_regions(&mut b);
     settle_engine(&mut b);
@@ -399,9 +584,12 @@ fn from_command(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
     if let Some(r) = region {
         b.regions.mention(r, line);
     }
-    if let Some(src) = cmd.flag("source-region").filter(|r| is_region(r)) {
-        b.regions.primary(src, line, 3);
+    if let Some(src) = cmd.flag("source-region").filter(|r| is_region(r))
+        && !site.failback
+    {
+        b.regions.primary(src, line, 3, &how("--source-region"));
     }
+    from_arns(b, cmd, site);
     match service {
         "rds" => rds_command(b, cmd, region, site),
         "ecs" => {
@@ -413,8 +601,10 @@ fn from_command(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
                     }
                     if let Some(r) = region
                         && (c.contains("secondary") || c.contains("-dr"))
+                        && !site.failback
                     {
-                        b.regions.dr(r, line, 2);
+                        b.regions
+                            .dr(r, line, 2, &how("a DR-named --cluster with --region"));
                     }
                 }
                 Some(c) if is_concrete(c) => b.clusters.push((c.to_owned(), line)),
@@ -453,6 +643,29 @@ fn from_command(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
     }
 }
 
+/// RDS instances, Aurora clusters and backup vaults named by ARN in any
+/// flag (`--resource-arn`, `--source-arn`, `--target-db-cluster-identifier`…),
+/// each in the ARN's region.
+fn from_arns(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
+    for (flag, values) in &cmd.flags {
+        for arn in values.iter().filter_map(|v| Arn::parse(v)) {
+            let region = Some(arn.region).filter(|r| is_region(r));
+            let how = format!(
+                "the ARN in --{flag} of `aws {} {}`",
+                cmd.service, cmd.operation
+            );
+            match (arn.service, arn.resource_type) {
+                ("rds", "cluster") => b.cluster(arn.name(), region, site.line, &how),
+                ("rds", "db") => {
+                    b.rds(arn.name(), region, site.line, &how);
+                }
+                ("backup", "backup-vault") => b.vault(arn.name(), region, site.line, &how),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn rds_command(
     b: &mut Builder<'_>,
     cmd: &AwsCommand,
@@ -466,15 +679,20 @@ fn rds_command(
     if let Some(engine) = cmd.flag("engine") {
         b.engines.insert(engine_family(engine));
     }
+    let vote_dr = |b: &mut Builder<'_>, why: &str| {
+        if let Some(r) = region
+            && !site.failback
+        {
+            b.regions.dr(r, line, 3, why);
+        }
+    };
     match op {
         "promote-read-replica" => {
             if let Some(id) = id
                 && let Some(spec) = b.rds(id, region, line, &how("--db-instance-identifier"))
             {
                 spec.role = RdsRole::Replica;
-                if let Some(r) = region {
-                    b.regions.dr(r, line, 3);
-                }
+                vote_dr(b, &how("--region of the promoted replica"));
             }
         }
         "create-db-instance-read-replica" => {
@@ -496,9 +714,7 @@ fn rds_command(
             {
                 spec.role = RdsRole::Replica;
                 spec.source = source.map(instance_id);
-                if let Some(r) = region {
-                    b.regions.dr(r, line, 3);
-                }
+                vote_dr(b, &how("--region of the read replica"));
             }
         }
         op if op.starts_with("restore-db-instance") => {
@@ -506,42 +722,87 @@ fn rds_command(
                 b.rds(src, region, line, &how("--source-db-instance-identifier"));
             }
         }
-        op if op.starts_with("restore-db-cluster") || op == "failover-db-cluster" => {
-            let cluster = cmd
-                .flag("source-db-cluster-identifier")
-                .or_else(|| cmd.flag("db-cluster-identifier"));
-            if let Some(c) = cluster.filter(|c| is_concrete(c)) {
-                b.notes.check(
-                    Some(line),
-                    format!("Aurora cluster {c}: the console watches DB instances; add the cluster's instances to [[environment.rds]]"),
+        op if op.starts_with("restore-db-cluster") => {
+            if let Some(src) = cmd.flag("source-db-cluster-identifier") {
+                b.cluster(src, region, line, &how("--source-db-cluster-identifier"));
+            }
+            if !site.in_step
+                && let Some(id) = cmd.flag("db-cluster-identifier")
+            {
+                b.cluster(id, region, line, &how("--db-cluster-identifier"));
+            }
+        }
+        "failover-global-cluster" | "switchover-global-cluster" => {
+            // The target becomes the writer: it is the DR side's cluster.
+            if let Some(target) = cmd.flag("target-db-cluster-identifier") {
+                let target_region = region_in(target);
+                b.cluster(
+                    target,
+                    target_region.as_deref().or(region),
+                    line,
+                    &how("--target-db-cluster-identifier"),
                 );
+                if let Some(r) = target_region.as_deref().or(region)
+                    && !site.failback
+                {
+                    b.regions.dr(
+                        r,
+                        line,
+                        3,
+                        &how("the region of --target-db-cluster-identifier"),
+                    );
+                }
+            }
+        }
+        "promote-read-replica-db-cluster" => {
+            if let Some(c) = cmd.flag("db-cluster-identifier") {
+                b.cluster(c, region, line, &how("--db-cluster-identifier"));
+                vote_dr(b, &how("--region of the promoted replica cluster"));
             }
         }
         _ => {
-            if let Some(id) = id {
+            let instances =
+                cmd.values_of_any(&["db-instance-identifier", "db-instance-identifiers"]);
+            for id in instances {
                 b.rds(id, region, line, &how("--db-instance-identifier"));
+            }
+            if let Some(c) = cmd.flag("db-cluster-identifier") {
+                b.cluster(c, region, line, &how("--db-cluster-identifier"));
+                // A cluster created into a global database is its secondary.
+                if op == "create-db-cluster" && cmd.has("global-cluster-identifier") {
+                    vote_dr(b, &how("--region of a global database's new member"));
+                }
             }
         }
     }
 }
 
-/// "Label: value" lines naming resources.
-fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
-    // Endpoints name an instance and its region wherever they appear.
-    let has_endpoint = line.contains(".rds.amazonaws.com");
-    for word in
-        line.split(|c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | ',' | '"' | '\''))
-    {
-        if has_endpoint
-            && let Some(host) = word.split(':').next()
-            && host.ends_with(".rds.amazonaws.com")
-            && let Some((id, _)) = host.split_once('.')
-            && !id.starts_with("cluster-")
-            && host.matches('.').count() >= 4
-        {
-            b.rds(id, region_in(host).as_deref(), line_no, "an RDS endpoint");
+/// Endpoints name an instance or cluster and its region wherever they
+/// appear, prose or code.
+fn from_endpoints(b: &mut Builder<'_>, line: &str, line_no: usize) {
+    if !line.contains(".rds.amazonaws.com") {
+        return;
+    }
+    let words = line.split(|c: char| {
+        c.is_whitespace() || matches!(c, '`' | '(' | ')' | ',' | '"' | '\'' | '/' | '@' | '=')
+    });
+    for endpoint in words.filter_map(readers::rds_endpoint) {
+        if endpoint.cluster {
+            b.cluster(
+                endpoint.id,
+                endpoint.region,
+                line_no,
+                "an Aurora cluster endpoint",
+            );
+        } else {
+            b.rds(endpoint.id, endpoint.region, line_no, "an RDS endpoint");
         }
     }
+}
+
+/// "Label: value" lines naming resources; the value may list several
+/// ("Alarms: `a`, `b`", "Services: api, web and worker").
+fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
     let Some((label, value)) = line.split_once(':') else {
         return;
     };
@@ -554,62 +815,144 @@ fn from_label(b: &mut Builder<'_>, line: &str, line_no: usize) {
         return;
     }
     let spans = code_spans(value);
-    let name = match spans.first() {
-        Some(span) => *span,
-        None => {
-            let v = value.trim().trim_matches('*').trim();
-            if v.contains(' ') || v.is_empty() {
-                return;
-            }
-            v
-        }
-    };
-    if !is_concrete(name) || name.contains("://") || name.contains('/') {
+    let names: Vec<&str> = readers::listed_names(value, &spans)
+        .into_iter()
+        .filter(|n| is_concrete(n) && !n.contains("://") && !n.contains('/'))
+        .collect();
+    if names.is_empty() {
         return;
     }
     let has = |w: &str| {
         label
             .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|x| x == w)
+            .any(|x| x == w || x.strip_suffix('s') == Some(w))
     };
     let region = region_in(value);
-    if has("vault") {
-        b.vault(name, region.as_deref(), line_no, "a labelled line");
-    } else if has("cluster")
-        && ![
-            "db",
-            "rds",
-            "aurora",
-            "database",
-            "redis",
-            "elasticache",
-            "eks",
-            "kubernetes",
-            "k8s",
-        ]
-        .iter()
-        .any(|w| has(w))
-    {
-        b.clusters.push((name.to_owned(), line_no));
-    } else if (label == "service" || has("ecs")) && has("service") {
-        b.services.push((name.to_owned(), line_no, region));
-    } else if (has("db") || has("rds") || has("database"))
-        && (has("instance")
-            || has("identifier")
-            || has("id")
-            || has("replica")
-            || label == "rds"
-            || label == "database")
-        && !name.contains('.')
-    {
-        let replica = has("replica");
-        if let Some(spec) = b.rds(name, region.as_deref(), line_no, "a labelled line")
-            && replica
+    let region = region.as_deref();
+    let database = ["db", "rds", "aurora", "database"].iter().any(|w| has(w));
+    for name in names {
+        if has("vault") {
+            b.vault(name, region, line_no, "a labelled line");
+        } else if has("cluster") && database && !name.contains('.') {
+            b.cluster(name, region, line_no, "a labelled line");
+        } else if has("cluster")
+            && !database
+            && !["redis", "elasticache", "eks", "kubernetes", "k8s"]
+                .iter()
+                .any(|w| has(w))
+        {
+            b.clusters.push((name.to_owned(), line_no));
+        } else if (label == "service" || label == "services" || has("ecs")) && has("service") {
+            b.services
+                .push((name.to_owned(), line_no, region.map(str::to_owned)));
+        } else if database
+            && (has("instance")
+                || has("identifier")
+                || has("id")
+                || has("replica")
+                || label == "rds"
+                || label == "database")
+            && !name.contains('.')
+        {
+            let replica = has("replica");
+            if let Some(spec) = b.rds(name, region, line_no, "a labelled line")
+                && replica
+            {
+                spec.role = RdsRole::Replica;
+            }
+        } else if has("alarm") {
+            b.alarm(name, has("prefix"), line_no);
+        }
+    }
+}
+
+/// A Terraform/CloudFormation resource being read: the instance it names
+/// and the instance it replicates, settled when the block ends.
+#[derive(Default)]
+struct DbBlock {
+    id: Option<(String, usize)>,
+    source: Option<String>,
+}
+
+/// Names in YAML/JSON/HCL blocks: `alarm_name = "x"`, `AlarmName: x`,
+/// `"ServiceName": "y"`, `identifier = "db-1"` in an `aws_db_instance`,
+/// `replicate_source_db` (that instance is a replica of it).
+#[derive(Default)]
+struct CodeNames {
+    block: Option<DbBlock>,
+    cluster: Option<String>,
+}
+
+impl CodeNames {
+    fn line(&mut self, b: &mut Builder<'_>, line: &str, line_no: usize) {
+        let trimmed = line.trim_start();
+        if ["resource ", "module ", "data ", "Type:"]
+            .iter()
+            .any(|w| trimmed.starts_with(w))
+        {
+            self.end(b);
+            if ["aws_db_instance", "AWS::RDS::DBInstance"]
+                .iter()
+                .any(|w| trimmed.contains(w))
+            {
+                self.block = Some(DbBlock::default());
+            }
+            return;
+        }
+        let Some((key, value)) = readers::key_value(line) else {
+            return;
+        };
+        let how = "a name in a code block";
+        match key.as_str() {
+            "alarmname" => b.alarm(value, false, line_no),
+            "backupvaultname" | "vaultname" => {
+                b.vault(value, region_in(value).as_deref(), line_no, how)
+            }
+            "dbclusteridentifier" | "clusteridentifier" if !value.contains('.') => {
+                b.cluster(value, None, line_no, how);
+            }
+            "dbinstanceidentifier" | "identifier" if !value.contains('.') => {
+                match self.block.as_mut() {
+                    Some(block) => block.id = Some((value.to_owned(), line_no)),
+                    None if key == "dbinstanceidentifier" => {
+                        b.rds(value, None, line_no, how);
+                    }
+                    None => {}
+                }
+            }
+            "replicatesourcedb" | "sourcedbinstanceidentifier" => {
+                if let Some(block) = self.block.as_mut() {
+                    block.source = Some(value.to_owned());
+                }
+            }
+            "cluster" | "clustername" => self.cluster = Some(value.to_owned()),
+            "servicename" => match self.cluster.clone() {
+                Some(c) => b.ecs(&c, value, None, line_no, how),
+                None => b.services.push((value.to_owned(), line_no, None)),
+            },
+            _ => {}
+        }
+    }
+
+    /// Settles the resource block being read.
+    fn end(&mut self, b: &mut Builder<'_>) {
+        let Some(DbBlock {
+            id: Some((id, line)),
+            source,
+        }) = self.block.take()
+        else {
+            return;
+        };
+        let how = "a name in a code block";
+        if let Some(src) = source.as_deref() {
+            b.rds(src, region_in(src).as_deref(), line, how);
+        }
+        if let Some(spec) = b.rds(&id, None, line, how)
+            && let Some(src) = source
         {
             spec.role = RdsRole::Replica;
+            spec.source = Some(instance_id(&src));
         }
-    } else if has("alarm") {
-        b.alarm(name, has("prefix"), line_no);
     }
 }
 
@@ -651,7 +994,16 @@ fn settle_regions(b: &mut Builder<'_>) {
     let votes = &b.regions.votes;
     let primary = votes
         .iter()
-        .max_by_key(|v| (v.primary, v.mentions, std::cmp::Reverse(v.first_line)))
+        // A region only ever called DR is not primary for being mentioned most.
+        .max_by_key(|v| {
+            let only_dr = v.primary == 0 && v.dr > 0;
+            (
+                v.primary,
+                !only_dr,
+                v.mentions,
+                std::cmp::Reverse(v.first_line),
+            )
+        })
         .cloned();
     let Some(primary) = primary else {
         b.notes.check(
@@ -669,10 +1021,9 @@ fn settle_regions(b: &mut Builder<'_>) {
         .filter(|v| v.name != primary.name && v.dr > 0)
         .max_by_key(|v| (v.dr, v.mentions))
         .cloned();
-    let why = if primary.primary > 0 {
-        "described as primary"
-    } else {
-        "the most mentioned region"
+    let why = match &primary.primary_how {
+        Some(how) if primary.primary > 0 => how.as_str(),
+        _ => "the most mentioned region",
     };
     b.notes.inferred(
         primary.primary_line.unwrap_or(primary.first_line),
@@ -682,8 +1033,9 @@ fn settle_regions(b: &mut Builder<'_>) {
         Some(dr) => b.notes.inferred(
             dr.dr_line.unwrap_or(dr.first_line),
             format!(
-                "DR region {} (described as secondary/DR, or where replicas live)",
-                dr.name
+                "DR region {} ({})",
+                dr.name,
+                dr.dr_how.as_deref().unwrap_or("described as secondary/DR")
             ),
         ),
         None => b.notes.check(
@@ -763,6 +1115,13 @@ fn engines(found: &mut BTreeSet<&'static str>, line: &str) {
 
 fn settle_engine(b: &mut Builder<'_>) {
     b.engines.remove("unknown");
+    // Clusters take the plan's one Aurora engine.
+    let mut aurora = b.engines.iter().filter(|e| e.starts_with("aurora"));
+    if let (Some(engine), None) = (aurora.next(), aurora.next()) {
+        for spec in b.env.rds_clusters.iter_mut().filter(|c| c.engine.is_none()) {
+            spec.engine = Some((*engine).to_owned());
+        }
+    }
     if b.engines.len() == 1
         && let Some(engine) = b.engines.iter().next()
     {
@@ -830,16 +1189,19 @@ mod tests {
                 text: "aws rds promote-read-replica --db-instance-identifier app-replica --region us-west-2",
                 line: 10,
                 in_step: true,
+                failback: false,
             },
             CommandSite {
                 text: "aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier app-db --target-db-instance-identifier app-db-restored --region us-east-1",
                 line: 11,
                 in_step: true,
+                failback: false,
             },
             CommandSite {
                 text: "aws ecs update-service --cluster c1 --service s1 --region us-east-1",
                 line: 12,
                 in_step: true,
+                failback: false,
             },
         ];
         let lines = [
@@ -869,5 +1231,76 @@ mod tests {
         assert_eq!(env.ecs.len(), 2);
         assert_eq!(env.ecs[1].cluster, "c2");
         assert_eq!(env.backup_vaults[0].name, "app-vault");
+    }
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::*;
+
+    fn votes(line: &str) -> Vec<(String, u32, u32)> {
+        let mut reg = Regionist::default();
+        vote_from_line(&mut reg, line, 1);
+        reg.votes
+            .into_iter()
+            .map(|v| (v.name, v.primary, v.dr))
+            .collect()
+    }
+
+    #[test]
+    fn a_qualifier_belongs_to_the_region_after_it() {
+        let want = |p: u32, d: u32| {
+            vec![
+                ("us-east-1".to_owned(), p, 0),
+                ("us-west-2".to_owned(), 0, d),
+            ]
+        };
+        assert_eq!(
+            votes("  A[Primary us-east-1] --> B[DR us-west-2]"),
+            want(3, 3)
+        );
+        assert_eq!(
+            votes("Primary Region (us-east-1)          Secondary Region (us-west-2)"),
+            want(3, 3)
+        );
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::is_concrete;
+
+    #[test]
+    fn placeholders_are_not_names() {
+        for placeholder in [
+            "<arn>",
+            "<cluster-id>",
+            "$VAR",
+            "${var.cluster_id}",
+            "$(date +%F)",
+            "ACCOUNT_ID",
+            "CLUSTER_NAME",
+            "db.xxxx",
+            "snap-YYYY-MM-DD",
+            "my-cluster-name",
+            "your-db-instance",
+            "example-vault",
+            "name",
+            "ledger-",
+            "...",
+            "",
+        ] {
+            assert!(!is_concrete(placeholder), "{placeholder}");
+        }
+        for name in [
+            "orders-east",
+            "my-shop-db",
+            "billing-5xx",
+            "HighCPU",
+            "app-db-2",
+            "REPORTS",
+        ] {
+            assert!(is_concrete(name), "{name}");
+        }
     }
 }

@@ -442,12 +442,15 @@ fn infer_environment(
     let mut sites: Vec<CommandSite<'_>> = Vec::new();
     for draft in drafts.iter().map(|d| &d.scenario) {
         let in_step = draft.origin != ScenarioOrigin::Reference;
+        let failback = environment::is_failback(&draft.title);
         for step in &draft.steps {
+            let failback = failback || environment::is_failback(&step.title);
             for c in &step.commands {
                 sites.push(CommandSite {
                     text: &c.text,
                     line: c.line,
                     in_step,
+                    failback,
                 });
             }
         }
@@ -474,6 +477,7 @@ fn infer_environment(
             text: c,
             line: *line,
             in_step: false,
+            failback: false,
         });
     }
     sites.sort_by_key(|s| s.line);
@@ -487,6 +491,7 @@ fn infer_environment(
 /// it came from.
 fn finish_step(
     step: &DraftStep,
+    checks: verify::StepChecks,
     scenario: &str,
     roles: &[roles::Role],
     src: &SourceLines<'_>,
@@ -495,7 +500,10 @@ fn finish_step(
 ) -> (Step, emit::StepProvenance) {
     let base = slug(&step.title, 32);
     let id = step_ids.claim(if base.is_empty() { "step" } else { &base });
-    let checks = verify::infer(step);
+    for why in checks.unchecked {
+        notes.check(Some(step.line), why);
+    }
+    let checks = checks.checks;
     if !checks.is_empty() {
         let title = &step.title;
         notes.inferred(
@@ -588,10 +596,14 @@ fn finish_scenario(
     let base = slug(&scenario_core_title(&draft.title), 40);
     let id = scenario_ids.claim(if base.is_empty() { "scenario" } else { &base });
     let mut step_ids = UniqueIds::default();
+    let checks = verify::infer_scenario(&draft.steps);
     let (steps_out, prov): (Vec<Step>, Vec<_>) = draft
         .steps
         .iter()
-        .map(|step| finish_step(step, &draft.title, roles, src, &mut step_ids, notes))
+        .zip(checks)
+        .map(|(step, checks)| {
+            finish_step(step, checks, &draft.title, roles, src, &mut step_ids, notes)
+        })
         .unzip();
     scenario_notes(draft, &steps_out, notes);
     let scenario = Scenario {
