@@ -52,6 +52,18 @@ pub struct Token {
     pub span: Range<usize>,
 }
 
+/// The length of a `<placeholder>` at the start of `text` (`<db-id>`,
+/// `<ACCOUNT_ID>`, `<region>`): plans write them where a value goes, and
+/// reading them as redirections would end the command there.
+fn placeholder_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('<')?;
+    let close = inner.find('>')?;
+    let name = &inner[..close];
+    let fits = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/');
+    let starts_well = name.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    (starts_well && name.chars().count() <= 64 && name.chars().all(fits)).then_some(close + 2)
+}
+
 /// Splits shell text into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let budget = substitution_budget(text);
@@ -179,6 +191,12 @@ impl<'a> Lexer<'a> {
                     self.push(Kind::LineEnd, start);
                 }
                 '<' if self.text[start..].starts_with("<<") => self.heredoc_operator(start),
+                '<' if let Some(len) = placeholder_len(&self.text[start..]) => {
+                    for c in self.text[start..start + len].chars() {
+                        self.word_char(c, start);
+                    }
+                    self.at = start + len;
+                }
                 ')' if self.nesting > 0 && self.parens == 0 => {
                     self.end_word(start);
                     self.closed_at = Some(start);
@@ -643,6 +661,14 @@ mod tests {
             (
                 "aws rds-data execute-statement --sql \"SELECT *\n  FROM t\n  WHERE a = \\\"x\\\"\" --database d",
                 "rds-data execute-statement [] --sql=SELECT *\n  FROM t\n  WHERE a = \"x\" --database=d @-",
+            ),
+            (
+                "aws rds promote-read-replica --db-instance-identifier <replica-id> --region us-west-2 < in.txt",
+                "rds promote-read-replica [] --db-instance-identifier=<replica-id> --region=us-west-2 @us-west-2",
+            ),
+            (
+                "aws backup start-restore-job --recovery-point-arn arn:aws:rds:<region>:<ACCOUNT_ID>:cluster:x",
+                "backup start-restore-job [] --recovery-point-arn=arn:aws:rds:<region>:<ACCOUNT_ID>:cluster:x @-",
             ),
             (
                 "sudo AWS_PAGER= aws sns publish --message '{\n  \"a\": 1\n}' # notify",
