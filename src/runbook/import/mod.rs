@@ -7,6 +7,7 @@
 //! inferred, kept and worth checking.
 
 mod appendix;
+mod chains;
 mod commands;
 mod draft;
 mod durations;
@@ -19,6 +20,7 @@ mod report;
 mod roles;
 mod scenarios;
 mod sections;
+mod shapes;
 mod source;
 mod steps;
 mod text;
@@ -168,6 +170,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
 
     let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
     borrow_reference_commands(&mut drafts, &mut notes);
+    chain_scenarios(&outline, &mut drafts, &mut notes);
 
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
@@ -262,6 +265,57 @@ fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes
         scenario: draft,
         blocks,
         headings,
+    }
+}
+
+/// Sections that chain scenarios ("Execute Scenario 2, then Scenario 4")
+/// become scenarios of those scenarios' steps, placed in plan order.
+fn chain_scenarios<'a>(outline: &Outline<'_, 'a>, drafts: &mut Vec<Draft<'a>>, notes: &mut Notes) {
+    let named: Vec<chains::Named<'_>> = outline
+        .scenarios
+        .iter()
+        .zip(drafts.iter())
+        .filter(|(_, d)| d.scenario.origin == ScenarioOrigin::Heading)
+        .map(|(s, d)| chains::Named {
+            labels: chains::labels(&s.title),
+            scenario: &d.scenario,
+        })
+        .collect();
+    let mut chained = Vec::new();
+    for section in outline.skipped.iter().filter(|s| {
+        !matches!(
+            classify(&s.title),
+            HeadingClass::NotProcedure | HeadingClass::Roles | HeadingClass::Reference
+        )
+    }) {
+        let Some((scenario, names)) = chains::chain(section, &named) else {
+            continue;
+        };
+        notes.inferred(
+            section.line,
+            format!(
+                "\"{}\" runs {} in order: made a scenario of their steps",
+                scenario.title,
+                names.join(", then ")
+            ),
+        );
+        let mut headings = Vec::new();
+        collect_headings(section, &mut headings);
+        chained.push(Draft {
+            scenario,
+            blocks: section.all_blocks(),
+            headings,
+        });
+    }
+    for draft in chained {
+        let at = drafts
+            .iter()
+            .position(|d| {
+                d.scenario.origin == ScenarioOrigin::Reference
+                    || d.scenario.line > draft.scenario.line
+            })
+            .unwrap_or(drafts.len());
+        drafts.insert(at, draft);
     }
 }
 

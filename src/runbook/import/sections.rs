@@ -118,7 +118,51 @@ const NOT_PROCEDURE: &str = "overview architecture contacts cost costs pricing c
     purpose scope objectives objective strategy revision history changelog \
     summary statement lessons inventory budget requirements retention \
     cadence schedule audit readiness setup diagram definitions approval \
-    approvals owners ownership metrics sla slas references resources";
+    approvals owners ownership metrics sla slas references resources \
+    classification classifications severity severities categories taxonomy \
+    prerequisites prerequisite preparedness timeline timelines history revisions \
+    postmortem retrospective";
+
+/// Phrases of headings that are not procedures: lists of incident types,
+/// readiness checklists, reviews after the fact.
+const NOT_PROCEDURE_PHRASES: &[&str] = &[
+    "next steps",
+    "disaster recovery plan",
+    "dr plan",
+    "business continuity",
+    "types of",
+    "kinds of",
+    "post incident",
+    "post mortem",
+    "after action",
+    "action items",
+    "lessons learned",
+    "before a disaster",
+    "before disaster",
+    "pre requisites",
+    "document history",
+];
+
+/// Header words of a classification table's kind column and of its
+/// describing column: `| Category | Severity | Examples |`.
+const CLASS_KIND: &str =
+    "category categories severity sev level tier type class classification priority";
+const CLASS_TEXT: &str = "examples example description impact criteria definition definitions";
+
+/// Whether a table classifies incidents rather than listing steps.
+pub fn is_classification_table(block: &Block) -> bool {
+    let BlockKind::Table { head, .. } = &block.kind else {
+        return false;
+    };
+    let kinds = head
+        .iter()
+        .filter(|h| words(h).iter().any(|w| listed(CLASS_KIND, w)))
+        .count();
+    let texts = head
+        .iter()
+        .any(|h| words(h).iter().any(|w| listed(CLASS_TEXT, w)));
+    kinds >= 1 && texts && (kinds >= 2 || head.len() <= 3)
+}
 
 /// Leading "Scenario 1" / "Step 3" style label: the keyword and its id.
 fn labelled<'w>(ws: &'w [String], keywords: &[&str]) -> Option<&'w str> {
@@ -170,12 +214,7 @@ pub fn classify(heading: &str) -> HeadingClass {
     {
         return HeadingClass::Roles;
     }
-    if phrase("next steps")
-        || phrase("disaster recovery plan")
-        || phrase("dr plan")
-        || phrase("business continuity")
-        || has(NOT_PROCEDURE)
-    {
+    if NOT_PROCEDURE_PHRASES.iter().any(|p| phrase(p)) || has(NOT_PROCEDURE) {
         return HeadingClass::NotProcedure;
     }
     if !ws.is_empty() && ws.iter().all(|w| listed(GENERIC, w)) {
@@ -233,11 +272,36 @@ mod tests {
             ("2) System Overview (Production)", NotProcedure),
             ("Statement of Current DR Readiness", NotProcedure),
             ("Symptoms", Info),
+            ("Incident Classification", NotProcedure),
+            ("Types of Failure", NotProcedure),
+            ("Disaster Categories", NotProcedure),
+            ("Prerequisites (before a disaster)", NotProcedure),
+            ("Before a Disaster", NotProcedure),
+            ("Pre-requisites", NotProcedure),
+            ("Post-Incident Review", NotProcedure),
+            ("Action Items", NotProcedure),
+            ("Document History", NotProcedure),
+            ("Recovery Timeline", NotProcedure),
+            ("Glossary", NotProcedure),
             ("Validation and Smoke Tests", Neutral),
         ];
         for (heading, want) in cases {
             assert_eq!(classify(heading), want, "{heading}");
         }
+    }
+
+    #[test]
+    fn reads_classification_tables() {
+        let table = |t: &str| super::super::markdown::parse(t).remove(0);
+        assert!(is_classification_table(&table(
+            "| Category | Severity | Examples |\n|---|---|---|\n| DB | 1 | down |\n"
+        )));
+        assert!(is_classification_table(&table(
+            "| Incident type | Examples |\n|---|---|\n| DB | down |\n"
+        )));
+        assert!(!is_classification_table(&table(
+            "| Step | Action | Time |\n|---|---|---|\n| 1 | Promote | 5 min |\n"
+        )));
     }
 
     #[test]
