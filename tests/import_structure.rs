@@ -271,3 +271,69 @@ Timeline:
         .collect();
     assert_eq!(got, ["Promote the replica", "Repoint the app"]);
 }
+
+#[test]
+fn prerequisites_become_the_scenarios_ready_checks() {
+    use drconsole::runbook::import::NoteKind;
+    use drconsole::runbook::model::Verify;
+    use drconsole::runbook::predicates::{InstanceExists, PitrCovers, RecoveryPointYoungerThan};
+    let plan = "# Orders DR Plan
+
+## Prerequisites
+
+- [ ] A read replica exists in us-west-2
+- [ ] Snapshots are no older than 24 hours
+- [ ] On-call rota is up to date
+
+## Scenario 1: Database failover
+
+1. Promote: `aws rds promote-read-replica --db-instance-identifier orders-replica --region us-west-2`
+
+## Scenario 2: Point-in-time restore
+
+### Before you start
+
+- PITR is enabled on orders-db
+
+### Steps
+
+1. Restore: `aws rds restore-db-instance-to-point-in-time --source-db-instance-identifier orders-db --target-db-instance-identifier orders-db-pitr --region us-east-1`
+";
+    let imp = imported(plan, "ready.md");
+    let rb = &imp.runbook;
+    let replica = Verify::InstanceExists(InstanceExists {
+        instance: "orders-replica".into(),
+    });
+    let backups = Verify::RecoveryPointYoungerThan(RecoveryPointYoungerThan {
+        vault: None,
+        resource: None,
+        region: None,
+        max_age: HumanDuration::from_hours(24),
+    });
+    let pitr = Verify::PitrCovers(PitrCovers {
+        instance: "orders-db".into(),
+        before_incident: HumanDuration::default(),
+    });
+    assert_eq!(
+        titles(rb),
+        [
+            "Scenario 1: Database failover",
+            "Scenario 2: Point-in-time restore"
+        ]
+    );
+    assert_eq!(rb.scenarios[0].ready, [replica.clone(), backups.clone()]);
+    assert_eq!(rb.scenarios[1].ready, [replica, backups, pitr]);
+    let kept: Vec<&str> = imp
+        .report
+        .notes_of(NoteKind::Kept)
+        .map(|n| n.text.as_str())
+        .filter(|t| t.starts_with("readiness item"))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "readiness item \"On-call rota is up to date\" kept as text: it states no check on a resource the runbook declares"
+        ]
+    );
+    assert!(imp.toml.contains("ready = ["), "{}", imp.toml);
+}

@@ -16,6 +16,7 @@ mod environment;
 mod markdown;
 mod objectives;
 mod plan_text;
+mod readiness;
 mod report;
 mod roles;
 mod scenarios;
@@ -171,6 +172,20 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
     let (environment, _created) = infer_environment(&text, &blocks, &context, &drafts, &mut notes);
     borrow_reference_commands(&mut drafts, &mut notes);
     chain_scenarios(&outline, &mut drafts, &mut notes);
+    {
+        let mut targets: Vec<&mut DraftScenario> = drafts
+            .iter_mut()
+            .map(|d| &mut d.scenario)
+            .filter(|s| s.origin != ScenarioOrigin::Reference)
+            .collect();
+        readiness::apply(
+            &outline.skipped,
+            &outline.scenarios,
+            &mut targets,
+            &environment,
+            &mut notes,
+        );
+    }
 
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
@@ -907,7 +922,7 @@ fn finish_scenario(
         rto: draft.rto.map(|(v, _)| v),
         rpo: draft.rpo.map(|(v, _)| v),
         steps: steps_out,
-        ready: Vec::new(),
+        ready: draft.ready.clone(),
     };
     (scenario, prov)
 }

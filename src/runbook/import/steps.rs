@@ -10,6 +10,7 @@ use super::commands::{
 use super::draft::{Command, DraftScenario, DraftStep, ScenarioOrigin};
 use super::durations;
 use super::markdown::{self, Block, BlockKind, Item};
+use super::readiness;
 use super::report::Notes;
 use super::sections::{HeadingClass, Section, classify, is_info};
 use super::shapes;
@@ -559,7 +560,10 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) -> 
         }
         return false;
     }
-    if class == HeadingClass::Step || (is_info(&child.title) && !has_procedure_content(child)) {
+    // What must hold before the procedure: its readiness, not its steps.
+    let context = (is_info(&child.title) && !has_procedure_content(child))
+        || readiness::is_readiness(&child.title);
+    if class == HeadingClass::Step || context {
         if class != HeadingClass::Step {
             sc.description.push(format!("{heading}:"));
             for block in child.all_blocks() {
