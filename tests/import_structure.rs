@@ -337,3 +337,35 @@ fn prerequisites_become_the_scenarios_ready_checks() {
     );
     assert!(imp.toml.contains("ready = ["), "{}", imp.toml);
 }
+
+/// All the shapes in one plan: the classification, prerequisites, review
+/// and history are no scenarios; the drill chains the two procedures.
+#[test]
+fn the_structure_fixture_imports_to_its_procedures() {
+    let plan = include_str!("fixtures/plans/structure-shapes.md");
+    let imp = imported(plan, "structure-shapes.md");
+    let rb = &imp.runbook;
+    assert_eq!(
+        titles(rb),
+        [
+            "Scenario 1: Region outage",
+            "Scenario 2: Restore from snapshot",
+            "Full Drill"
+        ]
+    );
+    let outage: Vec<String> = steps(rb, "Scenario 1: Region outage")
+        .into_iter()
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(
+        outage,
+        [
+            "Phase 1: Check the dashboards",
+            "Phase 1: Declare the incident",
+            "Phase 2: Promote the replica",
+            "Phase 2: Update DNS [~30m]",
+        ]
+    );
+    assert_eq!(steps(rb, "Full Drill").len(), 6);
+    assert_eq!(rb.scenarios[0].ready.len(), 2, "replica and snapshots");
+}
