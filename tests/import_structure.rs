@@ -369,3 +369,39 @@ fn the_structure_fixture_imports_to_its_procedures() {
     assert_eq!(steps(rb, "Full Drill").len(), 6);
     assert_eq!(rb.scenarios[0].ready.len(), 2, "replica and snapshots");
 }
+
+/// Bold-only lines used as headings group the steps below them, inside
+/// the one procedure; a bold "Steps:" label stays a label.
+#[test]
+fn bold_lines_used_as_headings_are_step_groups() {
+    let plan = "# Plan
+
+## Database failover
+
+**Preparation (5 minutes)**
+
+1. Freeze writes
+2. Snapshot the primary
+
+**Failover**
+
+1. Promote: `aws rds promote-read-replica --db-instance-identifier db-replica --region us-west-2`
+
+**Checklist:**
+
+- [ ] Tell the team
+";
+    let imp = imported(plan, "bold.md");
+    let rb = &imp.runbook;
+    assert_eq!(titles(rb), ["Database failover"]);
+    let want: Vec<(String, Option<HumanDuration>)> = [
+        ("Preparation: Freeze writes", None),
+        ("Preparation: Snapshot the primary", Some(m(5))),
+        ("Failover: Promote", None),
+        ("Failover: Tell the team", None),
+    ]
+    .into_iter()
+    .map(|(t, d)| (t.to_owned(), d))
+    .collect();
+    assert_eq!(steps(rb, "Database failover"), want);
+}

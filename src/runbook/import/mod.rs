@@ -129,7 +129,8 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
             format!("repaired {repaired} mis-encoded character sequence(s) (e.g. \"â€™\")"),
         );
     }
-    let blocks = markdown::parse(&text);
+    let mut blocks = markdown::parse(&text);
+    sections::bold_headings(&mut blocks, &text);
     let last_line = text.lines().count().max(1);
     let root = sections::tree(&blocks, last_line);
     let outline = scenarios::outline(&root);

@@ -19,21 +19,18 @@ use crate::runbook::predicates::{
 pub fn is_readiness(heading: &str) -> bool {
     let ws = words(strip_section_number(heading));
     let joined = ws.join(" ");
-    ws.iter().any(|w| {
-        listed(
-            "prerequisites prerequisite readiness preparedness preparation",
-            w,
-        )
-    }) || [
-        "pre requisites",
-        "before a disaster",
-        "before disaster",
-        "before you start",
-        "before you begin",
-        "before starting",
-    ]
-    .iter()
-    .any(|p| joined.contains(p))
+    ws.iter()
+        .any(|w| listed("prerequisites prerequisite readiness preparedness", w))
+        || [
+            "pre requisites",
+            "before a disaster",
+            "before disaster",
+            "before you start",
+            "before you begin",
+            "before starting",
+        ]
+        .iter()
+        .any(|p| joined.contains(p))
 }
 
 /// The items of a readiness section: list items' first lines, with lines.
