@@ -405,3 +405,31 @@ fn bold_lines_used_as_headings_are_step_groups() {
     .collect();
     assert_eq!(steps(rb, "Database failover"), want);
 }
+
+/// A drill written as a list of the scenarios it runs takes their steps.
+#[test]
+fn a_list_of_scenarios_to_run_is_made_of_their_steps() {
+    let plan = format!(
+        "# Orders DR Plan
+{PROCEDURES}
+## Annual Drill
+
+1. Execute Scenario 2
+2. Then execute Scenario 1
+"
+    );
+    let imp = imported(&plan, "chain-list.md");
+    let drill: Vec<String> = steps(&imp.runbook, "Annual Drill")
+        .into_iter()
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(
+        drill,
+        [
+            "Scenario 2: Restore",
+            "Scenario 2: Check the data",
+            "Scenario 1: Promote the replica",
+            "Scenario 1: Point the app at it",
+        ]
+    );
+}

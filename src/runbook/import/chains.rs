@@ -90,6 +90,18 @@ fn references(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether every step of a scenario only names other scenarios ("1.
+/// Execute Scenario 2", "2. Then Scenario 4"): a chain written as a list.
+pub fn only_references(scenario: &DraftScenario, named: &[Named<'_>]) -> bool {
+    !scenario.steps.is_empty()
+        && scenario.steps.iter().all(|step| {
+            step.commands.is_empty()
+                && references(&step.all_text())
+                    .iter()
+                    .any(|r| named.iter().any(|n| n.labels.contains(r)))
+        })
+}
+
 fn block_texts(block: &Block, out: &mut Vec<String>) {
     match &block.kind {
         BlockKind::Paragraph(t) => out.push(t.clone()),

@@ -297,6 +297,16 @@ fn chain_scenarios<'a>(outline: &Outline<'_, 'a>, drafts: &mut Vec<Draft<'a>>, n
             scenario: &d.scenario,
         })
         .collect();
+    // A scenario whose steps only name other scenarios takes their steps.
+    let mut replaced = Vec::new();
+    for (i, section) in outline.scenarios.iter().enumerate() {
+        let Some(draft) = drafts.get(i) else { break };
+        if chains::only_references(&draft.scenario, &named)
+            && let Some((scenario, names)) = chains::chain(section, &named)
+        {
+            replaced.push((i, scenario.steps, names));
+        }
+    }
     let mut chained = Vec::new();
     for section in outline.skipped.iter().filter(|s| {
         !matches!(
@@ -322,6 +332,19 @@ fn chain_scenarios<'a>(outline: &Outline<'_, 'a>, drafts: &mut Vec<Draft<'a>>, n
             blocks: section.all_blocks(),
             headings,
         });
+    }
+    for (i, steps, names) in replaced {
+        if let Some(draft) = drafts.get_mut(i) {
+            let title = &draft.scenario.title;
+            notes.inferred(
+                draft.scenario.line,
+                format!(
+                    "\"{title}\" runs {} in order: its steps are theirs",
+                    names.join(", then ")
+                ),
+            );
+            draft.scenario.steps = steps;
+        }
     }
     for draft in chained {
         let at = drafts
