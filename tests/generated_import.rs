@@ -212,6 +212,15 @@ const TOKENS: &[&str] = &[
     "Alarms: `a`, ",
     "Services: a, b and ",
     "## Failback to primary\n",
+    "## Prerequisites\n",
+    "A read replica exists; snapshots younger than 24 hours",
+    "## Full Drill\nExecute Scenario A, then Scenario 2 and 3.1.\n",
+    "### Phase 1: assess — 15 min\n",
+    "[~30m]",
+    "T+15m ",
+    "If lagging → restore\n",
+    "├── ",
+    "| Category | Severity | Examples |\n",
 ];
 
 /// Markdown-ish text: tokens and arbitrary characters.
@@ -235,6 +244,7 @@ const PLANS: &[&str] = &[
     include_str!("fixtures/plans/scenario-letters.md"),
     include_str!("fixtures/plans/single-region-numbered.md"),
     include_str!("fixtures/plans/step-headings.md"),
+    include_str!("fixtures/plans/structure-shapes.md"),
     include_str!("fixtures/plans/timeline-table.md"),
     include_str!("fixtures/plans/two-region-replica.md"),
 ];

@@ -3,6 +3,7 @@
 
 use super::objectives::Which;
 use crate::runbook::duration::HumanDuration;
+use crate::runbook::model::Verify;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Command {
@@ -65,6 +66,8 @@ pub struct DraftScenario {
     pub steps: Vec<DraftStep>,
     /// Steps made up because the section had none.
     pub placeholder_steps: bool,
+    /// Checks from the plan's prerequisites: what must hold before it runs.
+    pub ready: Vec<Verify>,
 }
 
 impl DraftScenario {

@@ -164,17 +164,49 @@ fn find_starting_by(text: &str, limit: usize) -> Option<Found> {
     None
 }
 
+/// Leading marks and up to this many bytes of words may come before a
+/// duration in brackets or after a dash: "(approx. 5 min)".
+const LEAD: usize = 8;
+
 /// A duration written in parentheses, like "(5 minutes)" or "(30-60 min)".
 pub fn find_parenthesized(text: &str) -> Option<Found> {
-    // Leading marks and up to this many bytes of words may come before it.
-    const LEAD: usize = 8;
+    find_enclosed(text, '(', ')')
+}
+
+/// The duration a step or phase heading states: "(5-10 minutes)",
+/// "[~30m]", or a tail after a dash, "Fail over — 15 min".
+pub fn find_in_heading(text: &str) -> Option<Found> {
+    find_parenthesized(text)
+        .or_else(|| find_enclosed(text, '[', ']'))
+        .or_else(|| find_dash_tail(text))
+}
+
+/// "Promote — 15 min", "Assess - ~5 minutes": a duration that is all the
+/// heading says after its last dash.
+fn find_dash_tail(text: &str) -> Option<Found> {
+    let dash = text.rfind(['—', '–']).or_else(|| text.rfind(" - "))?;
+    let tail_start = dash + text[dash..].chars().next().map_or(1, char::len_utf8);
+    let tail = &text[tail_start..];
+    let marks = tail.len() - tail.trim_start_matches(['~', '≈', ' ', '-']).len();
+    let found = find_starting_by(tail, marks.saturating_add(LEAD))?;
+    let before = tail[..found.start].trim_start_matches(['~', '≈', ' ', '-']);
+    let after = tail[found.end..].trim_matches([' ', '.', ')', ']']);
+    (before.len() <= LEAD && after.is_empty()).then_some(Found {
+        upper: found.upper,
+        start: dash,
+        end: text.len(),
+    })
+}
+
+/// A duration between `open` and `close`, like "(5 minutes)" or "[~30m]".
+fn find_enclosed(text: &str, open_c: char, close_c: char) -> Option<Found> {
     let mut from = 0;
-    // The first ')' at or after `from`, found once per ')' rather than once
-    // per '(' so a run of unclosed openers stays linear.
+    // The first closer at or after `from`, found once per closer rather than
+    // once per opener so a run of unclosed openers stays linear.
     let mut close = 0;
-    while let Some(open) = text[from..].find('(').map(|k| from + k) {
+    while let Some(open) = text[from..].find(open_c).map(|k| from + k) {
         if close <= open {
-            close = text[open..].find(')').map_or(text.len(), |k| open + k);
+            close = text[open..].find(close_c).map_or(text.len(), |k| open + k);
         }
         let inner = &text[open + 1..close];
         let marks = inner.len() - inner.trim_start_matches(['~', '≈', ' ']).len();
@@ -266,5 +298,21 @@ mod tests {
             Some(600)
         );
         assert_eq!(find_labelled("no timing"), None);
+    }
+
+    #[test]
+    fn finds_heading_durations() {
+        let secs = |t: &str| find_in_heading(t).map(|f| f.upper.secs());
+        assert_eq!(secs("Phase 1: Assess (5-10 minutes)"), Some(600));
+        assert_eq!(secs("Phase 2: Fail over — 15 min"), Some(900));
+        assert_eq!(secs("Update DNS [~30m]"), Some(1800));
+        assert_eq!(secs("Assess - ~5 minutes"), Some(300));
+        let f = find_in_heading("Fail over – 15 min").unwrap();
+        assert_eq!(&"Fail over – 15 min"[..f.start], "Fail over ");
+        // A dash before more words is not a timing.
+        assert_eq!(secs("Restore — 15 min after the alarm, then check"), None);
+        assert_eq!(secs("Fail over to us-west-2"), None);
+        assert_eq!(secs("Step 3 - scale the service"), None);
+        assert_eq!(secs("See [runbook] now"), None);
     }
 }

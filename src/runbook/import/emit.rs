@@ -90,6 +90,17 @@ pub fn emit(runbook: &Runbook, prov: &Provenance) -> String {
         optional(&mut t, "rto", scenario.rto.map(|d| d.to_string()));
         optional(&mut t, "rpo", scenario.rpo.map(|d| d.to_string()));
         optional(&mut t, "description", scenario.description.as_deref());
+        if !scenario.ready.is_empty()
+            && let Some((_, Value::Array(mut list))) = Verify::All(scenario.ready.clone()).to_toml()
+        {
+            one_per_line(&mut list);
+            put_commented(
+                &mut t,
+                "ready",
+                list,
+                "# ready inferred from the plan's prerequisites; adjust or remove\n".to_owned(),
+            );
+        }
         let mut steps = ArrayOfTables::new();
         for (j, step) in scenario.steps.iter().enumerate() {
             steps.push(step_table(step, prov.steps.get(i).and_then(|s| s.get(j))));

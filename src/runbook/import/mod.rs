@@ -7,6 +7,7 @@
 //! inferred, kept and worth checking.
 
 mod appendix;
+mod chains;
 mod commands;
 mod draft;
 mod durations;
@@ -16,11 +17,13 @@ mod markdown;
 mod objectives;
 mod plan_objectives;
 mod plan_text;
+mod readiness;
 mod reference_commands;
 mod report;
 mod roles;
 mod scenarios;
 mod sections;
+mod shapes;
 mod source;
 mod steps;
 mod text;
@@ -125,7 +128,8 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
             format!("repaired {repaired} mis-encoded character sequence(s) (e.g. \"â€™\")"),
         );
     }
-    let blocks = markdown::parse(&text);
+    let mut blocks = markdown::parse(&text);
+    sections::bold_headings(&mut blocks, &text);
     let last_line = text.lines().count().max(1);
     let root = sections::tree(&blocks, last_line);
     let outline = scenarios::outline(&root);
@@ -163,6 +167,21 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         drafts.iter_mut().map(|d| &mut d.scenario),
         &mut notes,
     );
+    chain_scenarios(&outline, &mut drafts, &mut notes);
+    {
+        let mut targets: Vec<&mut DraftScenario> = drafts
+            .iter_mut()
+            .map(|d| &mut d.scenario)
+            .filter(|s| s.origin != ScenarioOrigin::Reference)
+            .collect();
+        readiness::apply(
+            &outline.skipped,
+            &outline.scenarios,
+            &mut targets,
+            &environment,
+            &mut notes,
+        );
+    }
 
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
@@ -284,6 +303,80 @@ fn draft_of<'a>(section: &Section<'a>, origin: ScenarioOrigin, notes: &mut Notes
         scenario: draft,
         blocks,
         headings,
+    }
+}
+
+/// Sections that chain scenarios ("Execute Scenario 2, then Scenario 4")
+/// become scenarios of those scenarios' steps, placed in plan order.
+fn chain_scenarios<'a>(outline: &Outline<'_, 'a>, drafts: &mut Vec<Draft<'a>>, notes: &mut Notes) {
+    let named: Vec<chains::Named<'_>> = outline
+        .scenarios
+        .iter()
+        .zip(drafts.iter())
+        .filter(|(_, d)| d.scenario.origin == ScenarioOrigin::Heading)
+        .map(|(s, d)| chains::Named {
+            labels: chains::labels(&s.title),
+            scenario: &d.scenario,
+        })
+        .collect();
+    // A scenario whose steps only name other scenarios takes their steps.
+    let mut replaced = Vec::new();
+    for (i, section) in outline.scenarios.iter().enumerate() {
+        let Some(draft) = drafts.get(i) else { break };
+        if chains::only_references(&draft.scenario, &named)
+            && let Some((scenario, names)) = chains::chain(section, &named)
+        {
+            replaced.push((i, scenario.steps, names));
+        }
+    }
+    let mut chained = Vec::new();
+    for section in outline.skipped.iter().filter(|s| {
+        !matches!(
+            classify(&s.title),
+            HeadingClass::NotProcedure | HeadingClass::Roles | HeadingClass::Reference
+        )
+    }) {
+        let Some((scenario, names)) = chains::chain(section, &named) else {
+            continue;
+        };
+        notes.inferred(
+            section.line,
+            format!(
+                "\"{}\" runs {} in order: made a scenario of their steps",
+                scenario.title,
+                names.join(", then ")
+            ),
+        );
+        let mut headings = Vec::new();
+        collect_headings(section, &mut headings);
+        chained.push(Draft {
+            scenario,
+            blocks: section.all_blocks(),
+            headings,
+        });
+    }
+    for (i, steps, names) in replaced {
+        if let Some(draft) = drafts.get_mut(i) {
+            let title = &draft.scenario.title;
+            notes.inferred(
+                draft.scenario.line,
+                format!(
+                    "\"{title}\" runs {} in order: its steps are theirs",
+                    names.join(", then ")
+                ),
+            );
+            draft.scenario.steps = steps;
+        }
+    }
+    for draft in chained {
+        let at = drafts
+            .iter()
+            .position(|d| {
+                d.scenario.origin == ScenarioOrigin::Reference
+                    || d.scenario.line > draft.scenario.line
+            })
+            .unwrap_or(drafts.len());
+        drafts.insert(at, draft);
     }
 }
 
@@ -613,7 +706,7 @@ fn finish_scenario(
         rto: draft.rto.map(|(v, _)| v),
         rpo: draft.rpo.map(|(v, _)| v),
         steps: steps_out,
-        ready: Vec::new(),
+        ready: draft.ready.clone(),
     };
     (scenario, prov)
 }

@@ -134,7 +134,9 @@ pub fn place(
     }
 
     for s in &outline.skipped {
-        let absorbed = whole_plan && classify(&s.title) != HeadingClass::NotProcedure;
+        // A section that chains scenarios is a scenario itself now.
+        let absorbed = (whole_plan && classify(&s.title) != HeadingClass::NotProcedure)
+            || drafts.iter().any(|d| d.line == s.line);
         if absorbed || overview.is_some_and(|o| std::ptr::eq(o, *s)) {
             continue;
         }

@@ -5,7 +5,7 @@
 //! rest is context: overview, architecture, contacts, costs, …
 
 use super::markdown::{Block, BlockKind};
-use super::sections::{HeadingClass, Section, classify};
+use super::sections::{HeadingClass, Section, classify, is_classification_table};
 use super::steps::{has_commands, has_procedure_content};
 
 #[derive(Default)]
@@ -105,6 +105,12 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
         }
         _ => {}
     }
+    // A table of categories / severities / examples classifies incidents,
+    // however the heading is worded.
+    if classifies(section) {
+        out.skipped.push(section);
+        return;
+    }
     // A section made of "Step N" / "Phase N" sub-headings is a procedure
     // whatever its heading says.
     let step_children = section
@@ -132,4 +138,16 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
     } else {
         out.skipped.push(section);
     }
+}
+
+/// Whether a section is a classification: a classification table and no
+/// steps of its own.
+fn classifies(section: &Section<'_>) -> bool {
+    section.blocks.iter().any(|b| is_classification_table(b))
+        && !has_commands(section)
+        && !section.blocks.iter().any(|b| {
+            matches!(&b.kind, BlockKind::List { ordered, items }
+                if *ordered || items.iter().any(|i| i.task.is_some()))
+        })
+        && section.children.is_empty()
 }

@@ -63,6 +63,74 @@ pub fn tree(blocks: &[Block], last_line: usize) -> Section<'_> {
     stack.pop().expect("root section")
 }
 
+/// Inside a procedure, a line that is all bold (`**Validation (10 min)**`)
+/// before a list or code block is used as a heading: it becomes one, a
+/// level below the heading it sits under, so its list is a step group of
+/// that procedure. A bold label ("**Steps:**") stays a label, and a bold
+/// line inside a "Step N" section stays that step's detail.
+pub fn bold_headings(blocks: &mut [Block], text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut stack: Vec<(u8, HeadingClass)> = Vec::new();
+    for i in 0..blocks.len() {
+        let followed_by_steps = matches!(
+            blocks.get(i + 1).map(|b| &b.kind),
+            Some(BlockKind::List { .. } | BlockKind::Code { .. })
+        );
+        let Some(block) = blocks.get_mut(i) else {
+            break;
+        };
+        match &block.kind {
+            BlockKind::Heading { level, text } => {
+                while stack.last().is_some_and(|(l, _)| l >= level) {
+                    stack.pop();
+                }
+                stack.push((*level, classify(text)));
+            }
+            BlockKind::Paragraph(para) if followed_by_steps && !para.contains('\n') => {
+                let in_procedure = stack.iter().any(|(_, c)| {
+                    matches!(
+                        c,
+                        HeadingClass::Strong | HeadingClass::Procedure | HeadingClass::Phase
+                    )
+                });
+                let in_step = stack.last().is_some_and(|(_, c)| *c == HeadingClass::Step);
+                let source = block
+                    .line
+                    .checked_sub(1)
+                    .and_then(|n| lines.get(n))
+                    .map_or("", |l| l.trim());
+                let title = para.trim().trim_end_matches(':').trim();
+                let label = words(title).iter().all(|w| {
+                    listed(
+                        "steps procedure checklist actions instructions tasks runbook",
+                        w,
+                    )
+                });
+                if in_procedure && !in_step && !label && !title.is_empty() && all_bold(source) {
+                    let level = stack.last().map_or(1, |(l, _)| l.saturating_add(1));
+                    block.kind = BlockKind::Heading {
+                        level,
+                        text: title.to_owned(),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// "**text**" or "__text__" with no other emphasis markers inside.
+fn all_bold(line: &str) -> bool {
+    ["**", "__"].iter().any(|m| {
+        line.len() > 4
+            && line.starts_with(m)
+            && line.ends_with(m)
+            && line
+                .get(2..line.len() - 2)
+                .is_some_and(|inner| !inner.contains(m))
+    })
+}
+
 fn close(stack: &mut Vec<Section<'_>>, end_line: usize) {
     if let Some(mut done) = stack.pop() {
         done.end_line = end_line.max(done.line);
@@ -118,7 +186,51 @@ const NOT_PROCEDURE: &str = "overview architecture contacts cost costs pricing c
     purpose scope objectives objective strategy revision history changelog \
     summary statement lessons inventory budget requirements retention \
     cadence schedule audit readiness setup diagram definitions approval \
-    approvals owners ownership metrics sla slas references resources";
+    approvals owners ownership metrics sla slas references resources \
+    classification classifications severity severities categories taxonomy \
+    prerequisites prerequisite preparedness timeline timelines history revisions \
+    postmortem retrospective";
+
+/// Phrases of headings that are not procedures: lists of incident types,
+/// readiness checklists, reviews after the fact.
+const NOT_PROCEDURE_PHRASES: &[&str] = &[
+    "next steps",
+    "disaster recovery plan",
+    "dr plan",
+    "business continuity",
+    "types of",
+    "kinds of",
+    "post incident",
+    "post mortem",
+    "after action",
+    "action items",
+    "lessons learned",
+    "before a disaster",
+    "before disaster",
+    "pre requisites",
+    "document history",
+];
+
+/// Header words of a classification table's kind column and of its
+/// describing column: `| Category | Severity | Examples |`.
+const CLASS_KIND: &str =
+    "category categories severity sev level tier type class classification priority";
+const CLASS_TEXT: &str = "examples example description impact criteria definition definitions";
+
+/// Whether a table classifies incidents rather than listing steps.
+pub fn is_classification_table(block: &Block) -> bool {
+    let BlockKind::Table { head, .. } = &block.kind else {
+        return false;
+    };
+    let kinds = head
+        .iter()
+        .filter(|h| words(h).iter().any(|w| listed(CLASS_KIND, w)))
+        .count();
+    let texts = head
+        .iter()
+        .any(|h| words(h).iter().any(|w| listed(CLASS_TEXT, w)));
+    kinds >= 1 && texts && (kinds >= 2 || head.len() <= 3)
+}
 
 /// Leading "Scenario 1" / "Step 3" style label: the keyword and its id.
 fn labelled<'w>(ws: &'w [String], keywords: &[&str]) -> Option<&'w str> {
@@ -170,12 +282,7 @@ pub fn classify(heading: &str) -> HeadingClass {
     {
         return HeadingClass::Roles;
     }
-    if phrase("next steps")
-        || phrase("disaster recovery plan")
-        || phrase("dr plan")
-        || phrase("business continuity")
-        || has(NOT_PROCEDURE)
-    {
+    if NOT_PROCEDURE_PHRASES.iter().any(|p| phrase(p)) || has(NOT_PROCEDURE) {
         return HeadingClass::NotProcedure;
     }
     if !ws.is_empty() && ws.iter().all(|w| listed(GENERIC, w)) {
@@ -233,11 +340,62 @@ mod tests {
             ("2) System Overview (Production)", NotProcedure),
             ("Statement of Current DR Readiness", NotProcedure),
             ("Symptoms", Info),
+            ("Incident Classification", NotProcedure),
+            ("Types of Failure", NotProcedure),
+            ("Disaster Categories", NotProcedure),
+            ("Prerequisites (before a disaster)", NotProcedure),
+            ("Before a Disaster", NotProcedure),
+            ("Pre-requisites", NotProcedure),
+            ("Post-Incident Review", NotProcedure),
+            ("Action Items", NotProcedure),
+            ("Document History", NotProcedure),
+            ("Recovery Timeline", NotProcedure),
+            ("Glossary", NotProcedure),
             ("Validation and Smoke Tests", Neutral),
         ];
         for (heading, want) in cases {
             assert_eq!(classify(heading), want, "{heading}");
         }
+    }
+
+    #[test]
+    fn reads_classification_tables() {
+        let table = |t: &str| super::super::markdown::parse(t).remove(0);
+        assert!(is_classification_table(&table(
+            "| Category | Severity | Examples |\n|---|---|---|\n| DB | 1 | down |\n"
+        )));
+        assert!(is_classification_table(&table(
+            "| Incident type | Examples |\n|---|---|\n| DB | down |\n"
+        )));
+        assert!(!is_classification_table(&table(
+            "| Step | Action | Time |\n|---|---|---|\n| 1 | Promote | 5 min |\n"
+        )));
+    }
+
+    #[test]
+    fn bold_lines_head_groups_inside_procedures_only() {
+        let text = "## Failover\n\n**Validation (10 minutes)**\n\n- Run smoke tests\n\n\
+                    **Steps:**\n\n1. Promote\n\n## Costs\n\n**Monthly**\n\n- $5\n\n\
+                    ## Scenario 2\n\n### Step 1: Restore\n\n**Note**\n\n- careful\n";
+        let mut blocks = super::super::markdown::parse(text);
+        bold_headings(&mut blocks, text);
+        let headings: Vec<(u8, &str)> = blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Heading { level, text } => Some((*level, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                (2, "Failover"),
+                (3, "Validation (10 minutes)"),
+                (2, "Costs"),
+                (2, "Scenario 2"),
+                (3, "Step 1: Restore"),
+            ]
+        );
     }
 
     #[test]

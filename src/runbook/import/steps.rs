@@ -10,8 +10,10 @@ use super::commands::{
 use super::draft::{Command, DraftScenario, DraftStep, ScenarioOrigin};
 use super::durations;
 use super::markdown::{self, Block, BlockKind, Item};
+use super::readiness;
 use super::report::Notes;
 use super::sections::{HeadingClass, Section, classify, is_info};
+use super::shapes;
 use super::text::{strip_section_number, title_of};
 use super::timeline;
 use crate::runbook::aws_cli::is_unclosed;
@@ -94,7 +96,9 @@ pub fn shell_commands(lang: &str, text: &str) -> bool {
 
 fn is_step_list(block: &Block) -> bool {
     match &block.kind {
-        BlockKind::List { ordered, items } => *ordered || items.iter().any(|i| i.task.is_some()),
+        BlockKind::List { ordered, items } => {
+            (*ordered || items.iter().any(|i| i.task.is_some())) && !shapes::is_detail(block)
+        }
         _ => false,
     }
 }
@@ -318,7 +322,7 @@ fn steps_from_code(
         for line in lines {
             attach_line(&mut step, line);
         }
-        step.expected = durations::find_parenthesized(&step.title).map(|f| f.upper);
+        step.expected = durations::find_in_heading(&step.title).map(|f| f.upper);
         return (vec![step], preamble);
     }
     if let Some((text, _)) = hint {
@@ -334,7 +338,7 @@ fn steps_from_code(
             };
             let title = step_marker(&marker_text).map_or(marker_text, |(_, t)| t);
             let mut step = DraftStep::new(title_of(&title, TITLE_MAX), line.line);
-            step.expected = durations::find_parenthesized(&title).map(|f| f.upper);
+            step.expected = durations::find_in_heading(&title).map(|f| f.upper);
             if step.title != title {
                 step.detail.push(title);
             }
@@ -406,7 +410,7 @@ pub fn step_from_item(item: &Item, notes: &mut Notes) -> DraftStep {
     for block in &item.blocks[skip..] {
         item_block(block, 0, &mut step, notes);
     }
-    step.expected = durations::find_parenthesized(first)
+    step.expected = durations::find_in_heading(first)
         .map(|f| f.upper)
         .or_else(|| durations::find_labelled(&step.detail.join("\n")));
     step
@@ -557,31 +561,56 @@ fn item_block(block: &Block, depth: usize, step: &mut DraftStep, notes: &mut Not
 /// A sub-section of a scenario: a "Step N" heading is one step; context
 /// headings (symptoms, impact) join the description; anything else is a
 /// group whose steps get the group's name as a title prefix.
-fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
+///
+/// Returns whether the steps it added carry its own label (so an enclosing
+/// group does not prefix them again).
+fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) -> bool {
     let class = classify(&child.title);
     let heading = strip_section_number(&child.title).to_owned();
-    if class == HeadingClass::Step || (is_info(&child.title) && !has_procedure_content(child)) {
+    // Timelines and decision trees are detail of the procedure.
+    let detail = shapes::is_detail_heading(&heading)
+        || (!child.blocks.is_empty()
+            && child.children.is_empty()
+            && child.blocks.iter().all(|b| shapes::is_detail(b)));
+    if detail && class != HeadingClass::Step {
+        sc.description.push(format!("{heading}:"));
+        for block in child.all_blocks() {
+            if let BlockKind::Heading { text, .. } = &block.kind {
+                sc.description.push(format!("{text}:"));
+            } else {
+                markdown::render(block, &mut sc.description);
+            }
+        }
+        return false;
+    }
+    // What must hold before the procedure: its readiness, not its steps.
+    let context = (is_info(&child.title) && !has_procedure_content(child))
+        || readiness::is_readiness(&child.title);
+    if class == HeadingClass::Step || context {
         if class != HeadingClass::Step {
             sc.description.push(format!("{heading}:"));
             for block in child.all_blocks() {
                 markdown::render(block, &mut sc.description);
             }
-            return;
+            return false;
         }
         sc.steps.push(step_from_section(child, &heading, notes));
-        return;
+        return false;
     }
     let before = sc.steps.len();
     let prose = add_sequence(sc, &child.blocks, notes);
+    // Steps of sub-groups that carry their own label: not prefixed again.
+    let mut labelled = vec![false; sc.steps.len().saturating_sub(before)];
     for grandchild in &child.children {
-        add_child(sc, grandchild, notes);
+        let own = add_child(sc, grandchild, notes);
+        labelled.resize(sc.steps.len().saturating_sub(before), own);
     }
     if sc.steps.len() == before {
         // The section's whole text, prose included, becomes the step.
         sc.steps.push(step_from_section(child, &heading, notes));
-        return;
+        return false;
     }
-    let timing = durations::find_parenthesized(&heading);
+    let timing = durations::find_in_heading(&heading);
     let label = match class {
         HeadingClass::Phase => heading
             .split([':', '–', '—', '(', '-'])
@@ -595,26 +624,40 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) {
                 .to_owned()
         }),
     };
-    let added = &mut sc.steps[before..];
-    if added.len() == 1 && added[0].expected.is_none() {
-        added[0].expected = timing.map(|t| t.upper);
+    let Some(added) = sc.steps.get_mut(before..) else {
+        return false;
+    };
+    // A group's duration is the time by which all of it should be done: on
+    // its one step, else on its last step, unless that step states its own.
+    if let Some(last) = added.last_mut()
+        && last.expected.is_none()
+    {
+        last.expected = timing.map(|t| t.upper);
     }
     let mut intro = Vec::new();
     if label != heading {
         intro.push(heading.clone());
     }
     intro.extend(prose);
-    added[0].detail.splice(0..0, intro);
-    // "Steps" or "Procedure" says nothing a prefix would add; the heading
-    // is quoted above the first step instead.
-    if class == HeadingClass::Generic && label == heading {
-        added[0].context_lines.insert(0, child.line);
-    }
-    if class != HeadingClass::Generic {
-        for step in added {
-            step.title = format!("{label}: {}", step.title);
+    if let Some(first) = added.first_mut() {
+        first.detail.splice(0..0, intro);
+        // "Steps" or "Procedure" says nothing a prefix would add; the
+        // heading is quoted above the first step instead.
+        if class == HeadingClass::Generic && label == heading {
+            first.context_lines.insert(0, child.line);
         }
     }
+    if class == HeadingClass::Generic {
+        return false;
+    }
+    for (step, _) in added
+        .iter_mut()
+        .zip(labelled.iter().chain(std::iter::repeat(&false)))
+        .filter(|(_, own)| !**own)
+    {
+        step.title = format!("{label}: {}", step.title);
+    }
+    true
 }
 
 /// One step from a whole section ("Step 3: Restore (30 min)" and its body).
@@ -628,7 +671,7 @@ fn step_from_section(section: &Section<'_>, heading: &str, notes: &mut Notes) ->
             item_block(block, 0, &mut step, notes);
         }
     }
-    step.expected = durations::find_parenthesized(heading)
+    step.expected = durations::find_in_heading(heading)
         .map(|f| f.upper)
         .or_else(|| durations::find_labelled(&step.detail.join("\n")));
     step

@@ -8,6 +8,7 @@ use super::draft::{DraftScenario, DraftStep};
 use super::durations;
 use super::markdown::{Block, BlockKind};
 use super::report::Notes;
+use super::shapes;
 use super::text::{listed, title_of, words};
 use crate::runbook::duration::HumanDuration;
 
@@ -46,6 +47,13 @@ pub fn rows(block: &Block) -> Option<Vec<Row>> {
     let time = (0..head.len()).find(|&i| has(i, TIME) && !has(i, NOT_LENGTH))?;
     let label = (0..head.len()).find(|&i| i != time && has(i, LABEL))?;
     let text = (0..head.len()).find(|&i| i != time && i != label && has(i, TEXT));
+    // "T+0", "T+15m": when things happen, not how long they take.
+    if rows
+        .iter()
+        .any(|r| r.get(time).is_some_and(|c| shapes::is_clock_offset(c)))
+    {
+        return None;
+    }
     let out: Vec<Row> = rows
         .iter()
         .enumerate()
