@@ -101,8 +101,8 @@ const SHELL_SCRIPT: &str = r#"# DR Plan
 set -euo pipefail
 echo "=========================="
 DB_ID=<db-id>
-cd /opt/dr
 # 1. Promote replica
+cd /opt/dr
 aws rds promote-read-replica --db-instance-identifier app-db-replica --region us-west-2
 # 2. Apply the policy
 aws s3api put-bucket-policy --bucket my-bucket --policy "$(cat <<'POLICY'
@@ -133,9 +133,7 @@ fn heredocs_in_scripts_and_plumbing_kept_as_context() {
     let region = scenario(rb, "Region failure");
     assert_eq!(
         region.description.as_deref(),
-        Some(
-            "#!/bin/bash\nset -euo pipefail\n==========================\nDB_ID=<db-id>\ncd /opt/dr"
-        )
+        Some("#!/bin/bash\nset -euo pipefail\n==========================\nDB_ID=<db-id>")
     );
     let titles: Vec<&str> = region.steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(
@@ -144,7 +142,10 @@ fn heredocs_in_scripts_and_plumbing_kept_as_context() {
     );
     assert_eq!(
         region.steps[0].commands,
-        ["aws rds promote-read-replica --db-instance-identifier app-db-replica --region us-west-2"]
+        [
+            "cd /opt/dr",
+            "aws rds promote-read-replica --db-instance-identifier app-db-replica --region us-west-2"
+        ]
     );
     assert_eq!(
         region.steps[1].commands,

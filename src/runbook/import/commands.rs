@@ -24,7 +24,8 @@ pub enum LineKind {
     /// `#!/bin/bash`
     Shebang(String),
     /// Shell set-up that runs nothing of the procedure: `set -euo
-    /// pipefail`, `cd dir`, `REGION=<region>`, `export X=y`; kept as text.
+    /// pipefail`, `REGION=<region>`, `export X=y`; kept as text. (`cd` is a
+    /// command: the commands after it run where it leads.)
     Plumbing(String),
 }
 
@@ -94,7 +95,7 @@ fn classify(line: &str) -> LineKind {
 }
 
 /// Builtins that only prepare the shell, separated by blanks.
-const PLUMBING: &str = "set cd pushd popd export readonly declare local unset shopt";
+const PLUMBING: &str = "set export readonly declare local unset shopt";
 
 /// A line that is one simple command setting up the shell: a builtin of
 /// [`PLUMBING`] or only `VAR=value` assignments, running nothing. The
@@ -241,7 +242,7 @@ mod tests {
             kinds,
             [
                 LineKind::Plumbing("set -euo pipefail".into()),
-                LineKind::Plumbing("cd /opt/dr".into()),
+                LineKind::Command("cd /opt/dr".into()),
                 LineKind::Plumbing("DB_ID=<db-id>".into()),
                 LineKind::Command("DB=<a> aws rds x".into()),
                 LineKind::Plumbing("export AWS_REGION=us-west-2".into()),
