@@ -183,6 +183,10 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         );
     }
 
+    // A command reference is not a procedure: its commands went to the
+    // steps that point at them; its text goes to the appendix.
+    drafts.retain(|d| d.scenario.origin != ScenarioOrigin::Reference);
+
     let mut scenarios_out = Vec::new();
     let mut prov = emit::Provenance {
         source: source.clone(),
@@ -651,15 +655,6 @@ fn scenario_notes(draft: &DraftScenario, steps: &[Step], notes: &mut Notes) {
             Some(draft.line),
             format!(
                 "\"{}\" has no steps in the plan; added one placeholder step",
-                draft.title
-            ),
-        );
-    }
-    if draft.origin == ScenarioOrigin::Reference {
-        notes.kept(
-            draft.line,
-            format!(
-                "reference section \"{}\" kept as a scenario of its commands",
                 draft.title
             ),
         );

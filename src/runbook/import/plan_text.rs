@@ -145,6 +145,15 @@ pub fn place(
     for s in &outline.roles {
         keep_section(s, "read for roles;", src, &mut d.kept, notes);
     }
+    for s in &outline.references {
+        keep_section(
+            s,
+            "is a command reference, not a procedure (its commands go only to steps that point at them);",
+            src,
+            &mut d.kept,
+            notes,
+        );
+    }
     if !whole_plan {
         for s in &outline.loose_steps {
             keep_section(
