@@ -304,6 +304,83 @@ fn declared_aurora_clusters_are_available_with_a_writer_a_reader_and_a_moving_wi
     assert_eq!(check(&world, &ready, now), Outcome::Met);
 }
 
+/// An Aurora-only environment: the vault holds the cluster's recovery
+/// points, and a cluster restore (by RDS or by AWS Backup) is `creating`
+/// until it becomes `available`, so its step's check turns met only then.
+#[test]
+fn aurora_clusters_are_backed_up_and_restored() {
+    let env = Environment {
+        regions: Regions {
+            primary: "us-west-2".into(),
+            dr: Some("us-east-1".into()),
+        },
+        account: Some("314159265358".into()),
+        rds_clusters: vec![RdsClusterSpec {
+            id: "sorrel-results".into(),
+            region: None,
+            engine: Some("aurora-postgresql".into()),
+        }],
+        backup_vaults: vec![vault("sorrel-vault", None)],
+        ..Environment::default()
+    };
+    let mut world = SimWorld::new(&env, SEED, start());
+    let now = start() + mins(1);
+    let points = world.backups_at(now).recovery_points;
+    let arn = "arn:aws:rds:us-west-2:314159265358:cluster:sorrel-results";
+    assert!(
+        points
+            .iter()
+            .any(|p| p.resource == arn && p.status == RecoveryPointStatus::Completed),
+        "{points:#?}"
+    );
+
+    let restored = |id: &str| {
+        Verify::InstanceStatus(predicates::InstanceStatus {
+            instance: id.into(),
+            status: "available".into(),
+        })
+    };
+    world.confirm(
+        &step(&[
+            "aws rds restore-db-cluster-to-point-in-time --source-db-cluster-identifier sorrel-results \\\n  --db-cluster-identifier sorrel-pitr --use-latest-restorable-time --region us-west-2",
+            "aws backup start-restore-job --recovery-point-arn arn:aws:backup:us-east-1:314159265358:recovery-point:x \\\n  --metadata '{\n  \"DBClusterIdentifier\": \"sorrel-east\"\n}' --region us-east-1",
+        ]),
+        now,
+    );
+    let early = world.rds_at(now + mins(5));
+    let pitr = early.cluster("sorrel-pitr").unwrap();
+    assert_eq!(
+        (pitr.status.as_str(), pitr.region.as_str()),
+        ("creating", "us-west-2")
+    );
+    assert_eq!(pitr.writer, None);
+    let east = early.cluster("sorrel-east").unwrap();
+    assert_eq!(
+        (east.status.as_str(), east.region.as_str()),
+        ("creating", "us-east-1")
+    );
+    for id in ["sorrel-pitr", "sorrel-east"] {
+        assert_eq!(
+            check(&world, &restored(id), now + mins(5)),
+            Outcome::NotMet,
+            "{id}"
+        );
+        // Creating for 10-20 minutes.
+        assert_eq!(
+            check(&world, &restored(id), now + mins(21)),
+            Outcome::Met,
+            "{id}"
+        );
+    }
+    let done = world.rds_at(now + mins(21));
+    assert!(
+        done.cluster("sorrel-pitr")
+            .unwrap()
+            .latest_restorable
+            .is_some()
+    );
+}
+
 #[test]
 fn latest_restorable_time_moves_forward() {
     let world = SimWorld::new(&single_region(), SEED, start());

@@ -611,6 +611,38 @@ pub fn parse_commands<S: AsRef<str>>(lines: &[S]) -> Vec<AwsCommand> {
     parse_text(&text)
 }
 
+/// Which kind of database an AWS Backup restore creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Instance,
+    Cluster,
+}
+
+/// The database a `backup start-restore-job --metadata` names, written as
+/// JSON (`{"DBClusterIdentifier": "x"}`) or shorthand
+/// (`DBInstanceIdentifier=x,Engine=…`).
+pub fn restore_target(metadata: &str) -> Option<(TargetKind, &str)> {
+    [
+        ("DBClusterIdentifier", TargetKind::Cluster),
+        ("DBInstanceIdentifier", TargetKind::Instance),
+    ]
+    .into_iter()
+    .find_map(|(key, kind)| Some((kind, value_after_key(metadata, key)?)))
+}
+
+/// The value following `key` in `"key": "v"`, `key=v` or `key: v`.
+fn value_after_key<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let at = text.find(key)?;
+    let rest = text.get(at + key.len()..)?;
+    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+    let rest = rest.strip_prefix([':', '='])?.trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '}' | ']'))
+        .unwrap_or(rest.len());
+    rest.get(..end).filter(|v| !v.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

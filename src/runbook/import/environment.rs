@@ -8,7 +8,7 @@ mod readers;
 
 use std::collections::BTreeSet;
 
-pub use readers::{TargetKind, restore_target};
+pub use crate::runbook::aws_cli::{TargetKind, restore_target};
 
 use super::commands::code_spans;
 use super::report::Notes;

@@ -55,15 +55,24 @@ pub(super) fn snapshot(world: &SimWorld, now: Timestamp) -> BackupSnapshot {
 fn protected(world: &SimWorld) -> Vec<Protected> {
     let env = &world.env;
     let account = env.account.as_deref().unwrap_or(PLACEHOLDER_ACCOUNT);
-    env.rds
+    let instances = env
+        .rds
         .iter()
         .filter(|r| r.role == RdsRole::Primary)
-        .map(|r| {
-            let region = env.region_of(r.region.as_deref()).to_string();
+        .map(|r| (r.id.as_str(), r.region.as_deref(), "db"));
+    // Aurora clusters are backed up as clusters, not by their instances.
+    let clusters = env
+        .rds_clusters
+        .iter()
+        .map(|c| (c.id.as_str(), c.region.as_deref(), "cluster"));
+    instances
+        .chain(clusters)
+        .map(|(id, region, kind)| {
+            let region = env.region_of(region).to_string();
             Protected {
-                arn: format!("arn:aws:rds:{region}:{account}:db:{}", r.id),
-                size_gib: size_gib(&world.noise, &r.id),
-                id: r.id.clone(),
+                arn: format!("arn:aws:rds:{region}:{account}:{kind}:{id}"),
+                size_gib: size_gib(&world.noise, id),
+                id: id.to_string(),
                 region,
             }
         })

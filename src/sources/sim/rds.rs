@@ -195,8 +195,10 @@ fn fold(world: &SimWorld, now: Timestamp) -> Vec<Instance> {
                 let end = begin + noise.range(&format!("reboot:{instance}"), n, 60, 180);
                 db.reboots.push((begin, end, *failover && db.multi_az));
             }
-            Reaction::Snapshot { .. } | Reaction::BackupJob { .. } | Reaction::EcsUpdate { .. } => {
-            }
+            Reaction::Snapshot { .. }
+            | Reaction::BackupJob { .. }
+            | Reaction::EcsUpdate { .. }
+            | Reaction::RestoreCluster { .. } => {}
         }
     }
     instances

@@ -18,7 +18,7 @@ use crate::domain::snapshot::{
     SourceKind,
 };
 use crate::drill::Fault;
-use crate::runbook::aws_cli::{AwsCommand, parse_commands};
+use crate::runbook::aws_cli::{AwsCommand, TargetKind, parse_commands, restore_target};
 use crate::runbook::model::{Environment, Step};
 use crate::sources::poller::FETCH_TIMEOUT;
 use crate::sources::{FeedKey, Payload};
@@ -50,6 +50,12 @@ pub enum Reaction {
     CreateReplica {
         instance: String,
         source: String,
+        region: Option<String>,
+    },
+    /// A restored (or new) Aurora cluster appears `creating`, then becomes
+    /// available.
+    RestoreCluster {
+        cluster: String,
         region: Option<String>,
     },
     /// The replica goes `modifying`, then stands alone.
@@ -87,6 +93,29 @@ impl Reaction {
                     .map(|s| id_of(s).to_string()),
                 region,
             }),
+            (
+                "rds",
+                "restore-db-cluster-to-point-in-time"
+                | "restore-db-cluster-from-snapshot"
+                | "create-db-cluster",
+            ) => Some(Self::RestoreCluster {
+                cluster: owned("db-cluster-identifier")?,
+                region,
+            }),
+            ("backup", "start-restore-job") => {
+                let metadata = cmd.flag("metadata")?;
+                match restore_target(metadata)? {
+                    (TargetKind::Cluster, id) => Some(Self::RestoreCluster {
+                        cluster: id.to_string(),
+                        region,
+                    }),
+                    (TargetKind::Instance, id) => Some(Self::Restore {
+                        instance: id.to_string(),
+                        source: None,
+                        region,
+                    }),
+                }
+            }
             ("rds", "create-db-instance-read-replica") => Some(Self::CreateReplica {
                 instance: owned("db-instance-identifier")?,
                 source: id_of(cmd.flag("source-db-instance-identifier")?).to_string(),

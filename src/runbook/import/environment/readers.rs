@@ -28,38 +28,6 @@ pub fn rds_endpoint(word: &str) -> Option<Endpoint<'_>> {
     })
 }
 
-/// Which kind of database an AWS Backup restore creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetKind {
-    Instance,
-    Cluster,
-}
-
-/// The database a `backup start-restore-job --metadata` names, written as
-/// JSON (`{"DBClusterIdentifier": "x"}`) or shorthand
-/// (`DBInstanceIdentifier=x,Engine=…`).
-pub fn restore_target(metadata: &str) -> Option<(TargetKind, &str)> {
-    [
-        ("DBClusterIdentifier", TargetKind::Cluster),
-        ("DBInstanceIdentifier", TargetKind::Instance),
-    ]
-    .into_iter()
-    .find_map(|(key, kind)| Some((kind, value_after_key(metadata, key)?)))
-}
-
-/// The value following `key` in `"key": "v"`, `key=v` or `key: v`.
-fn value_after_key<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    let at = text.find(key)?;
-    let rest = text.get(at + key.len()..)?;
-    let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-    let rest = rest.strip_prefix([':', '='])?.trim_start();
-    let rest = rest.trim_start_matches(['"', '\'']);
-    let end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '}' | ']'))
-        .unwrap_or(rest.len());
-    rest.get(..end).filter(|v| !v.is_empty())
-}
-
 /// A `key = "value"`, `key: value` or `"Key": "value",` line of a
 /// YAML/JSON/HCL block: the key lowercased without `_`/`-`, and the value
 /// unquoted. `None` for other lines and for values that are blocks,
@@ -122,6 +90,7 @@ pub fn listed_names<'a>(value: &'a str, spans: &[&'a str]) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runbook::aws_cli::{TargetKind, restore_target};
 
     #[test]
     fn reads_instance_and_cluster_endpoints() {
