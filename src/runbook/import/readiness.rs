@@ -174,10 +174,22 @@ pub fn apply(
         .filter(|s| is_readiness(&s.title))
         .collect();
     apply_sections(&general, scenarios, env, notes);
+    // By line, so a plan of many scenarios is not searched once per scenario.
+    let by_line: std::collections::HashMap<usize, usize> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, sc)| (sc.line, i))
+        .collect();
     for section in scenario_sections {
         let mut own = Vec::new();
         nested(section, &mut own);
-        if let Some(sc) = scenarios.iter_mut().find(|sc| sc.line == section.line) {
+        if own.is_empty() {
+            continue;
+        }
+        if let Some(sc) = by_line
+            .get(&section.line)
+            .and_then(|&i| scenarios.get_mut(i))
+        {
             apply_sections(&own, std::slice::from_mut(sc), env, notes);
         }
     }
