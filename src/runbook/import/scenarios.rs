@@ -6,7 +6,8 @@
 
 use super::markdown::{Block, BlockKind};
 use super::sections::{HeadingClass, Section, classify, is_classification_table};
-use super::steps::{has_commands, has_procedure_content};
+use super::steps::{has_commands, has_procedure_content, runs_aws_steps};
+use super::text::{listed, words};
 
 #[derive(Default)]
 pub struct Outline<'t, 'a> {
@@ -120,13 +121,18 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
     let candidate = match class {
         HeadingClass::Strong | HeadingClass::Procedure => true,
         HeadingClass::Generic => !parent_candidate,
-        HeadingClass::Neutral | HeadingClass::Info => step_children,
+        HeadingClass::Neutral => step_children || runs_aws_steps(section),
+        HeadingClass::Info => step_children,
         _ => false,
     };
     let strong_children = section.children.iter().any(strong_below);
     let weak_children = section.children.iter().filter(|c| weak_scenario(c)).count();
+    // Sub-headings of one named procedure ("Regional Failover": "During
+    // the failover", "After the failover") are its step groups; only a
+    // heading naming several ("Recovery Procedures") holds procedures.
+    let one_procedure = class == HeadingClass::Procedure && !names_several(&section.title);
     let split = strong_children
-        || weak_children >= 2
+        || (weak_children >= 2 && !one_procedure)
         || (!candidate && section.children.iter().any(|c| has_procedure_content(c)));
     if split {
         out.containers.push(section);
@@ -139,6 +145,14 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
         out.skipped.push(section);
     }
 }
+
+/// A heading naming a collection: "Procedures", "DR Scenarios", "Outages".
+fn names_several(title: &str) -> bool {
+    words(title).iter().any(|w| listed(SEVERAL, w))
+}
+
+const SEVERAL: &str = "procedures scenarios runbooks playbooks failovers outages failures \
+    drills exercises restores recoveries incidents disasters events plans";
 
 /// Whether a section is a classification: a classification table and no
 /// steps of its own.
