@@ -42,7 +42,8 @@ const PROMOTE: &str =
 /// procedure keeps its sub-headings as step groups; prose with an inline
 /// command under a heading that names no recovery is no procedure, nor is
 /// a numbered list without commands; a numbered list running `aws`
-/// commands is one, whatever its heading.
+/// commands is one, whatever its heading, and so is a section an RTO/RPO
+/// table names (its bullets its steps), unlike its unnamed sibling.
 #[test]
 fn sections_that_are_procedures() {
     let rb = imported(PLAN, "sections-shapes.md").runbook;
@@ -55,6 +56,7 @@ fn sections_that_are_procedures() {
             "Regional Failover",
             "Restoring After Corruption",
             "Queue backlog",
+            "Cache warmup",
         ]
     );
     assert_eq!(
@@ -70,6 +72,14 @@ fn sections_that_are_procedures() {
             ),
         ]
     );
+    assert_eq!(
+        steps(&rb, "Cache warmup"),
+        [
+            step("Load the top products into the cache", &[], None),
+            step("Check the hit rate", &[], None),
+        ]
+    );
+    assert_eq!(rb.scenarios[5].rto, Some(m(20)));
 }
 
 /// A phase over prose and one shell block is one step titled by the
