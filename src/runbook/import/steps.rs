@@ -73,6 +73,14 @@ pub fn has_procedure_content(section: &Section<'_>) -> bool {
 /// A recovery section written as paragraphs, the commands inline
 /// (`aws …` spans): each paragraph is a step.
 fn is_prose_procedure(section: &Section<'_>) -> bool {
+    // Cheapest tests first: this is asked of every section.
+    let only_prose = section
+        .blocks
+        .iter()
+        .all(|b| matches!(b.kind, BlockKind::Paragraph(_) | BlockKind::Rule));
+    if !only_prose || !section.children.is_empty() {
+        return false;
+    }
     let paragraphs: Vec<&str> = section
         .blocks
         .iter()
@@ -81,15 +89,11 @@ fn is_prose_procedure(section: &Section<'_>) -> bool {
             _ => None,
         })
         .collect();
-    matches!(
-        classify(&section.title),
-        HeadingClass::Procedure | HeadingClass::Strong
-    ) && section.children.is_empty()
-        && paragraphs.len() >= 2
-        && section
-            .blocks
-            .iter()
-            .all(|b| matches!(b.kind, BlockKind::Paragraph(_) | BlockKind::Rule))
+    paragraphs.len() >= 2
+        && matches!(
+            classify(&section.title),
+            HeadingClass::Procedure | HeadingClass::Strong
+        )
         && paragraphs
             .iter()
             .any(|p| code_spans(p).iter().any(|s| looks_like_command(s)))
