@@ -242,6 +242,7 @@ const PLANS: &[&str] = &[
     include_str!("fixtures/plans/phases-checklists.md"),
     include_str!("fixtures/plans/procedures-bash.md"),
     include_str!("fixtures/plans/scenario-letters.md"),
+    include_str!("fixtures/plans/sections-shapes.md"),
     include_str!("fixtures/plans/single-region-numbered.md"),
     include_str!("fixtures/plans/step-headings.md"),
     include_str!("fixtures/plans/structure-shapes.md"),

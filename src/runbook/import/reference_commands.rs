@@ -65,7 +65,8 @@ pub fn references<'a>(
                 titles,
                 operations,
                 words: telling_words(&named),
-                line: step.line,
+                // Where its commands are, whatever heads the step.
+                line: step.commands.first().map_or(step.line, |c| c.line),
                 section: draft.title.clone(),
                 commands: step.commands.clone(),
             });

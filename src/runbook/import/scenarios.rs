@@ -6,7 +6,8 @@
 
 use super::markdown::{Block, BlockKind};
 use super::sections::{HeadingClass, Section, classify, is_classification_table};
-use super::steps::{has_commands, has_procedure_content};
+use super::steps::{has_commands, has_procedure_content, runs_aws_steps};
+use super::text::{listed, strip_section_number, words};
 
 #[derive(Default)]
 pub struct Outline<'t, 'a> {
@@ -24,6 +25,8 @@ pub struct Outline<'t, 'a> {
     pub skipped: Vec<&'t Section<'a>>,
     /// Step or phase headings outside any scenario: a plan made only of them.
     pub loose_steps: Vec<&'t Section<'a>>,
+    /// Row names of RTO/RPO tables: the scenarios the plan sets objectives for.
+    objective_rows: Vec<Vec<String>>,
 }
 
 impl<'t, 'a> Outline<'t, 'a> {
@@ -45,6 +48,7 @@ impl<'t, 'a> Outline<'t, 'a> {
 pub fn outline<'t, 'a>(root: &'t Section<'a>) -> Outline<'t, 'a> {
     let mut out = Outline {
         intro: root.blocks.clone(),
+        objective_rows: objective_rows(root),
         ..Outline::default()
     };
     let mut top: Vec<&'t Section<'a>> = root.children.iter().collect();
@@ -111,6 +115,9 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
         out.skipped.push(section);
         return;
     }
+    // A section an RTO/RPO table names is a scenario of the plan.
+    let title_words = words(strip_section_number(&section.title));
+    let named = out.objective_rows.contains(&title_words);
     // A section made of "Step N" / "Phase N" sub-headings is a procedure
     // whatever its heading says.
     let step_children = section
@@ -120,25 +127,62 @@ fn visit<'t, 'a>(out: &mut Outline<'t, 'a>, section: &'t Section<'a>, parent_can
     let candidate = match class {
         HeadingClass::Strong | HeadingClass::Procedure => true,
         HeadingClass::Generic => !parent_candidate,
-        HeadingClass::Neutral | HeadingClass::Info => step_children,
+        HeadingClass::Neutral => step_children || runs_aws_steps(section) || named,
+        HeadingClass::Info => step_children,
         _ => false,
     };
     let strong_children = section.children.iter().any(strong_below);
     let weak_children = section.children.iter().filter(|c| weak_scenario(c)).count();
+    // Sub-headings of one named procedure ("Regional Failover": "During
+    // the failover", "After the failover") are its step groups; only a
+    // heading naming several ("Recovery Procedures") holds procedures.
+    let one_procedure = class == HeadingClass::Procedure && !names_several(&section.title);
     let split = strong_children
-        || weak_children >= 2
+        || (weak_children >= 2 && !one_procedure)
         || (!candidate && section.children.iter().any(|c| has_procedure_content(c)));
     if split {
         out.containers.push(section);
         for child in &section.children {
             visit(out, child, candidate);
         }
-    } else if candidate && (class == HeadingClass::Strong || has_procedure_content(section)) {
+    } else if candidate
+        && (class == HeadingClass::Strong || named || has_procedure_content(section))
+    {
         out.scenarios.push(section);
     } else {
         out.skipped.push(section);
     }
 }
+
+/// The first cells of the rows of every table with an RTO or RPO column,
+/// as words.
+fn objective_rows(root: &Section<'_>) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for block in root.all_blocks() {
+        if let BlockKind::Table { head, rows } = &block.kind
+            && head
+                .iter()
+                .skip(1)
+                .any(|h| words(h).iter().any(|w| w == "rto" || w == "rpo"))
+        {
+            out.extend(
+                rows.iter()
+                    .filter_map(|r| r.first())
+                    .map(|k| words(k))
+                    .filter(|k| !k.is_empty()),
+            );
+        }
+    }
+    out
+}
+
+/// A heading naming a collection: "Procedures", "DR Scenarios", "Outages".
+fn names_several(title: &str) -> bool {
+    words(title).iter().any(|w| listed(SEVERAL, w))
+}
+
+const SEVERAL: &str = "procedures scenarios runbooks playbooks failovers outages failures \
+    drills exercises restores recoveries incidents disasters events plans";
 
 /// Whether a section is a classification: a classification table and no
 /// steps of its own.

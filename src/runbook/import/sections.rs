@@ -167,7 +167,7 @@ pub enum HeadingClass {
 
 const STRONG: &[&str] = &["scenario", "procedure", "category", "playbook", "runbook"];
 
-const PROCEDURE: &str = "failover failback fail recovery recover recovering restore restoring \
+const PROCEDURE: &str = "failover failback fail failing recovery recover recovering restore restoring \
     restoration rollback outage outages failure failures switchover \
     cutover promote promotion corruption deletion drill drills exercise \
     evacuation evacuate degradation loss ransomware compromise disaster \
@@ -323,6 +323,7 @@ mod tests {
             ("Phase 1: Assess", Phase),
             ("Manual Failover (Planned Maintenance)", Procedure),
             ("Failback to Primary", Procedure),
+            ("Failing Back to London", Procedure),
             ("Automatic Failover", Procedure),
             ("Quarterly DR Drill", Procedure),
             ("4) DR Scenarios and Procedures", Procedure),

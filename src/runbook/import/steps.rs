@@ -31,7 +31,12 @@ pub fn build_scenario(
         section.end_line,
         origin,
     );
-    let prose = add_sequence(&mut sc, &section.blocks, notes);
+    if is_prose_procedure(section) {
+        steps_from_paragraphs(&mut sc, &section.blocks);
+        return sc;
+    }
+    let title = sc.title.clone();
+    let prose = add_sequence(&mut sc, &section.blocks, notes, &title);
     sc.description.extend(prose);
     for child in &section.children {
         add_child(&mut sc, child, notes);
@@ -57,11 +62,98 @@ pub fn build_scenario(
 
 /// Whether a section holds anything that reads as steps.
 pub fn has_procedure_content(section: &Section<'_>) -> bool {
-    section.blocks.iter().any(|b| block_has_steps(b))
+    is_prose_procedure(section)
+        || section.blocks.iter().any(|b| block_has_steps(b))
         || section.children.iter().any(|c| {
             matches!(classify(&c.title), HeadingClass::Step | HeadingClass::Phase)
                 || has_procedure_content(c)
         })
+}
+
+/// A recovery section written as paragraphs, the commands inline
+/// (`aws …` spans): each paragraph is a step.
+fn is_prose_procedure(section: &Section<'_>) -> bool {
+    // Cheapest tests first: this is asked of every section.
+    let only_prose = section
+        .blocks
+        .iter()
+        .all(|b| matches!(b.kind, BlockKind::Paragraph(_) | BlockKind::Rule));
+    if !only_prose || !section.children.is_empty() {
+        return false;
+    }
+    let paragraphs: Vec<&str> = section
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Paragraph(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    paragraphs.len() >= 2
+        && matches!(
+            classify(&section.title),
+            HeadingClass::Procedure | HeadingClass::Strong
+        )
+        && paragraphs
+            .iter()
+            .any(|p| code_spans(p).iter().any(|s| looks_like_command(s)))
+}
+
+/// Steps of a prose procedure: one a paragraph, titled by its first
+/// sentence, its inline commands its commands, the paragraph its detail.
+fn steps_from_paragraphs(sc: &mut DraftScenario, blocks: &[&Block]) {
+    for block in blocks {
+        let BlockKind::Paragraph(text) = &block.kind else {
+            continue;
+        };
+        let sentence = first_sentence(text);
+        let title = title_of(&without_commands(&sentence), TITLE_MAX);
+        let mut step = DraftStep::new(title, block.line);
+        for (i, line) in text.lines().enumerate() {
+            inline_commands(line, block.line.saturating_add(i), &mut step.commands);
+        }
+        if text.trim().trim_end_matches('.') != step.title {
+            step.detail.extend(text.lines().map(str::to_owned));
+        }
+        step.expected = durations::find_in_heading(&step.title).map(|f| f.upper);
+        sc.steps.push(step);
+    }
+}
+
+/// The text up to its first full stop (or `?`, `!`) outside a code span.
+fn first_sentence(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut in_code = false;
+    let mut chars = joined.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '`' => in_code = !in_code,
+            '.' | '?' | '!' if !in_code && chars.peek().is_none_or(|&(_, n)| n == ' ') => {
+                return joined.get(..i).unwrap_or(&joined).to_owned();
+            }
+            _ => {}
+        }
+    }
+    joined
+}
+
+/// Whether the section's own numbered list runs `aws` commands: a
+/// procedure whatever its heading says.
+pub fn runs_aws_steps(section: &Section<'_>) -> bool {
+    let is_aws = |t: &str| {
+        let t = t.trim().trim_start_matches("$ ");
+        t.starts_with("aws ") && looks_like_command(t)
+    };
+    section.blocks.iter().any(|b| {
+        if !matches!(b.kind, BlockKind::List { ordered: true, .. }) || !is_step_list(b) {
+            return false;
+        }
+        let mut lines = Vec::new();
+        markdown::render(b, &mut lines);
+        lines
+            .iter()
+            .any(|l| is_aws(l) || code_spans(l).iter().any(|s| is_aws(s)))
+    })
 }
 
 fn block_has_steps(block: &Block) -> bool {
@@ -128,7 +220,14 @@ pub fn is_objective_line(text: &str) -> bool {
 
 /// Adds the steps of a run of blocks; returns the prose that is not part
 /// of any step, for the caller to place.
-fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) -> Vec<String> {
+/// A shell block with neither a lead-in nor a comment is titled `untitled`:
+/// the heading the blocks sit under.
+fn add_sequence(
+    sc: &mut DraftScenario,
+    blocks: &[&Block],
+    notes: &mut Notes,
+    untitled: &str,
+) -> Vec<String> {
     let list_mode = blocks.iter().any(|b| is_step_list(b));
     let start = sc.steps.len();
     let mut prose = Vec::new();
@@ -180,7 +279,7 @@ fn add_sequence(sc: &mut DraftScenario, blocks: &[&Block], notes: &mut Notes) ->
                         attach_code(step, text, *body_line);
                     } else {
                         let (steps, preamble) =
-                            steps_from_code(text, *body_line, pending.take(), &sc.title);
+                            steps_from_code(text, *body_line, pending.take(), untitled);
                         prose.extend(preamble);
                         sc.steps.extend(steps);
                     }
@@ -597,8 +696,12 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) -> 
         sc.steps.push(step_from_section(child, &heading, notes));
         return false;
     }
+    if class != HeadingClass::Generic && one_code_step(child) {
+        sc.steps.push(step_from_section(child, &heading, notes));
+        return false;
+    }
     let before = sc.steps.len();
-    let prose = add_sequence(sc, &child.blocks, notes);
+    let prose = add_sequence(sc, &child.blocks, notes, &heading);
     // Steps of sub-groups that carry their own label: not prefixed again.
     let mut labelled = vec![false; sc.steps.len().saturating_sub(before)];
     for grandchild in &child.children {
@@ -653,11 +756,36 @@ fn add_child(sc: &mut DraftScenario, child: &Section<'_>, notes: &mut Notes) -> 
     for (step, _) in added
         .iter_mut()
         .zip(labelled.iter().chain(std::iter::repeat(&false)))
-        .filter(|(_, own)| !**own)
+        .filter(|(step, own)| !**own && step.title != heading)
     {
         step.title = format!("{label}: {}", step.title);
     }
     true
+}
+
+/// A sub-heading over prose and one shell block that is not split by
+/// numbered comments: one step, titled by the heading (its duration
+/// included); the prose is its detail, the block its commands.
+fn one_code_step(section: &Section<'_>) -> bool {
+    let mut code = section.blocks.iter().filter_map(|b| match &b.kind {
+        BlockKind::Code {
+            lang,
+            text,
+            body_line,
+        } if shell_commands(lang, text) => Some((text, *body_line)),
+        _ => None,
+    });
+    let (Some((text, body_line)), None) = (code.next(), code.next()) else {
+        return false;
+    };
+    section.children.is_empty()
+        && section.blocks.iter().all(|b| {
+            matches!(
+                b.kind,
+                BlockKind::Paragraph(_) | BlockKind::Code { .. } | BlockKind::Rule
+            )
+        })
+        && steps_from_code(text, body_line, None, "").0.len() == 1
 }
 
 /// One step from a whole section ("Step 3: Restore (30 min)" and its body).
