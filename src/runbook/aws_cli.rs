@@ -60,7 +60,10 @@ fn placeholder_len(text: &str) -> Option<usize> {
     let close = inner.find('>')?;
     let name = &inner[..close];
     let fits = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/');
-    let starts_well = name.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
     (starts_well && name.chars().count() <= 64 && name.chars().all(fits)).then_some(close + 2)
 }
 
