@@ -310,3 +310,42 @@ fn a_planned_switchover_is_a_procedure_and_its_expectation_is_checked() {
         ]
     );
 }
+
+const PROVIDER_ALIAS: &str = r#"# Vault Setup
+
+Primary region: us-east-2
+
+```hcl
+provider "aws" {
+  alias  = "west"
+  region = "us-west-1"
+}
+
+resource "aws_backup_vault" "dr" {
+  provider = aws.west
+  name     = "files-vault-dr"
+}
+
+resource "aws_backup_vault" "home" {
+  provider = aws.nowhere
+  name     = "files-vault"
+}
+```
+
+## Restore
+
+1. List the recovery points.
+   `aws backup list-restore-jobs --region us-west-1`
+"#;
+
+/// A vault block's `provider = aws.<alias>` places it in the region that
+/// alias's provider block sets; an alias no block defines places nothing.
+#[test]
+fn a_provider_alias_places_a_terraform_vault_in_its_region() {
+    let imp = imported(PROVIDER_ALIAS, "provider.md");
+    let rb = &imp.runbook;
+    assert_eq!(
+        vaults(rb),
+        [("files-vault-dr", Some("us-west-1")), ("files-vault", None)]
+    );
+}

@@ -949,9 +949,20 @@ struct DbBlock {
 struct CodeNames {
     block: Option<DbBlock>,
     cluster: Option<String>,
-    /// Inside a Terraform `aws_backup_vault` block: its `name` is a vault.
-    vault_block: bool,
+    /// Inside a Terraform `aws_backup_vault` block: its `name` is a vault,
+    /// in the region of its `provider = aws.<alias>` when that is known.
+    vault_block: Option<VaultBlock>,
+    /// Inside a Terraform `provider "aws"` block: its alias and region.
+    provider: Option<(Option<String>, Option<String>)>,
+    /// Provider aliases and the regions they set, for the whole plan.
+    aliases: std::collections::HashMap<String, String>,
     list: Option<YamlList>,
+}
+
+#[derive(Default)]
+struct VaultBlock {
+    name: Option<(String, usize)>,
+    region: Option<String>,
 }
 
 /// A YAML list being read (`alarms:` then `- name` lines; `services:` then
@@ -972,7 +983,7 @@ struct YamlItem {
 impl CodeNames {
     fn line(&mut self, b: &mut Builder<'_>, line: &str, line_no: usize) {
         let trimmed = line.trim_start();
-        if ["resource ", "module ", "data ", "Type:"]
+        if ["resource ", "module ", "data ", "provider \"", "Type:"]
             .iter()
             .any(|w| trimmed.starts_with(w))
         {
@@ -983,7 +994,12 @@ impl CodeNames {
             {
                 self.block = Some(DbBlock::default());
             }
-            self.vault_block = trimmed.contains("\"aws_backup_vault\"");
+            if trimmed.contains("\"aws_backup_vault\"") {
+                self.vault_block = Some(VaultBlock::default());
+            }
+            if trimmed.starts_with("provider \"aws\"") {
+                self.provider = Some((None, None));
+            }
             return;
         }
         if self.yaml_list_line(b, line, line_no) {
@@ -994,7 +1010,25 @@ impl CodeNames {
         };
         let how = "a name in a code block";
         match key.as_str() {
-            "name" if self.vault_block => b.vault(value, None, line_no, how),
+            "name" if self.vault_block.is_some() => {
+                if let Some(vault) = self.vault_block.as_mut() {
+                    vault.name = Some((value.to_owned(), line_no));
+                }
+            }
+            "provider" => {
+                let region = value
+                    .strip_prefix("aws.")
+                    .and_then(|alias| self.aliases.get(alias))
+                    .cloned();
+                if let Some(vault) = self.vault_block.as_mut() {
+                    vault.region = region;
+                }
+            }
+            "alias" | "region" => match (self.provider.as_mut(), key.as_str()) {
+                (Some((alias, _)), "alias") => *alias = Some(value.to_owned()),
+                (Some((_, region)), _) if is_region(value) => *region = Some(value.to_owned()),
+                _ => {}
+            },
             "alarmname" => b.alarm(value, false, line_no),
             "backupvaultname" | "vaultname" => {
                 b.vault(value, region_in(value).as_deref(), line_no, how)
@@ -1121,7 +1155,21 @@ impl CodeNames {
     /// Settles the resource block being read.
     fn end(&mut self, b: &mut Builder<'_>) {
         self.end_list(b);
-        self.vault_block = false;
+        if let Some(VaultBlock {
+            name: Some((name, line)),
+            region,
+        }) = self.vault_block.take()
+        {
+            b.vault(
+                &name,
+                region.as_deref(),
+                line,
+                "a Terraform aws_backup_vault block",
+            );
+        }
+        if let Some((Some(alias), Some(region))) = self.provider.take() {
+            self.aliases.insert(alias, region);
+        }
         let Some(DbBlock {
             id: Some((id, line)),
             source,
