@@ -257,6 +257,18 @@ fn rfind_word(text: &str, word: &str) -> Option<usize> {
     })
 }
 
+/// Whether a line is (part of) a command: `aws …` or a ` --flag`.
+fn is_command_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    let bytes = trimmed.as_bytes();
+    let flag_at = |i: usize| {
+        bytes.get(i..i + 2) == Some(b"--".as_slice())
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+            && (i == 0 || bytes.get(i - 1) == Some(&b' '))
+    };
+    trimmed.starts_with("aws ") || (0..bytes.len()).any(flag_at)
+}
+
 /// Votes from prose: the qualifier nearest before a region on its line
 /// ("Primary Region (us-east-1)   Secondary Region (us-west-2)").
 fn vote_from_line(reg: &mut Regionist, line: &str, line_no: usize) {
@@ -271,14 +283,7 @@ fn vote_from_line(reg: &mut Regionist, line: &str, line_no: usize) {
     let lower = line.to_ascii_lowercase();
     // Command lines are read as commands (`--region`, failback or not),
     // not as prose.
-    let trimmed = lower.trim_start();
-    let bytes = trimmed.as_bytes();
-    let flag_at = |i: usize| {
-        bytes.get(i..i + 2) == Some(b"--".as_slice())
-            && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
-            && (i == 0 || bytes.get(i - 1) == Some(&b' '))
-    };
-    let command = trimmed.starts_with("aws ") || (0..bytes.len()).any(flag_at);
+    let command = is_command_line(&lower);
     // A qualifier belongs to the region after it, not to one further on:
     // "Primary us-east-1 --> DR us-west-2".
     let mut previous_end = 0;
@@ -438,8 +443,18 @@ impl Builder<'_> {
         }
     }
 
+    /// Declares a backup vault; a region found later (its ARN further on)
+    /// fills one not yet known.
     fn vault(&mut self, name: &str, region: Option<&str>, line: usize, how: &str) {
-        if !is_concrete(name) || !self.seen.insert(format!("vault:{name}")) {
+        if !is_concrete(name) {
+            return;
+        }
+        if !self.seen.insert(format!("vault:{name}")) {
+            if let Some(spec) = self.env.backup_vaults.iter_mut().find(|v| v.name == name)
+                && spec.region.is_none()
+            {
+                spec.region = region.map(str::to_owned);
+            }
             return;
         }
         self.notes
@@ -469,11 +484,19 @@ impl Builder<'_> {
     }
 }
 
-/// First pass: what the steps create.
+/// First pass: what the recovery creates. A restore is always a recovery
+/// action, so its target is created wherever the restore is written (a
+/// step, a reference or an appendix); other creations count only in steps,
+/// since a setup section's replica is part of the environment.
 fn created_by_steps(commands: &[CommandSite<'_>]) -> Created {
     let mut created = Created::default();
-    for site in commands.iter().filter(|c| c.in_step) {
+    for site in commands {
         for cmd in parse_text(site.text) {
+            let restore =
+                cmd.operation.starts_with("restore-") || cmd.operation == "start-restore-job";
+            if !site.in_step && !restore {
+                continue;
+            }
             match (cmd.service.as_str(), cmd.operation.as_str()) {
                 ("rds", op) if op.starts_with("restore-db-instance") => {
                     let target = cmd
@@ -548,16 +571,19 @@ pub fn infer(
         }
     }
     let mut code_names = CodeNames::default();
+    let mut prose = ProseNames::default();
     for &(line, line_no, code) in lines {
         vote_from_line(&mut b.regions, line, line_no);
         engines(&mut b.engines, line);
         from_endpoints(&mut b, line, line_no);
+        from_text_arns(&mut b, line, line_no);
         if code {
             code_names.line(&mut b, line, line_no);
         } else {
             code_names.end(&mut b);
             code_names.cluster = None;
             from_label(&mut b, line, line_no);
+            prose.line(&mut b, line, line_no);
         }
     }
     code_names.end(&mut b);
@@ -648,21 +674,63 @@ fn from_command(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
 /// each in the ARN's region.
 fn from_arns(b: &mut Builder<'_>, cmd: &AwsCommand, site: &CommandSite<'_>) {
     for (flag, values) in &cmd.flags {
-        for arn in values.iter().filter_map(|v| Arn::parse(v)) {
-            let region = Some(arn.region).filter(|r| is_region(r));
+        for value in values {
             let how = format!(
                 "the ARN in --{flag} of `aws {} {}`",
                 cmd.service, cmd.operation
             );
-            match (arn.service, arn.resource_type) {
-                ("rds", "cluster") => b.cluster(arn.name(), region, site.line, &how),
-                ("rds", "db") => {
-                    b.rds(arn.name(), region, site.line, &how);
-                }
-                ("backup", "backup-vault") => b.vault(arn.name(), region, site.line, &how),
-                _ => {}
+            let copy_to = flag.contains("destination") && !site.failback;
+            from_arn(b, value, site.line, &how, copy_to);
+        }
+    }
+}
+
+/// The RDS instance, Aurora cluster or backup vault an ARN names, in the
+/// ARN's region. A vault that backups are copied to (`destination`) is the
+/// cross-region copy, so its region is the DR region.
+fn from_arn(b: &mut Builder<'_>, text: &str, line: usize, how: &str, copy_to: bool) {
+    let Some(arn) = Arn::parse(text) else {
+        return;
+    };
+    let region = Some(arn.region).filter(|r| is_region(r));
+    match (arn.service, arn.resource_type) {
+        ("rds", "cluster") => b.cluster(arn.name(), region, line, how),
+        ("rds", "db") => {
+            b.rds(arn.name(), region, line, how);
+        }
+        ("backup", "backup-vault") => {
+            b.vault(arn.name(), region, line, how);
+            if copy_to && let Some(r) = region {
+                b.regions.dr(r, line, 3, "the region backups are copied to");
             }
         }
+        _ => {}
+    }
+}
+
+/// ARNs written in prose or in code blocks other than commands (a
+/// Terraform `destination_vault_arn = "arn:…"`, "The database is
+/// `arn:aws:rds:…:db:x`"); words naming a destination or copy before it
+/// make it the copy target. Command lines are read as commands.
+fn from_text_arns(b: &mut Builder<'_>, line: &str, line_no: usize) {
+    if !line.contains("arn:") || is_command_line(line) {
+        return;
+    }
+    let lower = line.to_ascii_lowercase();
+    for (at, _) in line.match_indices("arn:") {
+        let rest = line.get(at..).unwrap_or_default();
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | ')' | ','))
+            .unwrap_or(rest.len());
+        let arn = rest
+            .get(..end)
+            .unwrap_or_default()
+            .trim_end_matches(['.', ';']);
+        let before = lower.get(..at).unwrap_or_default();
+        let copy_to = ["destination", "copy", "copies", "copied"]
+            .iter()
+            .any(|w| before.contains(w));
+        from_arn(b, arn, line_no, "an ARN in the text", copy_to);
     }
 }
 
@@ -881,12 +949,41 @@ struct DbBlock {
 struct CodeNames {
     block: Option<DbBlock>,
     cluster: Option<String>,
+    /// Inside a Terraform `aws_backup_vault` block: its `name` is a vault,
+    /// in the region of its `provider = aws.<alias>` when that is known.
+    vault_block: Option<VaultBlock>,
+    /// Inside a Terraform `provider "aws"` block: its alias and region.
+    provider: Option<(Option<String>, Option<String>)>,
+    /// Provider aliases and the regions they set, for the whole plan.
+    aliases: std::collections::HashMap<String, String>,
+    list: Option<YamlList>,
+}
+
+#[derive(Default)]
+struct VaultBlock {
+    name: Option<(String, usize)>,
+    region: Option<String>,
+}
+
+/// A YAML list being read (`alarms:` then `- name` lines; `services:` then
+/// `- name: x` / `cluster: y` items), ended by a line indented no deeper
+/// than its key.
+struct YamlList {
+    indent: usize,
+    key: String,
+    item: Option<YamlItem>,
+}
+
+#[derive(Default)]
+struct YamlItem {
+    name: Option<(String, usize)>,
+    cluster: Option<String>,
 }
 
 impl CodeNames {
     fn line(&mut self, b: &mut Builder<'_>, line: &str, line_no: usize) {
         let trimmed = line.trim_start();
-        if ["resource ", "module ", "data ", "Type:"]
+        if ["resource ", "module ", "data ", "provider \"", "Type:"]
             .iter()
             .any(|w| trimmed.starts_with(w))
         {
@@ -897,6 +994,15 @@ impl CodeNames {
             {
                 self.block = Some(DbBlock::default());
             }
+            if trimmed.contains("\"aws_backup_vault\"") {
+                self.vault_block = Some(VaultBlock::default());
+            }
+            if trimmed.starts_with("provider \"aws\"") {
+                self.provider = Some((None, None));
+            }
+            return;
+        }
+        if self.yaml_list_line(b, line, line_no) {
             return;
         }
         let Some((key, value)) = readers::key_value(line) else {
@@ -904,6 +1010,25 @@ impl CodeNames {
         };
         let how = "a name in a code block";
         match key.as_str() {
+            "name" if self.vault_block.is_some() => {
+                if let Some(vault) = self.vault_block.as_mut() {
+                    vault.name = Some((value.to_owned(), line_no));
+                }
+            }
+            "provider" => {
+                let region = value
+                    .strip_prefix("aws.")
+                    .and_then(|alias| self.aliases.get(alias))
+                    .cloned();
+                if let Some(vault) = self.vault_block.as_mut() {
+                    vault.region = region;
+                }
+            }
+            "alias" | "region" => match (self.provider.as_mut(), key.as_str()) {
+                (Some((alias, _)), "alias") => *alias = Some(value.to_owned()),
+                (Some((_, region)), _) if is_region(value) => *region = Some(value.to_owned()),
+                _ => {}
+            },
             "alarmname" => b.alarm(value, false, line_no),
             "backupvaultname" | "vaultname" => {
                 b.vault(value, region_in(value).as_deref(), line_no, how)
@@ -934,8 +1059,117 @@ impl CodeNames {
         }
     }
 
+    /// Reads a line of a YAML list of alarms or services; true when the
+    /// line was the list's.
+    fn yaml_list_line(&mut self, b: &mut Builder<'_>, line: &str, line_no: usize) -> bool {
+        let trimmed = line.trim_start();
+        let indent = line.len().saturating_sub(trimmed.len());
+        let item_start = trimmed.starts_with("- ");
+        if let Some(list) = &self.list
+            && (indent < list.indent || (indent == list.indent && !item_start))
+        {
+            self.end_list(b);
+        }
+        if let Some(key) = trimmed.strip_suffix(':')
+            && readers::key_value(&format!("{key}: x")).is_some()
+        {
+            self.end_list(b);
+            let key: String = key
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            if listed("alarms alarmnames services", &key) {
+                self.list = Some(YamlList {
+                    indent,
+                    key,
+                    item: None,
+                });
+                return true;
+            }
+            return false;
+        }
+        let Some(list) = self.list.as_mut() else {
+            return false;
+        };
+        let how = "a YAML list";
+        if let Some(rest) = trimmed.strip_prefix("- ") {
+            let finished = list.item.take();
+            let key = list.key.clone();
+            self.end_item(b, &key, finished);
+            let Some(list) = self.list.as_mut() else {
+                return true;
+            };
+            match readers::key_value(rest) {
+                None => {
+                    let name = rest.trim().trim_matches(['"', '\'']);
+                    match key.as_str() {
+                        "services" => match self.cluster.clone() {
+                            Some(c) => b.ecs(&c, name, None, line_no, how),
+                            None => b.services.push((name.to_owned(), line_no, None)),
+                        },
+                        _ => b.alarm(name, false, line_no),
+                    }
+                }
+                Some((k, v)) => {
+                    let mut item = YamlItem::default();
+                    item.read(&k, v, line_no);
+                    list.item = Some(item);
+                }
+            }
+            return true;
+        }
+        match (list.item.as_mut(), readers::key_value(line)) {
+            (Some(item), Some((k, v))) => {
+                item.read(&k, v, line_no);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn end_list(&mut self, b: &mut Builder<'_>) {
+        if let Some(list) = self.list.take() {
+            self.end_item(b, &list.key, list.item);
+        }
+    }
+
+    /// A `- name: x` item of a services list is a service of its own
+    /// `cluster:` or of the cluster the block named before.
+    fn end_item(&mut self, b: &mut Builder<'_>, key: &str, item: Option<YamlItem>) {
+        let Some(YamlItem {
+            name: Some((name, line)),
+            cluster,
+        }) = item
+        else {
+            return;
+        };
+        let how = "a YAML list";
+        match (key, cluster.or_else(|| self.cluster.clone())) {
+            ("services", Some(c)) => b.ecs(&c, &name, None, line, how),
+            ("services", None) => b.services.push((name, line, None)),
+            _ => b.alarm(&name, false, line),
+        }
+    }
+
     /// Settles the resource block being read.
     fn end(&mut self, b: &mut Builder<'_>) {
+        self.end_list(b);
+        if let Some(VaultBlock {
+            name: Some((name, line)),
+            region,
+        }) = self.vault_block.take()
+        {
+            b.vault(
+                &name,
+                region.as_deref(),
+                line,
+                "a Terraform aws_backup_vault block",
+            );
+        }
+        if let Some((Some(alias), Some(region))) = self.provider.take() {
+            self.aliases.insert(alias, region);
+        }
         let Some(DbBlock {
             id: Some((id, line)),
             source,
@@ -952,6 +1186,91 @@ impl CodeNames {
         {
             spec.role = RdsRole::Replica;
             spec.source = Some(instance_id(&src));
+        }
+    }
+}
+
+/// What a name in prose is, from the word before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProseKind {
+    EcsCluster,
+    Service,
+    Vault,
+    /// A cluster of something else (Aurora, EKS, Redis): not ECS.
+    OtherCluster,
+}
+
+/// Names written in prose after the word saying what they are: "ECS cluster
+/// `a` runs services `b` and `c`", "the AWS Backup vault `v`". A list of
+/// code spans joined by "and", "or" and commas takes the word before it;
+/// the word may end the line before ("… cluster\n`x`").
+#[derive(Default)]
+struct ProseNames {
+    kind: Option<ProseKind>,
+}
+
+impl ProseNames {
+    fn line(&mut self, b: &mut Builder<'_>, line: &str, line_no: usize) {
+        if line.trim().is_empty() {
+            self.kind = None;
+            return;
+        }
+        let mut previous = String::new();
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 1 {
+                self.name(b, part, line_no);
+                continue;
+            }
+            for raw in part.split_whitespace() {
+                let word = raw
+                    .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_ascii_lowercase();
+                let kind = match word.as_str() {
+                    "cluster" | "clusters" => Some(if listed(NOT_ECS, &previous) {
+                        ProseKind::OtherCluster
+                    } else {
+                        ProseKind::EcsCluster
+                    }),
+                    "service" | "services" => Some(ProseKind::Service),
+                    "vault" | "vaults" => Some(ProseKind::Vault),
+                    "" | "and" | "or" => self.kind,
+                    _ => None,
+                };
+                // A sentence or clause ends the list.
+                let ends = raw.ends_with(['.', ';', ':', '(', ')']) && word.is_empty();
+                self.kind = if ends { None } else { kind };
+                if !word.is_empty() {
+                    previous = word;
+                }
+            }
+        }
+    }
+
+    fn name(&mut self, b: &mut Builder<'_>, name: &str, line: usize) {
+        if !is_concrete(name) || name.contains([':', '/', '.', '=']) {
+            self.kind = None;
+            return;
+        }
+        let how = "a name in the text";
+        match self.kind {
+            Some(ProseKind::EcsCluster) => b.clusters.push((name.to_owned(), line)),
+            Some(ProseKind::Service) => b.services.push((name.to_owned(), line, None)),
+            Some(ProseKind::Vault) => b.vault(name, None, line, how),
+            Some(ProseKind::OtherCluster) | None => {}
+        }
+    }
+}
+
+/// Words before "cluster" that make it a cluster of something other than ECS.
+const NOT_ECS: &str = "aurora rds db database global redis elasticache eks kubernetes k8s \
+    writer reader memorydb documentdb docdb";
+
+impl YamlItem {
+    fn read(&mut self, key: &str, value: &str, line: usize) {
+        match key {
+            "name" | "servicename" | "alarmname" => self.name = Some((value.to_owned(), line)),
+            "cluster" | "clustername" => self.cluster = Some(value.to_owned()),
+            _ => {}
         }
     }
 }
@@ -1301,6 +1620,31 @@ mod name_tests {
             "REPORTS",
         ] {
             assert!(is_concrete(name), "{name}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod generated_tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Prose names, YAML lists, Terraform blocks and ARNs in text:
+        /// nothing panics on any lines, code or prose.
+        #[test]
+        fn inference_never_panics(
+            lines in proptest::collection::vec(
+                ("(\\PC|[`:\\- ]|arn:aws:backup:us-east-1:1:backup-vault:|cluster |services |vault |resource \"aws_backup_vault\"|name = ){0,12}", proptest::bool::ANY),
+                0..12,
+            )
+        ) {
+            let numbered: Vec<(&str, usize, bool)> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, (l, code))| (l.as_str(), i + 1, *code))
+                .collect();
+            let mut notes = Notes::default();
+            let _ = infer(&[], &numbered, &mut notes);
         }
     }
 }

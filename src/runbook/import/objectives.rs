@@ -84,6 +84,10 @@ fn is_word_boundary(text: &str, at: usize) -> bool {
 const FUTURE_WORDS: &str = "future planned roadmap proposed aspirational eventually once \
     to-be tobe";
 
+/// Operations that are planned or unplanned by kind.
+const PLANNED_OPERATIONS: &str = "switchover switchovers failover failovers failback \
+    maintenance outage outages downtime cutover drill drills test tests exercise event events";
+
 /// Whether text speaks of a future or target mode: "future", "target
 /// state", "planned", "Phase 2", "once replication is in place".
 pub fn is_future(text: &str) -> bool {
@@ -95,8 +99,17 @@ pub fn is_future(text: &str) -> bool {
     let phase_two = ws
         .windows(2)
         .any(|w| matches!(w, [p, n] if p == "phase" && later_phase(n)));
+    // "Planned switchover", "planned maintenance": the kind of operation
+    // (planned vs. unplanned), not a mode to come.
+    let operation_kind = |i: usize| {
+        ws.get(i).is_some_and(|w| w == "planned")
+            && ws.get(i + 1).is_some_and(|n| listed(PLANNED_OPERATIONS, n))
+    };
     phase_two
-        || ws.iter().any(|w| listed(FUTURE_WORDS, w))
+        || ws
+            .iter()
+            .enumerate()
+            .any(|(i, w)| listed(FUTURE_WORDS, w) && !operation_kind(i))
         || lower.contains("target state")
         || lower.contains("target-state")
         || lower.contains("not yet")

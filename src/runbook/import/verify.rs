@@ -49,6 +49,17 @@ fn infer_step(step: &DraftStep, before: &mut Earlier) -> StepChecks {
     for inv in step.commands.iter().flat_map(|c| parse_text(&c.text)) {
         let check = match command_check(&inv, expects_available) {
             Some(Check::Status(id)) if before.promoted.contains(&id) => promoted_check(id),
+            // The plan's own "Expected: available" is checked as written;
+            // only a status inferred from a wait is withheld.
+            Some(Check::Status(id)) if before.failed_over.contains(&id) && expects_available => {
+                out.unchecked.push(format!(
+                    "cluster {id} is checked for the status the plan expects; it is available before the global failover too, and no predicate checks that it became the writer"
+                ));
+                Verify::InstanceStatus(InstanceStatus {
+                    instance: id,
+                    status: "available".to_owned(),
+                })
+            }
             Some(Check::Status(id)) if before.failed_over.contains(&id) => {
                 out.unchecked.push(format!(
                     "cluster {id} is available before the global failover too, and no predicate checks that it became the writer; no verify for this step"
