@@ -38,6 +38,8 @@ pub fn is_failback(title: &str) -> bool {
         "failback",
         "fail back",
         "fail-back",
+        "failing back",
+        "failed back",
         "restore primary",
         "restore the primary",
         "return to primary",
@@ -1487,6 +1489,21 @@ fn settle_replica_sources(b: &mut Builder<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failback_titles_in_their_usual_wordings() {
+        let titles = [
+            "Failback to Primary",
+            "Failing Back to London",
+            "Fail back",
+            "Return to the primary region",
+            "Switch back to us-east-1",
+            "Regional Failover to Frankfurt",
+            "Restoring After Corruption",
+        ];
+        let failback: Vec<bool> = titles.iter().map(|t| is_failback(t)).collect();
+        assert_eq!(failback, [true, true, true, true, true, false, false]);
+    }
 
     #[test]
     fn recognises_regions() {

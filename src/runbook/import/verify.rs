@@ -39,7 +39,7 @@ struct Earlier {
     promoted: BTreeSet<String>,
     /// Global database clusters failed over to: they were available before
     /// and no predicate tells a global writer from a secondary.
-    failed_over: BTreeSet<String>,
+    failed_over: std::collections::BTreeMap<String, Becomes>,
 }
 
 /// One step's checks, after what earlier commands did.
@@ -51,18 +51,22 @@ fn infer_step(step: &DraftStep, before: &mut Earlier) -> StepChecks {
             Some(Check::Status(id)) if before.promoted.contains(&id) => promoted_check(id),
             // The plan's own "Expected: available" is checked as written;
             // only a status inferred from a wait is withheld.
-            Some(Check::Status(id)) if before.failed_over.contains(&id) && expects_available => {
+            Some(Check::Status(id))
+                if before.failed_over.contains_key(&id) && expects_available =>
+            {
                 out.unchecked.push(format!(
-                    "cluster {id} is checked for the status the plan expects; it is available before the global failover too, and no predicate checks that it became the writer"
+                    "cluster {id} is checked for the status the plan expects; it is available before the {} too, and no predicate checks that it became the writer",
+                    event(before.failed_over.get(&id))
                 ));
                 Verify::InstanceStatus(InstanceStatus {
                     instance: id,
                     status: "available".to_owned(),
                 })
             }
-            Some(Check::Status(id)) if before.failed_over.contains(&id) => {
+            Some(Check::Status(id)) if before.failed_over.contains_key(&id) => {
                 out.unchecked.push(format!(
-                    "cluster {id} is available before the global failover too, and no predicate checks that it became the writer; no verify for this step"
+                    "cluster {id} is available before the {} too, and no predicate checks that it became the writer; no verify for this step",
+                    event(before.failed_over.get(&id))
                 ));
                 continue;
             }
@@ -74,11 +78,12 @@ fn infer_step(step: &DraftStep, before: &mut Earlier) -> StepChecks {
                 before.promoted.insert(id.clone());
                 promoted_check(id)
             }
-            Some(Check::GlobalWriter(id)) => {
+            Some(Check::GlobalWriter(id, how)) => {
                 out.unchecked.push(format!(
-                    "global failover to cluster {id}: no predicate checks that it became the writer"
+                    "{}: no predicate checks that it became the writer",
+                    becomes(&id, how)
                 ));
-                before.failed_over.insert(id);
+                before.failed_over.insert(id, how);
                 continue;
             }
             Some(Check::EcsStable(check)) => Verify::EcsStable(check),
@@ -105,10 +110,33 @@ enum Check {
     Status(String),
     /// The instance or cluster stands alone as a primary (writer).
     Promoted(String),
-    /// The cluster becomes its global database's writer.
-    GlobalWriter(String),
+    /// The cluster becomes its global database's writer (a failover to
+    /// it) or a standalone writer (detached from it).
+    GlobalWriter(String, Becomes),
     EcsStable(EcsStable),
     Unchecked(String),
+}
+
+#[derive(Clone, Copy)]
+enum Becomes {
+    Writer,
+    Detached,
+}
+
+/// "global failover to cluster x", "cluster x detached from its global
+/// database": what the report says nothing checks.
+fn becomes(id: &str, how: Becomes) -> String {
+    match how {
+        Becomes::Writer => format!("global failover to cluster {id}"),
+        Becomes::Detached => format!("cluster {id} detached from its global database"),
+    }
+}
+
+fn event(how: Option<&Becomes>) -> &'static str {
+    match how {
+        Some(Becomes::Detached) => "detach",
+        _ => "global failover",
+    }
 }
 
 fn named(id: Option<&str>) -> Option<String> {
@@ -142,7 +170,13 @@ fn command_check(inv: &AwsCommand, expects_available: bool) -> Option<Check> {
         // membership is the global cluster's), so `instance_promoted`
         // would be met before the failover.
         ("rds", "failover-global-cluster" | "switchover-global-cluster") => {
-            named(inv.flag("target-db-cluster-identifier")).map(Check::GlobalWriter)
+            named(inv.flag("target-db-cluster-identifier"))
+                .map(|id| Check::GlobalWriter(id, Becomes::Writer))
+        }
+        // Detaching promotes the secondary to a standalone writer; as with a
+        // failover, nothing it had before tells it apart.
+        ("rds", "remove-from-global-cluster") => {
+            cluster().map(|id| Check::GlobalWriter(id, Becomes::Detached))
         }
         ("rds", "failover-db-cluster") => cluster().map(|c| {
             Check::Unchecked(format!(
@@ -299,6 +333,31 @@ mod tests {
             got[2].unchecked,
             [
                 "cluster orders-west is available before the global failover too, and no predicate checks that it became the writer; no verify for this step"
+            ]
+        );
+    }
+
+    /// Detaching a secondary from its global database promotes it, but
+    /// nothing seen before the detach tells it apart: neither the detach nor
+    /// a wait in the same step is checked.
+    #[test]
+    fn a_detach_from_a_global_database_and_its_wait_are_reported_not_checked() {
+        let steps = [step(
+            "Detach and promote",
+            &[
+                "aws rds remove-from-global-cluster --global-cluster-identifier g \
+                 --db-cluster-identifier arn:aws:rds:us-west-2:123456789012:cluster:orders-west",
+                "aws rds wait db-cluster-available --db-cluster-identifier orders-west",
+            ],
+            &[],
+        )];
+        let got = infer_scenario(&steps);
+        assert_eq!(got[0].checks, []);
+        assert_eq!(
+            got[0].unchecked,
+            [
+                "cluster orders-west detached from its global database: no predicate checks that it became the writer",
+                "cluster orders-west is available before the detach too, and no predicate checks that it became the writer; no verify for this step"
             ]
         );
     }
