@@ -349,3 +349,25 @@ fn a_provider_alias_places_a_terraform_vault_in_its_region() {
         [("files-vault-dr", Some("us-west-1")), ("files-vault", None)]
     );
 }
+
+/// A labelled endpoint is the Aurora cluster it names, never an ECS
+/// cluster (ECS names have no dots).
+#[test]
+fn a_cluster_endpoint_label_is_not_an_ecs_cluster() {
+    let plan = "# Lab DR\n\n\
+        - Cluster endpoint: `results.cluster-cq7r2x9d1k.us-west-2.rds.amazonaws.com`\n\
+        - ECS cluster `lims`, service `lims-api`\n\n\
+        ## Failover procedure\n\n\
+        1. Redeploy\n   `aws ecs update-service --cluster lims --service lims-api --force-new-deployment`\n";
+    let imp = imported(plan, "endpoint.md");
+    let rb = &imp.runbook;
+    assert_eq!(ecs(rb), [("lims", "lims-api", None)]);
+    assert_eq!(clusters(rb), ["results"]);
+    let checks: Vec<&str> = imp
+        .report
+        .notes_of(NoteKind::Check)
+        .map(|n| n.text.as_str())
+        .filter(|t| t.contains("ECS cluster"))
+        .collect();
+    assert_eq!(checks, Vec::<&str>::new());
+}

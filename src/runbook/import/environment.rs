@@ -1277,9 +1277,23 @@ impl YamlItem {
     }
 }
 
+/// ECS cluster and service names: up to 255 letters, digits, hyphens and
+/// underscores.
+fn is_ecs_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Pairs services named in prose with the cluster named nearest before them
 /// (or the only cluster).
 fn pair_services(b: &mut Builder<'_>) {
+    // Whatever read them, names ECS would refuse are not clusters or
+    // services ("Cluster endpoint: `x.cluster-….rds.amazonaws.com`").
+    b.clusters.retain(|(c, _)| is_ecs_name(c));
+    b.services.retain(|(s, ..)| is_ecs_name(s));
     let mut known: Vec<(String, usize)> = b.clusters.clone();
     known.extend(b.env.ecs.iter().map(|e| (e.cluster.clone(), usize::MAX)));
     let distinct: BTreeSet<&str> = known.iter().map(|(c, _)| c.as_str()).collect();
@@ -1489,6 +1503,19 @@ fn settle_replica_sources(b: &mut Builder<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_ecs_accepts_are_ecs_names() {
+        let names = [
+            "web",
+            "shop_api-2",
+            "db.cluster-x.us-east-1.rds.amazonaws.com",
+            "a b",
+            "",
+        ];
+        let ecs: Vec<bool> = names.iter().map(|n| is_ecs_name(n)).collect();
+        assert_eq!(ecs, [true, true, false, false, false]);
+    }
 
     #[test]
     fn failback_titles_in_their_usual_wordings() {
