@@ -371,3 +371,20 @@ fn a_cluster_endpoint_label_is_not_an_ecs_cluster() {
         .collect();
     assert_eq!(checks, Vec::<&str>::new());
 }
+
+/// One-line YAML flow lists name every alarm and service in them.
+#[test]
+fn yaml_flow_lists_of_alarms_and_services() {
+    let plan = "# Arcade DR\n\n```yaml\nalarms: [arcade-5xx, \"arcade-lag\"]\ncluster: arcade\nservices: [lobby, matchmaker]\nregions: [us-east-1, eu-west-1]\n```\n\n\
+        ## Failover procedure\n\n1. Scale\n   `aws ecs update-service --cluster arcade --service lobby --desired-count 2`\n";
+    let imp = imported(plan, "flow.md");
+    let rb = &imp.runbook;
+    assert_eq!(
+        rb.environment.alarms.names,
+        ["arcade-5xx".to_owned(), "arcade-lag".to_owned()]
+    );
+    assert_eq!(
+        ecs(rb),
+        [("arcade", "lobby", None), ("arcade", "matchmaker", None)]
+    );
+}

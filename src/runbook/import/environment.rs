@@ -1072,15 +1072,28 @@ impl CodeNames {
         {
             self.end_list(b);
         }
+        // A flow list on one line: `services: [web, worker]`.
+        if let Some((key, rest)) = trimmed.split_once(':')
+            && let Some(items) = rest
+                .trim()
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+        {
+            let key = yaml_key(key);
+            if !listed("alarms alarmnames services", &key) {
+                return false;
+            }
+            self.end_list(b);
+            for name in items.split(',') {
+                self.list_name(b, &key, name, line_no);
+            }
+            return true;
+        }
         if let Some(key) = trimmed.strip_suffix(':')
             && readers::key_value(&format!("{key}: x")).is_some()
         {
             self.end_list(b);
-            let key: String = key
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
+            let key = yaml_key(key);
             if listed("alarms alarmnames services", &key) {
                 self.list = Some(YamlList {
                     indent,
@@ -1094,7 +1107,6 @@ impl CodeNames {
         let Some(list) = self.list.as_mut() else {
             return false;
         };
-        let how = "a YAML list";
         if let Some(rest) = trimmed.strip_prefix("- ") {
             let finished = list.item.take();
             let key = list.key.clone();
@@ -1103,16 +1115,7 @@ impl CodeNames {
                 return true;
             };
             match readers::key_value(rest) {
-                None => {
-                    let name = rest.trim().trim_matches(['"', '\'']);
-                    match key.as_str() {
-                        "services" => match self.cluster.clone() {
-                            Some(c) => b.ecs(&c, name, None, line_no, how),
-                            None => b.services.push((name.to_owned(), line_no, None)),
-                        },
-                        _ => b.alarm(name, false, line_no),
-                    }
-                }
+                None => self.list_name(b, &key, rest, line_no),
                 Some((k, v)) => {
                     let mut item = YamlItem::default();
                     item.read(&k, v, line_no);
@@ -1127,6 +1130,22 @@ impl CodeNames {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// A plain item of a list of alarms or services (`- web`, or one of
+    /// `[web, worker]`).
+    fn list_name(&self, b: &mut Builder<'_>, key: &str, item: &str, line_no: usize) {
+        let name = item.trim().trim_matches(['"', '\'']);
+        if name.is_empty() {
+            return;
+        }
+        match key {
+            "services" => match self.cluster.clone() {
+                Some(c) => b.ecs(&c, name, None, line_no, "a YAML list"),
+                None => b.services.push((name.to_owned(), line_no, None)),
+            },
+            _ => b.alarm(name, false, line_no),
         }
     }
 
@@ -1275,6 +1294,14 @@ impl YamlItem {
             _ => {}
         }
     }
+}
+
+/// A YAML key as the lists are named: lowercase letters and digits only.
+fn yaml_key(key: &str) -> String {
+    key.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// ECS cluster and service names: up to 255 letters, digits, hyphens and
