@@ -87,12 +87,36 @@ fn without_contacts(text: &str) -> String {
         })
         .collect();
     let kept = kept.join(" ");
+    // "Jane Roe", "Noor Haddad": a person, not a duty (separators kept).
+    let kept: String = kept
+        .split_inclusive([',', ';'])
+        .filter(|part| {
+            let words = part.trim_end_matches([',', ';']).trim();
+            !is_person(words.trim_start_matches(['-', '–', '—']).trim())
+        })
+        .collect();
+    let kept = kept
+        .trim()
+        .trim_start_matches(['-', '–', '—', ',', ';'])
+        .trim();
     if kept.chars().any(char::is_alphabetic) {
         kept.trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
             .to_owned()
     } else {
         String::new()
     }
+}
+
+/// Two to four capitalised words (not acronyms), letters only:
+/// how a person's name is written beside a role.
+fn is_person(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().any(char::is_lowercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        })
 }
 
 fn duty_of(label: &str) -> Option<Duty> {
@@ -685,7 +709,13 @@ mod tests {
             true,
         );
         assert_eq!(roles[0].duties, "");
-        assert_eq!(roles[1].duties, "Jane Roe, - owns Aurora");
+        assert_eq!(roles[1].duties, "owns Aurora");
+        let roles = roles_of(
+            "- Database Lead: Noor Haddad\n- Comms: partner success team\n- App Lead: Mary Ann O'Neil, the ECS services\n",
+            true,
+        );
+        let duties: Vec<&str> = roles.iter().map(|r| r.duties.as_str()).collect();
+        assert_eq!(duties, ["", "partner success team", "the ECS services"]);
     }
 
     #[test]
