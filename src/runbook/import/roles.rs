@@ -115,7 +115,8 @@ fn is_person(text: &str) -> bool {
         && words.iter().all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && w.chars().any(char::is_lowercase)
-                && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
         })
 }
 
