@@ -6,8 +6,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use drconsole::domain::rpo::RpoEstimate;
+use drconsole::domain::verify::{Evidence, Outcome};
+use drconsole::drill::Fault;
 use drconsole::journal::chain::{self, Finding, GENESIS};
-use drconsole::journal::{Draft, EntryKind, Journal, SessionMeta};
+use drconsole::journal::entry::DrillDetail;
+use drconsole::journal::{Draft, EntryEvidence, EntryKind, Journal, SessionMeta};
+use drconsole::runbook::reference::RunbookRef;
 use jiff::Timestamp;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -118,6 +123,64 @@ fn every_entry_links_to_the_previous_line_and_verify_reports_the_head() {
         )
     );
     assert_eq!(verify(&path, &["--head", &head]).0, Some(0));
+}
+
+/// Every optional field set (evidence, a drill's inject, the runbook's
+/// reference): what is written re-derives to the same bytes, so a genuine
+/// journal never reads as tampered.
+#[test]
+fn entries_with_every_field_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::create(
+        dir.path(),
+        SessionMeta {
+            drill: true,
+            ..meta()
+        },
+        at(0),
+    )
+    .unwrap();
+    journal
+        .append(Draft {
+            runbook_ref: Some(RunbookRef::File("/runbooks/rally prod.toml".into())),
+            drill_detail: Some(DrillDetail {
+                wall: Some(at(1)),
+                name: Some("db-failure".into()),
+                fault: Some(Fault::CrashLoop {
+                    service: "api".into(),
+                    reason: "OOM \"killed\"\n".into(),
+                    lasting: Some(60),
+                }),
+                speed: Some(0),
+            }),
+            ..Draft::new(at(0), EntryKind::SessionStarted)
+        })
+        .unwrap();
+    journal
+        .append(Draft {
+            step: Some("promote".into()),
+            note: Some("naïve — ünïcode ✓".into()),
+            undoes: Some(1),
+            at: Some("2025-03-01T01:59:59.123456789Z".parse().unwrap()),
+            evidence: Some(EntryEvidence {
+                check: Some(Evidence {
+                    outcome: Outcome::NotMet,
+                    seen: "lag 3s".into(),
+                }),
+                against_evidence: true,
+                state: vec!["rally-db-dr: available".into()],
+                rpo: Some(RpoEstimate {
+                    secs: 180,
+                    basis: "replica lag".into(),
+                }),
+            }),
+            ..Draft::new(at(2), EntryKind::Confirmed)
+        })
+        .unwrap();
+    journal.append(Draft::new(at(3), EntryKind::Note)).unwrap();
+    let verdict = chain::verify(&fs::read(journal.path()).unwrap());
+    assert_eq!(verdict.tampered, None);
+    assert_eq!(verdict.status(), chain::Status::Verified);
 }
 
 /// The hash is over the entry, not the line: key order and whitespace do
