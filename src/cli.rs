@@ -283,6 +283,24 @@ pub enum LogCommand {
     },
     /// Write a session's timeline as Markdown (a postmortem draft) or JSON
     Export(ExportArgs),
+    /// Walk a session's hash chain: intact, or the first entry changed,
+    /// removed or inserted
+    ///
+    /// Exit status: 0 intact, 1 tampered, 2 cannot be read or verified (no
+    /// entries, or entries written before drconsole chained its journal).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A journal file; the latest session if omitted
+    pub file: Option<PathBuf>,
+    #[arg(long)]
+    pub journal_dir: Option<PathBuf>,
+    /// The chain head a postmortem cites (`log export` prints it): also
+    /// catches a change to the last entry, or entries cut from the end
+    #[arg(long, value_name = "HEX")]
+    pub head: Option<String>,
 }
 
 #[derive(Debug, Args)]

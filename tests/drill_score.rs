@@ -91,6 +91,7 @@ fn entry(seq: u64, time: &str, kind: EntryKind) -> Entry {
         drill: true,
         runbook_ref: None,
         drill_detail: None,
+        prev: None,
     }
 }
 

@@ -428,6 +428,7 @@ fn entry(seq: u64, time: &str, kind: EntryKind, step: Option<&str>) -> Entry {
         drill: true,
         runbook_ref: None,
         drill_detail: None,
+        prev: None,
     }
 }
 

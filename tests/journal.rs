@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use drconsole::domain::verify::{Evidence, Outcome};
 use drconsole::journal::store::{self, resolve_dir_from};
 use drconsole::journal::{Draft, Entry, EntryEvidence, EntryKind, Journal, SessionMeta};
-use drconsole::journal::{export, lock};
+use drconsole::journal::{chain, export, lock};
 use drconsole::runbook::model::Runbook;
 use jiff::Timestamp;
 
@@ -557,6 +557,7 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         drill: true,
         runbook_ref: None,
         drill_detail: None,
+        prev: None,
     };
     let entries = vec![
         entry(1, "02:00:00", EntryKind::IncidentDeclared),
@@ -622,14 +623,30 @@ fn journal_entries(journal: &Journal) -> Vec<Entry> {
     store::read(journal.path()).unwrap().entries
 }
 
+/// A plain session exports the same object as a drill, without a scorecard.
 #[test]
-fn json_export_is_the_entries_as_an_array() {
+fn json_export_is_one_object_with_the_entries_and_chain_head() {
     let dir = tempfile::tempdir().unwrap();
     let entries = incident(dir.path());
-    let text = export::json(&entries);
-    let back: Vec<Entry> = serde_json::from_str(&text).unwrap();
+    let path = store::list_sessions(dir.path()).unwrap().sessions[0]
+        .path
+        .clone();
+    let chain = chain::verify(&fs::read(&path).unwrap());
+    let text = export::json(&entries, &chain, None);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["chain", "chain_head", "entries"]);
+    let back: Vec<Entry> = serde_json::from_value(value["entries"].clone()).unwrap();
     assert_eq!(back, entries);
-    assert_eq!(text, export::json(&entries), "deterministic");
+    assert_eq!(value["chain"], "verified");
+    assert_eq!(value["chain_head"], chain::hash(entries.last().unwrap()));
+    assert_eq!(text, export::json(&entries, &chain, None), "deterministic");
 }
 
 // Issue 9, item 3: the reader says what it found.

@@ -44,6 +44,7 @@ fn started(seq: u64, time: Timestamp) -> Entry {
         drill: true,
         runbook_ref: None,
         drill_detail: None,
+        prev: None,
     }
 }
 

@@ -17,6 +17,7 @@ pub fn apply(settings: &Settings, command: &mut Command) {
         Command::Log { command } => match command {
             LogCommand::List { journal_dir } => fill(journal_dir, &settings.journal_dir.value),
             LogCommand::Export(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
+            LogCommand::Verify(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),
         },
         Command::Drill { command } => match command {
             DrillCommand::Report(args) => fill(&mut args.journal_dir, &settings.journal_dir.value),

@@ -1,16 +1,17 @@
-//! `drconsole log list` and `drconsole log export`: the sessions in the
-//! journal directory, and one session's timeline.
+//! `drconsole log list`, `log export` and `log verify`: the sessions in the
+//! journal directory, one session's timeline, and its hash chain.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
 
 use super::common::{ReadError, load_runbook, read_runbook};
-use crate::cli::{ExportArgs, ExportFormat, LogCommand};
+use crate::cli::{ExportArgs, ExportFormat, LogCommand, VerifyArgs};
 use crate::drill::{self, score, score::Scorecard};
+use crate::journal::chain::{self, Status, UNCHAINED, Verdict};
 use crate::journal::entry::{Entry, EntryKind};
 use crate::journal::{export, store};
 use crate::runbook::model::Runbook;
@@ -20,6 +21,7 @@ pub fn run(command: LogCommand) -> Result<ExitCode> {
     match command {
         LogCommand::List { journal_dir } => list(journal_dir),
         LogCommand::Export(args) => export(args),
+        LogCommand::Verify(args) => verify(args),
     }
 }
 
@@ -55,29 +57,34 @@ fn list(journal_dir: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `file`, else the latest session in the journal directory.
+fn session_path(file: Option<PathBuf>, journal_dir: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = file {
+        return Ok(path);
+    }
+    let dir = store::resolve_dir(journal_dir).map_err(|e| eyre!(e))?;
+    let listing = store::list_sessions(&dir)?;
+    let unreadable = listing.unreadable.len();
+    listing
+        .sessions
+        .into_iter()
+        .max_by_key(|s| s.started)
+        .map(|s| s.path)
+        .ok_or_else(|| match unreadable {
+            0 => eyre!("no sessions in {}", dir.display()),
+            n => eyre!(
+                "no readable sessions in {} ({n} file(s) cannot be read; \
+                 `drconsole log list` names them)",
+                dir.display()
+            ),
+        })
+}
+
 fn export(args: ExportArgs) -> Result<ExitCode> {
-    let path = match args.file {
-        Some(path) => path,
-        None => {
-            let dir = store::resolve_dir(args.journal_dir.as_deref()).map_err(|e| eyre!(e))?;
-            let listing = store::list_sessions(&dir)?;
-            let unreadable = listing.unreadable.len();
-            listing
-                .sessions
-                .into_iter()
-                .max_by_key(|s| s.started)
-                .map(|s| s.path)
-                .ok_or_else(|| match unreadable {
-                    0 => eyre!("no sessions in {}", dir.display()),
-                    n => eyre!(
-                        "no readable sessions in {} ({n} file(s) cannot be read; \
-                         `drconsole log list` names them)",
-                        dir.display()
-                    ),
-                })?
-        }
-    };
-    let read = store::read(&path).map_err(|e| eyre!("cannot read {}: {e}", path.display()))?;
+    let path = session_path(args.file, args.journal_dir.as_deref())?;
+    let bytes = std::fs::read(&path).map_err(|e| eyre!("cannot read {}: {e}", path.display()))?;
+    let read = store::parse(&bytes);
+    let chain = chain::verify(&bytes);
     for warning in &read.warnings {
         eprintln!("{}: {warning}", path.display());
     }
@@ -90,15 +97,15 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         (None, ExportFormat::Json) => (None, None),
     };
     let scoring = drill.then(|| scoring(&read.entries, runbook.as_ref(), targets.as_deref()));
-    let text = match (args.format, &scoring) {
-        (ExportFormat::Markdown, _) => export::markdown_scored(
+    let text = match args.format {
+        ExportFormat::Markdown => export::markdown_scored(
             &read.entries,
             runbook.as_ref(),
             targets.as_deref(),
             scoring.as_ref(),
+            Some(&chain),
         ),
-        (ExportFormat::Json, Some(scoring)) => export::json_scored(&read.entries, scoring),
-        (ExportFormat::Json, None) => export::json(&read.entries),
+        ExportFormat::Json => export::json(&read.entries, &chain, scoring.as_ref()),
     };
     match args.output {
         Some(out) => {
@@ -107,6 +114,89 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         None => std::io::stdout().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exit status of `log verify`: the chain is broken.
+const TAMPERED: u8 = 1;
+/// Exit status of `log verify`: nothing (or not everything) can be verified.
+const UNVERIFIABLE: u8 = 2;
+
+/// Walks the session's chain and says what it found, on standard output;
+/// the exit status says it too (0 intact, 1 tampered, 2 cannot read or
+/// verify). A torn last line is a crash, not tampering, and said so.
+fn verify(args: VerifyArgs) -> Result<ExitCode> {
+    let path = match session_path(args.file, args.journal_dir.as_deref()) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("drconsole: {e}");
+            return Ok(ExitCode::from(UNVERIFIABLE));
+        }
+    };
+    let file = path.display();
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("drconsole: cannot read {file}: {e}");
+            return Ok(ExitCode::from(UNVERIFIABLE));
+        }
+    };
+    let verdict = chain::verify(&bytes);
+    let mut out = std::io::stdout().lock();
+    if let Some(line) = verdict.torn {
+        writeln!(
+            out,
+            "{file}: line {line} is torn (the session likely crashed while writing it): not tampering; ignored"
+        )?;
+    }
+    let (text, code) = verdict_text(&verdict, args.head.as_deref());
+    writeln!(out, "{file}: {text}")?;
+    Ok(ExitCode::from(code))
+}
+
+/// What `log verify` says of a verdict, and its exit status.
+fn verdict_text(verdict: &Verdict, expected_head: Option<&str>) -> (String, u8) {
+    let n = verdict.entries;
+    if let Some(finding) = &verdict.tampered {
+        return (format!("tampered: {finding}"), TAMPERED);
+    }
+    let head = verdict.head.as_deref().unwrap_or_default();
+    match verdict.status() {
+        Status::Empty => {
+            return (
+                "holds no entries: nothing to verify".to_string(),
+                UNVERIFIABLE,
+            );
+        }
+        Status::Unchained => {
+            return (
+                format!(
+                    "unchained: none of its {n} entries carries the hash chain ({UNCHAINED}); they cannot be verified"
+                ),
+                UNVERIFIABLE,
+            );
+        }
+        _ => {}
+    }
+    if let Some(expected) = expected_head.filter(|e| !e.eq_ignore_ascii_case(head)) {
+        return (
+            format!(
+                "tampered: the chain head is {head}, not {expected}: the last entry was changed, \
+                 or entries were added to or removed from the end"
+            ),
+            TAMPERED,
+        );
+    }
+    match verdict.unchained {
+        0 => (format!("intact: {n} entries, chain head {head}"), 0),
+        k => (
+            format!(
+                "partly unchained: the first {k} of {n} entries carry no hash chain ({UNCHAINED}) \
+                 and cannot be verified; the {} after them are intact, chain head {head}",
+                n.saturating_sub(k)
+            ),
+            UNVERIFIABLE,
+        ),
+    }
 }
 
 /// A drill session's scorecard, or why it has none: the drill its journal

@@ -158,6 +158,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 drill: true,
                 runbook_ref: None,
                 drill_detail: None,
+                prev: None,
             };
             app.update(Action::Journaled(entry));
         };

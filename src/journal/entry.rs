@@ -102,6 +102,11 @@ pub struct Entry {
     pub runbook_ref: Option<RunbookRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill_detail: Option<DrillDetail>,
+    /// The hash chain: the SHA-256 (hex) of the previous entry's canonical
+    /// bytes, `chain::GENESIS` on a session's first entry; absent on
+    /// entries written before drconsole chained its journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
 }
 
 /// What the app asks to append; the journal fills in seq, actor, runbook and drill.

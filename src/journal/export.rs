@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
+use super::chain::{Status, UNCHAINED, Verdict};
 use super::entry::{Entry, EntryEvidence, EntryKind};
 use super::store::{taken_back, undone_by};
 use crate::domain::readiness::outcome_word;
@@ -14,32 +15,54 @@ use crate::drill::score::Scorecard;
 use crate::runbook::duration::{HumanDuration, secs_between};
 use crate::runbook::model::{Runbook, Scenario};
 
-/// The entries as a pretty-printed JSON array, exactly as stored (one
-/// object per journal line, same fields).
-pub fn json(entries: &[Entry]) -> String {
-    // Entries always serialize (string keys, no floats that JSON lacks);
-    // an empty text could only come of a bug, never a panic mid-export.
-    let mut out = serde_json::to_string_pretty(entries).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-/// A drill session's entries and its scorecard (or why there is none) as
-/// one JSON object: `{"entries": [...], "scorecard": {...} or null}`, with
-/// `scorecard_unavailable` saying why when it is null.
-pub fn json_scored(entries: &[Entry], scoring: &Result<Scorecard, String>) -> String {
-    let value = match scoring {
-        Ok(card) => serde_json::json!({ "entries": entries, "scorecard": card }),
-        Err(why) => serde_json::json!({
-            "entries": entries,
-            "scorecard": null,
-            "scorecard_unavailable": why,
-        }),
-    };
+/// A session as one JSON object, the same shape for every session:
+/// `{"entries": [...], "chain_head": "<hex>" or null, "chain": "<status>",
+/// "chain_finding"?: "...", "scorecard"?: {...} or null,
+/// "scorecard_unavailable"?: "..."}`. Entries are exactly as stored; a drill
+/// session has `scorecard` (null, with `scorecard_unavailable` saying why,
+/// when it cannot be scored); `chain` is `Verdict::status` as a word.
+pub fn json(
+    entries: &[Entry],
+    chain: &Verdict,
+    scoring: Option<&Result<Scorecard, String>>,
+) -> String {
+    let mut value = serde_json::json!({
+        "entries": entries,
+        "chain_head": chain.chained_head(),
+        "chain": chain.status().as_str(),
+    });
+    if let Some(finding) = &chain.tampered {
+        value["chain_finding"] = finding.to_string().into();
+    }
+    match scoring {
+        Some(Ok(card)) => value["scorecard"] = serde_json::json!(card),
+        Some(Err(why)) => {
+            value["scorecard"] = serde_json::Value::Null;
+            value["scorecard_unavailable"] = why.as_str().into();
+        }
+        None => {}
+    }
     // A `Value` always serializes; an empty text could only come of a bug.
     let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The Markdown export's last line: the chain head, so a postmortem can be
+/// tied to its log, and whether the chain held.
+pub fn chain_line(chain: &Verdict) -> String {
+    let n = chain.entries;
+    let head = chain.chained_head().unwrap_or("none");
+    let state = match (&chain.tampered, chain.status()) {
+        (Some(finding), _) => format!("NOT verified: {finding}"),
+        (None, Status::Unchained) => format!("unchained: {UNCHAINED}"),
+        (None, Status::PartlyUnchained) => format!(
+            "verified after the first {}, which are unchained: {UNCHAINED}",
+            chain.unchained
+        ),
+        (None, _) => "verified".to_string(),
+    };
+    format!("Log chain head: {head} ({n} entries, {state})\n")
 }
 
 /// A Markdown incident timeline: summary (runbook, scenario, drill tag,
@@ -58,16 +81,17 @@ pub fn markdown_noting(
     runbook: Option<&Runbook>,
     targets: Option<&str>,
 ) -> String {
-    markdown_scored(entries, runbook, targets, None)
+    markdown_scored(entries, runbook, targets, None, None)
 }
 
 /// `markdown_noting` with a drill's scorecard (or why there is none) as a
-/// section after the summary.
+/// section after the summary, and the chain head as the last line.
 pub fn markdown_scored(
     entries: &[Entry],
     runbook: Option<&Runbook>,
     targets: Option<&str>,
     scoring: Option<&Result<Scorecard, String>>,
+    chain: Option<&Verdict>,
 ) -> String {
     if entries.is_empty() {
         return "# Incident timeline\n\nThe journal holds no entries.\n".to_string();
@@ -86,6 +110,9 @@ pub fn markdown_scored(
     incident.write_steps(&mut out);
     incident.write_timeline(&mut out);
     incident.write_evidence(&mut out);
+    if let Some(chain) = chain {
+        out.push_str(&chain_line(chain));
+    }
     // Sections end with a blank line; the document ends with one newline.
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -1,7 +1,8 @@
 //! The crash-safe, append-only incident journal: entry types, the store on
 //! disk (append with fsync, tolerant reads, resume), one writer per session
-//! (an OS lock) and export.
+//! (an OS lock), the hash chain that makes it tamper-evident, and export.
 
+pub mod chain;
 pub mod entry;
 pub mod export;
 pub mod lock;

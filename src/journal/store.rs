@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use super::chain;
 use super::entry::{Draft, Entry, EntryKind};
 use super::lock::{self, Lease};
 
@@ -43,6 +44,8 @@ pub struct Journal {
     /// Length of the file after the last acknowledged entry, so a failed
     /// write can be rolled back instead of leaving a torn line behind.
     len: u64,
+    /// The hash of the last entry, the next entry's `prev`.
+    head: String,
 }
 
 /// The entries of a session file and what was wrong with it, if anything.
@@ -121,6 +124,7 @@ impl Journal {
                         meta,
                         next_seq: Some(1),
                         len: 0,
+                        head: chain::GENESIS.to_string(),
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -188,6 +192,12 @@ impl Journal {
             })?,
         };
         let len = repair_tail(&file, &bytes)?;
+        // The chain goes on from the last entry in the file, chained or not
+        // (an older drconsole's session is chained from here on).
+        let head = read
+            .entries
+            .last()
+            .map_or_else(|| chain::GENESIS.to_string(), chain::hash);
         let journal = Journal {
             _lease: lease,
             file,
@@ -195,6 +205,7 @@ impl Journal {
             meta,
             next_seq: Some(next_seq),
             len,
+            head,
         };
         Ok(Some((journal, read)))
     }
@@ -238,10 +249,13 @@ impl Journal {
             drill: self.meta.drill,
             runbook_ref: draft.runbook_ref,
             drill_detail: draft.drill_detail,
+            prev: Some(self.head.clone()),
         };
-        // serde_json escapes control characters, so the line holds no raw
-        // newline and one line is exactly one entry.
+        // The line is the entry's canonical bytes (`chain::canonical_bytes`,
+        // kept fallible here). serde_json escapes control characters, so
+        // the line holds no raw newline and one line is exactly one entry.
         let mut line = serde_json::to_vec(&entry).map_err(io::Error::other)?;
+        let head = chain::hash_bytes(&line);
         line.push(b'\n');
         if let Err(e) = self
             .file
@@ -256,6 +270,7 @@ impl Journal {
         let written = u64::try_from(line.len()).unwrap_or(u64::MAX);
         self.len = self.len.saturating_add(written);
         self.next_seq = seq.checked_add(1);
+        self.head = head;
         Ok(entry)
     }
 }
@@ -272,18 +287,10 @@ pub fn read(path: &Path) -> io::Result<ReadJournal> {
 /// complete line that does not parse is corrupt, wherever it is).
 pub fn parse(bytes: &[u8]) -> ReadJournal {
     let mut out = ReadJournal::default();
-    let lines: Vec<&[u8]> = strip_bom(bytes).split(|&b| b == b'\n').collect();
-    // A crash can only tear the line being written: the text after the
-    // last newline (`split` always yields at least one piece).
-    let unterminated = lines.len().saturating_sub(1);
     let mut previous_seq: Option<u64> = None;
-    for (index, line) in lines.iter().enumerate() {
-        if is_blank(line) {
-            continue;
-        }
-        let number = index + 1;
-        match serde_json::from_slice::<Entry>(line) {
-            Ok(entry) => {
+    for line in lines(bytes) {
+        match line {
+            Line::Entry { number, entry } => {
                 if let Some(prev) = previous_seq.filter(|&p| entry.seq <= p) {
                     out.warnings.push(format!(
                         "line {number} has seq {} after seq {prev}; kept",
@@ -291,17 +298,63 @@ pub fn parse(bytes: &[u8]) -> ReadJournal {
                     ));
                 }
                 previous_seq = Some(entry.seq);
-                out.entries.push(entry);
+                out.entries.push(*entry);
             }
-            Err(_) if index == unterminated => out.warnings.push(format!(
+            Line::Torn { number } => out.warnings.push(format!(
                 "line {number} is incomplete (the session likely crashed while writing it); ignored"
             )),
-            Err(e) => out.warnings.push(format!(
-                "line {number} is not a valid journal entry ({e}); ignored"
+            Line::Invalid { number, error } => out.warnings.push(format!(
+                "line {number} is not a valid journal entry ({error}); ignored"
             )),
         }
     }
     out
+}
+
+/// One non-blank line of a session file, numbered from 1.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Line {
+    Entry {
+        number: usize,
+        entry: Box<Entry>,
+    },
+    /// The unparseable text after the last newline: a write a crash cut short.
+    Torn {
+        number: usize,
+    },
+    /// A complete line that is not an entry.
+    Invalid {
+        number: usize,
+        error: String,
+    },
+}
+
+/// The non-blank lines of a session file, parsed (a leading byte-order
+/// mark is skipped): what `parse` and the chain's `verify` both read.
+pub(crate) fn lines(bytes: &[u8]) -> Vec<Line> {
+    let lines: Vec<&[u8]> = strip_bom(bytes).split(|&b| b == b'\n').collect();
+    // A crash can only tear the line being written: the text after the
+    // last newline (`split` always yields at least one piece).
+    let unterminated = lines.len().saturating_sub(1);
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| !is_blank(line))
+        .map(|(index, line)| {
+            let number = index + 1;
+            match serde_json::from_slice::<Entry>(line) {
+                Ok(entry) => Line::Entry {
+                    number,
+                    entry: Box::new(entry),
+                },
+                Err(_) if index == unterminated => Line::Torn { number },
+                Err(e) => Line::Invalid {
+                    number,
+                    error: e.to_string(),
+                },
+            }
+        })
+        .collect()
 }
 
 /// Every session file (`*.jsonl`) in `dir` holding at least one entry,

@@ -364,5 +364,6 @@ pub fn entry(
         drill: true,
         runbook_ref: None,
         drill_detail: None,
+        prev: None,
     }
 }
