@@ -155,6 +155,16 @@ pub enum Action {
     /// The journal accepted an entry (fsync'd), or a resumed session replays one.
     Journaled(Entry),
     Replayed(Vec<Entry>),
+    /// A shared session's entries new to this console, after those shown.
+    Merged(Vec<Entry>),
+    /// A shared session's log as it now reads, in place of what was shown
+    /// (another console's entries landed before this one's own).
+    Rebuilt(Vec<Entry>),
+    /// How the shared session stands, and the header's line for it.
+    Shared {
+        status: crate::journal::share::ShareStatus,
+        line: String,
+    },
     JournalFailed(String),
     Resize,
     /// The live source now reads this profile and region (its poller
@@ -250,6 +260,10 @@ pub struct App {
     switching_source: Option<String>,
     /// Presenter mode (`--presenter`): see `ui::presenter`.
     presenter: bool,
+    /// A shared session's state and the header's line for it.
+    share: Option<(crate::journal::share::ShareStatus, String)>,
+    /// Following a shared session (`join --follow`): nothing is written.
+    following: bool,
     dirty: bool,
 }
 
@@ -278,6 +292,12 @@ impl App {
     /// Takes the keys in effect (the config file's remaps).
     pub fn with_keymap(mut self, keymap: Keymap) -> Self {
         self.keymap = keymap;
+        self
+    }
+
+    /// Only watches a shared session: every key that would write says so.
+    pub fn following(mut self, on: bool) -> Self {
+        self.following = on;
         self
     }
 
@@ -331,6 +351,8 @@ impl App {
             named_regions,
             switching_source: None,
             presenter: false,
+            share: None,
+            following: false,
             dirty: true,
         };
         if let Some(index) = index {
@@ -502,6 +524,10 @@ impl App {
                 rpo: self.rpo_now.as_ref(),
                 done: self.statuses.len().saturating_sub(self.remaining()),
                 total: self.statuses.len(),
+                share: self
+                    .share
+                    .as_ref()
+                    .map(|(status, line)| (line.as_str(), status.health())),
             },
             checklist: ChecklistView {
                 title: scenario.map_or("Checklist".into(), |s| format!("Checklist · {}", s.title)),
@@ -637,6 +663,30 @@ impl App {
                 effects.extend(self.completion().map(Effect::Append));
                 effects
             }
+            Action::Merged(entries) => {
+                self.dirty = true;
+                entries
+                    .into_iter()
+                    .flat_map(|e| self.apply_entry(e, false))
+                    .collect()
+            }
+            Action::Rebuilt(entries) => {
+                self.dirty = true;
+                self.forget_journal();
+                let effects = entries
+                    .into_iter()
+                    .flat_map(|e| self.apply_entry(e, false))
+                    .collect();
+                if let Some(first) = self.statuses.iter().position(StepStatus::is_pending) {
+                    self.selected = first;
+                }
+                effects
+            }
+            Action::Shared { status, line } => {
+                self.dirty = true;
+                self.share = Some((status, line));
+                Vec::new()
+            }
             Action::JournalFailed(error) => {
                 // A switch waits for its pause to be written: without it, none.
                 self.switching = None;
@@ -691,6 +741,18 @@ impl App {
         }
         self.switching_source = Some(format!("switching to {target}…"));
         Ok(vec![Effect::SwitchSource(target)])
+    }
+
+    /// Back to before any entry: the log, the clocks and the steps' states.
+    fn forget_journal(&mut self) {
+        self.log.clear();
+        self.incident_start = None;
+        self.declared_rpo = None;
+        self.completed = None;
+        let n = self.statuses.len();
+        self.statuses = vec![StepStatus::Pending; n];
+        self.started = vec![None; n];
+        self.judge();
     }
 
     fn choose(&mut self, index: usize) {
@@ -905,6 +967,16 @@ impl App {
 
     fn on_command(&mut self, command: Command) -> Vec<Effect> {
         let n = self.statuses.len();
+        if self.following {
+            match command {
+                Command::Quit => return vec![Effect::Exit],
+                c if c.writes() => {
+                    self.message = Some(FOLLOWING.into());
+                    return Vec::new();
+                }
+                _ => {}
+            }
+        }
         match command {
             Command::Up | Command::Down => {
                 // The checklist moves its selection; other panes scroll.
@@ -1078,6 +1150,9 @@ impl App {
 
     /// Runs a palette command, or says why it cannot run (shown in the palette).
     fn run_palette(&mut self, command: Command, arg: &str) -> Result<Vec<Effect>, String> {
+        if self.following && command.writes() {
+            return Err(FOLLOWING.into());
+        }
         let none = |what: &str| format!("no {what} matches {arg:?}");
         match command {
             Command::Scenario => {
@@ -1342,6 +1417,11 @@ impl App {
         append(draft)
     }
 
+    /// Every step is resolved and no completion stands.
+    pub fn completion_due(&self) -> bool {
+        self.completion().is_some()
+    }
+
     /// The `session_completed` entry, when every step is resolved and no
     /// completion stands.
     fn completion(&self) -> Option<Draft> {
@@ -1535,6 +1615,10 @@ impl App {
         }
     }
 }
+
+/// What a follower is told when it tries to write.
+const FOLLOWING: &str =
+    "following: this console only watches the shared session (join without --follow to take part)";
 
 /// Why `:profile` and `:region` change nothing in a drill.
 const NO_AWS: &str = "the simulated environment has no AWS profile or region: nothing to switch";

@@ -47,6 +47,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Draw one frame of the simulated console to a file (SVG or text)
     Screenshot(ScreenshotArgs),
+    /// Take part in a shared session on S3 (or only watch it with
+    /// --follow): the latest under s3://BUCKET/PREFIX, or the one named
+    Join(JoinArgs),
     /// Print the effective settings (config file, environment, defaults)
     /// and where each came from
     Config,
@@ -115,6 +118,42 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// s3://BUCKET/PREFIX (its latest session) or s3://BUCKET/PREFIX/SESSION
+    #[arg(value_name = "s3://BUCKET/PREFIX[/SESSION]")]
+    pub url: String,
+    /// Only watch: nothing is written (a projector, an observer, or an
+    /// operator without write access to the bucket)
+    #[arg(long)]
+    pub follow: bool,
+    /// The runbook, when the one the session names is not at that path here
+    #[arg(long)]
+    pub runbook: Option<PathBuf>,
+    /// dark, light, high-contrast, or a path to a theme file (default: the
+    /// config file's, else dark)
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Where journals go (default: $DRCONSOLE_JOURNAL_DIR, else the config file's, else the
+    /// platform data directory)
+    #[arg(long)]
+    pub journal_dir: Option<PathBuf>,
+    /// Your name in the journal (default: your login name)
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Seed of the simulated environment, for a drill session
+    #[arg(long, default_value_t = ConsoleArgs::DEFAULT_SEED)]
+    pub seed: u64,
+    /// For a projector (see `demo --presenter`)
+    #[arg(long)]
+    pub presenter: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The keys in effect: the config file's `[keys]` over the key table.
+    #[arg(skip)]
+    pub keys: crate::keys::Keymap,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// A runbook (.toml), Markdown DR plan (.md) or built-in name (rally, regami)
     pub runbook: PathBuf,
@@ -179,6 +218,17 @@ pub struct ConsoleArgs {
     /// Seed of the simulated environment
     #[arg(long, default_value_t = Self::DEFAULT_SEED)]
     pub seed: u64,
+    /// Share the session with the team on S3, one object per entry
+    /// (default: the runbook's `share`, else the config file's; docs/share.md)
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    pub share: Option<String>,
+    /// Keep the session on this machine, whatever the runbook or the config
+    /// file say
+    #[arg(long, conflicts_with = "share")]
+    pub no_share: bool,
+    /// The config file's `share`, under the runbook's.
+    #[arg(skip)]
+    pub share_config: Option<String>,
     /// Stage this drill file in the simulated environment (default: the
     /// built-in drill of a built-in runbook's scenario; docs/drills.md)
     #[arg(long, value_name = "FILE", conflicts_with = "no_drill")]

@@ -32,6 +32,8 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     /// Where journals go.
     pub journal_dir: Option<PathBuf>,
+    /// Where sessions are shared, `s3://BUCKET/PREFIX` (under a runbook's).
+    pub share: Option<String>,
     #[serde(default)]
     pub aws: AwsFile,
     #[serde(default)]
@@ -111,6 +113,7 @@ pub struct Settings {
     pub operator: Setting<Option<String>>,
     pub theme: Setting<String>,
     pub journal_dir: Setting<Option<PathBuf>>,
+    pub share: Setting<Option<String>>,
     pub profile: Setting<Option<String>>,
     pub region: Setting<Option<String>>,
     pub state_interval: Setting<HumanDuration>,
@@ -272,6 +275,7 @@ impl Settings {
             operator: optional(config.operator),
             theme: self::pick(config.theme, "dark".to_string(), &from_file),
             journal_dir,
+            share: optional(config.share),
             profile,
             region: optional(config.aws.region),
             state_interval: pick(config.refresh.state, secs(tuning.state_interval)),
@@ -326,6 +330,11 @@ impl Settings {
                     |p| p.display().to_string(),
                 ),
                 &self.journal_dir.origin,
+            ),
+            (
+                "share",
+                text(&self.share.value, "none: sessions stay on this machine"),
+                &self.share.origin,
             ),
             (
                 "aws.profile",

@@ -45,6 +45,31 @@ pub enum Command {
     Inject,
 }
 
+impl Command {
+    /// Whether the command writes to the journal (or changes the drill or
+    /// the source, which the journal records): a follower may not.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Self::Confirm
+                | Self::Start
+                | Self::Declare
+                | Self::Skip
+                | Self::Undo
+                | Self::Note
+                | Self::Pause
+                | Self::Faster
+                | Self::Slower
+                | Self::InjectKey
+                | Self::Scenario
+                | Self::Profile
+                | Self::Region
+                | Self::Speed
+                | Self::Inject
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub code: KeyCode,

@@ -94,6 +94,8 @@ pub async fn run(
     // A new source being built, awaited alongside everything else so
     // drawing and the old source's updates go on meanwhile.
     let mut building = None;
+    // A shared session's reports: entries from the other consoles, status.
+    let mut share = session.take_share_events();
 
     while !session.exit {
         tokio::select! {
@@ -123,6 +125,12 @@ pub async fn run(
                 None => break,
             },
             Some(update) = polling.updates.recv() => session.dispatch(Action::Source(update)),
+            Some(event) = OptionFuture::from(share.as_mut().map(|s| s.recv())), if share.is_some() => {
+                match event {
+                    Some(event) => session.share_event(event),
+                    None => share = None,
+                }
+            }
             Some(switched) = OptionFuture::from(building.as_mut()), if building.is_some() => {
                 building = None;
                 session.switched(&mut polling, switched, clock.clone());

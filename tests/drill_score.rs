@@ -92,6 +92,7 @@ fn entry(seq: u64, time: &str, kind: EntryKind) -> Entry {
         runbook_ref: None,
         drill_detail: None,
         prev: None,
+        share: None,
     }
 }
 

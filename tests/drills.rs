@@ -539,6 +539,7 @@ async fn every_shipped_drill_runs_to_its_end_with_its_expected_scorecard() {
                 actor: "autopilot".into(),
                 resume: false,
                 runbook_ref: None,
+                share: None,
             },
             seed: 7,
             speed: None,

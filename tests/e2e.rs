@@ -378,6 +378,7 @@ async fn choosing_a_held_session_in_the_picker_is_refused_on_screen() {
         actor: "bob".into(),
         resume: true,
         runbook_ref: None,
+        share: None,
     };
     let mut second = launch(app, source, clock, settings).session;
     assert_eq!(second.refused(), None, "nothing chosen yet");

@@ -429,6 +429,7 @@ fn entry(seq: u64, time: &str, kind: EntryKind, step: Option<&str>) -> Entry {
         runbook_ref: None,
         drill_detail: None,
         prev: None,
+        share: None,
     }
 }
 

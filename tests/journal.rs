@@ -558,6 +558,7 @@ fn markdown_export_without_runbook_or_finish_says_so() {
         runbook_ref: None,
         drill_detail: None,
         prev: None,
+        share: None,
     };
     let entries = vec![
         entry(1, "02:00:00", EntryKind::IncidentDeclared),

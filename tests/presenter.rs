@@ -45,6 +45,7 @@ fn started(seq: u64, time: Timestamp) -> Entry {
         runbook_ref: None,
         drill_detail: None,
         prev: None,
+        share: None,
     }
 }
 

@@ -123,7 +123,7 @@ fn footer_shows_the_most_useful_hints_that_fit_whole() {
 
 fn widths(width: u16) -> Vec<(drconsole::app::Pane, u16)> {
     use drconsole::app::Pane;
-    let areas = drconsole::ui::layout::areas(Rect::new(0, 0, width, 50), Pane::Checklist, false);
+    let areas = drconsole::ui::layout::areas(Rect::new(0, 0, width, 50), 2, Pane::Checklist, false);
     areas.panes.iter().map(|(p, r)| (*p, r.width)).collect()
 }
 

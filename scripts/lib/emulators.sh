@@ -81,6 +81,9 @@ start_emulators() {
     export DRCONSOLE_TEST_MOTO="http://127.0.0.1:$moto_port"
     export DRCONSOLE_TEST_MINISTACK="http://127.0.0.1:$ministack_port"
     export DRCONSOLE_TEST_MOTO_SERVER="$venv/bin/moto_server"
+    # S3 for shared sessions: each test starts its own (it may stop it) as
+    # `$DRCONSOLE_TEST_S3_SERVER PORT`, moto serving one request at a time.
+    export DRCONSOLE_TEST_S3_SERVER="$PWD/scripts/lib/moto-s3"
     # Belt and braces: nothing may reach the instance metadata service.
     export AWS_EC2_METADATA_DISABLED=true
 

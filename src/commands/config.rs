@@ -1,7 +1,7 @@
 //! The config file's settings under the flags: each command's flags that
 //! were not given take the resolved setting (see `crate::config`).
 
-use crate::cli::{AwsArgs, Command, ConsoleArgs, DrillCommand, LogCommand};
+use crate::cli::{AwsArgs, Command, ConsoleArgs, DrillCommand, JoinArgs, LogCommand};
 use crate::config::Settings;
 
 /// Fills what the command line left unset from the settings.
@@ -12,6 +12,7 @@ pub fn apply(settings: &Settings, command: &mut Command) {
             console(settings, &mut args.console);
             aws(settings, &mut args.aws);
         }
+        Command::Join(args) => join(settings, args),
         Command::Status(args) => aws(settings, &mut args.source.aws),
         Command::Ready(args) => aws(settings, &mut args.source.aws),
         Command::Log { command } => match command {
@@ -37,7 +38,16 @@ fn console(settings: &Settings, args: &mut ConsoleArgs) {
     fill(&mut args.theme, &Some(settings.theme.value.clone()));
     fill(&mut args.journal_dir, &settings.journal_dir.value);
     fill(&mut args.operator, &settings.operator.value);
+    args.share_config.clone_from(&settings.share.value);
     args.keys = settings.keys.value.clone();
+}
+
+fn join(settings: &Settings, args: &mut JoinArgs) {
+    fill(&mut args.theme, &Some(settings.theme.value.clone()));
+    fill(&mut args.journal_dir, &settings.journal_dir.value);
+    fill(&mut args.operator, &settings.operator.value);
+    args.keys = settings.keys.value.clone();
+    aws(settings, &mut args.aws);
 }
 
 fn aws(settings: &Settings, args: &mut AwsArgs) {

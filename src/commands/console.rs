@@ -1,6 +1,7 @@
 //! `drconsole demo` and `drconsole run`: the interactive console, on the
 //! simulated environment or on AWS.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,13 +11,17 @@ use color_eyre::eyre::eyre;
 use super::common::{aws_options, find_scenario, load_ref};
 use super::farewell::farewell;
 use crate::app::{App, Origin};
-use crate::cli::{ConsoleArgs, DemoArgs, RunArgs};
+use crate::cli::{ConsoleArgs, DemoArgs, JoinArgs, RunArgs};
 use crate::clock::Clock;
+use crate::journal::entry::{Entry, EntryKind};
+use crate::journal::share::layout::{self, Fetched};
+use crate::journal::share::s3::{Bucket, S3Error};
+use crate::journal::share::{Mode, SessionLog, ShareUrl, sync};
 use crate::journal::store;
 use crate::runbook::builtin;
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
-use crate::runtime::{JournalSettings, Launched, Polling, launch};
+use crate::runtime::{JournalSettings, Launched, Polling, ShareSettings, launch};
 use crate::sources::Source;
 use crate::sources::aws::AwsSource;
 use crate::sources::aws::profiles::profile_names;
@@ -92,6 +97,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let profiles = profile_names(&options.shared_files)
         .await
         .unwrap_or_default();
+    let share = share_settings(&args.console, &opened.runbook, options.profile.as_deref()).await?;
     let aws = Aws {
         profile: options
             .profile
@@ -106,6 +112,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         Clock::System,
         args.console,
         Some(aws),
+        share,
     )
     .await
 }
@@ -164,7 +171,159 @@ async fn console_sim(mut opened: Opened, args: ConsoleArgs) -> Result<ExitCode> 
             .relaunch
             .extend(["--seed".to_string(), args.seed.to_string()]);
     }
-    console_with(opened, source, clock, args, None).await
+    let share = share_settings(&args, &opened.runbook, None).await?;
+    console_with(opened, source, clock, args, None, share).await
+}
+
+/// The shared session a console starts (or resumes): `--share`, else the
+/// runbook's, else the config file's; none with `--no-share`.
+async fn share_settings(
+    args: &ConsoleArgs,
+    runbook: &Runbook,
+    profile: Option<&str>,
+) -> Result<Option<ShareSettings>> {
+    if args.no_share {
+        return Ok(None);
+    }
+    let Some(text) = args
+        .share
+        .as_ref()
+        .or(runbook.share.as_ref())
+        .or(args.share_config.as_ref())
+    else {
+        return Ok(None);
+    };
+    let url = ShareUrl::parse(text).map_err(|e| eyre!(e))?;
+    Ok(Some(ShareSettings {
+        bucket: Bucket::connect(&url.bucket, profile).await,
+        url,
+        mode: Mode::Write,
+        joined: None,
+        poll: sync::POLL,
+    }))
+}
+
+/// `drconsole join`: the session's start names the runbook, the scenario
+/// and whether it is a drill; the console opens on them and takes part
+/// (or follows), with its own local journal of its own entries.
+pub async fn join(args: JoinArgs) -> Result<ExitCode> {
+    tui::require_terminal()?;
+    let given = ShareUrl::parse(&args.url).map_err(|e| eyre!(e))?;
+    let bucket = Bucket::connect(&given.bucket, args.aws.profile.as_deref()).await;
+    let (url, entries) = read_session(&bucket, &given).await?;
+    let start = entries
+        .iter()
+        .find(|e| e.kind == EntryKind::SessionStarted)
+        .cloned()
+        .ok_or_else(|| eyre!("{url} has no session_started entry: it is not a session"))?;
+    let scenario = start
+        .scenario
+        .clone()
+        .ok_or_else(|| eyre!("{url}: its start names no scenario"))?;
+    let reference = match (&args.runbook, &start.runbook_ref) {
+        (Some(path), _) => RunbookRef::resolve(path),
+        (None, Some(reference)) => reference.clone(),
+        (None, None) => {
+            return Err(eyre!(
+                "{url}: its start does not say which runbook it runs; pass --runbook"
+            ));
+        }
+    };
+    let runbook = load_ref(&reference).map_err(|e| {
+        eyre!("{e}\n{url} runs {reference}: pass --runbook with where it is on this machine")
+    })?;
+    let mut relaunch = vec!["join".to_string(), url.to_string()];
+    if args.follow {
+        relaunch.push("--follow".into());
+    }
+    if let Some(path) = &args.runbook {
+        relaunch.extend(["--runbook".to_string(), path.display().to_string()]);
+    }
+    let drill_name = start
+        .drill_detail
+        .as_ref()
+        .and_then(|d| d.name.clone())
+        .map(PathBuf::from);
+    let console = ConsoleArgs {
+        scenario: Some(scenario),
+        resume: false,
+        theme: args.theme,
+        journal_dir: args.journal_dir,
+        operator: args.operator,
+        seed: args.seed,
+        // A drill file the session staged, where it is here too; a
+        // built-in runbook's drill comes with it.
+        drill: drill_name.filter(|p| p.is_file()),
+        no_drill: false,
+        presenter: args.presenter,
+        share: None,
+        no_share: false,
+        share_config: None,
+        readonly: crate::cli::ReadOnlyArg { readonly: false },
+        keys: args.keys,
+    };
+    let share = ShareSettings {
+        bucket,
+        url,
+        mode: if args.follow {
+            Mode::Follow
+        } else {
+            Mode::Write
+        },
+        joined: Some(entries),
+        poll: sync::POLL,
+    };
+    let opened = Opened {
+        runbook,
+        reference,
+        relaunch,
+    };
+    if start.drill {
+        let clock = Clock::sim(jiff::Timestamp::now());
+        let drills = drills(&opened, &console)?;
+        let source = Arc::new(
+            SimSource::new(&opened.runbook.environment, console.seed, clock.clone())
+                .with_drills(drills),
+        );
+        return console_with(opened, source, clock, console, None, Some(share)).await;
+    }
+    let options = aws_options(&args.aws, &opened.runbook);
+    let source = AwsSource::connect(&opened.runbook.environment, options)
+        .await
+        .map_err(|e| eyre!("cannot set up AWS clients: {e}"))?;
+    console_with(
+        opened,
+        Arc::new(source),
+        Clock::System,
+        console,
+        None,
+        Some(share),
+    )
+    .await
+}
+
+/// The session a `join` URL names (or the latest under it) and its
+/// entries, checked as one chain.
+async fn read_session(bucket: &Bucket, given: &ShareUrl) -> Result<(ShareUrl, Vec<Entry>)> {
+    let unreachable = |e: S3Error| eyre!("cannot read {given}: {}", e.text());
+    let direct = SessionLog::new(bucket.clone(), given.clone());
+    let url = if direct.exists().await.map_err(unreachable)? {
+        given.clone()
+    } else {
+        let names = layout::sessions(bucket, given).await.map_err(unreachable)?;
+        let latest = names
+            .first()
+            .ok_or_else(|| eyre!("no shared session at or under {given}"))?;
+        given.child(latest)
+    };
+    let log = SessionLog::new(bucket.clone(), url.clone());
+    match log.fetch_after(&[]).await.map_err(unreachable)? {
+        Fetched::Entries(entries) => Ok((url, entries)),
+        Fetched::Broken(broken) => Err(eyre!(
+            "{url}: the shared log is broken ({}); `drconsole log verify {url}` says where",
+            broken.0
+        )),
+    }
 }
 
 async fn console_with(
@@ -173,6 +332,7 @@ async fn console_with(
     clock: Clock,
     args: ConsoleArgs,
     aws: Option<Aws>,
+    share: Option<ShareSettings>,
 ) -> Result<ExitCode> {
     let Opened {
         runbook,
@@ -195,11 +355,19 @@ async fn console_with(
     if let Some(operator) = &args.operator {
         relaunch.extend(["--operator".to_string(), operator.clone()]);
     }
+    // A shared session started here resumes shared; a joined one is
+    // joined again (`relaunch` says so already).
+    let joined = share.as_ref().is_some_and(|s| s.joined.is_some());
+    if let Some(share) = share.as_ref().filter(|_| !joined) {
+        relaunch.extend(["--share".to_string(), share.url.to_string()]);
+    }
+    let following = share.as_ref().is_some_and(|s| s.mode == Mode::Follow);
     let settings = JournalSettings {
         dir,
         actor: args.operator.unwrap_or_else(store::default_operator),
         resume: args.resume,
         runbook_ref: Some(reference.absolute()),
+        share,
     };
     let origin = Origin {
         source: source.label().to_string(),
@@ -207,7 +375,8 @@ async fn console_with(
     };
     let mut app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
         .with_keymap(args.keys.clone())
-        .with_presenter(args.presenter);
+        .with_presenter(args.presenter)
+        .following(following);
     let switcher = aws.map(|aws| {
         app.set_aws_profile(aws.profile, aws.profiles);
         aws.switcher
@@ -235,6 +404,9 @@ async fn console_with(
     }
     let polling = Polling { poller, updates };
     let result = tui::run(&mut session, &theme, clock, polling, signals).await;
+    // What waits is uploaded now if S3 answers soon; it is safe either way.
+    let shared = session.share_url();
+    let share_note = session.finish_share(SHARE_GRACE).await;
     // Resuming goes back to the profile and region switched to.
     let ended_on = session.app.source_target();
     if ended_on != started_on {
@@ -245,8 +417,15 @@ async fn console_with(
     }
     if let Some(path) = session.journal_path() {
         let app = &session.app;
-        let scenario = app.current().map(|s| s.id.as_str());
+        // A joined session is joined again, whatever its scenario.
+        let scenario = app.current().map(|s| s.id.as_str()).filter(|_| !joined);
         eprint!("{}", farewell(&relaunch, scenario, &path, app.remaining()));
+    }
+    if joined && shared.is_some() {
+        eprintln!("join again with: drconsole {}", relaunch.join(" "));
+    }
+    if let Some(note) = share_note {
+        eprintln!("{note}");
     }
     result.map(|caught| caught.map_or(ExitCode::SUCCESS, |signal| signal.exit_code()))
 }
@@ -281,6 +460,9 @@ fn theme_name(args: &ConsoleArgs) -> &str {
 }
 
 pub const PRESENTER_THEME: &str = "high-contrast";
+
+/// How long the console waits on the way out for S3 to take what waits.
+const SHARE_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

@@ -79,6 +79,7 @@ fn run_drill(args: DrillRunArgs) -> Result<ExitCode> {
         actor: args.operator.clone().unwrap_or_else(|| "autopilot".into()),
         resume: false,
         runbook_ref: Some(reference.absolute()),
+        share: None,
     };
     let walk = Walk {
         runbook,

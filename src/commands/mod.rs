@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => console::demo(args).await,
         Command::Run(args) => console::run(args).await,
+        Command::Join(args) => console::join(args).await,
         Command::Status(args) => status::run(args).await,
         Command::Ready(args) => ready::run(args).await,
         Command::Validate(args) => Ok(exit_code(validate::run(

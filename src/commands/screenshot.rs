@@ -159,6 +159,7 @@ fn simulate(runbook: Runbook, options: &ShotOptions) -> App {
                 runbook_ref: None,
                 drill_detail: None,
                 prev: None,
+                share: None,
             };
             app.update(Action::Journaled(entry));
         };

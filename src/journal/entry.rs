@@ -13,6 +13,8 @@ use crate::runbook::reference::RunbookRef;
 pub enum EntryKind {
     SessionStarted,
     SessionResumed,
+    /// An operator's console joined a shared session (`journal::share`).
+    Joined,
     /// When the failure began, in `at` (the operator may set it back).
     IncidentDeclared,
     /// The operator began the step (its clock starts; a drill runs its commands).
@@ -107,6 +109,30 @@ pub struct Entry {
     /// entries written before drconsole chained its journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
+    /// Set on the entries of a shared session (`journal::share`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<ShareDetail>,
+}
+
+/// What a shared session adds to an entry: who wrote it, so every console
+/// knows its own entries in the shared log (after a crash too) and an undo
+/// can name an entry not yet uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ShareDetail {
+    /// The console that wrote it: an id it draws at its first entry and
+    /// keeps in its local journal.
+    pub console: String,
+    /// On a shared copy: the entry's seq in that console's local journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_seq: Option<u64>,
+    /// On a console's first local entry: the session, `s3://bucket/prefix/session`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// On a local `undone`: the console's own entry taken back, by local
+    /// seq, when it had not reached the share yet. Its shared copy names
+    /// the shared seq in `undoes` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes_local: Option<u64>,
 }
 
 /// What the app asks to append; the journal fills in seq, actor, runbook and drill.
@@ -122,6 +148,8 @@ pub struct Draft {
     pub evidence: Option<EntryEvidence>,
     pub runbook_ref: Option<RunbookRef>,
     pub drill_detail: Option<DrillDetail>,
+    /// Filled in by a shared session before the journal writes it.
+    pub share: Option<ShareDetail>,
 }
 
 impl Draft {
@@ -137,6 +165,7 @@ impl Draft {
             evidence: None,
             runbook_ref: None,
             drill_detail: None,
+            share: None,
         }
     }
 }

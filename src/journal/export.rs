@@ -592,6 +592,7 @@ fn label(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::SessionStarted => "session started",
         EntryKind::SessionResumed => "session resumed",
+        EntryKind::Joined => "joined",
         EntryKind::IncidentDeclared => "incident declared",
         EntryKind::StepStarted => "step started",
         EntryKind::Confirmed => "confirmed",

@@ -6,6 +6,7 @@ pub mod chain;
 pub mod entry;
 pub mod export;
 pub mod lock;
+pub mod share;
 pub mod store;
 
 pub use entry::{Draft, Entry, EntryEvidence, EntryKind};

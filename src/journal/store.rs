@@ -165,12 +165,40 @@ impl Journal {
         let Some(session) = latest else {
             return Ok(None);
         };
+        Self::resume_file(session.path, meta)
+    }
 
-        let lease = lock::acquire(&session.path, &meta.actor)?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&session.path)?;
+    /// Opens this operator's unfinished local journal of the shared session
+    /// `session` (`s3://…`, stamped on its first entry), if there is one.
+    pub fn resume_shared(
+        dir: &Path,
+        session: &str,
+        meta: SessionMeta,
+    ) -> io::Result<Option<(Journal, ReadJournal)>> {
+        let mine = list_sessions(dir)?
+            .sessions
+            .into_iter()
+            .filter(|s| !s.finished)
+            .filter(|s| {
+                read(&s.path).is_ok_and(|r| {
+                    r.entries.first().is_some_and(|first| {
+                        first.actor == meta.actor
+                            && first.share.as_ref().and_then(|d| d.session.as_deref())
+                                == Some(session)
+                    })
+                })
+            })
+            .max_by_key(|s| (s.started, name_order(&s.path)));
+        match mine {
+            Some(found) => Self::resume_file(found.path, meta),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens one session file for appending, as `resume` describes.
+    fn resume_file(path: PathBuf, meta: SessionMeta) -> io::Result<Option<(Journal, ReadJournal)>> {
+        let lease = lock::acquire(&path, &meta.actor)?;
+        let mut file = OpenOptions::new().read(true).append(true).open(&path)?;
         // Read under the lock: what the last holder wrote is all there is.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
@@ -186,7 +214,7 @@ impl Journal {
                     format!(
                         "cannot resume {}: its last seq is {last}, the largest there is; \
                          start a new session instead",
-                        session.path.display()
+                        path.display()
                     ),
                 )
             })?,
@@ -201,7 +229,7 @@ impl Journal {
         let journal = Journal {
             _lease: lease,
             file,
-            path: session.path,
+            path,
             meta,
             next_seq: Some(next_seq),
             len,
@@ -250,6 +278,7 @@ impl Journal {
             runbook_ref: draft.runbook_ref,
             drill_detail: draft.drill_detail,
             prev: Some(self.head.clone()),
+            share: draft.share,
         };
         // The line is the entry's canonical bytes (`chain::canonical_bytes`,
         // kept fallible here). serde_json escapes control characters, so
@@ -516,7 +545,7 @@ pub fn operator_from(lookup: impl Fn(&str) -> Option<String>) -> String {
 
 /// Lowercase ASCII letters and digits, every other run of characters a
 /// single '-', at most 40 characters: safe in a file name on any platform.
-fn slug(text: &str, fallback: &str) -> String {
+pub(crate) fn slug(text: &str, fallback: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {

@@ -20,6 +20,10 @@ pub struct Runbook {
     pub description: Option<String>,
     pub objectives: Objectives,
     pub environment: Environment,
+    /// Where the team shares its sessions, `s3://BUCKET/PREFIX`: every
+    /// console of this runbook shares unless `--no-share` (docs/share.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<String>,
     // Required by the schema (see `require_scenarios`); serde's `default`
     // leaves the message for its absence to the loader.
     #[serde(default, rename = "scenario")]

@@ -172,4 +172,19 @@ pub trait Source: Send + Sync + 'static {
     ) -> Option<jiff::Timestamp> {
         None
     }
+
+    /// Joining a shared session: a simulated world is rebuilt as for a
+    /// resume, its clock then moved on by the wall time since the last
+    /// entry (at the drill's speed), since the others' drill went on.
+    fn drill_join(
+        &self,
+        _scenario: &str,
+        _entries: &[crate::journal::entry::Entry],
+    ) -> Option<jiff::Timestamp> {
+        None
+    }
+
+    /// Another console of a shared session injected a fault or changed the
+    /// drill's clock: a simulated world follows it.
+    fn drill_follow(&self, _entry: &crate::journal::entry::Entry) {}
 }

@@ -81,11 +81,20 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
     bottom.push(sep());
     bottom.extend(rpo_spans(view, t));
     let width = usize::from(area.width);
-    Paragraph::new(vec![
+    let mut lines = vec![
         fit_line(Line::from(top), width),
         fit_line(Line::from(bottom), width),
-    ])
-    .render(area, buf);
+    ];
+    if let Some((share, health)) = view.share {
+        lines.push(fit_line(
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(share.to_string(), Style::default().fg(t.health(health))),
+            ]),
+            width,
+        ));
+    }
+    Paragraph::new(lines).render(area, buf);
 }
 
 /// A region's name, and when its APIs fail, how and for how long:

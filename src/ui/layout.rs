@@ -15,15 +15,22 @@ pub struct Areas {
 /// Where each pane of this frame goes: presenter mode has its own layout.
 pub fn of_view(area: Rect, view: &FrameView) -> Areas {
     match &view.presenter {
-        Some(presenter) => super::presenter::areas(area, presenter, view.focus, view.zoomed),
-        None => areas(area, view.focus, view.zoomed),
+        Some(presenter) => {
+            super::presenter::areas(area, header_rows(view), presenter, view.focus, view.zoomed)
+        }
+        None => areas(area, header_rows(view), view.focus, view.zoomed),
     }
 }
 
+/// The header's lines: a shared session adds one saying how it stands.
+pub fn header_rows(view: &FrameView) -> u16 {
+    2 + u16::from(view.header.share.is_some())
+}
+
 /// A zoomed pane takes the whole body.
-pub fn areas(area: Rect, focus: Pane, zoomed: bool) -> Areas {
+pub fn areas(area: Rect, header_rows: u16, focus: Pane, zoomed: bool) -> Areas {
     let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header_rows),
         Constraint::Min(0),
         Constraint::Length(1),
     ])

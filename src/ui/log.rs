@@ -55,6 +55,7 @@ fn entry_word(entry: &Entry, t: &Theme) -> (&'static str, Color) {
     match entry.kind {
         EntryKind::SessionStarted => ("opened", t.accent),
         EntryKind::SessionResumed => ("resumed", t.accent),
+        EntryKind::Joined => ("joined", t.accent),
         EntryKind::IncidentDeclared => ("declared", t.accent),
         EntryKind::StepStarted => ("started", t.accent),
         EntryKind::Confirmed if entry.evidence.as_ref().is_some_and(|e| e.against_evidence) => {

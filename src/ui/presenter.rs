@@ -16,8 +16,8 @@ use crate::app::Pane;
 use crate::domain::snapshot::SourceKind;
 use crate::runbook::model::Step;
 
-/// The header's two lines, then the clock's three.
-const HEADER_ROWS: u16 = 5;
+/// The clock's lines, under the header's.
+const CLOCK_ROWS: u16 = 3;
 
 /// What presenter mode shows besides the checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +52,15 @@ fn pane_of(kind: SourceKind) -> Pane {
 
 /// The checklist on the left, the step's panes stacked on the right; a
 /// zoomed pane takes the whole body, as in the usual layout.
-pub fn areas(area: Rect, presenter: &Presenter, focus: Pane, zoomed: bool) -> Areas {
+pub fn areas(
+    area: Rect,
+    header_rows: u16,
+    presenter: &Presenter,
+    focus: Pane,
+    zoomed: bool,
+) -> Areas {
     let [header, body, footer] = Layout::vertical([
-        Constraint::Length(HEADER_ROWS),
+        Constraint::Length(header_rows + CLOCK_ROWS),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
@@ -83,7 +89,9 @@ pub fn areas(area: Rect, presenter: &Presenter, focus: Pane, zoomed: bool) -> Ar
 /// The usual header, and under it the RTO clock in big digits beside its
 /// target and the steps done.
 pub fn header(area: Rect, buf: &mut Buffer, view: &HeaderView, theme: &Theme) {
-    let [lines, clock] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    let rows = 2 + u16::from(view.share.is_some());
+    let [lines, clock] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(0)]).areas(area);
     super::header::render(lines, buf, view, theme);
     let (digits, color) = match view.rto_elapsed {
         Some(elapsed) => (

@@ -63,6 +63,8 @@ pub struct HeaderView<'a> {
     pub rpo: Option<&'a RpoEstimate>,
     pub done: usize,
     pub total: usize,
+    /// A shared session: how it stands (a third header line), and its colour.
+    pub share: Option<(&'a str, crate::domain::health::Health)>,
 }
 
 /// The scenario's steps with their state and live check.

@@ -67,6 +67,7 @@ impl Console {
             actor: "alice".into(),
             resume,
             runbook_ref: None,
+            share: None,
         };
         let Launched {
             session,

@@ -365,5 +365,6 @@ pub fn entry(
         runbook_ref: None,
         drill_detail: None,
         prev: None,
+        share: None,
     }
 }

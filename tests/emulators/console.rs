@@ -35,6 +35,7 @@ impl LiveConsole {
             actor: "tester".into(),
             resume: false,
             runbook_ref: None,
+            share: None,
         };
         let Launched {
             session,

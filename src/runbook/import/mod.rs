@@ -232,6 +232,7 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Imported, ImportError
         description,
         objectives,
         environment,
+        share: None,
         scenarios: scenarios_out,
     };
     let toml = emit::emit(&runbook, &prov);

@@ -166,6 +166,14 @@ impl Source for SimSource {
         staging::resume(self, scenario, entries)
     }
 
+    fn drill_join(&self, scenario: &str, entries: &[Entry]) -> Option<jiff::Timestamp> {
+        staging::join(self, scenario, entries, jiff::Timestamp::now())
+    }
+
+    fn drill_follow(&self, entry: &Entry) {
+        staging::follow(self, entry);
+    }
+
     /// The scenario's drill, if there is one, begins now: its timed
     /// injects are laid in the world at their offsets from now.
     fn scenario_began(&self, scenario: &str) {

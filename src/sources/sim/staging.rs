@@ -154,3 +154,55 @@ pub(super) fn resume(source: &SimSource, scenario: &str, entries: &[Entry]) -> O
     }
     Some(last.time)
 }
+
+/// A shared drill joined at wall time `wall_now`: the world resumed from
+/// the session's entries, its clock moved on from the last entry by the
+/// wall time since it was written, times the drill's speed.
+pub(super) fn join(
+    source: &SimSource,
+    scenario: &str,
+    entries: &[Entry],
+    wall_now: Timestamp,
+) -> Option<Timestamp> {
+    let at = resume(source, scenario, entries)?;
+    let clock = source.clock.drill()?;
+    let written = entries
+        .last()
+        .and_then(|e| e.drill_detail.as_ref())
+        .and_then(|d| d.wall);
+    let Some(written) = written else {
+        return Some(at);
+    };
+    let since = wall_now
+        .duration_since(written)
+        .max(jiff::SignedDuration::ZERO);
+    let ahead = since
+        .checked_mul(i32::try_from(clock.speed()).unwrap_or(i32::MAX))
+        .unwrap_or(jiff::SignedDuration::MAX);
+    let now = at.checked_add(ahead).unwrap_or(at);
+    clock.set_now(now);
+    Some(now)
+}
+
+/// Another console's facilitator action, in this world: its inject at
+/// its time, its speed, and the clock no earlier than its entry.
+pub(super) fn follow(source: &SimSource, entry: &Entry) {
+    let detail = entry.drill_detail.as_ref();
+    match entry.kind {
+        EntryKind::Injected => {
+            if let Some(fault) = detail.and_then(|d| d.fault.as_ref()) {
+                source.world().inject(fault, entry.time);
+            }
+        }
+        EntryKind::ClockChanged => {
+            if let (Some(clock), Some(speed)) = (source.clock.drill(), detail.and_then(|d| d.speed))
+            {
+                if clock.now() < entry.time {
+                    clock.set_now(entry.time);
+                }
+                clock.set_speed(speed);
+            }
+        }
+        _ => {}
+    }
+}

@@ -2,15 +2,22 @@
 //! hears of them), telling the source about confirmations, refreshes. The
 //! terminal loop and the tests drive the console through `dispatch`.
 
+mod shared;
+
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use shared::ShareSettings;
+use shared::Shared;
+
 use crate::app::{Action, App, Effect};
 use crate::clock::Clock;
 use crate::drill::DrillAction;
-use crate::journal::entry::{Draft, DrillDetail, EntryKind};
+use crate::journal::entry::{Draft, DrillDetail, Entry, EntryKind};
 use crate::journal::export;
+use crate::journal::share::sync::Event as ShareEvent;
+use crate::journal::share::{self, Mode};
 use crate::journal::store::{Journal, SessionMeta};
 use crate::runbook::reference::RunbookRef;
 use crate::sources::Source;
@@ -26,6 +33,8 @@ pub struct JournalSettings {
     pub resume: bool,
     /// What the runbook argument named, journaled at the session's start.
     pub runbook_ref: Option<RunbookRef>,
+    /// A shared session to start, resume or join.
+    pub share: Option<ShareSettings>,
 }
 
 type TerminalWriter = Box<dyn FnMut(&str) + Send>;
@@ -48,6 +57,10 @@ pub struct Session {
     switcher: Option<Switcher>,
     /// A switch asked for, for the loop to await (`take_switch`).
     switch: Option<Build>,
+    /// The shared session this console takes part in, once begun.
+    share: Option<Shared>,
+    /// What the share's task reports, for the loop to take.
+    share_events: Option<tokio::sync::mpsc::UnboundedReceiver<ShareEvent>>,
 }
 
 /// The poller of the live source and the updates it sends: the console's
@@ -101,6 +114,8 @@ impl Session {
             refused: None,
             switcher: None,
             switch: None,
+            share: None,
+            share_events: None,
         }
     }
 
@@ -175,7 +190,13 @@ impl Session {
                 Effect::Begin { scenario } => self.begin(&scenario),
                 Effect::Append(draft) => self.append(draft),
                 Effect::StepRun(step, at) => {
-                    self.source.step_run(&step, at);
+                    let first = self
+                        .share
+                        .as_mut()
+                        .is_none_or(|s| s.ran.insert(step.id.clone()));
+                    if first {
+                        self.source.step_run(&step, at);
+                    }
                     Vec::new()
                 }
                 Effect::Refresh => {
@@ -220,8 +241,6 @@ impl Session {
         if self.journal.is_some() && !self.app.is_complete() {
             let mut draft = self.app.draft(EntryKind::SessionPaused);
             draft.note = Some(format!("terminated by {signal}"));
-            let mut draft = self.app.draft(EntryKind::SessionPaused);
-            draft.note = Some(format!("terminated by {signal}"));
             let effects = self.append(draft);
             self.run(effects);
         }
@@ -233,6 +252,9 @@ impl Session {
     fn begin(&mut self, scenario: &str) -> Vec<Effect> {
         // A switch of scenario: the paused session's journal is let go.
         self.journal = None;
+        if let Some(settings) = self.settings.share.clone() {
+            return self.begin_shared(scenario, &settings);
+        }
         let meta = SessionMeta {
             runbook: self.app.runbook().name.clone(),
             scenario: scenario.to_string(),
@@ -310,8 +332,14 @@ impl Session {
             None => "no journal is open: nothing to export".to_string(),
             Some(journal) => {
                 let out = journal.with_extension("md");
-                let written = crate::journal::store::read(&journal).and_then(|read| {
-                    let text = export::markdown(&read.entries, Some(self.app.runbook()));
+                // A shared session's record is the shared log, not this
+                // console's own entries.
+                let entries = match &self.share {
+                    Some(_) => Ok(self.app.log().to_vec()),
+                    None => crate::journal::store::read(&journal).map(|r| r.entries),
+                };
+                let written = entries.and_then(|entries| {
+                    let text = export::markdown(&entries, Some(self.app.runbook()));
                     std::fs::write(&out, text)
                 });
                 match written {
@@ -321,6 +349,232 @@ impl Session {
             }
         };
         self.app.show_message(message);
+    }
+
+    /// Begins a shared session: a new one under `--share`'s prefix, this
+    /// operator's resumed one (`--resume`), or the one `join` read. The
+    /// local journal takes this console's entries first; the share's task
+    /// uploads them and brings the others'.
+    fn begin_shared(&mut self, scenario: &str, settings: &ShareSettings) -> Vec<Effect> {
+        let meta = SessionMeta {
+            runbook: self.app.runbook().name.clone(),
+            scenario: scenario.to_string(),
+            actor: self.settings.actor.clone(),
+            drill: self.source.is_simulated(),
+        };
+        let follow = settings.mode == Mode::Follow;
+        let known = settings.joined.clone().unwrap_or_default();
+        // The local journal and what it holds: this console's own entries.
+        let opened = match (&settings.joined, follow) {
+            (_, true) => Ok(None),
+            (Some(_), false) => {
+                Journal::resume_shared(&self.settings.dir, &settings.url.to_string(), meta.clone())
+            }
+            (None, false) if self.settings.resume => {
+                Journal::resume(&self.settings.dir, meta.clone())
+            }
+            (None, false) => Ok(None),
+        };
+        let (journal, local) = match opened {
+            Ok(Some((journal, read))) => {
+                self.warnings.extend(read.warnings);
+                (Some(journal), read.entries)
+            }
+            Ok(None) => (None, Vec::new()),
+            Err(e) => return self.refuse(e.to_string()),
+        };
+        let resumed = journal.is_some();
+        // Which session and which console: a resumed journal says (its
+        // first entry); else a joined session, or a new one.
+        let stamp = local
+            .first()
+            .and_then(|e| e.share.as_ref())
+            .and_then(|d| Some((d.session.clone()?, d.console.clone())));
+        let (url, console) = match (resumed, stamp) {
+            (true, Some((session, console))) => match share::ShareUrl::parse(&session) {
+                Ok(url) => (url, console),
+                Err(why) => return self.refuse(why),
+            },
+            (true, None) => {
+                return self.refuse(format!(
+                    "the session to resume was not shared: resume it without --share \
+                     (or start a new shared session without --resume) ({})",
+                    journal
+                        .as_ref()
+                        .map_or_else(String::new, |j| j.path().display().to_string())
+                ));
+            }
+            (false, _) => {
+                let console = share::new_console_id(&self.settings.actor);
+                let url = match settings.joined {
+                    Some(_) => settings.url.clone(),
+                    None => settings.url.child(&share::layout::session_name(
+                        &meta.runbook,
+                        scenario,
+                        self.app.now(),
+                        &console,
+                    )),
+                };
+                (url, console)
+            }
+        };
+        self.journal = journal;
+        if self.journal.is_none() && !follow {
+            match Journal::create(&self.settings.dir, meta, self.app.now()) {
+                Ok(journal) => self.journal = Some(journal),
+                Err(e) => {
+                    return self.app.update(Action::JournalFailed(format!(
+                        "cannot create a journal in {}: {e}",
+                        self.settings.dir.display()
+                    )));
+                }
+            }
+        }
+        // The simulated world as the session's entries have it.
+        let world_at = match (&settings.joined, resumed) {
+            (Some(_), _) => self.source.drill_join(scenario, &known),
+            (None, true) => self.source.drill_resume(scenario, &local),
+            (None, false) => {
+                self.source.scenario_began(scenario);
+                None
+            }
+        };
+        if let Some(at) = world_at {
+            self.app.update(Action::Tick(at));
+        }
+        let status = self.source.drill_status(scenario);
+        self.app.set_drill(status.clone());
+        let (mut shared, first) = Shared::start(
+            settings,
+            url,
+            console,
+            self.settings.actor.clone(),
+            known,
+            &local,
+        );
+        self.share_events = shared.link.take_events();
+        // Steps already run into the world (rebuilt above) run no more.
+        let mut effects = Vec::new();
+        for effect in self.app.update(first) {
+            match effect {
+                Effect::StepRun(step, at) if shared.ran.insert(step.id.clone()) => {
+                    // A new session's world runs steps as they come; a
+                    // rebuilt one is given them here, once.
+                    self.source.step_run(&step, at);
+                }
+                Effect::StepRun(..) => {}
+                other => effects.push(other),
+            }
+        }
+        self.share = Some(shared);
+        if !follow {
+            let kind = match (resumed, &settings.joined) {
+                (true, _) => EntryKind::SessionResumed,
+                (false, Some(_)) => EntryKind::Joined,
+                (false, None) => EntryKind::SessionStarted,
+            };
+            let mut draft = Draft::new(self.app.now(), kind);
+            draft.scenario = Some(scenario.to_string());
+            draft.drill_detail = status.as_ref().map(|s| DrillDetail {
+                name: Some(s.name.clone()),
+                ..DrillDetail::default()
+            });
+            draft.runbook_ref = self.settings.runbook_ref.clone();
+            draft.evidence = Some(self.app.live_evidence());
+            effects.extend(self.append(draft));
+        }
+        if !self.warnings.is_empty() {
+            self.app.show_message(self.warnings.join("; "));
+        }
+        effects
+    }
+
+    /// Why the session cannot begin: shown, kept for the command, nothing written.
+    fn refuse(&mut self, reason: String) -> Vec<Effect> {
+        self.app.show_message(reason.clone());
+        self.warnings.push(reason.clone());
+        self.refused = Some(reason);
+        Vec::new()
+    }
+
+    /// What the share's task reports, once: the console's loop owns it.
+    pub fn take_share_events(
+        &mut self,
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<ShareEvent>> {
+        self.share_events.take()
+    }
+
+    /// The shared session, `s3://…`, once begun.
+    pub fn share_url(&self) -> Option<String> {
+        self.share.as_ref().map(|s| s.url.to_string())
+    }
+
+    /// One report of the share's task: new shared entries (merged into the
+    /// screen, another console's drill actions followed), or its status.
+    pub fn share_event(&mut self, event: ShareEvent) {
+        let Some(share) = self.share.as_mut() else {
+            return;
+        };
+        let new = match event {
+            ShareEvent::Status { status, line } => {
+                return self.dispatch(Action::Shared { status, line });
+            }
+            ShareEvent::Merged(new) => new,
+        };
+        let others: Vec<Entry> = new
+            .iter()
+            .filter(|e| !share.is_own(e))
+            .filter(|e| matches!(e.kind, EntryKind::Injected | EntryKind::ClockChanged))
+            .cloned()
+            .collect();
+        let action = share.merged(new);
+        for entry in &others {
+            self.source.drill_follow(entry);
+            let detail = entry.drill_detail.clone().unwrap_or_default();
+            self.app.drill_changed(&crate::drill::DrillChange {
+                speed: detail.speed,
+                fault: detail.fault,
+                text: format!(
+                    "{}: {}",
+                    entry.actor,
+                    entry.note.clone().unwrap_or_default()
+                ),
+            });
+        }
+        self.dispatch(action);
+        // Every step resolved, no completion yet: the console that
+        // resolved the last one writes it.
+        let due = self.app.completion_due()
+            && self
+                .share
+                .as_ref()
+                .is_some_and(|s| s.resolved_last(self.app.log()));
+        if due {
+            let effects = self.append(self.app.draft(EntryKind::SessionCompleted));
+            self.run(effects);
+        }
+    }
+
+    /// On the way out: what waits is uploaded if S3 answers within
+    /// `grace`. Says how the share was left, for the terminal.
+    pub async fn finish_share(&mut self, grace: std::time::Duration) -> Option<String> {
+        let share = self.share.take()?;
+        if share.mode == Mode::Follow {
+            share.link.finish(std::time::Duration::ZERO).await;
+            return None;
+        }
+        let url = share.url.to_string();
+        Some(match share.link.finish(grace).await {
+            Some(0) => format!("share: every entry is in {url}"),
+            Some(n) => format!(
+                "share: {n} entries are not in {url} yet (they are in the local journal); \
+                 `drconsole join {url}` uploads them"
+            ),
+            None => format!(
+                "share: S3 did not answer; entries not yet in {url} are in the local journal, \
+                 and `drconsole join {url}` uploads them"
+            ),
+        })
     }
 
     /// A drill that just completed, scored: the entry that says how it went.
@@ -372,6 +626,13 @@ impl Session {
                 .get_or_insert_with(DrillDetail::default)
                 .wall = Some(jiff::Timestamp::now());
         }
+        if let Some(share) = &self.share {
+            if share.mode == Mode::Follow {
+                return Vec::new();
+            }
+            let first = self.journal.as_ref().and_then(|j| j.next_seq()) == Some(1);
+            share.stamp(&mut draft, first);
+        }
         let Some(journal) = self.journal.as_mut() else {
             return self
                 .app
@@ -379,6 +640,10 @@ impl Session {
         };
         match journal.append(draft) {
             Ok(entry) => {
+                let entry = match self.share.as_mut() {
+                    Some(share) => share.wrote(entry),
+                    None => entry,
+                };
                 let completed = entry.kind == EntryKind::SessionCompleted;
                 let mut effects = self.app.update(Action::Journaled(entry));
                 if completed && let Some(draft) = self.scored() {

@@ -1,0 +1,162 @@
+//! A console's side of a shared session: what it knows of the shared log,
+//! its own entries not in it yet, and what the app was last shown, so that
+//! new entries are appended to the screen when they follow what it shows
+//! and the screen is rebuilt when they land before this console's own.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use crate::app::Action;
+use crate::journal::entry::{Draft, Entry, ShareDetail};
+use crate::journal::share::s3::Bucket;
+use crate::journal::share::sync::{self, Link};
+use crate::journal::share::view::{self, Target};
+use crate::journal::share::{Mode, SessionLog, ShareUrl};
+
+/// How a console takes part in a shared session (`--share`, `join`).
+#[derive(Debug, Clone)]
+pub struct ShareSettings {
+    pub bucket: Bucket,
+    /// `--share`: the prefix a new session goes under; `join`: the session.
+    pub url: ShareUrl,
+    pub mode: Mode,
+    /// `join`: the session's entries as read when joining, checked.
+    pub joined: Option<Vec<Entry>>,
+    pub poll: Duration,
+}
+
+/// An entry as the app was shown it: its seq and who wrote it.
+type Shown = (u64, Option<(String, u64)>);
+
+fn shown(entry: &Entry) -> Shown {
+    (
+        entry.seq,
+        view::identity(entry).map(|(c, s)| (c.to_string(), s)),
+    )
+}
+
+pub(super) struct Shared {
+    pub link: Link,
+    pub console: String,
+    /// The session, `s3://bucket/prefix/session`.
+    pub url: ShareUrl,
+    pub mode: Mode,
+    /// The shared log as read so far.
+    shared: Vec<Entry>,
+    /// This console's local entries not in it yet, in order.
+    pending: Vec<Entry>,
+    shown: Vec<Shown>,
+    /// Steps this console's source has run: each runs once, whoever
+    /// started it and however often the screen is rebuilt.
+    pub ran: HashSet<String>,
+}
+
+impl Shared {
+    /// Starts the share's task on the log read so far and this console's
+    /// local entries; returns the link and what the app shows first.
+    pub fn start(
+        settings: &ShareSettings,
+        url: ShareUrl,
+        console: String,
+        actor: String,
+        known: Vec<Entry>,
+        local: &[Entry],
+    ) -> (Self, Action) {
+        let pending = view::not_shared(local, &known, &console);
+        let link = sync::spawn(
+            sync::Settings {
+                log: SessionLog::new(settings.bucket.clone(), url.clone()),
+                console: console.clone(),
+                actor,
+                mode: settings.mode,
+                poll: settings.poll,
+            },
+            known.clone(),
+            pending.clone(),
+        );
+        let mut shared = Self {
+            link,
+            console,
+            url,
+            mode: settings.mode,
+            shared: known,
+            pending,
+            shown: Vec::new(),
+            ran: HashSet::new(),
+        };
+        let first = shared.view();
+        shared.shown = first.iter().map(shown).collect();
+        (shared, Action::Rebuilt(first))
+    }
+
+    fn view(&self) -> Vec<Entry> {
+        view::merged(&self.shared, &self.pending, &self.console)
+    }
+
+    /// Stamps a draft before the local journal writes it: this console's
+    /// id (and the session, on the journal's first entry), and its undo
+    /// target as the journal records it.
+    pub fn stamp(&self, draft: &mut Draft, first: bool) {
+        let mut detail = ShareDetail {
+            console: self.console.clone(),
+            session: first.then(|| self.url.to_string()),
+            ..ShareDetail::default()
+        };
+        if let Some(seq) = draft.undoes {
+            match view::target(seq, &self.shared, &self.pending) {
+                Some(Target::Shared(seq)) => draft.undoes = Some(seq),
+                Some(Target::Own(local)) => {
+                    draft.undoes = None;
+                    detail.undoes_local = Some(local);
+                }
+                None => {}
+            }
+        }
+        draft.share = Some(detail);
+    }
+
+    /// This console wrote `local`: it goes to the task, and the app is
+    /// shown it as the entry after everything shown.
+    pub fn wrote(&mut self, local: Entry) -> Entry {
+        self.link.upload(local.clone());
+        self.pending.push(local.clone());
+        // The view ends with the entry just pushed.
+        let entry = self.view().pop().unwrap_or(local);
+        self.shown.push(shown(&entry));
+        entry
+    }
+
+    /// Entries new to the shared log: what the app should do with them.
+    pub fn merged(&mut self, new: Vec<Entry>) -> Action {
+        for (writer, local) in new.iter().filter_map(view::identity) {
+            if writer == self.console {
+                self.pending.retain(|p| p.seq > local);
+            }
+        }
+        self.shared.extend(new);
+        let view = self.view();
+        let now: Vec<Shown> = view.iter().map(shown).collect();
+        let follows = now.len() >= self.shown.len() && now[..self.shown.len()] == self.shown[..];
+        let action = match follows {
+            true => Action::Merged(view[self.shown.len()..].to_vec()),
+            false => Action::Rebuilt(view),
+        };
+        self.shown = now;
+        action
+    }
+
+    /// Whether the latest step resolution shown is this console's: the
+    /// console that resolved the last step writes the completion.
+    pub fn resolved_last(&self, log: &[Entry]) -> bool {
+        use crate::journal::entry::EntryKind;
+        log.iter()
+            .rev()
+            .find(|e| matches!(e.kind, EntryKind::Confirmed | EntryKind::Skipped))
+            .and_then(view::identity)
+            .is_some_and(|(writer, _)| writer == self.console)
+    }
+
+    pub fn is_own(&self, entry: &Entry) -> bool {
+        view::identity(entry).is_some_and(|(writer, _)| writer == self.console)
+    }
+}
