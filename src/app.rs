@@ -109,26 +109,38 @@ pub enum Mode {
     Filter(Pane),
 }
 
+/// A step's standing state: in a shared session, the first resolution in
+/// the log not undone (a later one is a duplicate, shown as already done).
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepStatus {
     Pending,
     Confirmed {
         seq: u64,
         at: Timestamp,
+        /// The operator whose entry it is.
+        actor: String,
         against_evidence: bool,
     },
     Skipped {
         seq: u64,
         at: Timestamp,
+        actor: String,
         reason: String,
     },
 }
 
 impl StepStatus {
-    fn seq(&self) -> Option<u64> {
+    pub fn seq(&self) -> Option<u64> {
         match self {
             Self::Pending => None,
             Self::Confirmed { seq, .. } | Self::Skipped { seq, .. } => Some(*seq),
+        }
+    }
+    /// Who resolved the step, if it is resolved.
+    pub fn actor(&self) -> Option<&str> {
+        match self {
+            Self::Pending => None,
+            Self::Confirmed { actor, .. } | Self::Skipped { actor, .. } => Some(actor),
         }
     }
     fn resolved_at(&self) -> Option<Timestamp> {
@@ -140,6 +152,21 @@ impl StepStatus {
     pub fn is_pending(&self) -> bool {
         matches!(self, Self::Pending)
     }
+}
+
+/// When a step was started, and by whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Started {
+    pub at: Timestamp,
+    pub actor: String,
+}
+
+/// The standing resolution a duplicate `confirmed` or `skipped` entry met:
+/// the log shows the duplicate as already done by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlreadyDone {
+    pub seq: u64,
+    pub actor: String,
 }
 
 // Actions are handled one at a time as they arrive; boxing the journal
@@ -222,10 +249,20 @@ pub struct App {
     /// Age in seconds of the newest completed recovery point, likewise.
     newest_backup_age: Option<u64>,
     statuses: Vec<StepStatus>,
+    /// Every resolution of each step in log order, undone or not: the
+    /// status is the first not undone, so an undo can uncover a later one.
+    resolutions: Vec<Vec<StepStatus>>,
+    /// The seqs of resolutions taken back by an `undone` entry.
+    undone: std::collections::BTreeSet<u64>,
+    /// seq of a duplicate resolution → the one standing when it arrived.
+    already_done: std::collections::BTreeMap<u64, AlreadyDone>,
+    /// This console's operator: entries of others are attributed on screen.
+    /// `None` attributes nothing.
+    operator: Option<String>,
     /// The seq of the standing `session_completed` entry, once every step is resolved.
     completed: Option<u64>,
-    /// When each step was started (`x`), if it was.
-    started: Vec<Option<Timestamp>>,
+    /// When each step was first started (`x`), and by whom, if it was.
+    started: Vec<Option<Started>>,
     /// The live check of each step, re-judged on every new snapshot and tick.
     evidence: Vec<Option<Evidence>>,
     log: Vec<Entry>,
@@ -329,6 +366,10 @@ impl App {
             region_health: Vec::new(),
             newest_backup_age: None,
             statuses: Vec::new(),
+            resolutions: Vec::new(),
+            undone: Default::default(),
+            already_done: Default::default(),
+            operator: None,
             completed: None,
             started: Vec::new(),
             evidence: Vec::new(),
@@ -431,9 +472,21 @@ impl App {
         &self.statuses
     }
 
-    /// When each step was started, if it was.
-    pub fn started(&self) -> &[Option<Timestamp>] {
+    /// When each step was started and by whom, if it was.
+    pub fn started(&self) -> &[Option<Started>] {
         &self.started
+    }
+
+    /// This console's operator (the journal's actor): the checklist names
+    /// whoever else started or resolved a step.
+    pub fn set_operator(&mut self, operator: String) {
+        self.operator = Some(operator);
+        self.dirty = true;
+    }
+
+    /// Duplicate resolutions (by seq) and the standing one each met.
+    pub fn already_done(&self) -> &std::collections::BTreeMap<u64, AlreadyDone> {
+        &self.already_done
     }
 
     /// Each step's live check, as last judged.
@@ -535,6 +588,7 @@ impl App {
                 statuses: &self.statuses,
                 evidence: &self.evidence,
                 started: &self.started,
+                operator: self.operator.as_deref(),
                 selected: self.selected,
                 selected_time: self.step_time(self.selected),
             },
@@ -554,7 +608,10 @@ impl App {
             alarms: AlarmsView {
                 feed: &self.live.alarms,
             },
-            log: LogView { entries: &self.log },
+            log: LogView {
+                entries: &self.log,
+                already_done: &self.already_done,
+            },
             footer: self.footer_view(),
             popup: match &self.mode {
                 Mode::Picker { selected } => Some(PopupView::Picker {
@@ -759,6 +816,9 @@ impl App {
         self.scenario = Some(index);
         let n = self.runbook.scenarios[index].steps.len();
         self.statuses = vec![StepStatus::Pending; n];
+        self.resolutions = vec![Vec::new(); n];
+        self.undone.clear();
+        self.already_done.clear();
         self.started = vec![None; n];
         self.evidence = vec![None; n];
         self.selected = 0;
@@ -1491,17 +1551,12 @@ impl App {
             .filter_map(StepStatus::resolved_at)
             .filter(|at| *at < end)
             .max();
-        let from = self
-            .started
-            .get(index)
-            .copied()
-            .flatten()
-            .or(previous)
-            .or(self.incident_start)?;
+        let started = self.started.get(index).and_then(Option::as_ref);
+        let from = started.map(|s| s.at).or(previous).or(self.incident_start)?;
         Some(StepTime {
             secs: crate::runbook::duration::secs_between(from, end),
             expected: self.steps().get(index)?.expected,
-            running: resolved_at.is_none() && self.started.get(index).copied().flatten().is_some(),
+            running: resolved_at.is_none() && started.is_some(),
         })
     }
 
@@ -1530,38 +1585,28 @@ impl App {
                 self.incident_start = Some(entry.at.unwrap_or(entry.time));
                 self.declared_rpo = entry.evidence.as_ref().and_then(|e| e.rpo.clone());
             }
+            // The first start stands: a second operator's start neither
+            // restarts the clock nor runs the commands again.
             EntryKind::StepStarted => {
-                if let Some(i) = index {
-                    self.started[i] = Some(entry.time);
+                if let Some(i) = index.filter(|&i| self.started[i].is_none()) {
+                    self.started[i] = Some(Started {
+                        at: entry.time,
+                        actor: entry.actor.clone(),
+                    });
                     effects.push(Effect::StepRun(self.steps()[i].clone(), entry.time));
                 }
             }
-            EntryKind::Confirmed => {
+            EntryKind::Confirmed | EntryKind::Skipped => {
                 if let Some(i) = index {
-                    let against_evidence =
-                        entry.evidence.as_ref().is_some_and(|e| e.against_evidence);
-                    self.statuses[i] = StepStatus::Confirmed {
-                        seq: entry.seq,
-                        at: entry.time,
-                        against_evidence,
-                    };
+                    let was_pending = self.statuses[i].is_pending();
+                    self.resolve(i, &entry, fresh);
                     // A step confirmed without being started ran just now.
-                    if self.started[i].is_none() {
+                    if entry.kind == EntryKind::Confirmed
+                        && was_pending
+                        && self.started[i].is_none()
+                    {
                         effects.push(Effect::StepRun(self.steps()[i].clone(), entry.time));
                     }
-                    if fresh {
-                        self.select_next_pending(i);
-                        effects.extend(self.completion().map(Effect::Append));
-                    }
-                }
-            }
-            EntryKind::Skipped => {
-                if let Some(i) = index {
-                    self.statuses[i] = StepStatus::Skipped {
-                        seq: entry.seq,
-                        at: entry.time,
-                        reason: entry.note.clone().unwrap_or_default(),
-                    };
                     if fresh {
                         self.select_next_pending(i);
                         effects.extend(self.completion().map(Effect::Append));
@@ -1576,12 +1621,8 @@ impl App {
                 }
             }
             EntryKind::Undone => {
-                if let Some(status) = self
-                    .statuses
-                    .iter_mut()
-                    .find(|s| s.seq().is_some() && s.seq() == entry.undoes)
-                {
-                    *status = StepStatus::Pending;
+                if let Some(target) = entry.undoes {
+                    self.take_back(target);
                 }
             }
             // Paused to switch scenario: the next session begins instead.
@@ -1603,6 +1644,69 @@ impl App {
         self.log.push(entry);
         self.judge();
         effects
+    }
+
+    /// Records a confirm or skip of step `i`. The step keeps its standing
+    /// resolution if it has one; the entry is then a duplicate, logged as
+    /// already done by that one.
+    fn resolve(&mut self, i: usize, entry: &Entry, fresh: bool) {
+        let resolution = match entry.kind {
+            EntryKind::Skipped => StepStatus::Skipped {
+                seq: entry.seq,
+                at: entry.time,
+                actor: entry.actor.clone(),
+                reason: entry.note.clone().unwrap_or_default(),
+            },
+            _ => StepStatus::Confirmed {
+                seq: entry.seq,
+                at: entry.time,
+                actor: entry.actor.clone(),
+                against_evidence: entry.evidence.as_ref().is_some_and(|e| e.against_evidence),
+            },
+        };
+        self.resolutions[i].push(resolution);
+        let standing = &self.statuses[i];
+        if let (Some(seq), Some(actor)) = (standing.seq(), standing.actor()) {
+            let first = AlreadyDone {
+                seq,
+                actor: actor.to_string(),
+            };
+            if fresh {
+                self.message = Some(format!(
+                    "{} was already done by {} (#{}): yours is logged beside it",
+                    entry.step.as_deref().unwrap_or("the step"),
+                    first.actor,
+                    first.seq
+                ));
+            }
+            self.already_done.insert(entry.seq, first);
+        } else {
+            self.restate(i);
+        }
+    }
+
+    /// Takes back exactly the resolution `target` names: a later one still
+    /// standing then stands. Any other seq changes nothing.
+    fn take_back(&mut self, target: u64) {
+        let step = self
+            .resolutions
+            .iter()
+            .position(|r| r.iter().any(|s| s.seq() == Some(target)));
+        if let Some(i) = step
+            && self.undone.insert(target)
+        {
+            self.restate(i);
+        }
+    }
+
+    /// Step `i`'s status: its first resolution not undone, else pending.
+    fn restate(&mut self, i: usize) {
+        let undone = &self.undone;
+        self.statuses[i] = self.resolutions[i]
+            .iter()
+            .find(|s| s.seq().is_some_and(|seq| !undone.contains(&seq)))
+            .cloned()
+            .unwrap_or(StepStatus::Pending);
     }
 
     fn select_next_pending(&mut self, from: usize) {

@@ -77,14 +77,30 @@ fn log_counts_read_naturally_and_an_undo_says_undid() {
     )];
     let two = vec![one[0].clone(), undo];
     let mut buf = canvas(60, 5);
-    log::render(buf.area, &mut buf, &LogView { entries: &one }, &ctx());
+    log::render(
+        buf.area,
+        &mut buf,
+        &LogView {
+            entries: &one,
+            already_done: &Default::default(),
+        },
+        &ctx(),
+    );
     assert!(
         to_text(&buf).contains(" Log · 1 entry "),
         "{}",
         to_text(&buf)
     );
     let mut buf = canvas(60, 5);
-    log::render(buf.area, &mut buf, &LogView { entries: &two }, &ctx());
+    log::render(
+        buf.area,
+        &mut buf,
+        &LogView {
+            entries: &two,
+            already_done: &Default::default(),
+        },
+        &ctx(),
+    );
     let text = to_text(&buf);
     assert!(text.contains(" Log · 2 entries "), "{text}");
     assert!(text.contains("alice undid declare (#1)"), "{text}");

@@ -297,7 +297,15 @@ fn log_pane() {
         ),
     ];
     let mut buf = canvas(70, 6);
-    log::render(buf.area, &mut buf, &LogView { entries: &entries }, &ctx());
+    log::render(
+        buf.area,
+        &mut buf,
+        &LogView {
+            entries: &entries,
+            already_done: &Default::default(),
+        },
+        &ctx(),
+    );
     insta::assert_snapshot!(to_text(&buf));
     assert_eq!(colour_of(&buf, "confirmed"), DARK.ok);
     assert_eq!(colour_of(&buf, "skipped"), DARK.warn);

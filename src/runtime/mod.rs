@@ -101,7 +101,9 @@ pub fn launch(
 }
 
 impl Session {
-    pub fn new(app: App, source: Arc<dyn Source>, settings: JournalSettings) -> Self {
+    pub fn new(mut app: App, source: Arc<dyn Source>, settings: JournalSettings) -> Self {
+        // Entries of other operators are attributed on screen.
+        app.set_operator(settings.actor.clone());
         Self {
             app,
             source,

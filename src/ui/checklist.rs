@@ -84,21 +84,36 @@ fn step_line(i: usize, view: &ChecklistView, width: usize, ctx: &PaneCtx) -> Lin
     let cursor = if selected { "▶ " } else { "  " };
     let number = format!(" {:>2}. ", i + 1);
     let used = 2 + 1 + number.chars().count() + check.chars().count() + 1;
-    let title_width = width.saturating_sub(used);
+    let room = width.saturating_sub(used);
+    // Who else started or resolved it, after the title: at most half its room.
+    let by = attribution(i, view).map_or_else(String::new, |by| {
+        let most = room / 2;
+        match most {
+            0..=3 => String::new(),
+            _ => format!(" · {}", fit(&by, most - 3)),
+        }
+    });
+    let title_width = room.saturating_sub(by.chars().count());
     let title = format!("{:<title_width$}", fit(&step.title, title_width));
     let title_style = if view.statuses[i].is_pending() {
         Style::default().fg(t.fg)
     } else {
         Style::default().fg(t.muted)
     };
-    let mut line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(cursor, t.accent()),
         Span::styled(marker, Style::default().fg(color)),
         Span::styled(number, t.muted()),
         Span::styled(title, title_style),
+    ];
+    if !by.is_empty() {
+        spans.push(Span::styled(by, t.muted()));
+    }
+    spans.extend([
         Span::raw(" "),
         Span::styled(check, Style::default().fg(check_color)),
     ]);
+    let mut line = Line::from(spans);
     if selected {
         line = line.style(
             Style::default()
@@ -107,6 +122,19 @@ fn step_line(i: usize, view: &ChecklistView, width: usize, ctx: &PaneCtx) -> Lin
         );
     }
     line
+}
+
+/// "started by bob", "confirmed by bob": the step's standing start or
+/// resolution when another operator's, so each console sees who acted.
+fn attribution(i: usize, view: &ChecklistView) -> Option<String> {
+    let own = view.operator?;
+    let status = view.statuses.get(i)?;
+    let (verb, actor) = match status {
+        StepStatus::Pending => ("started", &view.started.get(i)?.as_ref()?.actor),
+        StepStatus::Confirmed { actor, .. } => ("confirmed", actor),
+        StepStatus::Skipped { actor, .. } => ("skipped", actor),
+    };
+    (actor != own).then(|| format!("{verb} by {actor}"))
 }
 
 fn render_detail(area: Rect, buf: &mut Buffer, view: &ChecklistView, ctx: &PaneCtx) {

@@ -16,7 +16,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
     let log: Vec<&Entry> = view
         .entries
         .iter()
-        .filter(|e| ctx.keeps(&[entry_word(e, t).0, &e.actor, &entry_text(e)]))
+        .filter(|e| ctx.keeps(&[entry_word(e, t).0, &e.actor, &entry_text(e, view)]))
         .collect();
     let shown = count(log.len(), "entry", "entries");
     let count = match ctx.filter {
@@ -38,7 +38,7 @@ pub fn render(area: Rect, buf: &mut Buffer, view: &LogView, ctx: &PaneCtx) {
     let start = end.saturating_sub(rows);
     let lines: Vec<Line> = log[start..end]
         .iter()
-        .map(|e| entry_line(e, inner.width as usize, ctx))
+        .map(|e| entry_line(e, view, inner.width as usize, ctx))
         .collect();
     if lines.is_empty() {
         let empty = match ctx.filter {
@@ -73,11 +73,18 @@ fn entry_word(entry: &Entry, t: &Theme) -> (&'static str, Color) {
     }
 }
 
-/// What an entry says after its kind: step, declared start, undone seq, note.
-fn entry_text(entry: &Entry) -> String {
+/// What an entry says after its kind: step, declared start, undone seq,
+/// the resolution a duplicate met, note.
+fn entry_text(entry: &Entry, view: &LogView) -> String {
     let mut text = String::new();
     if let Some(step) = &entry.step {
         text.push_str(step);
+    }
+    if let Some(first) = view.already_done.get(&entry.seq) {
+        text.push_str(&format!(
+            " (already done by {}, #{})",
+            first.actor, first.seq
+        ));
     }
     if let Some(at) = entry.at {
         text.push_str(&format!("began {}", at.strftime("%H:%M:%S")));
@@ -94,11 +101,11 @@ fn entry_text(entry: &Entry) -> String {
     text
 }
 
-fn entry_line(entry: &Entry, width: usize, ctx: &PaneCtx) -> Line<'static> {
+fn entry_line(entry: &Entry, view: &LogView, width: usize, ctx: &PaneCtx) -> Line<'static> {
     let t = ctx.theme;
     let (word, color) = entry_word(entry, t);
     let time = entry.time.strftime("%H:%M:%S").to_string();
-    let text = entry_text(entry);
+    let text = entry_text(entry, view);
     let head = format!("{time} {} ", entry.actor);
     let used = head.chars().count() + word.chars().count() + 1;
     Line::from(vec![

@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 
-use crate::app::{Origin, Pane, Prompt, StepStatus, StepTime};
+use crate::app::{AlreadyDone, Origin, Pane, Prompt, Started, StepStatus, StepTime};
 use crate::domain::health::Limits;
 use crate::domain::readiness::Readiness;
 use crate::domain::regions::RegionHealth;
@@ -73,7 +73,10 @@ pub struct ChecklistView<'a> {
     pub steps: &'a [Step],
     pub statuses: &'a [StepStatus],
     pub evidence: &'a [Option<Evidence>],
-    pub started: &'a [Option<Timestamp>],
+    pub started: &'a [Option<Started>],
+    /// This console's operator: a step another started or resolved names
+    /// them. `None` names no one.
+    pub operator: Option<&'a str>,
     pub selected: usize,
     /// The selected step's time against its expected duration.
     pub selected_time: Option<StepTime>,
@@ -104,6 +107,8 @@ pub struct AlarmsView<'a> {
 /// The journal so far, oldest first.
 pub struct LogView<'a> {
     pub entries: &'a [Entry],
+    /// Duplicate confirms and skips (by seq) and the resolution each met.
+    pub already_done: &'a std::collections::BTreeMap<u64, AlreadyDone>,
 }
 
 /// The footer's one line.

@@ -368,3 +368,16 @@ pub fn entry(
         share: None,
     }
 }
+
+/// A pane's drawing context for the pane tests: dark theme, unfocused,
+/// unscrolled, unfiltered, at `now()`.
+pub fn pane_ctx() -> drconsole::ui::widgets::PaneCtx<'static> {
+    drconsole::ui::widgets::PaneCtx {
+        theme: &drconsole::ui::theme::DARK,
+        now: now(),
+        focused: false,
+        scroll: 0,
+        zoomed: false,
+        filter: "",
+    }
+}
