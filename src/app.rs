@@ -806,20 +806,23 @@ impl App {
         self.incident_start = None;
         self.declared_rpo = None;
         self.completed = None;
-        let n = self.statuses.len();
-        self.statuses = vec![StepStatus::Pending; n];
-        self.started = vec![None; n];
+        self.reset_steps(self.statuses.len());
         self.judge();
     }
 
-    fn choose(&mut self, index: usize) {
-        self.scenario = Some(index);
-        let n = self.runbook.scenarios[index].steps.len();
+    /// `n` steps, none started or resolved.
+    fn reset_steps(&mut self, n: usize) {
         self.statuses = vec![StepStatus::Pending; n];
         self.resolutions = vec![Vec::new(); n];
         self.undone.clear();
         self.already_done.clear();
         self.started = vec![None; n];
+    }
+
+    fn choose(&mut self, index: usize) {
+        self.scenario = Some(index);
+        let n = self.runbook.scenarios[index].steps.len();
+        self.reset_steps(n);
         self.evidence = vec![None; n];
         self.selected = 0;
         self.mode = Mode::Normal;
@@ -1356,10 +1359,7 @@ impl App {
 
     /// A new session of another scenario: its own journal, clock and log.
     fn begin_switch(&mut self, index: usize) -> Vec<Effect> {
-        self.log.clear();
-        self.incident_start = None;
-        self.declared_rpo = None;
-        self.completed = None;
+        self.forget_journal();
         self.choose(index);
         self.message = self
             .current()

@@ -343,7 +343,8 @@ pub enum LogCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A journal file; the latest session if omitted
+    /// A journal file, or a shared session (s3://BUCKET/PREFIX[/SESSION]);
+    /// the latest session if omitted
     pub file: Option<PathBuf>,
     #[arg(long)]
     pub journal_dir: Option<PathBuf>,

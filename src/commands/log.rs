@@ -17,12 +17,60 @@ use crate::journal::{export, store};
 use crate::runbook::model::Runbook;
 use crate::runbook::reference::RunbookRef;
 
-pub fn run(command: LogCommand) -> Result<ExitCode> {
+pub async fn run(command: LogCommand) -> Result<ExitCode> {
     match command {
         LogCommand::List { journal_dir } => list(journal_dir),
         LogCommand::Export(args) => export(args),
-        LogCommand::Verify(args) => verify(args),
+        LogCommand::Verify(args) => match args.file.as_deref().and_then(Path::to_str) {
+            Some(url) if url.starts_with("s3://") => verify_shared(url, &args).await,
+            _ => verify(args),
+        },
     }
+}
+
+/// `log verify s3://…`: the session's objects in key order, one per line,
+/// walked as a journal file is. A URL naming a prefix verifies its latest
+/// session.
+async fn verify_shared(url: &str, args: &VerifyArgs) -> Result<ExitCode> {
+    use crate::journal::share::{SessionLog, ShareUrl, layout, s3::Bucket};
+    let given = match ShareUrl::parse(url) {
+        Ok(given) => given,
+        Err(e) => {
+            eprintln!("drconsole: {e}");
+            return Ok(ExitCode::from(UNVERIFIABLE));
+        }
+    };
+    let bucket = Bucket::connect(&given.bucket, None).await;
+    let direct = SessionLog::new(bucket.clone(), given.clone());
+    let located = match direct.exists().await {
+        Ok(true) => Ok(given.clone()),
+        Ok(false) => layout::sessions(&bucket, &given).await.map(|names| {
+            names
+                .first()
+                .map(|name| given.child(name))
+                .unwrap_or(given.clone())
+        }),
+        Err(e) => Err(e),
+    };
+    let bytes = match located {
+        Ok(session) => SessionLog::new(bucket, session.clone())
+            .download()
+            .await
+            .map(|bytes| (session, bytes)),
+        Err(e) => Err(e),
+    };
+    let (session, bytes) = match bytes {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("drconsole: cannot read {given}: {}", e.text());
+            return Ok(ExitCode::from(UNVERIFIABLE));
+        }
+    };
+    let verdict = chain::verify(&bytes);
+    let (text, code) = verdict_text(&verdict, args.head.as_deref());
+    // Its "lines" are the session's objects, in key order.
+    println!("{session}: {}", text.replace("line ", "object "));
+    Ok(ExitCode::from(code))
 }
 
 fn list(journal_dir: Option<PathBuf>) -> Result<ExitCode> {

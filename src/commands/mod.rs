@@ -50,7 +50,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             &mut io::stderr(),
         ))),
         Command::Screenshot(args) => screenshot::run(args),
-        Command::Log { command } => log::run(command),
+        Command::Log { command } => log::run(command).await,
         Command::Drill { command } => drill::run(command),
         Command::Schema => shell::schema(&mut io::stdout().lock()),
         Command::Completions { shell } => shell::completions(shell, &mut io::stdout().lock()),

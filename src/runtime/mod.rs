@@ -181,8 +181,24 @@ impl Session {
     }
 
     pub fn dispatch(&mut self, action: Action) {
+        // "S3 unreachable for 40s" counts on between the task's reports.
+        if matches!(action, Action::Tick(_)) {
+            self.share_line();
+        }
         let effects = self.app.update(action);
         self.run(effects);
+    }
+
+    /// Shows the share's line if it changed (wall time: a drill's clock
+    /// may run faster or stand still).
+    fn share_line(&mut self) {
+        let line = self
+            .share
+            .as_mut()
+            .and_then(|s| s.line(jiff::Timestamp::now()));
+        if let Some(action) = line {
+            self.app.update(action);
+        }
     }
 
     fn run(&mut self, effects: Vec<Effect>) {
@@ -518,8 +534,9 @@ impl Session {
             return;
         };
         let new = match event {
-            ShareEvent::Status { status, line } => {
-                return self.dispatch(Action::Shared { status, line });
+            ShareEvent::Status(status) => {
+                share.reported(status);
+                return self.share_line();
             }
             ShareEvent::Merged(new) => new,
         };
@@ -544,6 +561,7 @@ impl Session {
             });
         }
         self.dispatch(action);
+        self.share_line();
         // Every step resolved, no completion yet: the console that
         // resolved the last one writes it.
         let due = self.app.completion_due()
@@ -646,6 +664,7 @@ impl Session {
                     Some(share) => share.wrote(entry),
                     None => entry,
                 };
+                self.share_line();
                 let completed = entry.kind == EntryKind::SessionCompleted;
                 let mut effects = self.app.update(Action::Journaled(entry));
                 if completed && let Some(draft) = self.scored() {

@@ -11,7 +11,7 @@ use crate::journal::entry::{Draft, Entry, ShareDetail};
 use crate::journal::share::s3::Bucket;
 use crate::journal::share::sync::{self, Link};
 use crate::journal::share::view::{self, Target};
-use crate::journal::share::{Mode, SessionLog, ShareUrl};
+use crate::journal::share::{Mode, SessionLog, ShareStatus, ShareUrl};
 
 /// How a console takes part in a shared session (`--share`, `join`).
 #[derive(Debug, Clone)]
@@ -49,6 +49,9 @@ pub(super) struct Shared {
     /// Steps this console's source has run: each runs once, whoever
     /// started it and however often the screen is rebuilt.
     pub ran: HashSet<String>,
+    /// The task's last status, and the header's line as last shown.
+    status: Option<ShareStatus>,
+    line: String,
 }
 
 impl Shared {
@@ -83,6 +86,8 @@ impl Shared {
             pending,
             shown: Vec::new(),
             ran: HashSet::new(),
+            status: None,
+            line: String::new(),
         };
         let first = shared.view();
         shared.shown = first.iter().map(shown).collect();
@@ -143,6 +148,27 @@ impl Shared {
         };
         self.shown = now;
         action
+    }
+
+    /// The task reported its status.
+    pub fn reported(&mut self, status: ShareStatus) {
+        self.status = Some(status);
+    }
+
+    /// The header's line as of `now`, when it changed: what waits is this
+    /// console's count (the task may be busy with a call S3 does not
+    /// answer), and how long S3 has not answered grows by the second.
+    pub fn line(&mut self, now: jiff::Timestamp) -> Option<Action> {
+        let mut status = self.status.clone()?;
+        if status.mode == Mode::Write {
+            status.waiting = self.pending.len();
+        }
+        let line = status.describe(now);
+        if line == self.line {
+            return None;
+        }
+        self.line.clone_from(&line);
+        Some(Action::Shared { status, line })
     }
 
     /// Whether the latest step resolution shown is this console's: the

@@ -31,8 +31,7 @@ pub enum Event {
     /// Entries new to the shared log, in seq order (this console's own too,
     /// once uploaded).
     Merged(Vec<Entry>),
-    /// The status changed; `line` is how the header says it, as of now.
-    Status { status: ShareStatus, line: String },
+    Status(ShareStatus),
 }
 
 enum Command {
@@ -121,8 +120,8 @@ struct Sync {
     known: Vec<Entry>,
     pending: VecDeque<Entry>,
     status: ShareStatus,
-    /// The line last sent, so an unchanged status is not sent again.
-    sent: Option<String>,
+    /// The status last sent, so an unchanged one is not sent again.
+    sent: Option<ShareStatus>,
     events: mpsc::UnboundedSender<Event>,
     beats: u32,
     /// Consoles whose heartbeat was read: who they are.
@@ -163,13 +162,9 @@ impl Sync {
             Mode::Write => self.pending.len(),
             Mode::Follow => 0,
         };
-        let line = self.status.describe(jiff::Timestamp::now());
-        if self.sent.as_ref() != Some(&line) {
-            self.sent = Some(line.clone());
-            let _ = self.events.send(Event::Status {
-                status: self.status.clone(),
-                line,
-            });
+        if self.sent.as_ref() != Some(&self.status) {
+            self.sent = Some(self.status.clone());
+            let _ = self.events.send(Event::Status(self.status.clone()));
         }
     }
 
