@@ -199,6 +199,8 @@ pub enum Action {
     SourceSwitched(Result<SourceTarget, (SourceTarget, String)>),
 }
 
+// Effects, like actions, are carried out one at a time as they come.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Open the journal for this scenario (new, or resumed) and start the session.

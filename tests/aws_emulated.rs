@@ -256,6 +256,7 @@ async fn aurora_clusters_are_what_was_seeded_in_their_regions() {
     let runbook = drconsole::runbook::model::Runbook {
         name: "aurora".into(),
         description: None,
+        share: None,
         objectives: drconsole::runbook::model::Objectives {
             rto: drconsole::runbook::duration::HumanDuration::from_hours(1),
             rpo: drconsole::runbook::duration::HumanDuration::from_mins(5),

@@ -380,6 +380,7 @@ mod tests {
                 rto: HumanDuration::from_hours(1),
                 rpo: HumanDuration::from_hours(1),
             },
+            share: None,
             environment: crate::runbook::model::Environment {
                 regions: Regions {
                     primary: "us-east-1".into(),

@@ -7,6 +7,7 @@
 
 pub mod console;
 pub mod fault_proxy;
+pub mod s3;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

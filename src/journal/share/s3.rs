@@ -63,6 +63,19 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(4);
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(9);
 
+/// One retry: the share tries again on its next poll anyway.
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(2)
+}
+
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
+}
+
 impl Bucket {
     /// A client from aws-config's default chain (environment, profile,
     /// `AWS_ENDPOINT_URL_S3`); the region is the chain's, else us-east-1.
@@ -70,14 +83,8 @@ impl Bucket {
     pub async fn connect(name: &str, profile: Option<&str>) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(RegionProviderChain::default_provider().or_else("us-east-1"))
-            .retry_config(RetryConfig::standard().with_max_attempts(2))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
-                    .build(),
-            );
+            .retry_config(retries())
+            .timeout_config(timeouts());
         if let Some(profile) = profile {
             loader = loader.profile_name(profile);
         }
@@ -89,6 +96,15 @@ impl Bucket {
             .build();
         Self {
             client: Client::from_conf(s3),
+            name: name.to_string(),
+        }
+    }
+
+    /// A bucket reached through a client built elsewhere (tests, custom
+    /// endpoints).
+    pub fn from_client(client: Client, name: &str) -> Self {
+        Self {
+            client,
             name: name.to_string(),
         }
     }

@@ -35,7 +35,7 @@ pub enum Event {
 }
 
 enum Command {
-    Upload(Entry),
+    Upload(Box<Entry>),
     /// One last pull and push; answers with how many entries still wait.
     Finish(oneshot::Sender<usize>),
 }
@@ -82,6 +82,7 @@ pub fn spawn(settings: Settings, known: Vec<Entry>, pending: Vec<Entry>) -> Link
         events,
         beats: 0,
         seen: HashMap::new(),
+        finish: None,
     };
     let task = tokio::spawn(sync.run(inbox));
     Link {
@@ -95,7 +96,7 @@ impl Link {
     /// Queues one of this console's entries (already in its local journal).
     pub fn upload(&self, entry: Entry) {
         // A task that ended has reported why; the entry is safe locally.
-        let _ = self.commands.send(Command::Upload(entry));
+        let _ = self.commands.send(Command::Upload(Box::new(entry)));
     }
 
     /// The events, once: the console's loop owns them.
@@ -126,6 +127,8 @@ struct Sync {
     beats: u32,
     /// Consoles whose heartbeat was read: who they are.
     seen: HashMap<String, Participant>,
+    /// The console is closing: answer with what still waits.
+    finish: Option<oneshot::Sender<usize>>,
 }
 
 impl Sync {
@@ -133,27 +136,45 @@ impl Sync {
         let mut tick = tokio::time::interval(self.settings.poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tokio::select! {
+            let ticked = tokio::select! {
                 command = inbox.recv() => match command {
-                    Some(Command::Upload(entry)) => {
-                        self.pending.push_back(entry);
-                        self.push().await;
-                    }
-                    Some(Command::Finish(reply)) => {
-                        self.pull().await;
-                        self.push().await;
-                        let _ = reply.send(self.pending.len());
-                        return;
+                    Some(command) => {
+                        self.queue(command);
+                        false
                     }
                     None => return,
                 },
-                _ = tick.tick() => {
-                    self.pull().await;
-                    self.push().await;
-                    self.beat().await;
-                }
+                _ = tick.tick() => true,
+            };
+            self.drain(&mut inbox);
+            if ticked || self.finish.is_some() {
+                self.pull().await;
             }
+            self.push().await;
+            if ticked {
+                self.beat().await;
+            }
+            if let Some(reply) = self.finish.take() {
+                let _ = reply.send(self.pending.len());
+                return;
+            }
+            // What was queued while S3 was waited on counts as waiting.
+            self.drain(&mut inbox);
             self.publish();
+        }
+    }
+
+    fn queue(&mut self, command: Command) {
+        match command {
+            Command::Upload(entry) => self.pending.push_back(*entry),
+            Command::Finish(reply) => self.finish = Some(reply),
+        }
+    }
+
+    /// Takes the commands queued now, without waiting.
+    fn drain(&mut self, inbox: &mut mpsc::UnboundedReceiver<Command>) {
+        while let Ok(command) = inbox.try_recv() {
+            self.queue(command);
         }
     }
 
@@ -254,7 +275,7 @@ impl Sync {
 
     /// Says this console is here, and reads who else is.
     async fn beat(&mut self) {
-        let due = self.beats % BEAT_EVERY == 0;
+        let due = self.beats.is_multiple_of(BEAT_EVERY);
         self.beats = self.beats.wrapping_add(1);
         if !due {
             return;

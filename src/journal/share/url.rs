@@ -132,7 +132,10 @@ mod tests {
                     let again = ShareUrl::parse(&url.to_string()).unwrap();
                     prop_assert_eq!(again, url);
                 }
-                Err(why) => prop_assert!(why.contains(&format!("{text:?}"))),
+                Err(why) => {
+                    let quoted = format!("{:?}", text);
+                    prop_assert!(why.contains(&quoted));
+                }
             }
         }
     }
