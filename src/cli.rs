@@ -17,7 +17,8 @@ use crate::sources::aws::AwsTuning;
     long_about = "A terminal incident console for AWS disaster recovery: live RDS, backup, ECS and \
                   alarm panes beside the checklist of your DR scenario, with every action recorded \
                   in a crash-safe journal.\n\nRead-only always: drconsole reads AWS and never changes \
-                  it (`--readonly` is accepted and changes nothing).\n\nWith no command, runs `demo`."
+                  it (`--readonly` is accepted and changes nothing); a shared session writes only \
+                  its own entries to the S3 bucket you name.\n\nWith no command, runs `demo`."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -295,6 +295,19 @@ fn empty_all_nested_in_any_points_at_it() {
 }
 
 #[test]
+fn a_share_that_is_not_an_s3_location() {
+    assert_invalid(
+        "share_not_s3.toml",
+        &[(
+            2,
+            9,
+            E,
+            &["share: \"https://dr-team/incidents\" is not an S3 location"],
+        )],
+    );
+}
+
+#[test]
 fn dr_region_equal_to_primary() {
     assert_invalid(
         "dr_same_as_primary.toml",

@@ -236,6 +236,17 @@ pub async fn join(args: JoinArgs) -> Result<ExitCode> {
     if args.follow {
         relaunch.push("--follow".into());
     }
+    if args.seed != ConsoleArgs::DEFAULT_SEED {
+        relaunch.extend(["--seed".to_string(), args.seed.to_string()]);
+    }
+    for (flag, value) in [
+        ("--profile", &args.aws.profile),
+        ("--region", &args.aws.region),
+    ] {
+        if let Some(value) = value {
+            relaunch.extend([flag.to_string(), value.clone()]);
+        }
+    }
     if let Some(path) = &args.runbook {
         relaunch.extend(["--runbook".to_string(), path.display().to_string()]);
     }

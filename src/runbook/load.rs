@@ -123,6 +123,11 @@ pub fn parse(text: &str, file: &str) -> LoadResult {
         diagnostics: Vec::new(),
     };
     checker.check_environment(&runbook.environment);
+    if let Some(share) = &runbook.share
+        && let Err(why) = crate::journal::share::ShareUrl::parse(share)
+    {
+        checker.error(&[Key("share")], format!("share: {why}"));
+    }
     checker.check_scenarios(&runbook);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.line, d.column, d.severity));

@@ -398,7 +398,14 @@ impl Session {
                 self.warnings.extend(read.warnings);
                 (Some(journal), read.entries)
             }
-            Ok(None) => (None, Vec::new()),
+            Ok(None) => {
+                if self.settings.resume && settings.joined.is_none() {
+                    self.warnings.push(format!(
+                        "no unfinished session of {scenario} to resume; starting a new shared one"
+                    ));
+                }
+                (None, Vec::new())
+            }
             Err(e) => return self.refuse(e.to_string()),
         };
         let resumed = journal.is_some();

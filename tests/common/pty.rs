@@ -52,7 +52,7 @@ impl Pty {
         Self::spawn_sized(args, cwd, 40, 140, env)
     }
 
-    fn spawn_sized(
+    pub fn spawn_sized(
         args: &[&str],
         cwd: &std::path::Path,
         rows: u16,

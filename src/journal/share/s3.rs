@@ -62,6 +62,8 @@ pub struct Bucket {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(4);
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(9);
+/// How long a console starting up asks where its bucket is.
+const REGION_PROBE: Duration = Duration::from_secs(3);
 
 /// One retry: the share tries again on its next poll anyway.
 pub fn retries() -> RetryConfig {
@@ -91,12 +93,28 @@ impl Bucket {
         let config = loader.load().await;
         let custom_endpoint = config.endpoint_url().is_some()
             || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some_and(|v| !v.is_empty());
-        let s3 = aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(custom_endpoint)
-            .build();
-        Self {
-            client: Client::from_conf(s3),
-            name: name.to_string(),
+        let client = |region: Option<aws_config::Region>| {
+            let mut s3 =
+                aws_sdk_s3::config::Builder::from(&config).force_path_style(custom_endpoint);
+            if let Some(region) = region {
+                s3 = s3.region(region);
+            }
+            Client::from_conf(s3.build())
+        };
+        let first = client(None);
+        // A bucket in another region answers with its own: S3 does not
+        // serve it from here (the SDK follows no redirect). Unreachable
+        // now, the chain's region stands.
+        let probe = tokio::time::timeout(REGION_PROBE, bucket_region(&first, name));
+        match probe.await.ok().flatten() {
+            Some(home) if config.region().is_none_or(|r| r.as_ref() != home) => Self {
+                client: client(Some(aws_config::Region::new(home))),
+                name: name.to_string(),
+            },
+            _ => Self {
+                client: first,
+                name: name.to_string(),
+            },
         }
     }
 
@@ -220,6 +238,19 @@ impl Bucket {
             .await
             .map(|_| ())
             .map_err(|e| classify("PutObject", &self.name, e))
+    }
+}
+
+/// The region S3 says the bucket is in, if it answers at all.
+async fn bucket_region(client: &Client, bucket: &str) -> Option<String> {
+    match client.head_bucket().bucket(bucket).send().await {
+        Ok(head) => head.bucket_region().map(str::to_string),
+        Err(SdkError::ServiceError(e)) => e
+            .raw()
+            .headers()
+            .get("x-amz-bucket-region")
+            .map(str::to_string),
+        Err(_) => None,
     }
 }
 

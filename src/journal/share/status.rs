@@ -36,6 +36,9 @@ pub struct ShareStatus {
     pub unreachable_since: Option<Timestamp>,
     /// The last error, while S3 is unreachable.
     pub error: Option<String>,
+    /// S3 answers, but with an error that waiting will not mend (no such
+    /// bucket, …): shown in full.
+    pub failing: Option<String>,
     /// S3 refused this console's writes: it only follows.
     pub denied: Option<String>,
     /// The shared log is not one chain: nothing after the break is merged.
@@ -51,6 +54,7 @@ impl ShareStatus {
             waiting: 0,
             unreachable_since: None,
             error: None,
+            failing: None,
             denied: None,
             broken: None,
         }
@@ -60,7 +64,7 @@ impl ShareStatus {
     /// or unreachable a warning.
     pub fn health(&self) -> crate::domain::health::Health {
         use crate::domain::health::Health;
-        if self.broken.is_some() || self.denied.is_some() {
+        if self.broken.is_some() || self.denied.is_some() || self.failing.is_some() {
             Health::Critical
         } else if self.unreachable_since.is_some() || self.waiting > 0 {
             Health::Warn
@@ -84,10 +88,11 @@ impl ShareStatus {
                 (0, _) => "nothing waiting, ".to_string(),
                 (n, _) => format!("{} waiting, ", entries(n)),
             };
-            format!(
-                "{waiting}S3 unreachable for {}",
-                short_age(secs_between(since, now))
-            )
+            let how_long = short_age(secs_between(since, now));
+            match &self.failing {
+                Some(why) => format!("{waiting}S3 failing for {how_long}: {why}"),
+                None => format!("{waiting}S3 unreachable for {how_long}"),
+            }
         } else if self.waiting > 0 {
             format!("{} waiting", entries(self.waiting))
         } else {
@@ -173,6 +178,20 @@ mod tests {
         assert_eq!(
             status.describe(now),
             "share: 3 entries waiting, S3 unreachable for 40s · alice, bob, 1 following"
+        );
+        assert_eq!(status.health(), crate::domain::health::Health::Warn);
+        status.failing = Some("ListObjectsV2 on b: NoSuchBucket".into());
+        assert_eq!(
+            status.describe(now),
+            "share: 3 entries waiting, S3 failing for 40s: ListObjectsV2 on b: NoSuchBucket \
+             · alice, bob, 1 following"
+        );
+        assert_eq!(status.health(), crate::domain::health::Health::Critical);
+        status.mode = Mode::Follow;
+        status.failing = None;
+        assert_eq!(
+            status.describe(now),
+            "share: following (read-only) · S3 unreachable for 40s · alice, bob, 1 following"
         );
     }
 }

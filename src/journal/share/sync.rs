@@ -192,12 +192,17 @@ impl Sync {
     fn answered(&mut self) {
         self.status.unreachable_since = None;
         self.status.error = None;
+        self.status.failing = None;
     }
 
     /// A call begun at `began` failed: S3 is unreachable since then.
     fn failed(&mut self, error: &S3Error, began: jiff::Timestamp) {
         self.status.unreachable_since.get_or_insert(began);
         self.status.error = Some(error.text().to_string());
+        self.status.failing = match error {
+            S3Error::Failed(why) => Some(why.clone()),
+            S3Error::Unavailable(_) | S3Error::Denied(_) => None,
+        };
     }
 
     /// Reads what is new in the shared log. Returns whether S3 answered.
