@@ -408,3 +408,22 @@ proptest! {
         }
     }
 }
+
+/// The postmortem says what the consoles said: the first resolution of a
+/// step stands, the second is not its outcome.
+#[test]
+fn the_export_names_the_first_resolver_of_a_step_done_twice() {
+    let entries = vec![
+        opened(),
+        by("alice", 2, EntryKind::Confirmed, "declare"),
+        by("bob", 3, EntryKind::Skipped, "declare"),
+    ];
+    let markdown = drconsole::journal::export::markdown(&entries, Some(&common::runbook()));
+    let row = line_with(&markdown, "| `declare` ");
+    assert!(row.contains("| confirmed |"), "{row}");
+    assert!(!row.contains("skipped"), "{row}");
+    assert!(
+        markdown.contains("**Steps:** 1 confirmed, 0 skipped"),
+        "{markdown}"
+    );
+}

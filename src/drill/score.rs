@@ -332,13 +332,12 @@ impl<'a> Session<'a> {
 
     fn step(&self, id: &str, title: Option<&str>, expected: Option<u64>) -> StepScore {
         let of_step = |e: &&Entry| is_resolution(e.kind) && e.step.as_deref() == Some(id);
-        // A later standing resolution replaces an earlier one.
+        // The first standing resolution stands, as on the console.
         let resolution = self
             .entries
             .iter()
             .filter(of_step)
-            .filter(|e| self.standing(e))
-            .max_by_key(|e| (e.time, e.seq));
+            .find(|e| self.standing(e));
         let undone = self
             .entries
             .iter()

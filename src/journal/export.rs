@@ -223,8 +223,9 @@ impl<'a> Incident<'a> {
             let step = &mut steps[index];
             if taken_back(&self.undone_by, entry.seq) {
                 step.undone.push(entry);
-            } else {
-                // A later standing resolution replaces an earlier one.
+            } else if step.resolution.is_none() {
+                // The first standing resolution stands, as on the console:
+                // another operator's second one was already done.
                 step.resolution = Some(entry);
             }
         }
