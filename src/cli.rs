@@ -353,12 +353,19 @@ pub struct VerifyArgs {
     /// catches a change to the last entry, or entries cut from the end
     #[arg(long, value_name = "HEX")]
     pub head: Option<String>,
+    /// AWS profile for a shared session's bucket (default: $AWS_PROFILE, else "default")
+    #[arg(long)]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// A journal file; the latest session if omitted
+    /// A journal file, or a shared session (s3://BUCKET/PREFIX[/SESSION]);
+    /// the latest session if omitted
     pub file: Option<PathBuf>,
+    /// AWS profile for a shared session's bucket (default: $AWS_PROFILE, else "default")
+    #[arg(long)]
+    pub profile: Option<String>,
     #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
     pub format: ExportFormat,
     /// The runbook, for step titles, expected durations and targets

@@ -217,8 +217,13 @@ async fn a_follower_merges_what_others_write_and_writes_nothing() {
 
 /// `drconsole log verify URL` against this S3: its output and exit code.
 fn verify(s3: &S3, url: &str) -> (String, i32) {
+    drconsole(s3, &["log", "verify", url])
+}
+
+/// `drconsole ARGS` against this S3: its output and exit code.
+fn drconsole(s3: &S3, args: &[&str]) -> (String, i32) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drconsole"))
-        .args(["log", "verify", url])
+        .args(args)
         .envs(s3.env())
         .env("DRCONSOLE_CONFIG", "/dev/null")
         .output()
@@ -292,5 +297,21 @@ async fn log_verify_names_the_entry_edited_removed_or_inserted_in_a_shared_log()
     assert!(
         out.contains("object 3") && out.contains("inserted"),
         "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_export_writes_the_postmortem_of_a_shared_session() {
+    let s3 = S3::start(BUCKET).await;
+    let log = written(&s3, "exported", 3).await;
+    let head = drconsole::journal::chain::hash(read_all(&log).await.last().unwrap());
+    let (out, code) = drconsole(&s3, &["log", "export", "s3://dr-team/incidents"]);
+    assert_eq!(code, 0, "{out}");
+    for i in 1..=3 {
+        assert!(out.contains(&format!("alice {i}")), "note {i}:\n{out}");
+    }
+    assert!(
+        out.contains(&format!("Log chain head: {head}")),
+        "the chain head:\n{out}"
     );
 }

@@ -20,57 +20,58 @@ use crate::runbook::reference::RunbookRef;
 pub async fn run(command: LogCommand) -> Result<ExitCode> {
     match command {
         LogCommand::List { journal_dir } => list(journal_dir),
-        LogCommand::Export(args) => export(args),
-        LogCommand::Verify(args) => match args.file.as_deref().and_then(Path::to_str) {
-            Some(url) if url.starts_with("s3://") => verify_shared(url, &args).await,
-            _ => verify(args),
-        },
+        LogCommand::Export(args) => export(args).await,
+        LogCommand::Verify(args) => verify(args).await,
     }
 }
 
-/// `log verify s3://…`: the session's objects in key order, one per line,
-/// walked as a journal file is. A URL naming a prefix verifies its latest
-/// session.
-async fn verify_shared(url: &str, args: &VerifyArgs) -> Result<ExitCode> {
+/// A session's bytes as a journal file holds them, and its name for
+/// messages: the file named (else the latest in the journal directory),
+/// or a shared session's objects in key order, one per line (`s3://…`:
+/// the session, or the latest under a prefix).
+async fn session_bytes(
+    file: Option<PathBuf>,
+    journal_dir: Option<&Path>,
+    profile: Option<&str>,
+) -> std::result::Result<(String, Vec<u8>), String> {
+    if let Some(url) = file
+        .as_deref()
+        .and_then(Path::to_str)
+        .filter(|f| f.starts_with("s3://"))
+    {
+        return shared_bytes(url, profile).await;
+    }
+    let path = session_path(file, journal_dir).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path.display().to_string(), bytes))
+}
+
+async fn shared_bytes(
+    url: &str,
+    profile: Option<&str>,
+) -> std::result::Result<(String, Vec<u8>), String> {
     use crate::journal::share::{SessionLog, ShareUrl, layout, s3::Bucket};
-    let given = match ShareUrl::parse(url) {
-        Ok(given) => given,
-        Err(e) => {
-            eprintln!("drconsole: {e}");
-            return Ok(ExitCode::from(UNVERIFIABLE));
-        }
+    let given = ShareUrl::parse(url)?;
+    let bucket = Bucket::connect(&given.bucket, profile).await;
+    let unreadable = |e: crate::journal::share::s3::S3Error| {
+        format!("cannot read {given}: {}", e.text())
     };
-    let bucket = Bucket::connect(&given.bucket, None).await;
     let direct = SessionLog::new(bucket.clone(), given.clone());
-    let located = match direct.exists().await {
-        Ok(true) => Ok(given.clone()),
-        Ok(false) => layout::sessions(&bucket, &given).await.map(|names| {
-            names
+    let session = match direct.exists().await.map_err(unreadable)? {
+        true => given.clone(),
+        false => {
+            let names = layout::sessions(&bucket, &given).await.map_err(unreadable)?;
+            let latest = names
                 .first()
-                .map(|name| given.child(name))
-                .unwrap_or(given.clone())
-        }),
-        Err(e) => Err(e),
-    };
-    let bytes = match located {
-        Ok(session) => SessionLog::new(bucket, session.clone())
-            .download()
-            .await
-            .map(|bytes| (session, bytes)),
-        Err(e) => Err(e),
-    };
-    let (session, bytes) = match bytes {
-        Ok(found) => found,
-        Err(e) => {
-            eprintln!("drconsole: cannot read {given}: {}", e.text());
-            return Ok(ExitCode::from(UNVERIFIABLE));
+                .ok_or_else(|| format!("no shared session at or under {given}"))?;
+            given.child(latest)
         }
     };
-    let verdict = chain::verify(&bytes);
-    let (text, code) = verdict_text(&verdict, args.head.as_deref());
-    // Its "lines" are the session's objects, in key order.
-    println!("{session}: {}", text.replace("line ", "object "));
-    Ok(ExitCode::from(code))
+    let bytes = SessionLog::new(bucket, session.clone())
+        .download()
+        .await
+        .map_err(unreadable)?;
+    Ok((session.to_string(), bytes))
 }
 
 fn list(journal_dir: Option<PathBuf>) -> Result<ExitCode> {
@@ -128,13 +129,18 @@ fn session_path(file: Option<PathBuf>, journal_dir: Option<&Path>) -> Result<Pat
         })
 }
 
-fn export(args: ExportArgs) -> Result<ExitCode> {
-    let path = session_path(args.file, args.journal_dir.as_deref())?;
-    let bytes = std::fs::read(&path).map_err(|e| eyre!("cannot read {}: {e}", path.display()))?;
+async fn export(args: ExportArgs) -> Result<ExitCode> {
+    let (name, bytes) = session_bytes(
+        args.file.clone(),
+        args.journal_dir.as_deref(),
+        args.profile.as_deref(),
+    )
+    .await
+    .map_err(|e| eyre!(e))?;
     let read = store::parse(&bytes);
     let chain = chain::verify(&bytes);
     for warning in &read.warnings {
-        eprintln!("{}: {warning}", path.display());
+        eprintln!("{name}: {warning}");
     }
     let drill = read.entries.iter().any(|e| e.drill);
     // JSON needs the runbook only to score a drill.
@@ -172,19 +178,22 @@ const UNVERIFIABLE: u8 = 2;
 /// Walks the session's chain and says what it found, on standard output;
 /// the exit status says it too (0 intact, 1 tampered, 2 cannot read or
 /// verify). A torn last line is a crash, not tampering, and said so.
-fn verify(args: VerifyArgs) -> Result<ExitCode> {
-    let path = match session_path(args.file, args.journal_dir.as_deref()) {
-        Ok(path) => path,
+async fn verify(args: VerifyArgs) -> Result<ExitCode> {
+    let shared = args
+        .file
+        .as_deref()
+        .and_then(Path::to_str)
+        .is_some_and(|f| f.starts_with("s3://"));
+    let (file, bytes) = match session_bytes(
+        args.file.clone(),
+        args.journal_dir.as_deref(),
+        args.profile.as_deref(),
+    )
+    .await
+    {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("drconsole: {e}");
-            return Ok(ExitCode::from(UNVERIFIABLE));
-        }
-    };
-    let file = path.display();
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!("drconsole: cannot read {file}: {e}");
             return Ok(ExitCode::from(UNVERIFIABLE));
         }
     };
@@ -197,6 +206,11 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
         )?;
     }
     let (text, code) = verdict_text(&verdict, args.head.as_deref());
+    // A shared session's "lines" are its objects, in key order.
+    let text = match shared {
+        true => text.replace("line ", "object "),
+        false => text,
+    };
     writeln!(out, "{file}: {text}")?;
     Ok(ExitCode::from(code))
 }
