@@ -317,16 +317,10 @@ pub async fn join(args: JoinArgs) -> Result<ExitCode> {
 /// entries, checked as one chain.
 async fn read_session(bucket: &Bucket, given: &ShareUrl) -> Result<(ShareUrl, Vec<Entry>)> {
     let unreachable = |e: S3Error| eyre!("cannot read {given}: {}", e.text());
-    let direct = SessionLog::new(bucket.clone(), given.clone());
-    let url = if direct.exists().await.map_err(unreachable)? {
-        given.clone()
-    } else {
-        let names = layout::sessions(bucket, given).await.map_err(unreachable)?;
-        let latest = names
-            .first()
-            .ok_or_else(|| eyre!("no shared session at or under {given}"))?;
-        given.child(latest)
-    };
+    let url = layout::locate(bucket, given)
+        .await
+        .map_err(unreachable)?
+        .ok_or_else(|| eyre!("no shared session at or under {given}"))?;
     let log = SessionLog::new(bucket.clone(), url.clone());
     match log.fetch_after(&[]).await.map_err(unreachable)? {
         Fetched::Entries(entries) => Ok((url, entries)),

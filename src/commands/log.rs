@@ -53,20 +53,12 @@ async fn shared_bytes(
     use crate::journal::share::{SessionLog, ShareUrl, layout, s3::Bucket};
     let given = ShareUrl::parse(url)?;
     let bucket = Bucket::connect(&given.bucket, profile).await;
-    let unreadable = |e: crate::journal::share::s3::S3Error| {
-        format!("cannot read {given}: {}", e.text())
-    };
-    let direct = SessionLog::new(bucket.clone(), given.clone());
-    let session = match direct.exists().await.map_err(unreadable)? {
-        true => given.clone(),
-        false => {
-            let names = layout::sessions(&bucket, &given).await.map_err(unreadable)?;
-            let latest = names
-                .first()
-                .ok_or_else(|| format!("no shared session at or under {given}"))?;
-            given.child(latest)
-        }
-    };
+    let unreadable =
+        |e: crate::journal::share::s3::S3Error| format!("cannot read {given}: {}", e.text());
+    let session = layout::locate(&bucket, &given)
+        .await
+        .map_err(unreadable)?
+        .ok_or_else(|| format!("no shared session at or under {given}"))?;
     let bytes = SessionLog::new(bucket, session.clone())
         .download()
         .await

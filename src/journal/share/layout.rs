@@ -171,6 +171,19 @@ impl SessionLog {
     }
 }
 
+/// The session a location names: itself when it holds one, else the
+/// latest under it; `None` when there is none.
+pub async fn locate(bucket: &Bucket, given: &ShareUrl) -> Result<Option<ShareUrl>, S3Error> {
+    if SessionLog::new(bucket.clone(), given.clone())
+        .exists()
+        .await?
+    {
+        return Ok(Some(given.clone()));
+    }
+    let names = sessions(bucket, given).await?;
+    Ok(names.first().map(|latest| given.child(latest)))
+}
+
 /// The sessions under a prefix, latest first: by the start time in their
 /// names (`…-YYYYMMDDTHHMMSSZ-ID`), then by name.
 pub async fn sessions(bucket: &Bucket, prefix: &ShareUrl) -> Result<Vec<String>, S3Error> {
