@@ -124,6 +124,15 @@ fn each_once_in_order(shared: &[Entry], local: &[Entry], who: &str) {
     assert_eq!(uploaded, written, "{who}'s entries, each once, in order");
 }
 
+/// The notes `who` wrote, in the shared log's order.
+fn notes_of(shared: &[Entry], who: &str) -> Vec<String> {
+    shared
+        .iter()
+        .filter(|e| e.actor == who && e.kind == EntryKind::Note)
+        .filter_map(|e| e.note.clone())
+        .collect()
+}
+
 fn seqs_run_from_one(shared: &[Entry]) {
     let seqs: Vec<u64> = shared.iter().map(|e| e.seq).collect();
     let expected: Vec<u64> = (1..=u64::try_from(shared.len()).unwrap()).collect();
@@ -230,13 +239,12 @@ async fn three_console_processes_writing_at_once_end_with_one_order() {
     assert_eq!(shared.len(), 156, "153 entries and three pauses");
     for (who, _) in &consoles {
         each_once_in_order(&shared, &local(dir.path(), who), who);
-        let notes: Vec<String> = shared
-            .iter()
-            .filter(|e| e.actor == *who && e.kind == EntryKind::Note)
-            .filter_map(|e| e.note.clone())
-            .collect();
         let typed: Vec<String> = (1..=50).map(|i| format!("{who}-{i}")).collect();
-        assert_eq!(notes, typed, "{who}'s notes, each once, in order");
+        assert_eq!(
+            notes_of(&shared, who),
+            typed,
+            "{who}'s notes, each once, in order"
+        );
     }
 }
 
@@ -303,13 +311,11 @@ async fn with_s3_stopped_30s_nobody_waits_and_a_console_killed_mid_upload_loses_
     each_once_in_order(&shared, &local(dir.path(), "alice"), "alice");
     each_once_in_order(&shared, &local(dir.path(), "bob"), "bob");
     for who in ["alice", "bob"] {
-        let notes: Vec<String> = shared
-            .iter()
-            .filter(|e| e.actor == who)
-            .filter_map(|e| e.note.clone())
-            .filter(|n| n.contains("offline"))
-            .collect();
         let typed: Vec<String> = (1..=3).map(|i| format!("{who}-offline-{i}")).collect();
-        assert_eq!(notes, typed, "{who}'s offline notes, each once, in order");
+        assert_eq!(
+            notes_of(&shared, who),
+            typed,
+            "{who}'s offline notes, each once, in order"
+        );
     }
 }

@@ -50,23 +50,9 @@ fn settings(log: &SessionLog, console: &str, actor: &str, mode: Mode) -> sync::S
 }
 
 /// Waits (under a watchdog, not a measurement) for a status that `done` accepts.
-async fn until(link: &mut Link, what: &str, done: impl Fn(&ShareStatus) -> bool) -> ShareStatus {
+async fn until(link: &mut Link, done: impl Fn(&ShareStatus) -> bool) -> ShareStatus {
     let mut events = link.take_events().expect("the events");
-    let found = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(event) = events.recv().await {
-            if let Event::Status(status) = event
-                && done(&status)
-            {
-                return Some(status);
-            }
-        }
-        None
-    })
-    .await;
-    match found {
-        Ok(Some(status)) => status,
-        _ => panic!("{what}: not seen within the watchdog"),
-    }
+    wait_status(&mut events, done).await
 }
 
 /// The whole shared log, read and checked as a console reads it.
@@ -93,10 +79,7 @@ async fn three_writers_at_once_end_with_one_order_without_duplicates_or_gaps() {
         })
         .collect();
     for link in &mut links {
-        until(link, "every entry uploaded", |s| {
-            s.waiting == 0 && s.unreachable_since.is_none()
-        })
-        .await;
+        until(link, |s| s.waiting == 0 && s.unreachable_since.is_none()).await;
     }
     let shared = read_all(&log).await;
     assert_eq!(shared.len(), 150);
@@ -198,7 +181,7 @@ async fn a_follower_merges_what_others_write_and_writes_nothing() {
         Vec::new(),
         local_entries("c-wall", "projector", 2),
     );
-    until(&mut writer, "alice uploaded", |s| s.waiting == 0).await;
+    until(&mut writer, |s| s.waiting == 0).await;
     let mut events = follower.take_events().unwrap();
     let mut merged = Vec::new();
     tokio::time::timeout(Duration::from_secs(60), async {

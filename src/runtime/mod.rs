@@ -325,16 +325,8 @@ impl Session {
             self.source.scenario_began(scenario);
         }
         let status = self.source.drill_status(scenario);
-        let mut draft = Draft::new(self.app.now(), kind);
-        draft.scenario = Some(scenario.to_string());
-        draft.drill_detail = status.as_ref().map(|s| DrillDetail {
-            name: Some(s.name.clone()),
-            ..DrillDetail::default()
-        });
+        let draft = self.opening(kind, scenario, status.as_ref());
         self.app.set_drill(status);
-        draft.runbook_ref = self.settings.runbook_ref.clone();
-        // Opening the console declares the incident: record what it sees.
-        draft.evidence = Some(self.app.live_evidence());
         effects.extend(self.append(draft));
         // Shown on screen too: "nothing to resume", a torn last line, …
         if !self.warnings.is_empty() {
@@ -498,20 +490,33 @@ impl Session {
                 (false, Some(_)) => EntryKind::Joined,
                 (false, None) => EntryKind::SessionStarted,
             };
-            let mut draft = Draft::new(self.app.now(), kind);
-            draft.scenario = Some(scenario.to_string());
-            draft.drill_detail = status.as_ref().map(|s| DrillDetail {
-                name: Some(s.name.clone()),
-                ..DrillDetail::default()
-            });
-            draft.runbook_ref = self.settings.runbook_ref.clone();
-            draft.evidence = Some(self.app.live_evidence());
+            let draft = self.opening(kind, scenario, status.as_ref());
             effects.extend(self.append(draft));
         }
         if !self.warnings.is_empty() {
             self.app.show_message(self.warnings.join("; "));
         }
         effects
+    }
+
+    /// The entry that opens (or resumes, or joins) a session: the drill
+    /// staged, the runbook as given, and what the console sees, since
+    /// opening the console declares the incident.
+    fn opening(
+        &self,
+        kind: EntryKind,
+        scenario: &str,
+        drill: Option<&crate::drill::DrillStatus>,
+    ) -> Draft {
+        let mut draft = Draft::new(self.app.now(), kind);
+        draft.scenario = Some(scenario.to_string());
+        draft.drill_detail = drill.map(|s| DrillDetail {
+            name: Some(s.name.clone()),
+            ..DrillDetail::default()
+        });
+        draft.runbook_ref = self.settings.runbook_ref.clone();
+        draft.evidence = Some(self.app.live_evidence());
+        draft
     }
 
     /// Why the session cannot begin: shown, kept for the command, nothing written.

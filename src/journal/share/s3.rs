@@ -10,6 +10,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use jiff::Timestamp;
@@ -133,7 +134,43 @@ impl Bucket {
         prefix: &str,
         start_after: Option<&str>,
     ) -> Result<Vec<Listed>, S3Error> {
-        let mut out = Vec::new();
+        let pages = self.pages(prefix, start_after, None).await?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.contents())
+            .filter_map(|o| {
+                Some(Listed {
+                    key: o.key()?.to_string(),
+                    modified: o
+                        .last_modified()
+                        .and_then(|t| Timestamp::from_second(t.secs()).ok()),
+                })
+            })
+            .collect())
+    }
+
+    /// The "folders" right under `prefix` (keys cut at the next slash), each
+    /// without the prefix and the slash.
+    pub async fn folders(&self, prefix: &str) -> Result<Vec<String>, S3Error> {
+        let pages = self.pages(prefix, None, Some("/")).await?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.common_prefixes())
+            .filter_map(|p| {
+                let name = p.prefix()?.strip_prefix(prefix)?.trim_end_matches('/');
+                (!name.is_empty()).then(|| name.to_string())
+            })
+            .collect())
+    }
+
+    /// Every page of a listing.
+    async fn pages(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        delimiter: Option<&str>,
+    ) -> Result<Vec<ListObjectsV2Output>, S3Error> {
+        let mut pages = Vec::new();
         let mut token = None;
         loop {
             let page = self
@@ -142,48 +179,18 @@ impl Bucket {
                 .bucket(&self.name)
                 .prefix(prefix)
                 .set_start_after(start_after.map(str::to_string))
+                .set_delimiter(delimiter.map(str::to_string))
                 .set_continuation_token(token.take())
                 .send()
                 .await
                 .map_err(|e| classify("ListObjectsV2", &self.name, e))?;
-            out.extend(page.contents().iter().filter_map(|o| {
-                Some(Listed {
-                    key: o.key()?.to_string(),
-                    modified: o
-                        .last_modified()
-                        .and_then(|t| Timestamp::from_second(t.secs()).ok()),
-                })
-            }));
-            match page.next_continuation_token() {
-                Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_string()),
-                _ => return Ok(out),
-            }
-        }
-    }
-
-    /// The "folders" right under `prefix` (keys cut at the next slash), each
-    /// without the prefix and the slash.
-    pub async fn folders(&self, prefix: &str) -> Result<Vec<String>, S3Error> {
-        let mut out = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.name)
-                .prefix(prefix)
-                .delimiter("/")
-                .set_continuation_token(token.take())
-                .send()
-                .await
-                .map_err(|e| classify("ListObjectsV2", &self.name, e))?;
-            out.extend(page.common_prefixes().iter().filter_map(|p| {
-                let name = p.prefix()?.strip_prefix(prefix)?.trim_end_matches('/');
-                (!name.is_empty()).then(|| name.to_string())
-            }));
-            match page.next_continuation_token() {
-                Some(next) if page.is_truncated() == Some(true) => token = Some(next.to_string()),
-                _ => return Ok(out),
+            token = page
+                .next_continuation_token()
+                .filter(|_| page.is_truncated() == Some(true))
+                .map(str::to_string);
+            pages.push(page);
+            if token.is_none() {
+                return Ok(pages);
             }
         }
     }

@@ -63,13 +63,18 @@ pub fn shared_copy(local: &Entry, shared: &[Entry], console: &str) -> Entry {
                 .last()
                 .map_or_else(|| chain::GENESIS.to_string(), chain::hash),
         ),
-        share: Some(ShareDetail {
-            console: console.to_string(),
-            local_seq: Some(local.seq),
-            session: None,
-            undoes_local: None,
-        }),
+        share: Some(written_by(console, local)),
         ..local.clone()
+    }
+}
+
+/// How a shared or shown copy of `local` names its writer.
+fn written_by(console: &str, local: &Entry) -> ShareDetail {
+    ShareDetail {
+        console: console.to_string(),
+        local_seq: Some(local.seq),
+        session: None,
+        undoes_local: None,
     }
 }
 
@@ -100,12 +105,7 @@ pub fn merged(shared: &[Entry], pending: &[Entry], console: &str) -> Vec<Entry> 
                 .saturating_add(1),
             undoes,
             prev: None,
-            share: Some(ShareDetail {
-                console: console.to_string(),
-                local_seq: Some(local.seq),
-                session: None,
-                undoes_local: None,
-            }),
+            share: Some(written_by(console, local)),
             ..local.clone()
         });
     }
