@@ -1242,6 +1242,8 @@ impl App {
                 self.focus = Pane::Checklist;
                 Ok(Vec::new())
             }
+            // A projector needs high contrast, whatever the room asks for.
+            Command::Theme if self.presenter => Err(PRESENTER_KEEPS_THEME.into()),
             Command::Theme => {
                 let names = self.arguments(command);
                 let index = palette::best(arg, &names).ok_or_else(|| none("theme"))?;
@@ -1728,6 +1730,9 @@ const FOLLOWING: &str =
 
 /// Why `:profile` and `:region` change nothing in a drill.
 const NO_AWS: &str = "the simulated environment has no AWS profile or region: nothing to switch";
+
+/// Why `:theme` changes nothing on a projector.
+const PRESENTER_KEEPS_THEME: &str = "presenter mode keeps the high-contrast theme";
 
 /// Asks for a journal write. Appends are synchronous (the runtime fsyncs
 /// before it answers), so no write is ever in flight and order holds.
