@@ -53,14 +53,15 @@ async fn shared_bytes(
     use crate::journal::share::{SessionLog, ShareUrl, layout, s3::Bucket};
     let given = ShareUrl::parse(url)?;
     let bucket = Bucket::connect(&given.bucket, profile).await;
-    let unreadable = |e: crate::journal::share::s3::S3Error| {
-        format!("cannot read {given}: {}", e.text())
-    };
+    let unreadable =
+        |e: crate::journal::share::s3::S3Error| format!("cannot read {given}: {}", e.text());
     let direct = SessionLog::new(bucket.clone(), given.clone());
     let session = match direct.exists().await.map_err(unreadable)? {
         true => given.clone(),
         false => {
-            let names = layout::sessions(&bucket, &given).await.map_err(unreadable)?;
+            let names = layout::sessions(&bucket, &given)
+                .await
+                .map_err(unreadable)?;
             let latest = names
                 .first()
                 .ok_or_else(|| format!("no shared session at or under {given}"))?;
