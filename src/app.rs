@@ -267,6 +267,9 @@ pub struct App {
     started: Vec<Option<Started>>,
     /// The live check of each step, re-judged on every new snapshot and tick.
     evidence: Vec<Option<Evidence>>,
+    /// The whole second of the last tick: ticks faster than seconds (a
+    /// sped-up drill) dirty the screen only when it changes.
+    ticked_second: Option<i64>,
     log: Vec<Entry>,
     selected: usize,
     focus: Pane,
@@ -375,6 +378,7 @@ impl App {
             completed: None,
             started: Vec::new(),
             evidence: Vec::new(),
+            ticked_second: None,
             log: Vec::new(),
             selected: 0,
             focus: Pane::Checklist,
@@ -687,9 +691,15 @@ impl App {
                 Vec::new()
             }
             Action::Tick(now) => {
+                // Ages and clocks show whole seconds: a tick within the
+                // second last ticked redraws only if a check turned.
+                let second = now.as_second();
+                let moved = self.ticked_second != Some(second);
+                self.ticked_second = Some(second);
                 self.now = now;
+                let before = std::mem::take(&mut self.evidence);
                 self.judge();
-                self.dirty = true;
+                self.dirty |= moved || self.evidence != before;
                 Vec::new()
             }
             Action::Source(update) => {
@@ -1242,6 +1252,8 @@ impl App {
                 self.focus = Pane::Checklist;
                 Ok(Vec::new())
             }
+            // A projector needs high contrast, whatever the room asks for.
+            Command::Theme if self.presenter => Err(PRESENTER_KEEPS_THEME.into()),
             Command::Theme => {
                 let names = self.arguments(command);
                 let index = palette::best(arg, &names).ok_or_else(|| none("theme"))?;
@@ -1728,6 +1740,9 @@ const FOLLOWING: &str =
 
 /// Why `:profile` and `:region` change nothing in a drill.
 const NO_AWS: &str = "the simulated environment has no AWS profile or region: nothing to switch";
+
+/// Why `:theme` changes nothing on a projector.
+const PRESENTER_KEEPS_THEME: &str = "presenter mode keeps the high-contrast theme";
 
 /// Asks for a journal write. Appends are synchronous (the runtime fsyncs
 /// before it answers), so no write is ever in flight and order holds.

@@ -16,5 +16,6 @@ pub mod runbook;
 pub mod runtime;
 pub mod sources;
 pub mod switch;
+pub mod ticks;
 pub mod tui;
 pub mod ui;

@@ -18,11 +18,12 @@ use futures::StreamExt;
 use futures::future::OptionFuture;
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
-use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
+use tokio::time::{Instant, sleep_until};
 
 use crate::app::Action;
 use crate::clock::Clock;
 use crate::runtime::{Polling, Session};
+use crate::ticks::Ticks;
 use crate::ui::{self, theme::Theme};
 
 /// At most one frame per this long, however fast events arrive.
@@ -86,8 +87,7 @@ pub async fn run(
 ) -> Result<Option<Caught>> {
     let mut guard = TerminalGuard::enter()?;
     let mut events = EventStream::new();
-    let mut ticks = interval(Duration::from_secs(1));
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut ticks = Ticks::new(clock.clone());
     let mut caught = None;
     let mut last_frame = Instant::now() - FRAME;
     let mut dirty = true;
@@ -135,7 +135,7 @@ pub async fn run(
                 building = None;
                 session.switched(&mut polling, switched, clock.clone());
             }
-            _ = ticks.tick() => session.dispatch(Action::Tick(clock.now())),
+            at = ticks.tick() => session.dispatch(Action::Tick(at)),
         }
         // A newer switch abandons one still building.
         if let Some(build) = session.take_switch() {

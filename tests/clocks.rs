@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use common::console::Console;
 use crossterm::event::KeyCode;
-use drconsole::app::{Mode, parse_start};
+use drconsole::app::{Action, Mode, parse_start};
 use drconsole::domain::verify::Outcome;
 use drconsole::journal::entry::EntryKind;
 use drconsole::journal::{export, store};
 use drconsole::runbook::builtin;
+use drconsole::ticks::Ticks;
 use jiff::{SignedDuration, Timestamp};
 
 fn now() -> Timestamp {
@@ -180,4 +181,43 @@ async fn starting_a_step_runs_it_and_times_it() {
         .find(|l| l.contains("Start a point-in-time restore"))
         .unwrap();
     assert!(row.contains("7m"), "{row}");
+}
+
+/// The RTO clock's seconds as the header would draw them.
+fn rto_shown(console: &Console) -> u64 {
+    console.app().view().header.rto_elapsed.unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sped_up_drill_counts_its_clock_second_by_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(3)).await;
+    console.clock.drill().unwrap().set_speed(10);
+    let mut ticks = Ticks::new(console.clock.clone());
+    let mut shown = Vec::new();
+    for _ in 0..5 {
+        let at = ticks.tick().await;
+        console.session.dispatch(Action::Tick(at));
+        shown.push(rto_shown(&console));
+    }
+    let first = shown[0];
+    assert_eq!(shown, (first..first + 5).collect::<Vec<_>>());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_tick_within_the_shown_second_does_not_redraw() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::open(dir.path(), false);
+    console.run_for(Duration::from_secs(3)).await;
+    let second = Timestamp::from_second(console.clock.now().as_second() + 1).unwrap();
+    let tick = |console: &mut Console, millis| {
+        let at = second + SignedDuration::from_millis(millis);
+        console.session.dispatch(Action::Tick(at));
+        (rto_shown(console), console.session.app.take_dirty())
+    };
+    let (rto, dirty) = tick(&mut console, 100);
+    assert!(dirty, "a new second is drawn");
+    assert_eq!(tick(&mut console, 600), (rto, false));
+    assert_eq!(tick(&mut console, 1_050), (rto + 1, true));
 }

@@ -159,6 +159,19 @@ fn an_argument_that_matches_nothing_keeps_the_palette_open() {
 }
 
 #[test]
+fn presenter_mode_refuses_a_theme_switch_and_keeps_high_contrast() {
+    let mut app = common::app_with_live().with_presenter(true);
+    let effects = run(&mut app, "theme dark");
+    assert_eq!(effects, Vec::new());
+    assert_eq!(
+        palette_error(&app).as_deref(),
+        Some("presenter mode keeps the high-contrast theme")
+    );
+    assert_eq!(app.theme_name(), None);
+    assert_eq!(app.view().theme, None);
+}
+
+#[test]
 fn keyed_commands_run_from_the_palette_as_their_keys_do() {
     let mut app = common::app_with_live();
     run(&mut app, "help");

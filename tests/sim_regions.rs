@@ -26,6 +26,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use common::console::Console;
+use crossterm::event::KeyCode;
 
 const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
@@ -86,7 +87,9 @@ fn an_unreachable_region_fails_alone_its_rows_stale_until_it_answers_again() {
     let stale = primary.stale.as_ref().expect("marked stale");
     assert_eq!(stale.region.as_deref(), Some(EAST));
     assert_eq!(stale.api.as_deref(), Some("DescribeDBInstances"));
-    assert_eq!(stale.since, Some(at(0)), "dated from its last good answer");
+    // The world knows when its fault began: dated from then, not from the
+    // last good answer before it (as AWS errors are).
+    assert_eq!(stale.since, Some(at(1)), "dated from the fault");
     let replica = rds.instance("regami-db-replica").unwrap();
     assert_eq!(replica.stale, None);
     assert!(replica.lag_secs.is_some(), "the DR region's metrics answer");
@@ -103,7 +106,7 @@ fn an_unreachable_region_fails_alone_its_rows_stale_until_it_answers_again() {
         (health[0].state, health[0].since, health[0].why.as_deref()),
         (
             RegionState::Unreachable,
-            Some(at(2)),
+            Some(at(1)),
             Some("DescribeDBInstances: Unreachable")
         )
     );
@@ -254,9 +257,13 @@ async fn header_during(runbook: &str, scenario: &str) -> (String, Console) {
     let dir = tempfile::tempdir().unwrap();
     let mut console = Console::open_drill(dir.path(), runbook, scenario);
     console.run_for(Duration::from_secs(60)).await;
+    (header_of(&console), console)
+}
+
+fn header_of(console: &Console) -> String {
     let mut buf = Buffer::empty(Rect::new(0, 0, 140, 2));
     drconsole::ui::header::render(buf.area, &mut buf, &console.app().view().header, &DARK);
-    (to_text(&buf), console)
+    to_text(&buf)
 }
 
 #[tokio::test(start_paused = true)]
@@ -347,4 +354,46 @@ fn a_failed_backup_job_shows_with_its_message_and_the_newest_completed_point_sta
     let x = lines[row].find("failed").unwrap();
     let x = lines[row][..x].chars().count() as u16;
     assert_eq!(buf[(x, row as u16)].fg, DARK.critical);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resumed_outage_drill_dates_the_outage_from_the_fault_not_the_relaunch() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = |resume| {
+        Console::open_staged(
+            dir.path(),
+            resume,
+            builtin("rally").unwrap(),
+            "regional-outage",
+            drill::builtin_for("rally"),
+        )
+    };
+    let east = |console: &Console| console.app().view().header.region_health[0].clone();
+    let mut console = open(false);
+    // The drill loses us-east-1 as it begins, with the session.
+    let began = console.clock.now();
+    console.run_for(Duration::from_secs(90)).await;
+    assert_eq!(east(&console).since, Some(began));
+    console.press(KeyCode::Char('q'));
+    console.press(KeyCode::Char('y'));
+    drop(console);
+
+    let mut resumed = open(true);
+    resumed.run_for(Duration::from_secs(5)).await;
+    let health = east(&resumed);
+    assert_eq!(
+        (health.region.as_str(), health.state, health.since),
+        (EAST, RegionState::Unreachable, Some(began))
+    );
+    let header = header_of(&resumed);
+    assert!(header.contains("us-east-1 ✗ unreachable 95s"), "{header}");
+    // The RDS pane, which never had an answer since the relaunch, dates
+    // its error from the fault too, not "since unknown".
+    let rds = resumed
+        .app()
+        .live()
+        .rds
+        .stale_error()
+        .expect("the region is dark");
+    assert_eq!(rds.since, Some(began));
 }

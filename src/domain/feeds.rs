@@ -203,12 +203,12 @@ pub struct RestoreWindow {
 pub type StoppedTasks = BTreeMap<(String, String), Vec<StoppedTask>>;
 
 impl<T> Feed<T> {
-    /// The error of a failing feed, with the time of its last good answer
-    /// if it ever had one.
+    /// The error of a failing feed, dated from when it began if the error
+    /// says, else from the feed's last good answer if it ever had one.
     pub fn stale_error(&self) -> Option<SourceError> {
         let (_, error) = self.error.as_ref()?;
         Some(SourceError {
-            since: self.last_good,
+            since: error.since.or(self.last_good),
             ..error.clone()
         })
     }
@@ -599,6 +599,28 @@ mod tests {
         assert_eq!(live.rds.failing_since, Some(at(2)));
         // Every row is still shown, each marked.
         assert!(rds(&live).instances.iter().all(|db| db.stale.is_some()));
+    }
+
+    #[test]
+    fn an_error_that_says_when_it_began_is_dated_from_then() {
+        let [east, ..] = keys();
+        let mut live = LiveState::default();
+        // A relaunched console's first sight of an outage that began at 1.
+        let dated = down(&east).map_err(|e| SourceError {
+            since: Some(at(1)),
+            ..e
+        });
+        live.apply(&east, at(4), dated);
+        let feed = &live.feeds[&east];
+        assert_eq!(feed.failing_since, Some(at(1)));
+        assert_eq!(feed.stale_error().and_then(|e| e.since), Some(at(1)));
+        // Undated, as AWS's are: from the first failed fetch, and no last
+        // good answer to date the stale rows from.
+        let mut live = LiveState::default();
+        live.apply(&east, at(4), down(&east));
+        let feed = &live.feeds[&east];
+        assert_eq!(feed.failing_since, Some(at(4)));
+        assert_eq!(feed.stale_error().and_then(|e| e.since), None);
     }
 
     #[test]

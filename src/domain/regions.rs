@@ -87,7 +87,7 @@ pub fn region_health(regions: &[&str], live: &LiveState) -> Vec<RegionHealth> {
                 failures.push((e, Some(since), answered));
             }
             (None, Some(payload)) => {
-                failures.extend(payload.unavailable().iter().map(|e| (e, None, true)));
+                failures.extend(payload.unavailable().iter().map(|e| (e, e.since, true)));
             }
             (None, None) => {}
         }

@@ -45,8 +45,9 @@ pub struct SourceError {
     /// The API operation that failed, e.g. "DescribeDBInstances".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<String>,
-    /// For a failure that persists: the time of the last good answer, if
-    /// there was one.
+    /// For a failure that persists: when it began, if the source knows
+    /// (the simulated world's fault), else the time of the last good
+    /// answer, if there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Timestamp>,
 }
@@ -121,8 +122,9 @@ impl<T: PartialEq> Feed<T> {
             }
             Err(err) => {
                 let changed = self.error.as_ref().map(|(_, e)| e) != Some(&err);
+                // The source's own date of the failure beats our first sight of it.
+                self.failing_since = err.since.or(self.failing_since).or(Some(at));
                 self.error = Some((at, err));
-                self.failing_since.get_or_insert(at);
                 changed
             }
         }

@@ -40,16 +40,39 @@ pub(super) fn feeds(world: &SimWorld) -> Vec<FeedKey> {
     keys
 }
 
+/// How `api` of `region` answers at a time, as the drill's faults have it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Health {
+    health: ApiHealth,
+    /// Seconds a slow answer takes; `None`: `HANG`.
+    latency: Option<u64>,
+    /// When its current run of faults began (`None` while it is `Ok`):
+    /// errors carry it, so a resumed console dates an outage from the
+    /// world's fault, not from its own first failed fetch.
+    since: Option<Timestamp>,
+}
+
 /// How `api` of `region` answers at `now`: the latest fault for the
 /// region as a whole or for that API, if any.
-fn health_at(world: &SimWorld, region: &str, api: Api, now: Timestamp) -> (ApiHealth, Option<u64>) {
+fn health_at(world: &SimWorld, region: &str, api: Api, now: Timestamp) -> Health {
+    let ok = Health {
+        health: ApiHealth::Ok,
+        latency: None,
+        since: None,
+    };
     world
         .region_faults
         .iter()
         .take_while(|t| t.at <= now)
         .filter(|t| t.what.region == region && t.what.api_of.is_none_or(|a| a == api))
-        .last()
-        .map_or((ApiHealth::Ok, None), |t| (t.what.health, t.what.latency))
+        .fold(ok, |before, t| Health {
+            health: t.what.health,
+            latency: t.what.latency,
+            since: match t.what.health {
+                ApiHealth::Ok => None,
+                _ => before.since.or(Some(t.at)),
+            },
+        })
 }
 
 /// One call of `operation` on `api` in `region`: how long it takes, or
@@ -62,16 +85,20 @@ fn call(
     now: Timestamp,
 ) -> Result<Duration, SourceError> {
     let call = Call { operation, region };
-    let error = match health_at(world, region, api, now) {
-        (ApiHealth::Ok, _) => return Ok(Duration::ZERO),
-        (ApiHealth::Slow, latency) => return Ok(latency.map_or(HANG, Duration::from_secs)),
-        (ApiHealth::Unreachable, _) => SourceError::new(
+    let health = health_at(world, region, api, now);
+    let error = match health.health {
+        ApiHealth::Ok => return Ok(Duration::ZERO),
+        ApiHealth::Slow => return Ok(health.latency.map_or(HANG, Duration::from_secs)),
+        ApiHealth::Unreachable => SourceError::new(
             "Unreachable",
             format!("{call}: cannot reach the endpoint: connection refused"),
         ),
-        (ApiHealth::Throttled, _) => throttled(call, "ThrottlingException", "Rate exceeded"),
+        ApiHealth::Throttled => throttled(call, "ThrottlingException", "Rate exceeded"),
     };
-    Err(error.from_call(region, operation))
+    Err(SourceError {
+        since: health.since,
+        ..error.from_call(region, operation)
+    })
 }
 
 /// A call that must answer within `timeout` to count.
@@ -86,11 +113,14 @@ fn call_within(
     let delay = call(world, region, api, operation, now)?;
     if delay >= timeout {
         let call = Call { operation, region };
-        return Err(SourceError::new(
+        let error = SourceError::new(
             "Timeout",
             format!("{call}: no answer within {}s", timeout.as_secs()),
-        )
-        .from_call(region, operation));
+        );
+        return Err(SourceError {
+            since: health_at(world, region, api, now).since,
+            ..error.from_call(region, operation)
+        });
     }
     Ok(delay)
 }
