@@ -317,7 +317,7 @@ pub const BINDINGS: &[Binding] = &[
         name: "theme",
         palette: true,
         args: "<dark|light|high-contrast>",
-        help: "Switch the colour theme",
+        help: "Switch the colour theme (not in presenter mode, which keeps high contrast)",
     },
     Binding {
         keys: &[],

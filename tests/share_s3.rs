@@ -168,7 +168,7 @@ async fn wait_status(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_follower_merges_what_others_write_and_writes_nothing() {
+async fn a_follower_merges_what_others_write_in_one_poll_and_writes_nothing() {
     let s3 = S3::start(BUCKET).await;
     let log = session(&s3, "follow").await;
     let mut writer = sync::spawn(
@@ -176,24 +176,31 @@ async fn a_follower_merges_what_others_write_and_writes_nothing() {
         Vec::new(),
         local_entries("c-alice", "alice", 4),
     );
+    until(&mut writer, |s| s.waiting == 0).await;
+    // Given entries of its own, a follower still uploads none.
     let mut follower = sync::spawn(
         settings(&log, "c-wall", "projector", Mode::Follow),
         Vec::new(),
         local_entries("c-wall", "projector", 2),
     );
-    until(&mut writer, |s| s.waiting == 0).await;
     let mut events = follower.take_events().unwrap();
-    let mut merged = Vec::new();
-    tokio::time::timeout(Duration::from_secs(60), async {
-        while merged.len() < 4 {
+    let first = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
             if let Some(Event::Merged(new)) = events.recv().await {
-                merged.extend(new);
+                return new;
             }
         }
     })
     .await
-    .expect("the follower merges alice's four entries");
-    assert!(merged.iter().all(|e| e.actor == "alice"));
+    .expect("the follower merges within the watchdog");
+    let notes: Vec<&str> = first.iter().filter_map(|e| e.note.as_deref()).collect();
+    assert_eq!(
+        notes,
+        ["alice 1", "alice 2", "alice 3", "alice 4"],
+        "its first poll brings every entry"
+    );
+    // Its status follows a whole round of pulling and pushing.
+    wait_status(&mut events, |s| s.mode == Mode::Follow).await;
     let shared = read_all(&log).await;
     assert_eq!(shared.len(), 4, "the follower wrote nothing");
 }
