@@ -119,6 +119,11 @@ impl Bucket {
         }
     }
 
+    /// The region the bucket is reached in.
+    pub fn region(&self) -> Option<String> {
+        self.client.config().region().map(ToString::to_string)
+    }
+
     /// A bucket reached through a client built elsewhere (tests, custom
     /// endpoints).
     pub fn from_client(client: Client, name: &str) -> Self {
