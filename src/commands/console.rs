@@ -410,7 +410,6 @@ async fn console_with(
     let polling = Polling { poller, updates };
     let result = tui::run(&mut session, &theme, clock, polling, signals).await;
     // What waits is uploaded now if S3 answers soon; it is safe either way.
-    let shared = session.share_url();
     let share_note = session.finish_share(SHARE_GRACE).await;
     // Resuming goes back to the profile and region switched to.
     let ended_on = session.app.source_target();
@@ -426,7 +425,7 @@ async fn console_with(
         let scenario = app.current().map(|s| s.id.as_str()).filter(|_| !joined);
         eprint!("{}", farewell(&relaunch, scenario, &path, app.remaining()));
     }
-    if joined && shared.is_some() {
+    if joined {
         eprintln!("join again with: drconsole {}", relaunch.join(" "));
     }
     if let Some(note) = share_note {

@@ -308,16 +308,10 @@ impl Session {
                 }
             }
         }
-        if self.journal.is_none() {
-            match Journal::create(&self.settings.dir, meta, self.app.now()) {
-                Ok(journal) => self.journal = Some(journal),
-                Err(e) => {
-                    return self.app.update(Action::JournalFailed(format!(
-                        "cannot create a journal in {}: {e}",
-                        self.settings.dir.display()
-                    )));
-                }
-            }
+        if self.journal.is_none()
+            && let Err(failed) = self.create_journal(meta)
+        {
+            return failed;
         }
         // A simulated world stages the scenario's drill from now on (a
         // resumed one was rebuilt from its journal above).
@@ -436,16 +430,11 @@ impl Session {
             }
         };
         self.journal = journal;
-        if self.journal.is_none() && !follow {
-            match Journal::create(&self.settings.dir, meta, self.app.now()) {
-                Ok(journal) => self.journal = Some(journal),
-                Err(e) => {
-                    return self.app.update(Action::JournalFailed(format!(
-                        "cannot create a journal in {}: {e}",
-                        self.settings.dir.display()
-                    )));
-                }
-            }
+        if self.journal.is_none()
+            && !follow
+            && let Err(failed) = self.create_journal(meta)
+        {
+            return failed;
         }
         // The simulated world as the session's entries have it.
         let world_at = match (&settings.joined, resumed) {
@@ -499,6 +488,21 @@ impl Session {
         effects
     }
 
+    /// A new journal file for the session; when it cannot be created, what
+    /// the app does about it (nothing is journaled).
+    fn create_journal(&mut self, meta: SessionMeta) -> Result<(), Vec<Effect>> {
+        match Journal::create(&self.settings.dir, meta, self.app.now()) {
+            Ok(journal) => {
+                self.journal = Some(journal);
+                Ok(())
+            }
+            Err(e) => Err(self.app.update(Action::JournalFailed(format!(
+                "cannot create a journal in {}: {e}",
+                self.settings.dir.display()
+            )))),
+        }
+    }
+
     /// The entry that opens (or resumes, or joins) a session: the drill
     /// staged, the runbook as given, and what the console sees, since
     /// opening the console declares the incident.
@@ -532,11 +536,6 @@ impl Session {
         &mut self,
     ) -> Option<tokio::sync::mpsc::UnboundedReceiver<ShareEvent>> {
         self.share_events.take()
-    }
-
-    /// The shared session, `s3://…`, once begun.
-    pub fn share_url(&self) -> Option<String> {
-        self.share.as_ref().map(|s| s.url.to_string())
     }
 
     /// One report of the share's task: new shared entries (merged into the

@@ -125,8 +125,9 @@ impl Shared {
     pub fn wrote(&mut self, local: Entry) -> Entry {
         self.link.upload(local.clone());
         self.pending.push(local.clone());
-        // The view ends with the entry just pushed.
-        let entry = self.view().pop().unwrap_or(local);
+        let last = self.pending.len().saturating_sub(1);
+        let entry =
+            view::pending_shown(&self.shared, &self.pending, last, &self.console).unwrap_or(local);
         self.shown.push(shown(&entry));
         entry
     }

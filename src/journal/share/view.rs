@@ -79,37 +79,41 @@ fn written_by(console: &str, local: &Entry) -> ShareDetail {
 }
 
 /// What the app shows: the shared log, then `pending` (this console's
-/// entries not shared yet) numbered on from it, each naming its writer so
-/// it is recognised once shared, its undo pointing at the seq shown.
+/// entries not shared yet) numbered on from it (`pending_shown`).
 pub fn merged(shared: &[Entry], pending: &[Entry], console: &str) -> Vec<Entry> {
-    let base = u64::try_from(shared.len()).unwrap_or(u64::MAX);
-    let shown_seq = |local: u64| {
-        shared_seq(shared, console, local).or_else(|| {
-            pending
-                .iter()
-                .position(|p| p.seq == local)
-                .and_then(|i| u64::try_from(i).ok())
-                .map(|i| base.saturating_add(i).saturating_add(1))
-        })
-    };
     let mut out = shared.to_vec();
-    for (i, local) in pending.iter().enumerate() {
-        let detail = local.share.clone().unwrap_or_default();
-        let undoes = match detail.undoes_local {
-            Some(own) => shown_seq(own),
-            None => local.undoes,
-        };
-        out.push(Entry {
-            seq: base
-                .saturating_add(u64::try_from(i).unwrap_or(u64::MAX))
-                .saturating_add(1),
-            undoes,
-            prev: None,
-            share: Some(written_by(console, local)),
-            ..local.clone()
-        });
-    }
+    out.extend((0..pending.len()).filter_map(|i| pending_shown(shared, pending, i, console)));
     out
+}
+
+/// The `index`th entry of `pending` as the app shows it: numbered on from
+/// the shared log, naming its writer so it is recognised once shared, its
+/// undo pointing at the seq shown.
+pub fn pending_shown(
+    shared: &[Entry],
+    pending: &[Entry],
+    index: usize,
+    console: &str,
+) -> Option<Entry> {
+    let local = pending.get(index)?;
+    let base = u64::try_from(shared.len()).unwrap_or(u64::MAX);
+    let after_shared = |i: usize| {
+        u64::try_from(i)
+            .ok()
+            .map(|i| base.saturating_add(i).saturating_add(1))
+    };
+    let undoes = match local.share.as_ref().and_then(|d| d.undoes_local) {
+        Some(own) => shared_seq(shared, console, own)
+            .or_else(|| after_shared(pending.iter().position(|p| p.seq == own)?)),
+        None => local.undoes,
+    };
+    Some(Entry {
+        seq: after_shared(index)?,
+        undoes,
+        prev: None,
+        share: Some(written_by(console, local)),
+        ..local.clone()
+    })
 }
 
 /// What an undo of the entry shown as `seq` records locally: a shared seq
@@ -126,4 +130,78 @@ pub fn target(seq: u64, shared: &[Entry], pending: &[Entry]) -> Option<Target> {
     }
     let index = usize::try_from(seq.checked_sub(base)?.checked_sub(1)?).ok()?;
     pending.get(index).map(|p| Target::Own(p.seq))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::entry::EntryKind;
+
+    fn entry(seq: u64, actor: &str, kind: EntryKind, console: &str) -> Entry {
+        Entry {
+            seq,
+            time: jiff::Timestamp::UNIX_EPOCH,
+            actor: actor.into(),
+            kind,
+            runbook: "r".into(),
+            scenario: Some("s".into()),
+            step: Some("a".into()),
+            note: None,
+            undoes: None,
+            at: None,
+            evidence: None,
+            drill: false,
+            runbook_ref: None,
+            drill_detail: None,
+            prev: None,
+            share: Some(ShareDetail {
+                console: console.into(),
+                ..ShareDetail::default()
+            }),
+        }
+    }
+
+    /// Bob's confirm landed first; alice's confirm and her undo of it wait.
+    fn alice_behind_bob() -> (Vec<Entry>, Vec<Entry>) {
+        let bob = shared_copy(&entry(1, "bob", EntryKind::Confirmed, "b"), &[], "b");
+        let confirm = entry(1, "alice", EntryKind::Confirmed, "a");
+        let mut undo = entry(2, "alice", EntryKind::Undone, "a");
+        undo.share.as_mut().unwrap().undoes_local = Some(1);
+        (vec![bob], vec![confirm, undo])
+    }
+
+    #[test]
+    fn waiting_entries_are_shown_after_the_shared_log_their_undo_pointing_at_the_seq_shown() {
+        let (shared, pending) = alice_behind_bob();
+        let shown = merged(&shared, &pending, "a");
+        let seqs: Vec<(u64, &str)> = shown.iter().map(|e| (e.seq, e.actor.as_str())).collect();
+        assert_eq!(seqs, [(1, "bob"), (2, "alice"), (3, "alice")]);
+        assert_eq!(shown[2].undoes, Some(2));
+        // An undo the app draws for what it shows as 2 names alice's own entry.
+        assert!(matches!(target(2, &shared, &pending), Some(Target::Own(1))));
+        assert!(matches!(
+            target(1, &shared, &pending),
+            Some(Target::Shared(1))
+        ));
+        assert!(target(4, &shared, &pending).is_none());
+    }
+
+    #[test]
+    fn an_undo_of_an_own_entry_is_uploaded_naming_its_shared_seq() {
+        let (mut shared, pending) = alice_behind_bob();
+        let confirm = shared_copy(&pending[0], &shared, "a");
+        assert_eq!(confirm.seq, 2);
+        assert_eq!(
+            confirm.prev.as_deref(),
+            Some(chain::hash(&shared[0]).as_str())
+        );
+        shared.push(confirm);
+        let undo = shared_copy(&pending[1], &shared, "a");
+        assert_eq!((undo.seq, undo.undoes), (3, Some(2)));
+        assert_eq!(identity(&undo), Some(("a", 2)));
+        // Once shared, nothing of alice's waits.
+        shared.push(undo);
+        assert!(not_shared(&pending, &shared, "a").is_empty());
+        assert_eq!(not_shared(&pending, &shared[..2], "a").len(), 1);
+    }
 }
