@@ -445,7 +445,9 @@ impl Key {
     /// a named key (`Enter`, `Space`, `Tab`, `Shift-Tab`, `Esc`, `Up`,
     /// `PageDown`, `F5`, …), with `Ctrl-` and `Alt-` before it.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut rest = text.trim();
+        // ASCII space around a key is ignored (a space key is `Space`);
+        // other whitespace, a no-break space, can be the key itself.
+        let mut rest = text.trim_matches(|c: char| c.is_ascii_whitespace());
         let mut mods = KeyModifiers::NONE;
         while let Some((prefix, after)) = rest.split_once('-').filter(|(_, a)| !a.is_empty()) {
             let add = match prefix.to_ascii_lowercase().as_str() {
@@ -929,6 +931,12 @@ mod tests {
         assert_eq!(key("pgdn"), super::key(KeyCode::PageDown));
         assert!(Key::parse("F25").is_err());
         assert!(Key::parse("").is_err());
+        assert!(Key::parse("  ").is_err());
+        // A whitespace key other than Space is written as itself.
+        for mods in [KeyModifiers::NONE, KeyModifiers::ALT] {
+            let nbsp = Key::of(&KeyEvent::new(KeyCode::Char('\u{a0}'), mods));
+            assert_eq!(Key::parse(&nbsp.label()), Ok(nbsp));
+        }
     }
 
     fn any_key() -> impl Strategy<Value = Key> {
