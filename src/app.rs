@@ -306,6 +306,8 @@ pub struct App {
     share: Option<(crate::journal::share::ShareStatus, String)>,
     /// Following a shared session (`join --follow`): nothing is written.
     following: bool,
+    /// The session is shared (`--share`, `join`): its scenario stays.
+    shared_session: bool,
     dirty: bool,
 }
 
@@ -340,6 +342,12 @@ impl App {
     /// Only watches a shared session: every key that would write says so.
     pub fn following(mut self, on: bool) -> Self {
         self.following = on;
+        self
+    }
+
+    /// Takes part in a shared session, whose scenario cannot be switched.
+    pub fn shared(mut self, on: bool) -> Self {
+        self.shared_session = on;
         self
     }
 
@@ -400,6 +408,7 @@ impl App {
             presenter: false,
             share: None,
             following: false,
+            shared_session: false,
             dirty: true,
         };
         if let Some(index) = index {
@@ -1344,6 +1353,12 @@ impl App {
         let id = target.id.clone();
         if self.scenario == Some(index) {
             return Err(format!("already on scenario {id}"));
+        }
+        // The other consoles stay on this session: switching would split it.
+        if self.scenario.is_some() && self.shared_session {
+            return Err(format!(
+                "a shared session keeps its scenario: q quits, then start {id} with --scenario {id}"
+            ));
         }
         let recorded = self.log.iter().any(|e| {
             matches!(

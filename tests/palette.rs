@@ -172,6 +172,24 @@ fn presenter_mode_refuses_a_theme_switch_and_keeps_high_contrast() {
 }
 
 #[test]
+fn a_shared_session_keeps_its_scenario() {
+    let mut app = common::app_with_live().shared(true);
+    let effects = run(&mut app, "scenario Application failure");
+    assert_eq!(effects, Vec::new());
+    let error = palette_error(&app).unwrap_or_default();
+    assert!(
+        error.starts_with("a shared session keeps its scenario"),
+        "{error}"
+    );
+    assert_eq!(app.current().map(|s| s.id.as_str()), Some("db-failure"));
+    // Unshared, the same command switches.
+    let mut app = common::app_with_live();
+    press(&mut app, KeyCode::Esc);
+    run(&mut app, "scenario Application failure");
+    assert_ne!(app.current().map(|s| s.id.as_str()), Some("db-failure"));
+}
+
+#[test]
 fn keyed_commands_run_from_the_palette_as_their_keys_do() {
     let mut app = common::app_with_live();
     run(&mut app, "help");

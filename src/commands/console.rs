@@ -367,6 +367,7 @@ async fn console_with(
         relaunch.extend(["--share".to_string(), share.url.to_string()]);
     }
     let following = share.as_ref().is_some_and(|s| s.mode == Mode::Follow);
+    let shared = share.is_some();
     let settings = JournalSettings {
         dir,
         actor: args.operator.unwrap_or_else(store::default_operator),
@@ -381,7 +382,8 @@ async fn console_with(
     let mut app = App::new(runbook, origin, clock.now(), args.scenario.as_deref())
         .with_keymap(args.keys.clone())
         .with_presenter(args.presenter)
-        .following(following);
+        .following(following)
+        .shared(shared);
     let switcher = aws.map(|aws| {
         app.set_aws_profile(aws.profile, aws.profiles);
         aws.switcher
