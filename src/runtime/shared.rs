@@ -134,10 +134,8 @@ impl Shared {
 
     /// Entries new to the shared log: what the app should do with them.
     pub fn merged(&mut self, new: Vec<Entry>) -> Action {
-        for (writer, local) in new.iter().filter_map(view::identity) {
-            if writer == self.console {
-                self.pending.retain(|p| p.seq > local);
-            }
+        if let Some(last) = view::last_shared(&new, &self.console) {
+            self.pending.retain(|p| p.seq > last);
         }
         self.shared.extend(new);
         let view = self.view();
@@ -179,8 +177,7 @@ impl Shared {
         log.iter()
             .rev()
             .find(|e| matches!(e.kind, EntryKind::Confirmed | EntryKind::Skipped))
-            .and_then(view::identity)
-            .is_some_and(|(writer, _)| writer == self.console)
+            .is_some_and(|e| self.is_own(e))
     }
 
     pub fn is_own(&self, entry: &Entry) -> bool {

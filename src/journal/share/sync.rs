@@ -216,10 +216,8 @@ impl Sync {
                 self.answered();
                 if !new.is_empty() {
                     let console = &self.settings.console;
-                    for (writer, local) in new.iter().filter_map(view::identity) {
-                        if writer == console {
-                            self.pending.retain(|p| p.seq > local);
-                        }
+                    if let Some(last) = view::last_shared(&new, console) {
+                        self.pending.retain(|p| p.seq > last);
                     }
                     self.known.extend(new.iter().cloned());
                     let _ = self.events.send(Event::Merged(new));

@@ -22,8 +22,9 @@ fn shared_seq(shared: &[Entry], console: &str, local: u64) -> Option<u64> {
         .map(|e| e.seq)
 }
 
-/// The highest local seq of `console` in the shared log.
-fn last_shared(shared: &[Entry], console: &str) -> Option<u64> {
+/// The highest local seq of `console` in `shared`: its local entries up
+/// to there are shared (uploads keep their order).
+pub fn last_shared(shared: &[Entry], console: &str) -> Option<u64> {
     shared
         .iter()
         .filter_map(identity)
